@@ -1,0 +1,271 @@
+"""The live window: you with a face mesh on the left, you as HOG arrows on the right.
+
+Keys:
+    q, Esc   quit
+    f        fullscreen on/off
+    p        freeze the picture (the knobs still work on it)
+    h        help: this list on screen
+    g        HOG view: arrows, glyphs (all directions), pixels (every pixel an arrow)
+    + / -    HOG cell size (4-32 pixels)
+    [ / ]    HOG orientation bins (6-18)
+    l        landmark points on/off
+
+This is the only module that imports pygame, and its :func:`run` is the only realtime loop: it
+owns timing; sources, landmarks and drawing below it never sleep or read keys.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import os
+import sys
+import time
+from dataclasses import dataclass
+
+os.environ.setdefault("PYGAME_HIDE_SUPPORT_PROMPT", "1")
+import pygame  # noqa: E402
+
+from demo.compose import BINS_RANGE, CELL_RANGE, ViewSettings, fit_size, panels  # noqa: E402
+from demo.hogview import VIEWS  # noqa: E402
+from demo.landmarks import FaceMesh  # noqa: E402
+from demo.quiet import native_stderr_silenced  # noqa: E402
+from demo.sources import Frame, Source  # noqa: E402
+
+WINDOW_SIZE = (1280, 560)  # initial window, pixels: two 640x480 panels and a caption band
+BACKGROUND = (12, 14, 18)  # RGB behind the panels
+TEXT_COLOUR = (235, 235, 235)
+ACCENT = (255, 190, 60)  # amber, like the HOG arrows
+LABEL_SIZE = 0.045  # label font height, as a fraction of the window height
+HUD_SIZE = 0.032
+HELP_LINES = (
+    ("q / Esc", "quit"),
+    ("f", "fullscreen on/off"),
+    ("p", "freeze the picture"),
+    ("h", "show or hide this help"),
+    ("g", "HOG view: arrows, glyphs, pixels"),
+    ("+ / -", "HOG cell size"),
+    ("[ / ]", "HOG orientation bins"),
+    ("l", "landmark points on/off"),
+)
+NO_DISPLAY = ("machine-eyes: no display found (SDL would draw to an invisible screen); "
+              "run it on a desktop, or make files without a screen: machine-eyes render INPUT -o OUTPUT")
+
+
+class NoDisplayError(Exception):
+    """There is no screen to open a window on."""
+
+
+@dataclass
+class LoopState:
+    """What the keys change. Everything the loop remembers between frames lives here."""
+
+    settings: ViewSettings = dataclasses.field(default_factory=ViewSettings)
+    frozen: bool = False
+    help: bool = False
+    fullscreen: bool = False
+    running: bool = True
+
+
+def open_display(size: tuple[int, int], fullscreen: bool) -> pygame.Surface:
+    """Initialise only pygame's display and fonts, and open the window.
+
+    Raises :class:`NoDisplayError` when SDL found no real screen and the user did not ask for a
+    particular driver through ``SDL_VIDEODRIVER`` (tests set ``dummy`` on purpose).
+    """
+    chosen = os.environ.get("SDL_VIDEODRIVER")
+    try:
+        with native_stderr_silenced():
+            pygame.display.init()
+    except pygame.error:
+        raise NoDisplayError(NO_DISPLAY) from None
+    if not chosen and pygame.display.get_driver() in ("offscreen", "dummy"):
+        pygame.display.quit()
+        raise NoDisplayError(NO_DISPLAY)
+    pygame.font.init()
+    pygame.display.set_caption("Machine Eyes")
+    return set_window(size, fullscreen)
+
+
+def set_window(size: tuple[int, int], fullscreen: bool) -> pygame.Surface:
+    """Switch between a resizable window of ``size`` and fullscreen at the desktop's size."""
+    if fullscreen:
+        return pygame.display.set_mode((0, 0), pygame.FULLSCREEN)
+    return pygame.display.set_mode(size, pygame.RESIZABLE)
+
+
+class TextCache:
+    """Rendered text surfaces, made once per (text, height, colour) and reused every frame."""
+
+    def __init__(self) -> None:
+        self._fonts: dict[int, pygame.font.Font] = {}
+        self._texts: dict[tuple[str, int, tuple[int, int, int]], pygame.Surface] = {}
+
+    def render(self, text: str, height: int, colour: tuple[int, int, int] = TEXT_COLOUR) -> pygame.Surface:
+        key = (text, height, colour)
+        surface = self._texts.get(key)
+        if surface is None:
+            if height not in self._fonts:
+                self._fonts[height] = pygame.font.Font(None, height)
+            surface = self._fonts[height].render(text, True, colour)
+            if len(self._texts) > 512:  # e.g. an fps counter: keep the cache small
+                self._texts.clear()
+            self._texts[key] = surface
+        return surface
+
+    def blit_shadowed(self, screen: pygame.Surface, text: str, height: int, pos: tuple[int, int],
+                      colour: tuple[int, int, int] = TEXT_COLOUR) -> pygame.Rect:
+        """Draw text with a dark shadow so it reads over any picture; returns where it went."""
+        offset = max(1, height // 16)
+        screen.blit(self.render(text, height, (0, 0, 0)), (pos[0] + offset, pos[1] + offset))
+        return screen.blit(self.render(text, height, colour), pos)
+
+
+def handle_key(key: int, unicode: str, state: LoopState) -> None:
+    """Change ``state`` for one key press (see the module docstring for the keys)."""
+    settings = state.settings
+    if key in (pygame.K_q, pygame.K_ESCAPE):
+        state.running = False
+    elif key == pygame.K_f:
+        state.fullscreen = not state.fullscreen
+    elif key == pygame.K_p:
+        state.frozen = not state.frozen
+    elif key == pygame.K_h:
+        state.help = not state.help
+    elif key == pygame.K_g:
+        view = VIEWS[(VIEWS.index(settings.view) + 1) % len(VIEWS)]
+        state.settings = dataclasses.replace(settings, view=view)
+    elif unicode in ("+", "=") or key == pygame.K_KP_PLUS:
+        state.settings = dataclasses.replace(settings, cell=min(settings.cell + 2, CELL_RANGE[1]))
+    elif unicode == "-" or key == pygame.K_KP_MINUS:
+        state.settings = dataclasses.replace(settings, cell=max(settings.cell - 2, CELL_RANGE[0]))
+    elif unicode == "]":
+        state.settings = dataclasses.replace(settings, bins=min(settings.bins + 1, BINS_RANGE[1]))
+    elif unicode == "[":
+        state.settings = dataclasses.replace(settings, bins=max(settings.bins - 1, BINS_RANGE[0]))
+    elif key == pygame.K_l:
+        state.settings = dataclasses.replace(settings, show_points=not settings.show_points)
+
+
+def layout(window: tuple[int, int], frame_size: tuple[int, int]) -> tuple[tuple[int, int], int, int]:
+    """Panel size (width, height) and the top-left (x, y) of the left panel in the window.
+
+    Two panels side by side keep the frame's aspect ratio, centred, leaving a band below for text.
+    """
+    band = int(window[1] * 0.12)
+    size = fit_size(frame_size, (window[0] // 2, max(1, window[1] - band)))
+    x = (window[0] - 2 * size[0]) // 2
+    y = max(0, (window[1] - band - size[1]) // 2)
+    return size, x, y
+
+
+def draw_screen(screen: pygame.Surface, frame: Frame, faces: list, state: LoopState,
+                texts: TextCache, fps: float, notice: str | None) -> None:
+    """Compose the two panels for ``frame`` and draw them with labels, HUD and overlays."""
+    window = screen.get_size()
+    size, x, y = layout(window, (frame.rgb.shape[1], frame.rgb.shape[0]))
+    left, right = panels(frame.rgb, faces, state.settings, size)
+    screen.fill(BACKGROUND)
+    screen.blit(pygame.image.frombuffer(left, size, "RGB"), (x, y))
+    screen.blit(pygame.image.frombuffer(right, size, "RGB"), (x + size[0], y))
+
+    label = max(12, int(window[1] * LABEL_SIZE))
+    small = max(10, int(window[1] * HUD_SIZE))
+    below = y + size[1] + label // 3
+    points = f"{len(faces)} face{'s' if len(faces) != 1 else ''}, 478 points each" if faces else "no face yet"
+    texts.blit_shadowed(screen, f"What a neural network sees: {points}", label, (x + label // 2, below))
+    settings = state.settings
+    texts.blit_shadowed(screen, f"What HOG sees: arrows from light to dark ({settings.view}, "
+                        f"{settings.cell} px cells, {settings.bins} bins)", label,
+                        (x + size[0] + label // 2, below), ACCENT)
+    hud = f"{fps:4.1f} fps   {len(faces)} face{'s' if len(faces) != 1 else ''}"
+    if state.frozen:
+        hud += "   FROZEN (p)"
+    texts.blit_shadowed(screen, hud + "   h: help", small, (x + small // 2, y + small // 2))
+    if notice:
+        rect = texts.render(notice, label).get_rect(centerx=window[0] // 2, top=y + label * 2)
+        pygame.draw.rect(screen, (90, 20, 20), rect.inflate(label, label // 2), border_radius=label // 3)
+        texts.blit_shadowed(screen, notice, label, rect.topleft)
+    if state.help:
+        draw_help(screen, texts, label)
+
+
+def draw_help(screen: pygame.Surface, texts: TextCache, height: int) -> None:
+    """A dark box in the middle of the window listing every key."""
+    window = screen.get_size()
+    line = int(height * 1.3)
+    box = pygame.Rect(0, 0, height * 18, line * (len(HELP_LINES) + 2))
+    box.center = (window[0] // 2, window[1] // 2)
+    shade = pygame.Surface(box.size, pygame.SRCALPHA)
+    shade.fill((0, 0, 0, 215))
+    screen.blit(shade, box.topleft)
+    texts.blit_shadowed(screen, "Keys", height, (box.x + height, box.y + line // 2), ACCENT)
+    for row, (key, what) in enumerate(HELP_LINES, start=1):
+        top = box.y + line // 2 + row * line
+        texts.blit_shadowed(screen, key, height, (box.x + height, top), ACCENT)
+        texts.blit_shadowed(screen, what, height, (box.x + height * 6, top))
+
+
+def run(source: Source, mesh: FaceMesh, settings: ViewSettings, frames: int = 0,
+        fullscreen: bool = False, fps_limit: float | None = None, notice: str | None = None) -> int:
+    """The realtime loop: events, read, update, draw, flip, tick. Returns the exit code.
+
+    Parameters
+    ----------
+    frames : int
+        Stop after this many frames (0: run until the user quits).
+    fps_limit : float, optional
+        Frames per second to pace files and the sample at; ``0`` runs unpaced; by default the
+        source's own rate. Cameras pace themselves.
+    notice : str, optional
+        A line to show over the picture, e.g. why the sample is shown instead of a camera.
+    """
+    state = LoopState(settings=settings, fullscreen=fullscreen)
+    screen = open_display(WINDOW_SIZE, fullscreen)
+    windowed_size = WINDOW_SIZE
+    texts = TextCache()
+    clock = pygame.time.Clock()
+    pace = 0.0 if source.live else (source.fps if fps_limit is None else fps_limit)
+    frame: Frame | None = None
+    faces: list = []
+    shown = 0
+    fps = 0.0
+    last = time.perf_counter()
+    try:
+        while state.running:
+            for event in pygame.event.get():
+                if event.type == pygame.QUIT:
+                    state.running = False
+                elif event.type == pygame.KEYDOWN:
+                    was_fullscreen = state.fullscreen
+                    handle_key(event.key, event.unicode, state)
+                    if state.fullscreen != was_fullscreen:
+                        if state.fullscreen:
+                            windowed_size = screen.get_size()
+                        screen = set_window(windowed_size, state.fullscreen)
+            if not state.running:
+                break
+            if not state.frozen or frame is None:
+                newest = source.read()
+                if newest is None and frame is None:
+                    continue  # a camera that has not delivered yet
+                if newest is not None:
+                    frame = newest
+                    faces = mesh.track(frame.rgb, frame.time_ms)
+            draw_screen(screen, frame, faces, state, texts, fps, notice)
+            pygame.display.flip()
+            clock.tick(pace)
+            now = time.perf_counter()
+            fps = 0.9 * fps + 0.1 / max(now - last, 1e-6) if fps else 1.0 / max(now - last, 1e-6)
+            last = now
+            shown += 1
+            if frames and shown >= frames:
+                break
+    finally:
+        pygame.quit()
+    return 0
+
+
+def main_error(message: str) -> int:
+    """Print one line for the user and give the exit code for bad setup."""
+    print(message, file=sys.stderr)
+    return 2

@@ -1,0 +1,113 @@
+"""Drawing what the machine measured on top of the picture: the face mesh and text.
+
+Pure functions on numpy RGB arrays (x right, y down, pixels). ``draw_*`` functions draw in place
+on the array they are given; callers pass a copy (``vis = frame.copy()``), never a source frame.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import cv2
+import numpy as np
+
+from demo.landmarks import Face, connections
+
+# Okabe-Ito colours, safe for colour-blind visitors; one per face, in order of appearance.
+FACE_PALETTE = (
+    (86, 180, 233),   # sky blue
+    (230, 159, 0),    # orange
+    (0, 158, 115),    # bluish green
+    (240, 228, 66),   # yellow
+    (204, 121, 167),  # reddish purple
+    (213, 94, 0),     # vermillion
+    (0, 114, 178),    # blue
+    (255, 255, 255),  # white
+)
+SUBPIXEL_BITS = 3  # OpenCV draws at 1/8 pixel precision so thin lines do not wobble
+REFERENCE_HEIGHT = 480.0  # image height (px) at which line widths are 1 px
+
+
+@dataclass(frozen=True)
+class MeshStyle:
+    """How the mesh looks. Widths are in pixels at a 480 px tall picture and scale with it."""
+
+    tessellation_alpha: float = 0.45  # opacity of the fine triangle net, 0-1
+    tessellation_width: float = 1.0
+    contour_width: float = 2.0
+    iris_colour: tuple[int, int, int] = (255, 255, 255)
+    point_radius: float = 1.5
+
+
+DEFAULT_STYLE = MeshStyle()
+
+
+def face_colour(index: int) -> tuple[int, int, int]:
+    """The RGB colour of the ``index``-th face."""
+    return FACE_PALETTE[index % len(FACE_PALETTE)]
+
+
+def line_width(image: np.ndarray, width_at_480: float) -> int:
+    """A line width in pixels for ``image`` that looks like ``width_at_480`` on a 480 px picture."""
+    return max(1, round(width_at_480 * image.shape[0] / REFERENCE_HEIGHT))
+
+
+def _segments(points: np.ndarray, pairs: np.ndarray) -> np.ndarray:
+    """Fixed-point line segments, shape (n, 2, 2) int32, for the index pairs of ``pairs``."""
+    xy = np.rint(points[:, :2] * (1 << SUBPIXEL_BITS)).astype(np.int32)
+    return xy[pairs]
+
+
+def draw_mesh(vis: np.ndarray, faces: list[Face], style: MeshStyle = DEFAULT_STYLE,
+              scale: float = 1.0, show_points: bool = False) -> None:
+    """Draw each face's tessellation, contours (eyes, brows, lips, oval) and irises on ``vis``.
+
+    Parameters
+    ----------
+    vis : ndarray, (height, width, 3) uint8
+        RGB picture, drawn on in place.
+    faces : list of Face
+        Landmarks in pixels of the analysed frame.
+    scale : float
+        Display pixels per analysed pixel, when ``vis`` is a resized copy of the frame.
+    show_points : bool
+        Also draw all 478 points as dots.
+    """
+    if not faces:
+        return
+    thin = line_width(vis, style.tessellation_width)
+    thick = line_width(vis, style.contour_width)
+    groups = connections()
+    net = vis.copy()
+    for index, face in enumerate(faces):
+        points = face.points * np.float32(scale)
+        cv2.polylines(net, list(_segments(points, groups["tessellation"])), False, face_colour(index),
+                      thin, cv2.LINE_AA, SUBPIXEL_BITS)
+    # The net is drawn translucent so the face stays visible under it.
+    cv2.addWeighted(net, style.tessellation_alpha, vis, 1.0 - style.tessellation_alpha, 0.0, dst=vis)
+    for index, face in enumerate(faces):
+        points = face.points * np.float32(scale)
+        cv2.polylines(vis, list(_segments(points, groups["contours"])), False, face_colour(index),
+                      thick, cv2.LINE_AA, SUBPIXEL_BITS)
+        cv2.polylines(vis, list(_segments(points, groups["irises"])), False, style.iris_colour,
+                      thick, cv2.LINE_AA, SUBPIXEL_BITS)
+        if show_points:
+            # A one-point polyline drawn thick is a round dot: all 478 in one call.
+            diameter = max(2, round(2 * style.point_radius * vis.shape[0] / REFERENCE_HEIGHT))
+            dots = _segments(points, np.arange(len(points))[:, None])
+            cv2.polylines(vis, list(dots), False, (255, 255, 255), diameter, cv2.LINE_AA, SUBPIXEL_BITS)
+
+
+def draw_text(vis: np.ndarray, text: str, origin: tuple[int, int], size: float = 1.0,
+              colour: tuple[int, int, int] = (255, 255, 255)) -> None:
+    """Draw ASCII ``text`` with a dark shadow so it reads on any background.
+
+    ``origin`` is the left end of the baseline in pixels; ``size`` is a multiple of a 480 px
+    picture's caption size. For captions in other languages the window uses proper fonts.
+    """
+    scale = 0.6 * size * vis.shape[0] / REFERENCE_HEIGHT
+    width = max(1, round(1.5 * size * vis.shape[0] / REFERENCE_HEIGHT))
+    x, y = origin
+    cv2.putText(vis, text, (x + width, y + width), cv2.FONT_HERSHEY_SIMPLEX, scale, (0, 0, 0),
+                width + 2, cv2.LINE_AA)
+    cv2.putText(vis, text, (x, y), cv2.FONT_HERSHEY_SIMPLEX, scale, colour, width, cv2.LINE_AA)

@@ -1,0 +1,236 @@
+"""478 points on a face: MediaPipe's Face Landmarker, made easy to call.
+
+A neural network first finds each face, then places 478 points on it (eyes, brows, lips, the
+face's outline and the irises). This is the only module that imports MediaPipe.
+
+Use it from a notebook like this::
+
+    from demo.landmarks import FaceMesh
+    with FaceMesh(max_faces=4) as mesh:
+        faces = mesh.detect(rgb)          # a still picture
+        faces = mesh.track(rgb, t_ms)     # frames of a video or camera, in order
+    faces[0].points                       # (478, 3): x, y in pixels, z relative depth
+
+Coordinates: x right and y down in pixels of the image passed in; z is MediaPipe's depth relative
+to the head's centre, in the same pixel scale as x (smaller is nearer the camera).
+"""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+import zipfile
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+
+from demo.assets import asset_path
+from demo.quiet import native_stderr_silenced
+
+MODEL_NAME = "face_landmarker.task"
+MODEL_SHA256 = "64184e229b263107bc2b804c6625db1341ff2bb731874b0bcc2fe6544e0bc9ff"
+MODEL_PARTS = ("face_detector.tflite", "face_landmarks_detector.tflite")  # inside the .task zip
+POINT_COUNT = 478
+MAX_FACES_LIMIT = 10
+
+
+class ModelError(Exception):
+    """The landmark model is missing or damaged; the message is one line meant for the user."""
+
+
+@dataclass(frozen=True)
+class Face:
+    """One face as MediaPipe measured it.
+
+    Attributes
+    ----------
+    points : ndarray, shape (478, 3), float32
+        x, y in pixels of the analysed image (x right, y down); z relative depth in the same scale.
+    box : tuple of 4 floats
+        ``(x0, y0, x1, y1)`` in pixels: the smallest box around the points.
+    blendshapes : dict
+        MediaPipe's 52 expression scores in [0, 1] by name (e.g. ``"eyeBlinkLeft"``).
+    transform : ndarray, shape (4, 4), or None
+        The head's pose: rotation and translation from a canonical face to this one.
+    """
+
+    points: np.ndarray
+    box: tuple[float, float, float, float]
+    blendshapes: dict[str, float] = field(default_factory=dict)
+    transform: np.ndarray | None = None
+
+    @property
+    def height(self) -> float:
+        """Height of the face's box in pixels."""
+        return self.box[3] - self.box[1]
+
+
+def load_model(path: str | Path | None = None) -> bytes:
+    """Read the Face Landmarker model and check it before MediaPipe sees it.
+
+    Parameters
+    ----------
+    path : str or Path, optional
+        A ``.task`` file; by default the bundled one, which must match its sha256.
+
+    Raises
+    ------
+    ModelError
+        With one line naming the file and what to do.
+    """
+    bundled = path is None
+    path = Path(path) if path is not None else asset_path(MODEL_NAME)
+    if not path.is_file():
+        where = "restore assets/ from git" if bundled else "check --model"
+        raise ModelError(f"{path}: face landmarker model not found; {where}")
+    data = path.read_bytes()
+    if bundled and hashlib.sha256(data).hexdigest() != MODEL_SHA256:
+        raise ModelError(f"{path}: model is damaged (sha256 mismatch); restore assets/ from git")
+    try:
+        with zipfile.ZipFile(path) as bundle:
+            names = set(bundle.namelist())
+    except (zipfile.BadZipFile, OSError):
+        names = set()
+    if not set(MODEL_PARTS) <= names:
+        raise ModelError(f"{path}: not a Face Landmarker .task model (truncated or wrong file); "
+                         "use the official face_landmarker.task")
+    return data
+
+
+# Named groups of MediaPipe's connection lists, for drawing and for callers that want "the lips".
+_GROUPS = {
+    "tessellation": "FACE_LANDMARKS_TESSELATION",
+    "contours": "FACE_LANDMARKS_CONTOURS",
+    "face_oval": "FACE_LANDMARKS_FACE_OVAL",
+    "lips": "FACE_LANDMARKS_LIPS",
+    "left_eye": "FACE_LANDMARKS_LEFT_EYE",
+    "right_eye": "FACE_LANDMARKS_RIGHT_EYE",
+    "left_eyebrow": "FACE_LANDMARKS_LEFT_EYEBROW",
+    "right_eyebrow": "FACE_LANDMARKS_RIGHT_EYEBROW",
+    "left_iris": "FACE_LANDMARKS_LEFT_IRIS",
+    "right_iris": "FACE_LANDMARKS_RIGHT_IRIS",
+    "nose": "FACE_LANDMARKS_NOSE",
+}
+
+
+@functools.lru_cache(maxsize=1)
+def connections() -> dict[str, np.ndarray]:
+    """Which landmarks are joined by lines, by group name.
+
+    Returns a dict from group name (``"tessellation"``, ``"contours"``, ``"lips"``, ``"left_eye"``,
+    ``"left_iris"``, ... and ``"irises"`` for both) to an int array of shape (n, 2): each row is a
+    pair of landmark indices (0-477) joined by one line. "Left" is the person's left, which is on
+    the right of an unmirrored picture.
+    """
+    from mediapipe.tasks.python.vision import FaceLandmarksConnections as mp_connections
+
+    groups = {name: np.array([(c.start, c.end) for c in getattr(mp_connections, attr)], dtype=np.int32)
+              for name, attr in _GROUPS.items()}
+    groups["irises"] = np.concatenate([groups["left_iris"], groups["right_iris"]])
+    return groups
+
+
+def _to_faces(result, width: int, height: int) -> list[Face]:
+    faces = []
+    scale = np.array([width, height, width], dtype=np.float32)
+    for i, marks in enumerate(result.face_landmarks):
+        points = np.array([(m.x, m.y, m.z) for m in marks], dtype=np.float32) * scale
+        box = (float(points[:, 0].min()), float(points[:, 1].min()),
+               float(points[:, 0].max()), float(points[:, 1].max()))
+        shapes = {}
+        if result.face_blendshapes and i < len(result.face_blendshapes):
+            shapes = {c.category_name: float(c.score) for c in result.face_blendshapes[i]}
+        transform = None
+        if result.facial_transformation_matrixes and i < len(result.facial_transformation_matrixes):
+            transform = np.asarray(result.facial_transformation_matrixes[i], dtype=np.float32)
+        faces.append(Face(points, box, shapes, transform))
+    return faces
+
+
+class FaceMesh:
+    """Finds faces and their 478 landmarks in RGB pictures.
+
+    Parameters
+    ----------
+    max_faces : int
+        How many faces to look for at most (1-10). More faces cost more time.
+    model : str or Path, optional
+        A Face Landmarker ``.task`` file instead of the bundled one.
+    min_confidence : float
+        How sure the face detector must be (0-1). Lower finds more faces and more mistakes.
+
+    Use it as a context manager (or call :meth:`close`): MediaPipe must be closed explicitly.
+    """
+
+    def __init__(self, max_faces: int = 4, model: str | Path | None = None,
+                 min_confidence: float = 0.5):
+        if not 1 <= max_faces <= MAX_FACES_LIMIT:
+            raise ValueError(f"max_faces must be 1-{MAX_FACES_LIMIT}, not {max_faces}")
+        self.max_faces = max_faces
+        self.min_confidence = min_confidence
+        self._model = load_model(model)
+        self._image_mode = None
+        self._video_mode = None
+        self._last_ms = -1  # timestamp last given to MediaPipe's VIDEO mode
+
+    def _create(self, video: bool):
+        import mediapipe as mp  # heavy: only when a landmarker is really needed
+        from mediapipe.tasks.python import BaseOptions, vision
+
+        options = vision.FaceLandmarkerOptions(
+            base_options=BaseOptions(model_asset_buffer=self._model),
+            running_mode=vision.RunningMode.VIDEO if video else vision.RunningMode.IMAGE,
+            num_faces=self.max_faces,
+            min_face_detection_confidence=self.min_confidence,
+            min_face_presence_confidence=self.min_confidence,
+            min_tracking_confidence=self.min_confidence,
+            output_face_blendshapes=True,
+            output_facial_transformation_matrixes=True,
+        )
+        self._mp = mp
+        with native_stderr_silenced():
+            try:
+                return vision.FaceLandmarker.create_from_options(options)
+            except (RuntimeError, ValueError) as error:
+                first = str(error).strip().splitlines()[0] if str(error).strip() else "unknown error"
+                raise ModelError(f"face landmarker model could not be loaded: {first}") from None
+
+    def _image(self, rgb: np.ndarray):
+        if rgb.ndim != 3 or rgb.shape[2] != 3 or rgb.dtype != np.uint8:
+            raise ValueError(f"expected an RGB uint8 image (height, width, 3), got {rgb.dtype} {rgb.shape}")
+        return self._mp.Image(image_format=self._mp.ImageFormat.SRGB, data=np.ascontiguousarray(rgb))
+
+    def detect(self, rgb: np.ndarray) -> list[Face]:
+        """Faces in one still picture (RGB uint8, height x width x 3), each frame on its own."""
+        if self._image_mode is None:
+            self._image_mode = self._create(video=False)
+        result = self._image_mode.detect(self._image(rgb))
+        return _to_faces(result, rgb.shape[1], rgb.shape[0])
+
+    def track(self, rgb: np.ndarray, time_ms: float) -> list[Face]:
+        """Faces in one frame of a stream, following them from the frame before.
+
+        ``time_ms`` is the frame's time in milliseconds. MediaPipe needs strictly increasing
+        timestamps; if the source's clock repeats or goes back (a looping video, a frozen camera)
+        the frame is given the next free millisecond instead.
+        """
+        if self._video_mode is None:
+            self._video_mode = self._create(video=True)
+        stamp = max(int(time_ms), self._last_ms + 1)
+        self._last_ms = stamp
+        result = self._video_mode.detect_for_video(self._image(rgb), stamp)
+        return _to_faces(result, rgb.shape[1], rgb.shape[0])
+
+    def close(self) -> None:
+        """Release MediaPipe's graphs. Safe to call twice."""
+        for landmarker in (self._image_mode, self._video_mode):
+            if landmarker is not None:
+                landmarker.close()
+        self._image_mode = self._video_mode = None
+
+    def __enter__(self) -> FaceMesh:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()

@@ -1,0 +1,49 @@
+"""Shared fixtures: the sample photo, one real MediaPipe landmarker, a short video on disk."""
+
+from __future__ import annotations
+
+import os
+
+# Tests open windows on SDL's invisible dummy driver; the no-display test removes it on purpose.
+os.environ.setdefault("SDL_VIDEODRIVER", "dummy")
+
+import cv2  # noqa: E402
+import numpy as np  # noqa: E402
+import pytest  # noqa: E402
+
+from demo.landmarks import FaceMesh  # noqa: E402
+from demo.sources import SampleSource, load_sample_photo  # noqa: E402
+
+# Where the tip of the nose is in assets/astronaut.png, in pixels (x0, y0, x1, y1), found by eye.
+PHOTO_NOSE_BOX = (208, 110, 240, 138)
+NOSE_TIP = 1  # MediaPipe landmark index of the nose tip
+
+
+@pytest.fixture(scope="session")
+def photo() -> np.ndarray:
+    return load_sample_photo()
+
+
+@pytest.fixture(scope="session")
+def mesh():
+    with FaceMesh(max_faces=4) as landmarker:
+        yield landmarker
+
+
+def write_video(path, frames: list[np.ndarray], fps: float = 30.0) -> None:
+    """Write RGB frames to an MP4 file with OpenCV."""
+    height, width = frames[0].shape[:2]
+    writer = cv2.VideoWriter(str(path), cv2.VideoWriter_fourcc(*"mp4v"), fps, (width, height))
+    assert writer.isOpened()
+    for rgb in frames:
+        writer.write(cv2.cvtColor(rgb, cv2.COLOR_RGB2BGR))
+    writer.release()
+
+
+@pytest.fixture(scope="session")
+def sample_video(tmp_path_factory):
+    """A 12-frame 640x480 MP4 of the sample clip."""
+    path = tmp_path_factory.mktemp("video") / "clip.mp4"
+    clip = SampleSource()
+    write_video(path, [clip.frame_at(i * 5) for i in range(12)])
+    return path

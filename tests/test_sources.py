@@ -1,0 +1,90 @@
+"""Each kind of source gives RGB frames with the same interface."""
+
+from __future__ import annotations
+
+import cv2
+import numpy as np
+import pytest
+
+from demo.sources import (CameraSource, ImageSource, Mirrored, SampleSource, SourceError,
+                          VideoSource, open_source, to_rgb)
+
+
+def test_sample_moves_like_a_head_and_repeats():
+    clip = open_source("sample")
+    first, second = clip.read(), clip.read()
+    assert first.rgb.shape == (480, 640, 3) and first.rgb.dtype == np.uint8
+    assert (first.index, second.index) == (0, 1)
+    assert second.time_ms == pytest.approx(1000.0 / clip.fps)
+    assert not np.array_equal(first.rgb, second.rgb)  # it moves
+    assert np.array_equal(clip.frame_at(0), clip.frame_at(240))  # and loops
+
+
+def test_sample_transform_places_the_photo(photo):
+    clip = SampleSource()
+    matrix = clip.transform(37)
+    x, y = matrix @ np.array([100.0, 200.0, 1.0])
+    frame = clip.frame_at(37)
+    # The photo pixel at (100, 200) lands where the transform says, within a pixel's colour.
+    assert np.abs(frame[round(y), round(x)].astype(int) - photo[200, 100].astype(int)).max() < 40
+
+
+def test_image_source_repeats_the_still(tmp_path, photo):
+    path = tmp_path / "face.png"
+    cv2.imwrite(str(path), cv2.cvtColor(photo, cv2.COLOR_RGB2BGR))
+    source = open_source(str(path))
+    assert isinstance(source, ImageSource)
+    a, b = source.read(), source.read()
+    assert np.array_equal(a.rgb, photo) and b.index == 1 and b.time_ms > a.time_ms
+
+
+def test_video_source_reads_every_frame_then_ends(sample_video):
+    source = VideoSource(sample_video)
+    frames = []
+    while (frame := source.read()) is not None:
+        frames.append(frame)
+    source.close()
+    assert len(frames) == 12
+    assert frames[0].rgb.shape == (480, 640, 3)
+    assert [f.index for f in frames] == list(range(12))
+
+
+def test_looping_video_restarts_its_clock(sample_video):
+    source = VideoSource(sample_video, loop=True)
+    times = [source.read().time_ms for _ in range(15)]
+    source.close()
+    assert times[12] == 0.0 and times[11] > 0.0  # the file's clock goes back when it loops
+
+
+def test_files_are_not_mirrored_by_default_but_cameras_would_be(tmp_path, photo):
+    path = tmp_path / "face.png"
+    cv2.imwrite(str(path), cv2.cvtColor(photo, cv2.COLOR_RGB2BGR))
+    assert not isinstance(open_source(str(path)), Mirrored)
+    mirrored = open_source(str(path), mirror=True)
+    assert np.array_equal(mirrored.read().rgb, photo[:, ::-1])
+
+
+def test_missing_camera_is_one_clear_error():
+    with pytest.raises(SourceError, match="camera 9: cannot be opened"):
+        CameraSource(9)
+
+
+@pytest.mark.parametrize("name, content", [("nothing.png", None), ("empty.png", b""),
+                                           ("text.png", b"not an image"), ("bad.mp4", b"\x00" * 64)])
+def test_bad_files_are_one_clear_error(tmp_path, name, content):
+    path = tmp_path / name
+    if content is not None:
+        path.write_bytes(content)
+    with pytest.raises(SourceError) as error:
+        open_source(str(path))
+    assert str(path) in str(error.value) and "\n" not in str(error.value)
+
+
+def test_to_rgb_handles_gray_bgra_and_16_bit():
+    gray = np.full((4, 5), 200, np.uint8)
+    assert to_rgb(gray).shape == (4, 5, 3)
+    bgra = np.zeros((4, 5, 4), np.uint8)
+    bgra[..., 0] = 255  # blue
+    assert to_rgb(bgra)[0, 0].tolist() == [0, 0, 255]
+    deep = np.full((4, 5, 3), 65535, np.uint16)
+    assert to_rgb(deep).max() == 255 and to_rgb(deep).dtype == np.uint8
