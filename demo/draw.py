@@ -75,17 +75,21 @@ def draw_mesh(vis: np.ndarray, faces: list[Face], style: MeshStyle = DEFAULT_STY
     """
     if not faces:
         return
-    thin = line_width(vis, style.tessellation_width)
-    thick = line_width(vis, style.contour_width)
     groups = connections()
     net = vis.copy()
+    widths = []
     for index, face in enumerate(faces):
+        # Lines get thinner on small (distant) faces so the mesh never becomes a blot.
+        face_px = face.height * scale
+        thin = min(line_width(vis, style.tessellation_width), max(1, round(face_px / 150)))
+        thick = min(line_width(vis, style.contour_width), max(1, round(face_px / 60)))
+        widths.append(thick)
         points = face.points * np.float32(scale)
         cv2.polylines(net, list(_segments(points, groups["tessellation"])), False, face_colour(index),
                       thin, cv2.LINE_AA, SUBPIXEL_BITS)
     # The net is drawn translucent so the face stays visible under it.
     cv2.addWeighted(net, style.tessellation_alpha, vis, 1.0 - style.tessellation_alpha, 0.0, dst=vis)
-    for index, face in enumerate(faces):
+    for index, (face, thick) in enumerate(zip(faces, widths)):
         points = face.points * np.float32(scale)
         cv2.polylines(vis, list(_segments(points, groups["contours"])), False, face_colour(index),
                       thick, cv2.LINE_AA, SUBPIXEL_BITS)
@@ -93,7 +97,7 @@ def draw_mesh(vis: np.ndarray, faces: list[Face], style: MeshStyle = DEFAULT_STY
                       thick, cv2.LINE_AA, SUBPIXEL_BITS)
         if show_points:
             # A one-point polyline drawn thick is a round dot: all 478 in one call.
-            diameter = max(2, round(2 * style.point_radius * vis.shape[0] / REFERENCE_HEIGHT))
+            diameter = max(2, min(2 * thick, round(2 * style.point_radius * vis.shape[0] / REFERENCE_HEIGHT)))
             dots = _segments(points, np.arange(len(points))[:, None])
             cv2.polylines(vis, list(dots), False, (255, 255, 255), diameter, cv2.LINE_AA, SUBPIXEL_BITS)
 

@@ -19,10 +19,12 @@ from __future__ import annotations
 
 import functools
 import hashlib
+import io
 import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import cv2
 import numpy as np
 
 from demo.assets import asset_path
@@ -33,6 +35,14 @@ MODEL_SHA256 = "64184e229b263107bc2b804c6625db1341ff2bb731874b0bcc2fe6544e0bc9ff
 MODEL_PARTS = ("face_detector.tflite", "face_landmarks_detector.tflite")  # inside the .task zip
 POINT_COUNT = 478
 MAX_FACES_LIMIT = 10
+# The face detector inside the model looks at a 128x128 copy of the picture, so a face 60 px tall
+# in a 1280x720 frame shrinks to 6 px and is lost. Faces at a distance are searched for in
+# overlapping squares of the frame instead, then meshed through their own enlarged crop.
+TILE = 320  # side of one search square, pixels of the frame
+TILE_OVERLAP = 0.25  # fraction of a square shared with its neighbour, so no face is cut in two
+TILES_PER_FRAME = 3  # squares searched per streamed frame: a full sweep is spread over frames
+CROP_SIDE = 256  # a distant face is cut out and enlarged to a square of this many pixels
+CROP_MARGIN = 2.2  # the cut-out's side as a multiple of the face's size
 
 
 class ModelError(Exception):
@@ -59,6 +69,12 @@ class Face:
     box: tuple[float, float, float, float]
     blendshapes: dict[str, float] = field(default_factory=dict)
     transform: np.ndarray | None = None
+    far: bool = False  # found only by the search for faces at a distance
+
+    @property
+    def centre(self) -> tuple[float, float]:
+        """Middle of the box in pixels (x, y)."""
+        return (self.box[0] + self.box[2]) / 2.0, (self.box[1] + self.box[3]) / 2.0
 
     @property
     def height(self) -> float:
@@ -131,11 +147,44 @@ def connections() -> dict[str, np.ndarray]:
     return groups
 
 
-def _to_faces(result, width: int, height: int) -> list[Face]:
+def tile_grid(width: int, height: int, tile: int = TILE, overlap: float = TILE_OVERLAP) -> list[tuple[int, int, int, int]]:
+    """Overlapping squares covering a ``width`` x ``height`` picture, as (x0, y0, x1, y1) pixels.
+
+    The last square of each row and column is moved back to end at the picture's edge; a picture
+    smaller than ``tile`` is one square of its own size.
+    """
+    def starts(length: int) -> list[int]:
+        if length <= tile:
+            return [0]
+        step = max(1, int(tile * (1.0 - overlap)))
+        positions = list(range(0, length - tile, step))
+        return positions + [length - tile]
+
+    return [(x, y, min(x + tile, width), min(y + tile, height))
+            for y in starts(height) for x in starts(width)]
+
+
+def _inside(point: tuple[float, float], box: tuple[float, float, float, float]) -> bool:
+    return box[0] <= point[0] <= box[2] and box[1] <= point[1] <= box[3]
+
+
+def _is_new(box: tuple[float, float, float, float], faces: list[Face]) -> bool:
+    """True when ``box`` (x0, y0, x1, y1) is not a face already in ``faces``."""
+    centre = ((box[0] + box[2]) / 2.0, (box[1] + box[3]) / 2.0)
+    return not any(_inside(centre, f.box) or _inside(f.centre, box) for f in faces)
+
+
+def _to_faces(result, width: int, height: int, offset=(0.0, 0.0), scale: float = 1.0,
+              far: bool = False) -> list[Face]:
+    """MediaPipe's normalised result as Faces in pixels of the frame.
+
+    ``offset`` (x, y) and ``scale`` map a crop's pixels back to the frame: frame = crop / scale + offset.
+    """
     faces = []
-    scale = np.array([width, height, width], dtype=np.float32)
+    to_frame = np.array([width, height, width], dtype=np.float32) / np.float32(scale)
+    shift = np.array([offset[0], offset[1], 0.0], dtype=np.float32)
     for i, marks in enumerate(result.face_landmarks):
-        points = np.array([(m.x, m.y, m.z) for m in marks], dtype=np.float32) * scale
+        points = np.array([(m.x, m.y, m.z) for m in marks], dtype=np.float32) * to_frame + shift
         box = (float(points[:, 0].min()), float(points[:, 1].min()),
                float(points[:, 0].max()), float(points[:, 1].max()))
         shapes = {}
@@ -144,7 +193,7 @@ def _to_faces(result, width: int, height: int) -> list[Face]:
         transform = None
         if result.facial_transformation_matrixes and i < len(result.facial_transformation_matrixes):
             transform = np.asarray(result.facial_transformation_matrixes[i], dtype=np.float32)
-        faces.append(Face(points, box, shapes, transform))
+        faces.append(Face(points, box, shapes, transform, far))
     return faces
 
 
@@ -172,7 +221,10 @@ class FaceMesh:
         self._model = load_model(model)
         self._image_mode = None
         self._video_mode = None
+        self._detector = None
         self._last_ms = -1  # timestamp last given to MediaPipe's VIDEO mode
+        self._far: list[Face] = []  # distant faces followed from frame to frame
+        self._next_tile = 0  # where the spread-out search for distant faces goes on
 
     def _create(self, video: bool):
         import mediapipe as mp  # heavy: only when a landmarker is really needed
@@ -196,17 +248,79 @@ class FaceMesh:
                 first = str(error).strip().splitlines()[0] if str(error).strip() else "unknown error"
                 raise ModelError(f"face landmarker model could not be loaded: {first}") from None
 
+    def _create_detector(self):
+        """MediaPipe's face detector alone, from the same bundle: cheap enough to run on squares."""
+        from mediapipe.tasks.python import BaseOptions, vision
+
+        with zipfile.ZipFile(io.BytesIO(self._model)) as bundle:
+            detector_model = bundle.read("face_detector.tflite")
+        options = vision.FaceDetectorOptions(base_options=BaseOptions(model_asset_buffer=detector_model),
+                                             min_detection_confidence=self.min_confidence)
+        with native_stderr_silenced():
+            return vision.FaceDetector.create_from_options(options)
+
     def _image(self, rgb: np.ndarray):
         if rgb.ndim != 3 or rgb.shape[2] != 3 or rgb.dtype != np.uint8:
             raise ValueError(f"expected an RGB uint8 image (height, width, 3), got {rgb.dtype} {rgb.shape}")
         return self._mp.Image(image_format=self._mp.ImageFormat.SRGB, data=np.ascontiguousarray(rgb))
 
+    def _search(self, rgb: np.ndarray, tiles: list[tuple[int, int, int, int]]) -> list[tuple[float, float, float, float]]:
+        """Boxes (x0, y0, x1, y1, frame pixels) of faces the detector finds in ``tiles``."""
+        if self._detector is None:
+            self._detector = self._create_detector()
+        boxes = []
+        for x0, y0, x1, y1 in tiles:
+            result = self._detector.detect(self._image(rgb[y0:y1, x0:x1]))
+            for found in result.detections:
+                b = found.bounding_box
+                box = (x0 + b.origin_x, y0 + b.origin_y, x0 + b.origin_x + b.width, y0 + b.origin_y + b.height)
+                centre = ((box[0] + box[2]) / 2.0, (box[1] + box[3]) / 2.0)
+                if not any(_inside(centre, other) for other in boxes):  # the same face in two tiles
+                    boxes.append(box)
+        return boxes
+
+    def _mesh_crop(self, rgb: np.ndarray, box: tuple[float, float, float, float], margin: float) -> Face | None:
+        """Mesh the face in ``box`` through an enlarged square crop around it; None if lost."""
+        if self._image_mode is None:
+            self._image_mode = self._create(video=False)
+        centre_x, centre_y = (box[0] + box[2]) / 2.0, (box[1] + box[3]) / 2.0
+        side = max(box[2] - box[0], box[3] - box[1]) * margin
+        scale = CROP_SIDE / side
+        x0, y0 = centre_x - side / 2.0, centre_y - side / 2.0
+        matrix = np.array([[scale, 0.0, -x0 * scale], [0.0, scale, -y0 * scale]], dtype=np.float64)
+        crop = cv2.warpAffine(rgb, matrix, (CROP_SIDE, CROP_SIDE), flags=cv2.INTER_LINEAR,
+                              borderMode=cv2.BORDER_REPLICATE)
+        result = self._image_mode.detect(self._image(crop))
+        faces = _to_faces(result, CROP_SIDE, CROP_SIDE, (x0, y0), scale, far=True)
+        if not faces:
+            return None
+        return min(faces, key=lambda f: (f.centre[0] - centre_x) ** 2 + (f.centre[1] - centre_y) ** 2)
+
+    def _add_far(self, rgb: np.ndarray, faces: list[Face], tiles) -> list[Face]:
+        """Faces found in ``tiles`` that are not in ``faces`` yet, meshed, up to ``max_faces``."""
+        added: list[Face] = []
+        for box in self._search(rgb, tiles):
+            if len(faces) + len(added) >= self.max_faces:
+                break
+            if _is_new(box, faces + added):
+                face = self._mesh_crop(rgb, box, CROP_MARGIN)
+                if face is not None and _is_new(face.box, faces + added):
+                    added.append(face)
+        return added
+
     def detect(self, rgb: np.ndarray) -> list[Face]:
-        """Faces in one still picture (RGB uint8, height x width x 3), each frame on its own."""
+        """Faces in one still picture (RGB uint8, height x width x 3), near and far.
+
+        The whole picture is searched first; then, if fewer than ``max_faces`` were found,
+        overlapping squares of it are searched for faces too small to be seen at once.
+        """
         if self._image_mode is None:
             self._image_mode = self._create(video=False)
         result = self._image_mode.detect(self._image(rgb))
-        return _to_faces(result, rgb.shape[1], rgb.shape[0])
+        faces = _to_faces(result, rgb.shape[1], rgb.shape[0])
+        if len(faces) < self.max_faces:
+            faces += self._add_far(rgb, faces, tile_grid(rgb.shape[1], rgb.shape[0]))
+        return faces
 
     def track(self, rgb: np.ndarray, time_ms: float) -> list[Face]:
         """Faces in one frame of a stream, following them from the frame before.
@@ -214,20 +328,46 @@ class FaceMesh:
         ``time_ms`` is the frame's time in milliseconds. MediaPipe needs strictly increasing
         timestamps; if the source's clock repeats or goes back (a looping video, a frozen camera)
         the frame is given the next free millisecond instead.
+
+        Near faces are followed by MediaPipe itself. Faces at a distance are searched for a few
+        squares per frame (a whole sweep every few frames) and each is then followed through its
+        own crop, so they appear within a fraction of a second and cost little per frame.
         """
+        self._image(rgb)  # checks the picture before anything is remembered
         if self._video_mode is None:
             self._video_mode = self._create(video=True)
         stamp = max(int(time_ms), self._last_ms + 1)
         self._last_ms = stamp
         result = self._video_mode.detect_for_video(self._image(rgb), stamp)
-        return _to_faces(result, rgb.shape[1], rgb.shape[0])
+        faces = _to_faces(result, rgb.shape[1], rgb.shape[0])
+        followed = []
+        for old in self._far:
+            if len(faces) + len(followed) >= self.max_faces:
+                break
+            # The landmarks' box is tighter than the detector's, so the crop gets a wider margin.
+            face = self._mesh_crop(rgb, old.box, CROP_MARGIN * 1.3)
+            if face is not None and _is_new(face.box, faces + followed):
+                followed.append(face)
+        if len(faces) + len(followed) < self.max_faces:
+            tiles = tile_grid(rgb.shape[1], rgb.shape[0])
+            self._next_tile %= len(tiles)
+            batch = tiles[self._next_tile:self._next_tile + TILES_PER_FRAME]
+            self._next_tile += TILES_PER_FRAME
+            followed += self._add_far(rgb, faces + followed, batch)
+        self._far = followed
+        return faces + followed
+
+    @property
+    def last_timestamp_ms(self) -> int:
+        """The timestamp (ms) last given to MediaPipe's stream mode; -1 before the first frame."""
+        return self._last_ms
 
     def close(self) -> None:
         """Release MediaPipe's graphs. Safe to call twice."""
-        for landmarker in (self._image_mode, self._video_mode):
-            if landmarker is not None:
-                landmarker.close()
-        self._image_mode = self._video_mode = None
+        for task in (self._image_mode, self._video_mode, self._detector):
+            if task is not None:
+                task.close()
+        self._image_mode = self._video_mode = self._detector = None
 
     def __enter__(self) -> FaceMesh:
         return self

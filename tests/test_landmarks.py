@@ -79,3 +79,55 @@ def test_a_copied_model_works(tmp_path, photo):
     shutil.copy(asset_path("face_landmarker.task"), copy)
     with FaceMesh(max_faces=1, model=copy) as other:
         assert len(other.detect(photo)) == 1
+
+
+def test_landmarks_equal_a_direct_mediapipe_call(mesh, photo):
+    import mediapipe as mp
+    from mediapipe.tasks.python import BaseOptions, vision
+
+    options = vision.FaceLandmarkerOptions(base_options=BaseOptions(model_asset_buffer=load_model()),
+                                           running_mode=vision.RunningMode.IMAGE, num_faces=1)
+    with vision.FaceLandmarker.create_from_options(options) as direct:
+        result = direct.detect(mp.Image(image_format=mp.ImageFormat.SRGB, data=photo))
+    expected = np.array([(m.x * 512, m.y * 512) for m in result.face_landmarks[0]])
+    ours = mesh.detect(photo)
+    assert len(ours) == 1
+    assert np.linalg.norm(ours[0].points[:, :2] - expected, axis=1).mean() <= 0.5
+
+
+def test_six_distant_faces_are_all_found():
+    from demo.sources import make_group
+
+    group, heads = make_group(count=6, face_height=60, size=(1280, 720))
+    with FaceMesh(max_faces=6) as far_mesh:
+        faces = far_mesh.detect(group)
+        assert len(faces) == 6
+        # Each face lies in its own pasted head, and is about 60 px tall.
+        owners = sorted(next(i for i, (x0, y0, x1, y1) in enumerate(heads)
+                             if x0 <= f.centre[0] <= x1 and y0 <= f.centre[1] <= y1) for f in faces)
+        assert owners == list(range(6))
+        assert all(40 <= f.height <= 80 for f in faces)
+        # A stream finds them too, within one sweep of the search squares.
+        counts = [len(far_mesh.track(group, i * 33.3)) for i in range(12)]
+        assert counts[-1] == 6
+
+
+def test_max_faces_caps_the_distant_search():
+    from demo.sources import make_group
+
+    group, _ = make_group(count=6, face_height=60)
+    with FaceMesh(max_faces=2) as two:
+        assert len(two.detect(group)) == 2
+
+
+def test_timestamps_never_go_backwards_across_a_looping_video(mesh, sample_video):
+    from demo.sources import VideoSource
+
+    source = VideoSource(sample_video, loop=True)
+    given = []
+    for _ in range(30):  # 12-frame clip: loops twice
+        frame = source.read()
+        mesh.track(frame.rgb, frame.time_ms)
+        given.append(mesh.last_timestamp_ms)
+    source.close()
+    assert all(b > a for a, b in zip(given, given[1:]))
