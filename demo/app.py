@@ -9,6 +9,7 @@ Keys:
     + / -    HOG cell size (4-32 pixels)
     [ / ]    HOG orientation bins (6-18)
     l        landmark points on/off
+    a        head-pose axes on/off
 
 This is the only module that imports pygame, and its :func:`run` is the only realtime loop: it
 owns timing; sources, landmarks and drawing below it never sleep or read keys.
@@ -28,6 +29,7 @@ import pygame  # noqa: E402
 from demo.compose import BINS_RANGE, CELL_RANGE, ViewSettings, fit_size, panels  # noqa: E402
 from demo.hogview import VIEWS  # noqa: E402
 from demo.landmarks import FaceMesh  # noqa: E402
+from demo.pipeline import Pipeline, Seen  # noqa: E402
 from demo.quiet import native_stderr_silenced  # noqa: E402
 from demo.sources import Frame, Source  # noqa: E402
 
@@ -46,6 +48,7 @@ HELP_LINES = (
     ("+ / -", "HOG cell size"),
     ("[ / ]", "HOG orientation bins"),
     ("l", "landmark points on/off"),
+    ("a", "head-pose axes on/off"),
 )
 NO_DISPLAY = ("machine-eyes: no display found (SDL would draw to an invisible screen); "
               "run it on a desktop, or make files without a screen: machine-eyes render INPUT -o OUTPUT")
@@ -144,6 +147,8 @@ def handle_key(key: int, unicode: str, state: LoopState) -> None:
         state.settings = dataclasses.replace(settings, bins=max(settings.bins - 1, BINS_RANGE[0]))
     elif key == pygame.K_l:
         state.settings = dataclasses.replace(settings, show_points=not settings.show_points)
+    elif key == pygame.K_a:
+        state.settings = dataclasses.replace(settings, show_axes=not settings.show_axes)
 
 
 def layout(window: tuple[int, int], frame_size: tuple[int, int]) -> tuple[tuple[int, int], int, int]:
@@ -207,7 +212,10 @@ def draw_help(screen: pygame.Surface, texts: TextCache, height: int) -> None:
 
 def run(source: Source, mesh: FaceMesh, settings: ViewSettings, frames: int = 0,
         fullscreen: bool = False, fps_limit: float | None = None, notice: str | None = None) -> int:
-    """The realtime loop: events, read, update, draw, flip, tick. Returns the exit code.
+    """The realtime loop: events, collect, request the next, draw, flip, tick. Returns the exit code.
+
+    Perception runs on a worker thread (:class:`demo.pipeline.Pipeline`) so the landmarks of the next
+    frame are found while this one is drawn; every frame is drawn with its own landmarks.
 
     Parameters
     ----------
@@ -225,8 +233,9 @@ def run(source: Source, mesh: FaceMesh, settings: ViewSettings, frames: int = 0,
     texts = TextCache()
     clock = pygame.time.Clock()
     pace = 0.0 if source.live else (source.fps if fps_limit is None else fps_limit)
-    frame: Frame | None = None
-    faces: list = []
+    pipeline = Pipeline(source, lambda frame: mesh.track(frame.rgb, frame.time_ms))
+    pipeline.request()
+    seen: Seen | None = None
     shown = 0
     fps = 0.0
     last = time.perf_counter()
@@ -236,22 +245,27 @@ def run(source: Source, mesh: FaceMesh, settings: ViewSettings, frames: int = 0,
                 if event.type == pygame.QUIT:
                     state.running = False
                 elif event.type == pygame.KEYDOWN:
-                    was_fullscreen = state.fullscreen
+                    was_fullscreen, was_frozen = state.fullscreen, state.frozen
                     handle_key(event.key, event.unicode, state)
                     if state.fullscreen != was_fullscreen:
                         if state.fullscreen:
                             windowed_size = screen.get_size()
                         screen = set_window(windowed_size, state.fullscreen)
+                    if was_frozen and not state.frozen:
+                        pipeline.take(0.0)  # computed before the freeze: too old to show
+                        pipeline.request()
             if not state.running:
                 break
-            if not state.frozen or frame is None:
-                newest = source.read()
-                if newest is None and frame is None:
-                    continue  # a camera that has not delivered yet
+            if not state.frozen or seen is None:
+                newest = pipeline.take(timeout_s=0.1)
                 if newest is not None:
-                    frame = newest
-                    faces = mesh.track(frame.rgb, frame.time_ms)
-            draw_screen(screen, frame, faces, state, texts, fps, notice)
+                    seen = newest
+                    pipeline.request()  # the worker starts on the next frame while we draw this one
+                elif pipeline.ended:
+                    break
+            if seen is None:
+                continue  # a camera that has not delivered yet
+            draw_screen(screen, seen.frame, seen.faces, state, texts, fps, notice)
             pygame.display.flip()
             clock.tick(pace)
             now = time.perf_counter()
@@ -261,6 +275,7 @@ def run(source: Source, mesh: FaceMesh, settings: ViewSettings, frames: int = 0,
             if frames and shown >= frames:
                 break
     finally:
+        pipeline.close()
         pygame.quit()
     return 0
 

@@ -126,6 +126,10 @@ def run_render(argv: list[str]) -> int:
 
 def main(argv: list[str] | None = None) -> int:
     """Entry point of ``machine-eyes`` and ``python -m demo``; returns the exit code."""
+    if argv is None:  # a real command, not a test calling main(): keep native logs out
+        from demo.quiet import keep_native_chatter_out
+
+        keep_native_chatter_out()
     argv = list(sys.argv[1:] if argv is None else argv)
     try:
         if argv and argv[0] == "render":

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 import cv2
 import numpy as np
 
-from demo.draw import draw_mesh
+from demo.draw import draw_mesh, draw_pose_axes
 from demo.hogview import VIEWS, hog_panel
 from demo.landmarks import Face
 
@@ -22,12 +22,13 @@ IRIS_CENTRE = 468  # landmark index of one iris centre: where the "pixels" view 
 
 @dataclass(frozen=True)
 class ViewSettings:
-    """The live knobs: which HOG view, its cell size (px) and bins, and whether to show points."""
+    """The live knobs: which HOG view, its cell size (px) and bins, landmark points, pose axes."""
 
     view: str = "arrows"
     cell: int = 8
     bins: int = 9
     show_points: bool = False
+    show_axes: bool = False
 
     def __post_init__(self) -> None:
         if self.view not in VIEWS:
@@ -46,7 +47,7 @@ def fit_size(frame_size: tuple[int, int], box: tuple[int, int]) -> tuple[int, in
 
 
 def mesh_panel(frame: np.ndarray, faces: list[Face], size: tuple[int, int] | None = None,
-               show_points: bool = False) -> np.ndarray:
+               settings: ViewSettings = ViewSettings()) -> np.ndarray:
     """The frame resized to ``size`` (width, height) with every face's mesh drawn on it."""
     height, width = frame.shape[:2]
     size = size or (width, height)
@@ -54,7 +55,9 @@ def mesh_panel(frame: np.ndarray, faces: list[Face], size: tuple[int, int] | Non
         vis = frame.copy()
     else:
         vis = cv2.resize(frame, size, interpolation=cv2.INTER_AREA if size[0] < width else cv2.INTER_LINEAR)
-    draw_mesh(vis, faces, scale=size[0] / width, show_points=show_points)
+    draw_mesh(vis, faces, scale=size[0] / width, show_points=settings.show_points)
+    if settings.show_axes:
+        draw_pose_axes(vis, faces, scale=size[0] / width)
     return vis
 
 
@@ -69,7 +72,7 @@ def focus_point(frame: np.ndarray, faces: list[Face]) -> tuple[float, float]:
 def panels(frame: np.ndarray, faces: list[Face], settings: ViewSettings,
            size: tuple[int, int] | None = None) -> tuple[np.ndarray, np.ndarray]:
     """The two panels, each ``size`` (width, height) pixels (default: the frame's size)."""
-    left = mesh_panel(frame, faces, size, settings.show_points)
+    left = mesh_panel(frame, faces, size, settings)
     right = hog_panel(frame, view=settings.view, cell=settings.cell, bins=settings.bins,
                       focus_xy=focus_point(frame, faces), out_size=size)
     return left, right

@@ -102,6 +102,35 @@ def draw_mesh(vis: np.ndarray, faces: list[Face], style: MeshStyle = DEFAULT_STY
             cv2.polylines(vis, list(dots), False, (255, 255, 255), diameter, cv2.LINE_AA, SUBPIXEL_BITS)
 
 
+AXIS_COLOURS = ((230, 60, 60), (60, 200, 90), (70, 140, 255))  # x red, y green, z blue (RGB)
+AXIS_LENGTH = 0.6  # of the face's height
+NOSE_TIP = 1  # landmark index where the axes start
+
+
+def draw_pose_axes(vis: np.ndarray, faces: list[Face], scale: float = 1.0) -> None:
+    """Draw each face's head pose as three arrows from the nose tip, in place.
+
+    The rotation comes from MediaPipe's transform matrix (canonical face -> camera). Red points to
+    the person's left-to-right axis, green up the face, blue out of the face towards the camera;
+    image y grows downwards, so the y components are negated.
+    """
+    for face in faces:
+        if face.transform is None:
+            continue
+        rotation = face.transform[:3, :3]
+        origin = face.points[NOSE_TIP, :2] * scale
+        length = AXIS_LENGTH * face.height * scale
+        width = max(1, round(face.height * scale / 50))
+        for axis, colour in enumerate(AXIS_COLOURS):
+            tip = origin + length * np.array([rotation[0, axis], -rotation[1, axis]])
+            cv2.arrowedLine(vis, _fixed(origin), _fixed(tip), colour, width, cv2.LINE_AA,
+                            SUBPIXEL_BITS, 0.2)
+
+
+def _fixed(xy: np.ndarray) -> tuple[int, int]:
+    return int(round(xy[0] * (1 << SUBPIXEL_BITS))), int(round(xy[1] * (1 << SUBPIXEL_BITS)))
+
+
 def draw_text(vis: np.ndarray, text: str, origin: tuple[int, int], size: float = 1.0,
               colour: tuple[int, int, int] = (255, 255, 255)) -> None:
     """Draw ASCII ``text`` with a dark shadow so it reads on any background.

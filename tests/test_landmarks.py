@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 
 from conftest import NOSE_TIP, PHOTO_NOSE_BOX
-from demo.landmarks import FaceMesh, ModelError, connections, load_model
+from demo.landmarks import SEARCH_EVERY, FaceMesh, ModelError, connections, load_model, tile_grid
 from demo.sources import SampleSource
 
 
@@ -108,7 +108,8 @@ def test_six_distant_faces_are_all_found():
         assert owners == list(range(6))
         assert all(40 <= f.height <= 80 for f in faces)
         # A stream finds them too, within one sweep of the search squares.
-        counts = [len(far_mesh.track(group, i * 33.3)) for i in range(12)]
+        sweep = len(tile_grid(1280, 720)) * SEARCH_EVERY
+        counts = [len(far_mesh.track(group, i * 33.3)) for i in range(sweep + SEARCH_EVERY)]
         assert counts[-1] == 6
 
 

@@ -1,0 +1,138 @@
+"""Seeing and showing at the same time: the landmarker works on the next frame while this one is drawn.
+
+The live window has two cores to share. One thread, the *perception worker*, reads a frame and runs
+the landmarker on it; meanwhile the window's loop draws the previous frame. Each result keeps the
+frame it was computed from, so the mesh is always drawn on its own picture, never slid over a newer
+one. Stale frames are never queued: the worker is asked for one frame at a time, and a camera gives
+its newest.
+
+The worker never sleeps or decides timing: it runs when the loop asks (:meth:`Pipeline.request`)
+and the loop collects the answer (:meth:`Pipeline.take`).
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from demo.landmarks import Face
+from demo.sources import Frame, Source
+
+
+@dataclass(frozen=True)
+class Seen:
+    """One frame and what perception found in it.
+
+    Attributes
+    ----------
+    frame : Frame
+        The picture the faces were found in.
+    faces : list of Face
+        Landmarks in pixels of ``frame``.
+    read_ms, landmarks_ms : float
+        How long reading the frame and finding its landmarks took, in milliseconds.
+    read_at : float
+        ``time.perf_counter()`` seconds when the frame had been read: latency is measured from here.
+    """
+
+    frame: Frame
+    faces: list[Face]
+    read_ms: float = 0.0
+    landmarks_ms: float = 0.0
+    read_at: float = 0.0
+    extra: dict = field(default_factory=dict)
+
+
+Perceive = Callable[[Frame], list[Face]]
+
+
+class Pipeline:
+    """A perception worker thread with a one-frame hand-over.
+
+    Parameters
+    ----------
+    source : Source
+        Where frames come from. Only the worker reads it.
+    perceive : callable
+        ``perceive(frame) -> list[Face]``, e.g. ``lambda f: mesh.track(f.rgb, f.time_ms)``. Only the
+        worker calls it, so a landmarker that is not thread-safe is safe here.
+    """
+
+    def __init__(self, source: Source, perceive: Perceive):
+        self._source = source
+        self._perceive = perceive
+        self._cond = threading.Condition()
+        self._wanted = False  # the loop asked for a frame the worker has not started yet
+        self._busy = False  # the worker is reading or perceiving
+        self._result: Seen | None = None
+        self._ended = False  # the source has no more frames
+        self._error: BaseException | None = None
+        self._stop = False
+        self._thread = threading.Thread(target=self._work, name="perception", daemon=True)
+        self._thread.start()
+
+    def _work(self) -> None:
+        while True:
+            with self._cond:
+                self._cond.wait_for(lambda: self._wanted or self._stop)
+                if self._stop:
+                    return
+                self._wanted, self._busy = False, True
+            try:
+                seen = self._one()
+            except BaseException as error:  # handed to the loop, which decides what to do
+                with self._cond:
+                    self._error, self._busy = error, False
+                    self._cond.notify_all()
+                return
+            with self._cond:
+                self._busy = False
+                if seen is None:
+                    self._ended = self._ended or not getattr(self._source, "live", False)
+                else:
+                    self._result = seen
+                self._cond.notify_all()
+
+    def _one(self) -> Seen | None:
+        start = time.perf_counter()
+        frame = self._source.read()
+        read_at = time.perf_counter()
+        if frame is None:
+            return None
+        faces = self._perceive(frame)
+        done = time.perf_counter()
+        return Seen(frame, faces, (read_at - start) * 1000.0, (done - read_at) * 1000.0, read_at)
+
+    def request(self) -> None:
+        """Ask the worker for the next frame (does nothing if it is already working on one)."""
+        with self._cond:
+            if not self._busy:
+                self._wanted = True
+                self._cond.notify_all()
+
+    def take(self, timeout_s: float) -> Seen | None:
+        """The newest finished result, waiting up to ``timeout_s`` seconds; ``None`` if none came.
+
+        Raises whatever the worker raised (a broken source or landmarker) in the caller's thread.
+        """
+        with self._cond:
+            self._cond.wait_for(lambda: self._result is not None or self._error is not None
+                                or self._ended or not (self._wanted or self._busy), timeout_s)
+            if self._error is not None:
+                raise self._error
+            seen, self._result = self._result, None
+            return seen
+
+    @property
+    def ended(self) -> bool:
+        """True when a file source has run out of frames."""
+        return self._ended
+
+    def close(self) -> None:
+        """Stop the worker after its current frame."""
+        with self._cond:
+            self._stop = True
+            self._cond.notify_all()
+        self._thread.join(timeout=5.0)
