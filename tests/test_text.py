@@ -1,0 +1,273 @@
+"""Texts: both languages complete and alike, fallback and errors, numbers, wrapping, fitting."""
+
+from __future__ import annotations
+
+import logging
+import re
+import shutil
+import subprocess
+import sys
+from itertools import product
+
+import pytest
+
+from demo.assets import assets_dir
+from demo.text import (CAPTION, CAPTION_BOX, CAPTION_MAX_PX_AT_720, CAPTION_MIN_PX_AT_720, HELP_KEYS,
+                       STAGE_COUNT, TITLE, MissingTextError, TextError, available_languages, fit_all,
+                       fit_in_window, fit_text, font_path, format_number, load_texts, placeholders,
+                       read_texts, wrap)
+
+LANGS = available_languages()
+WINDOWS = ((1280, 720), (1920, 1080))
+NBSP = "\u00a0"
+# What the app passes into each stage caption; a stage not listed takes no values.
+STAGE_VALUES = {1: {"width", "height", "numbers"}, 4: {"numbers"}, 6: {"numbers"}}
+# The widest numbers the captions will ever show: a 1920x1080 camera, ten faces.
+WIDEST = {1: dict(width=1920, height=1080, numbers=1920 * 1080 * 3),
+          4: dict(numbers=1920 * 1080 * 3), 6: dict(numbers=10 * 478 * 3)}
+
+
+def stage_texts(lang: str) -> list[tuple[str, str]]:
+    """Every stage's (kind, text) in ``lang`` with its widest numbers filled in."""
+    texts = load_texts(lang)
+    return [(kind, texts(f"stage.{i}.{kind}", **WIDEST.get(i, {})))
+            for i in range(STAGE_COUNT) for kind in ("title", "caption")]
+
+
+@pytest.fixture
+def assets_copy(tmp_path, monkeypatch):
+    """A copy of assets/lang in a temporary assets folder that MACHINE_EYES_ASSETS points to."""
+    shutil.copytree(assets_dir() / "lang", tmp_path / "lang")
+    monkeypatch.setenv("MACHINE_EYES_ASSETS", str(tmp_path))
+    return tmp_path
+
+
+# ---- The language files ---------------------------------------------------------------------
+
+def test_english_and_german_are_shipped():
+    assert {"en", "de"} <= set(LANGS)
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_every_language_has_exactly_the_english_keys(lang):
+    english, other = set(read_texts("en")), set(read_texts(lang))
+    assert sorted(english - other) == [], f"{lang}.toml lacks these"
+    assert sorted(other - english) == [], f"{lang}.toml has keys English does not"
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_placeholders_match_english(lang):
+    english, other = read_texts("en"), read_texts(lang)
+    differ = {key: (placeholders(english[key]), placeholders(other[key]))
+              for key in english if key in other and placeholders(english[key]) != placeholders(other[key])}
+    assert differ == {}
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_every_stage_has_a_title_and_a_short_caption(lang):
+    table = read_texts(lang)
+    for stage in range(STAGE_COUNT):
+        title, caption = table[f"stage.{stage}.title"], table[f"stage.{stage}.caption"]
+        assert title.strip() and caption.strip()
+        assert placeholders(caption) == STAGE_VALUES.get(stage, set()), f"stage {stage}"
+        sentences = re.findall(r"[.!?](?=\s|$)", caption)
+        assert 1 <= len(sentences) <= 2, f"stage {stage} caption: one or two sentences"
+    assert f"stage.{STAGE_COUNT}.title" not in table
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_help_lists_every_key(lang):
+    lines = load_texts(lang).help_lines()
+    assert len(lines) == len(HELP_KEYS)
+    assert all(key.strip() and what.strip() for key, what in lines)
+
+
+def test_german_says_du_throughout():
+    formal = re.compile(r"\b(Sie|Ihnen|Ihr|Ihre|Ihren|Ihrem|Ihrer)\b")
+    assert [text for text in read_texts("de").values() if formal.search(text)] == []
+
+
+def test_german_spells_umlauts_and_sharp_s():
+    spelled_out = re.compile(r"(fuer|groess|naech|zurueck|ueber|aender|Gruen|moecht|hoer|waehl|koenn)", re.I)
+    assert [text for text in read_texts("de").values() if spelled_out.search(text)] == []
+
+
+# ---- Reading texts --------------------------------------------------------------------------
+
+def test_get_fills_placeholders_with_numbers_written_the_languages_way():
+    assert "921,600 numbers" in load_texts("en")("stage.1.caption", width=640, height=480, numbers=921_600)
+    german = load_texts("de")("stage.1.caption", width=640, height=480, numbers=921_600)
+    assert f"640{NBSP}×{NBSP}480 Pixel" in german and "921.600 Zahlen" in german
+    assert load_texts("de")("hud.fps", fps=29.46) == "29,5 Bilder/s"
+
+
+def test_count_picks_none_one_or_other():
+    de = load_texts("de")
+    forms = [de.count("hud.faces", n, faces=n) for n in (0, 1, 3)]
+    assert forms == ["kein Gesicht", "1 Gesicht", "3 Gesichter"]
+    assert load_texts("en").count("panel.mesh", 2, faces=2).endswith("2 faces, 478 points each")
+
+
+def test_missing_text_falls_back_to_english_with_one_warning(assets_copy, caplog):
+    german = assets_copy / "lang" / "de.toml"
+    text = re.sub(r'(?m)^title = "Jedes Pixel wird zum Pfeil"\n', "", german.read_text("utf-8"))
+    german.write_text(text, "utf-8")
+    texts = load_texts("de")
+    with caplog.at_level(logging.WARNING, logger="demo.text"):
+        first = texts.get("stage.3.title")
+        second = texts.get("stage.3.title")
+        texts.get("stage.3.caption")
+    assert first == second == "Every pixel becomes an arrow"
+    warnings = [record.getMessage() for record in caplog.records]
+    assert len(warnings) == 1
+    assert "stage.3.title" in warnings[0] and "de.toml" in warnings[0] and "\n" not in warnings[0]
+
+
+def test_a_key_no_language_has_is_a_clear_key_error():
+    with pytest.raises(KeyError) as caught:
+        load_texts("de").get("stage.9.title")
+    assert isinstance(caught.value, MissingTextError)
+    assert str(caught.value) == "no text 'stage.9.title' in en.toml (nor in de.toml)"
+
+
+def test_a_missing_value_names_the_placeholder():
+    with pytest.raises(MissingTextError, match=r"text 'stage.4.caption' needs a value for \{numbers\}"):
+        load_texts("en").get("stage.4.caption")
+
+
+def test_unknown_language_is_one_line_listing_the_available_ones():
+    with pytest.raises(TextError) as caught:
+        load_texts("fr")
+    message = str(caught.value)
+    assert "\n" not in message
+    assert message.startswith("unknown language 'fr'; available: de, en")
+
+
+def test_regional_and_upper_case_codes_find_their_language():
+    assert load_texts("de-AT").lang == "de"
+    assert load_texts("EN").lang == "en"
+
+
+def test_a_broken_file_is_one_line_naming_it(assets_copy):
+    (assets_copy / "lang" / "de.toml").write_text('[stage.0]\ntitle = "unclosed\n', "utf-8")
+    with pytest.raises(TextError) as caught:
+        load_texts("de")
+    assert "de.toml: not valid TOML" in str(caught.value) and "\n" not in str(caught.value)
+
+
+def test_positional_placeholders_are_refused(assets_copy):
+    (assets_copy / "lang" / "de.toml").write_text('[stage.1]\ncaption = "{} Zahlen"\n', "utf-8")
+    with pytest.raises(TextError, match=r"de.toml: 'stage.1.caption' has placeholder \{\}"):
+        load_texts("de")
+
+
+def test_module_imports_without_pygame():
+    code = "import sys, demo.text; assert 'pygame' not in sys.modules, 'pygame imported'"
+    subprocess.run([sys.executable, "-c", code], check=True)
+
+
+# ---- Numbers --------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("n, lang, decimals, written", [
+    (921_600, "en", 0, "921,600"), (921_600, "de", 0, "921.600"),
+    (2_764_800, "en", 0, "2,764,800"), (2_764_800, "de", 0, "2.764.800"),
+    (1920, "en", 0, "1920"), (1920, "de", 0, "1920"), (478, "de", 0, "478"),
+    (29.46, "en", 1, "29.5"), (29.46, "de", 1, "29,5"), (-12_345.678, "de", 2, "-12.345,68"),
+])
+def test_format_number(n, lang, decimals, written):
+    assert format_number(n, lang, decimals) == written
+
+
+# ---- Wrapping -------------------------------------------------------------------------------
+
+def proportional(text: str) -> int:
+    """A stand-in for a font: wide letters count double."""
+    return sum(2 if c in "MWmw@ÄÖÜ" else 1 for c in text)
+
+
+@pytest.mark.parametrize("measure", [len, proportional])
+def test_wrap_never_exceeds_the_width_and_loses_no_word(measure):
+    for lang, width in product(LANGS, (8, 13, 20, 40, 90)):
+        for _, text in stage_texts(lang):
+            lines = wrap(text, width, measure)
+            assert all(measure(line) <= width for line in lines), (text, width)
+            assert "".join("".join(lines).split()) == "".join(text.split())
+
+
+def test_wrap_breaks_at_spaces_hyphens_and_inside_overlong_words():
+    assert wrap("one two three", 7, len) == ["one two", "three"]
+    assert wrap("Was ein Face-Swap-Programm", 12, len) == ["Was ein", "Face-Swap-", "Programm"]
+    assert wrap("Donaudampfschiff ab", 6, len) == ["Donaud", "ampfsc", "hiff", "ab"]
+    assert wrap(f"3{NBSP}px wide", 4, len) == [f"3{NBSP}px", "wide"]
+    assert wrap("a\nb c", 10, len) == ["a", "b c"]
+    assert wrap("  ", 10, len) == []
+    assert wrap("+ / -", 10, len) == ["+ / -"]
+
+
+# ---- The bundled font and the real boxes ----------------------------------------------------
+
+def test_box_constants():
+    assert CAPTION_BOX == (0.9, 0.22)
+    assert (CAPTION_MIN_PX_AT_720, CAPTION_MAX_PX_AT_720) == (24, 44)
+    assert CAPTION.in_window((1280, 720)) == (1152, 158, 24, 44)
+    assert CAPTION.in_window((1920, 1080)) == (1728, 237, 36, 66)
+
+
+def test_the_font_and_its_licence_are_bundled():
+    assert font_path().name == "DejaVuSans.ttf" and font_path(bold=True).name == "DejaVuSans-Bold.ttf"
+    licence = (font_path().parent / "LICENSE.DejaVu.txt").read_text("utf-8")
+    assert "Bitstream Vera Fonts Copyright" in licence and "Arev Fonts Copyright" in licence
+
+
+@pytest.fixture(scope="module")
+def pygame_font():
+    pygame = pytest.importorskip("pygame")
+    pygame.font.init()
+    yield pygame.font
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_the_font_has_every_letter_of_every_text(lang):
+    freetype = pytest.importorskip("pygame.freetype")
+    freetype.init()
+    letters = sorted(set("".join(read_texts(lang).values())) - {" ", "\n"})
+    for bold in (False, True):
+        metrics = freetype.Font(str(font_path(bold)), 24).get_metrics("".join(letters))
+        assert [c for c, m in zip(letters, metrics) if m is None] == []  # None: no glyph in the font
+    assert freetype.Font(str(font_path()), 24).get_metrics("\u4e00") == [None]  # the check can fail
+
+
+@pytest.mark.parametrize("lang, window", list(product(LANGS, WINDOWS)))
+def test_every_stage_title_and_caption_fits_its_box(pygame_font, lang, window):
+    for kind, text in stage_texts(lang):
+        box = TITLE if kind == "title" else CAPTION
+        box_w, box_h, min_size, _ = box.in_window(window)
+        size, lines = fit_in_window(text, box, window)
+        font = pygame_font.Font(str(font_path(box.bold)), size)
+        assert size >= min_size, f"{kind} needs a font below the minimum: {text}"
+        assert max(font.size(line)[0] for line in lines) <= box_w, text
+        assert len(lines) * font.get_linesize() <= box_h, text
+        assert " ".join(lines).replace("- ", "-").split() == text.replace("- ", "-").split()
+        if kind == "title":
+            assert len(lines) == 1, f"title on more than one line: {text}"
+
+
+@pytest.mark.parametrize("lang, window", list(product(LANGS, WINDOWS)))
+def test_one_caption_size_fits_every_stage(pygame_font, lang, window):
+    captions = [text for kind, text in stage_texts(lang) if kind == "caption"]
+    size, lines = fit_all(captions, CAPTION, window)
+    box_w, box_h, min_size, max_size = CAPTION.in_window(window)
+    assert min_size <= size <= max_size and len(lines) == len(captions)
+    font = pygame_font.Font(str(font_path()), size)
+    for wrapped in lines:
+        assert len(wrapped) * font.get_linesize() <= box_h
+        assert all(font.size(line)[0] <= box_w for line in wrapped)
+
+
+def test_fit_text_picks_the_largest_size_that_fits(pygame_font):
+    size, lines = fit_text("short", 1000, 200, max_size=44, min_size=24)
+    assert (size, lines) == (44, ["short"])
+    small, wrapped = fit_text("a rather long sentence to squeeze in", 200, 60, max_size=44, min_size=10)
+    font = pygame_font.Font(str(font_path()), small + 1)
+    bigger = wrap("a rather long sentence to squeeze in", 200, lambda s: font.size(s)[0])
+    assert len(bigger) * font.get_linesize() > 60 or any(font.size(line)[0] > 200 for line in bigger)
