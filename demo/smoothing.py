@@ -1,0 +1,581 @@
+"""Steady landmarks: why a shivering mesh looks broken, and what smoothing trades for it.
+
+The network measures every frame afresh. Sensor noise changes a few grey levels from one frame to
+the next, and each time the 478 points land a fraction of a pixel somewhere else: on a face that
+sits still the mesh *shivers*. Our eyes read that shiver as "the machine is unsure", even though
+each single frame is good.
+
+Smoothing averages each point with where it was a moment ago. Averaging more calms the shiver but
+makes the mesh *lag*: it trails behind a head that moves. The One-Euro filter (Casiez, Roussel &
+Vogel, 2012) makes the trade for each point, every frame: while a point is still it averages hard
+(low cutoff frequency, no shiver); as it starts to move fast it averages less and less (high
+cutoff, little lag). Press ``j`` in the live window to see the shiver come and go.
+
+MediaPipe smooths its landmarks only when it follows a single face. :class:`FaceSmoother` smooths
+every face, each with its own filter, and follows who is who from frame to frame, so the filter of
+one person is never fed another person's points, not even when two people cross.
+
+Use it like this::
+
+    smoother = FaceSmoother()
+    faces = smoother.smooth(mesh.track(rgb, t_ms), t_ms)  # new Face objects, same order
+    ids = smoother.last_ids                               # one stable int per face, e.g. a colour
+
+:func:`measure` runs the real landmarker on the sample clip with noise added and reports the
+shiver (jitter) before and after smoothing and the lag on a fast pan, for the benchmark.
+
+Conventions: points are pixels, x right and y down (z is MediaPipe's depth in the same scale);
+times are milliseconds; frequencies are hertz; lags are in frames of the clip (1 frame = 1/30 s).
+
+References
+----------
+.. [1] G. Casiez, N. Roussel and D. Vogel, "1€ Filter: A Simple Speed-based Low-pass Filter for
+   Noisy Input in Interactive Systems", Proc. CHI 2012, pp. 2527-2530.
+   https://doi.org/10.1145/2207676.2208639
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import math
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+import cv2
+import numpy as np
+
+from demo.landmarks import Face
+
+# ---- The One-Euro filter, tuned for face landmarks in pixels at 30 fps ------------------------
+# With these values a still face is averaged over about 1/(2*pi*1 Hz) = 160 ms (5 frames), and a
+# face crossing the picture at 1.5 face heights per second or faster trails by less than a frame.
+MIN_CUTOFF_HZ = 1.0  # cutoff while still: lower is steadier, but slow moves lag more
+BETA = 4.0  # Hz of extra cutoff per face height per second of speed: higher lags less, shivers more
+D_CUTOFF_HZ = 1.0  # cutoff for the speed estimate itself (the paper's recommended 1 Hz)
+FALLBACK_PERIOD_MS = 1000.0 / 30.0  # ms assumed to pass when the clock stands still or steps back
+
+# ---- Following faces from frame to frame -----------------------------------------------------
+MAX_GAP_MS = 500.0  # ms a face may be missing and still keep its filter and id
+MATCH_GATE = 0.5  # largest mean point distance for "the same face", in face heights
+MIN_FACE_PX = 1.0  # pixels: smallest face height used as a scale (no division by 0)
+
+# ---- Measuring it on the sample clip (the benchmark's figures) -------------------------------
+CLIP_FPS = 30.0  # frames per second of the measured clips
+NOISE_SIGMA = 4.0  # grey levels (of 255): standard deviation of the noise added to every frame
+JITTER_FRAMES = 75  # frames of the sample clip measured for jitter (2.5 s)
+SETTLE_FRAMES = 10  # first frames left out of the jitter: the filter is still learning the speed
+PAN_PX_PER_FRAME = 12.0  # pixels per frame of the fast pan (360 px/s, about 2 face heights/s)
+PAN_RANGE_PX = 360.0  # pixels the photo slides, centred on where the sample clip starts it
+PAN_STILL_FRAMES = 10  # frames the face stands still before the pan starts
+PAN_BACKGROUND = (120, 115, 110)  # RGB revealed at the edge of the panned photo
+MAX_LAG_FRAMES = 3  # largest lag searched for, frames
+MEASURE_MAX_FACES = 2  # more than one, so MediaPipe's own single-face smoothing stays off
+
+
+def _alpha(period_s: float, cutoff_hz: np.ndarray | float) -> np.ndarray | float:
+    """Weight of the new sample in an exponential average with ``cutoff_hz`` at ``period_s``.
+
+    A first-order low-pass filter with cutoff ``f`` has time constant ``tau = 1 / (2 pi f)``; one
+    step of ``period_s`` seconds keeps ``tau / (tau + period_s)`` of the old value.
+    """
+    tau = 1.0 / (2.0 * math.pi * cutoff_hz)
+    return 1.0 / (1.0 + tau / period_s)
+
+
+class OneEuroFilter:
+    """The One-Euro filter [1]_ on an array of any shape, every element filtered on its own.
+
+    Parameters
+    ----------
+    min_cutoff : float
+        Cutoff frequency in Hz while the signal is still. Lower removes more shiver and makes slow
+        moves lag more.
+    beta : float
+        How fast the cutoff rises with speed, in Hz per unit of speed, where speed is measured in
+        ``scale`` units per second (see :meth:`__call__`). Higher removes lag on fast moves and
+        lets more shiver through while moving.
+    d_cutoff : float
+        Cutoff frequency in Hz of the low-pass filter on the speed estimate.
+
+    Notes
+    -----
+    Each call, for every element: the speed is the change since the last filtered value divided
+    by the time step, itself low-passed at ``d_cutoff``; the cutoff is ``min_cutoff + beta *
+    |speed| / scale``; the output moves towards the new sample by ``alpha(cutoff)``.
+
+    Departures from the paper: time is given in milliseconds, not as a fixed rate; the speed may
+    be divided by ``scale`` (a face's height) so that a small distant face and a big near one
+    moving alike are filtered alike; a time step of zero or less (a stalled or looping clock) is
+    taken to be ``FALLBACK_PERIOD_MS`` instead of dividing by zero.
+
+    References
+    ----------
+    .. [1] G. Casiez, N. Roussel and D. Vogel, "1€ Filter: A Simple Speed-based Low-pass Filter for
+       Noisy Input in Interactive Systems", CHI 2012. https://doi.org/10.1145/2207676.2208639
+    """
+
+    def __init__(self, min_cutoff: float = MIN_CUTOFF_HZ, beta: float = BETA,
+                 d_cutoff: float = D_CUTOFF_HZ) -> None:
+        if min_cutoff <= 0.0 or d_cutoff <= 0.0:
+            raise ValueError(f"cutoffs must be above 0 Hz, got min_cutoff={min_cutoff} d_cutoff={d_cutoff}")
+        if beta < 0.0:
+            raise ValueError(f"beta must be 0 or more, got {beta}")
+        self.min_cutoff = min_cutoff
+        self.beta = beta
+        self.d_cutoff = d_cutoff
+        self.reset()
+
+    def reset(self) -> None:
+        """Forget the past: the next sample passes through unchanged."""
+        self._value: np.ndarray | None = None
+        self._speed: np.ndarray | None = None
+        self._time_ms = 0.0
+
+    @property
+    def value(self) -> np.ndarray | None:
+        """The last filtered value (float64, the input's shape), or None before the first sample."""
+        return self._value
+
+    @property
+    def speed(self) -> np.ndarray | None:
+        """The filtered speed of every element in input units per second, or None before a sample."""
+        return self._speed
+
+    def __call__(self, x: np.ndarray, time_ms: float, scale: float = 1.0) -> np.ndarray:
+        """Filter one sample.
+
+        Parameters
+        ----------
+        x : array_like, any shape
+            The new measurement, e.g. landmarks (478, 3) in pixels. Every call must use one shape.
+        time_ms : float
+            When it was measured, in milliseconds.
+        scale : float
+            Speeds are divided by this before ``beta`` applies, e.g. the face's height in pixels,
+            so ``beta`` is in Hz per face height per second.
+
+        Returns
+        -------
+        ndarray, float64, the shape of ``x``
+            The filtered value.
+        """
+        x = np.asarray(x, dtype=np.float64)
+        if self._value is None:
+            self._value, self._speed, self._time_ms = x.copy(), np.zeros_like(x), time_ms
+            return self._value.copy()
+        if x.shape != self._value.shape:
+            raise ValueError(f"expected a sample of shape {self._value.shape}, got {x.shape}")
+        step_ms = time_ms - self._time_ms
+        period_s = (step_ms if step_ms > 0.0 else FALLBACK_PERIOD_MS) / 1000.0
+        # Stage 1: how fast is each element moving? The raw speed is noisy, so it is smoothed too.
+        raw_speed = (x - self._value) / period_s
+        self._speed += _alpha(period_s, self.d_cutoff) * (raw_speed - self._speed)
+        # Stage 2: the faster it moves, the higher the cutoff, the less it is averaged.
+        cutoff = self.min_cutoff + self.beta * np.abs(self._speed) / max(scale, 1e-9)
+        self._value += _alpha(period_s, cutoff) * (x - self._value)
+        self._time_ms = time_ms  # after a step back the clock goes on from here
+        return self._value.copy()
+
+
+# ---- Every face its own filter ----------------------------------------------------------------
+@dataclass
+class _Track:
+    """One person followed over frames: a stable id, their filter, and their last sighting."""
+
+    id: int
+    filter: OneEuroFilter
+    seen_ms: float = 0.0  # when they were last seen, ms
+    seen_points: np.ndarray | None = None  # (n, 2) float64: where, raw, in pixels
+
+    def expected(self, time_ms: float) -> np.ndarray:
+        """Where this face's points (n, 2) should be at ``time_ms``, pixels: the last sighting
+        moved on at the filtered speed. The raw sighting is used, not the smoothed points, which
+        trail a moving face."""
+        ahead_s = max(time_ms - self.seen_ms, 0.0) / 1000.0
+        return self.seen_points + self.filter.speed[:, :2] * ahead_s
+
+
+def _box(points: np.ndarray) -> tuple[float, float, float, float]:
+    """The smallest box ``(x0, y0, x1, y1)`` in pixels around ``points`` (n, >=2)."""
+    return (float(points[:, 0].min()), float(points[:, 1].min()),
+            float(points[:, 0].max()), float(points[:, 1].max()))
+
+
+def _match_costs(predicted: np.ndarray, observed: np.ndarray) -> np.ndarray:
+    """How unlike each followed face is each new face.
+
+    Parameters
+    ----------
+    predicted : ndarray, shape (tracks, points, 2)
+        Where each followed face's points should be now, pixels.
+    observed : ndarray, shape (faces, points, 2)
+        The new faces' points, pixels.
+
+    Returns
+    -------
+    ndarray, shape (tracks, faces)
+        Mean distance between corresponding points, in heights of the followed face. Comparing
+        all points, not just centres, tells a big face from a small one at the same place.
+    """
+    heights = np.maximum(np.ptp(predicted[:, :, 1], axis=1), MIN_FACE_PX)
+    distance = np.linalg.norm(predicted[:, None] - observed[None], axis=-1).mean(axis=-1)
+    return distance / heights[:, None]
+
+
+def _assign(costs: np.ndarray, gate: float) -> list[int | None]:
+    """For each new face (column), the followed face (row) it continues, or None for a newcomer.
+
+    Greedy: the cheapest pair is joined first, then the cheapest pair left, and so on; no pair
+    costing more than ``gate`` is joined.
+    """
+    tracks, faces = costs.shape
+    chosen: list[int | None] = [None] * faces
+    used: set[int] = set()
+    for flat in np.argsort(costs, axis=None, kind="stable"):
+        row, col = divmod(int(flat), faces)
+        if costs[row, col] > gate:
+            break
+        if row not in used and chosen[col] is None:
+            chosen[col] = row
+            used.add(row)
+    return chosen
+
+
+class FaceSmoother:
+    """Smooths the landmarks of every face in a stream, each face with its own One-Euro filter.
+
+    Parameters
+    ----------
+    min_cutoff, beta, d_cutoff : float
+        The :class:`OneEuroFilter` settings for every face; ``beta`` is in Hz per face height per
+        second.
+    max_gap_ms : float
+        How long (ms) a face may be missing and still come back with its filter and id. After
+        that it is forgotten, and when it returns it starts afresh.
+    gate : float
+        Largest mean point distance, in face heights, between where a face was expected and where
+        a new face is, for the two to count as the same person.
+
+    Attributes
+    ----------
+    enabled : bool
+        When False, :meth:`smooth` returns the faces it is given unchanged, but goes on following
+        them and updating the filters, so the ids stay and switching back on causes no jump. The
+        ``j`` key toggles this.
+    """
+
+    def __init__(self, min_cutoff: float = MIN_CUTOFF_HZ, beta: float = BETA,
+                 d_cutoff: float = D_CUTOFF_HZ, max_gap_ms: float = MAX_GAP_MS,
+                 gate: float = MATCH_GATE) -> None:
+        OneEuroFilter(min_cutoff, beta, d_cutoff)  # checks the settings now, not at the first face
+        self.settings = (min_cutoff, beta, d_cutoff)
+        self.max_gap_ms = max_gap_ms
+        self.gate = gate
+        self.enabled = True
+        self._tracks: list[_Track] = []
+        self._next_id = 0
+        self._last_ids: list[int] = []
+
+    @property
+    def last_ids(self) -> list[int]:
+        """One id per face of the last :meth:`smooth` result, in its order; the same person keeps
+        the same id for as long as they are followed. Ids count up from 0 and are never reused."""
+        return list(self._last_ids)
+
+    def reset(self) -> None:
+        """Forget every face (ids keep counting up, so an old colour is not given to a stranger)."""
+        self._tracks = []
+        self._last_ids = []
+
+    def _forget_gone(self, time_ms: float) -> None:
+        """Drop faces unseen for longer than ``max_gap_ms`` (either way: a looping clock jumps back)."""
+        self._tracks = [t for t in self._tracks if abs(time_ms - t.seen_ms) <= self.max_gap_ms]
+
+    def _new_track(self) -> _Track:
+        track = _Track(self._next_id, OneEuroFilter(*self.settings))
+        self._next_id += 1
+        self._tracks.append(track)
+        return track
+
+    def _pair(self, faces: Sequence[Face], time_ms: float) -> list[_Track]:
+        """The track of every face in ``faces``, in order; newcomers get new tracks."""
+        chosen: list[int | None] = [None] * len(faces)
+        old = list(self._tracks)
+        if old and faces:
+            predicted = np.stack([t.expected(time_ms) for t in old])
+            observed = np.stack([np.asarray(f.points, dtype=np.float64)[:, :2] for f in faces])
+            chosen = _assign(_match_costs(predicted, observed), self.gate)
+        return [old[row] if row is not None else self._new_track() for row in chosen]
+
+    def smooth(self, faces: Sequence[Face], time_ms: float) -> list[Face]:
+        """Smoothed copies of ``faces`` seen at ``time_ms``.
+
+        Parameters
+        ----------
+        faces : sequence of Face
+            Every face of one frame, points (478, 3) in pixels, as :meth:`FaceMesh.track` gives them.
+        time_ms : float
+            The frame's time in milliseconds. It should increase; a repeat or a small step back is
+            taken as one frame at 30 fps, a jump of more than ``max_gap_ms`` forgets every face.
+
+        Returns
+        -------
+        list of Face
+            New Face objects in the same order, with filtered points (float32) and the box around
+            them; blendshapes, pose and ``far`` as given. When :attr:`enabled` is False, the faces
+            given. Their ids are in :attr:`last_ids`.
+        """
+        self._forget_gone(time_ms)
+        tracks = self._pair(faces, time_ms)
+        smoothed = []
+        for face, track in zip(faces, tracks):
+            points = track.filter(face.points, time_ms, scale=max(face.height, MIN_FACE_PX))
+            track.seen_ms, track.seen_points = time_ms, np.asarray(face.points, np.float64)[:, :2]
+            points = points.astype(np.float32)
+            smoothed.append(dataclasses.replace(face, points=points, box=_box(points)))
+        self._last_ids = [t.id for t in tracks]
+        return smoothed if self.enabled else list(faces)
+
+
+# ---- Measuring shiver and lag -----------------------------------------------------------------
+def _affine_apply(transforms: np.ndarray, xy: np.ndarray) -> np.ndarray:
+    """Apply 2x3 affines ``transforms`` (frames, 2, 3) to points ``xy`` (frames or 1, n, 2)."""
+    return np.einsum("fij,fnj->fni", transforms[:, :, :2], xy) + transforms[:, None, :, 2]
+
+
+def _affine_invert(transforms: np.ndarray) -> np.ndarray:
+    """The inverse of every 2x3 affine in ``transforms`` (frames, 2, 3)."""
+    inverse = np.linalg.inv(transforms[:, :, :2])
+    shift = -np.einsum("fij,fj->fi", inverse, transforms[:, :, 2])
+    return np.concatenate([inverse, shift[:, :, None]], axis=2)
+
+
+def photo_points(points: np.ndarray, transforms: np.ndarray) -> np.ndarray:
+    """Where each landmark sits on the photo, estimated from many frames.
+
+    Parameters
+    ----------
+    points : ndarray, shape (frames, n, >=2)
+        Landmarks in frame pixels (x right, y down); only x and y are used.
+    transforms : ndarray, shape (frames, 2, 3)
+        For every frame, the affine taking photo pixels to frame pixels (the true motion).
+
+    Returns
+    -------
+    ndarray, shape (n, 2)
+        Photo pixels: the median over frames of each landmark mapped back onto the photo.
+    """
+    xy = np.asarray(points, dtype=np.float64)[:, :, :2]
+    return np.median(_affine_apply(_affine_invert(np.asarray(transforms, np.float64)), xy), axis=0)
+
+
+def jitter_px(points: np.ndarray, transforms: np.ndarray | None = None) -> float:
+    """The shiver: RMS frame-to-frame movement of landmarks beyond the true motion, in pixels.
+
+    Parameters
+    ----------
+    points : ndarray, shape (frames, n, >=2)
+        Landmarks of one face in every frame, pixels; only x and y are used.
+    transforms : ndarray, shape (frames, 2, 3), optional
+        The true motion: per frame, the affine from photo pixels to frame pixels. None means the
+        face stands still.
+
+    Returns
+    -------
+    float
+        ``sqrt(mean |r[k+1] - r[k]|^2)`` over frames ``k`` and landmarks, where the residual ``r``
+        is each landmark minus where the true motion puts it (see :func:`photo_points`).
+    """
+    xy = np.asarray(points, dtype=np.float64)[:, :, :2]
+    if transforms is not None:
+        transforms = np.asarray(transforms, dtype=np.float64)
+        xy = xy - _affine_apply(transforms, photo_points(xy, transforms)[None])
+    step = np.diff(xy, axis=0)
+    return float(np.sqrt(np.mean(np.sum(step ** 2, axis=-1))))
+
+
+def lag_frames(delayed: np.ndarray, reference: np.ndarray, start: int = 0,
+               max_frames: int = MAX_LAG_FRAMES) -> float:
+    """How many frames ``delayed`` trails ``reference``, to a fraction of a frame.
+
+    Parameters
+    ----------
+    delayed, reference : ndarray, shape (frames, ...)
+        Two recordings of the same points, one per frame, e.g. smoothed and raw landmarks.
+    start : int
+        First frame compared (raised to ``max_frames + 1`` so the shifted reference exists).
+    max_frames : int
+        Largest lag looked for, in frames.
+
+    Returns
+    -------
+    float
+        The shift ``s`` in ``[0, max_frames]`` for which ``reference`` seen ``s`` frames late,
+        linearly interpolated between frames, is closest to ``delayed`` (least squares).
+
+    Notes
+    -----
+    Between two whole shifts ``k`` and ``k + 1`` the late reference is ``R[i-k] + f (R[i-k-1] -
+    R[i-k])``, linear in the fraction ``f``, so the best ``f`` has a closed form; the best of
+    the ``max_frames`` intervals wins.
+    """
+    delayed = np.asarray(delayed, dtype=np.float64)
+    reference = np.asarray(reference, dtype=np.float64)
+    first = max(start, max_frames + 1)
+    target = delayed[first:].ravel()
+    best_error, best_shift = math.inf, 0.0
+    for whole in range(max_frames):
+        near = reference[first - whole:len(reference) - whole].ravel()
+        far = reference[first - whole - 1:len(reference) - whole - 1].ravel()
+        towards = far - near
+        norm = float(towards @ towards)
+        fraction = float(np.clip((target - near) @ towards / norm, 0.0, 1.0)) if norm > 0 else 0.0
+        error = float(np.sum((target - near - fraction * towards) ** 2))
+        if error < best_error:
+            best_error, best_shift = error, whole + fraction
+    return best_shift
+
+
+def _noisy(rgb: np.ndarray, sigma: float, rng: np.random.Generator) -> np.ndarray:
+    """``rgb`` with Gaussian noise of ``sigma`` grey levels added to every pixel and channel."""
+    noise = rng.normal(0.0, sigma, rgb.shape)
+    return np.clip(rgb + noise, 0, 255).astype(np.uint8)
+
+
+def _follow(frames: Iterable[np.ndarray], noise: float, seed: int,
+            smoother: FaceSmoother) -> tuple[np.ndarray, np.ndarray]:
+    """Run the real landmarker and ``smoother`` on noisy ``frames``; the biggest face's points.
+
+    Returns raw and smoothed landmarks, each of shape (frames, 478, 3) in pixels.
+    """
+    from demo.landmarks import FaceMesh  # the model is loaded only when a measurement runs
+
+    rng = np.random.default_rng(seed)
+    raw, smoothed = [], []
+    with FaceMesh(max_faces=MEASURE_MAX_FACES) as mesh:
+        for index, rgb in enumerate(frames):
+            rgb = _noisy(rgb, noise, rng)
+            if index == 0:
+                mesh.detect(rgb)  # loads MediaPipe: FaceMesh.track on a fresh FaceMesh needs it
+            time_ms = index * 1000.0 / CLIP_FPS
+            faces = mesh.track(rgb, time_ms)
+            if not faces:
+                raise RuntimeError(f"no face found in frame {index} of the measured clip")
+            calm = smoother.smooth(faces, time_ms)
+            biggest = max(range(len(faces)), key=lambda k: faces[k].height)
+            raw.append(faces[biggest].points)
+            smoothed.append(calm[biggest].points)
+    return np.array(raw), np.array(smoothed)
+
+
+def measure_jitter(frames: int = JITTER_FRAMES, noise: float = NOISE_SIGMA, seed: int = 0,
+                   settle: int = SETTLE_FRAMES, smoother: FaceSmoother | None = None) -> dict[str, float]:
+    """Shiver of the landmarks on the sample clip with noise, before and after smoothing.
+
+    Parameters
+    ----------
+    frames : int
+        Frames of the sample clip (30 fps, 640x480, gentle head-like motion) to run.
+    noise : float
+        Standard deviation of the Gaussian noise added to every frame, grey levels of 255.
+    seed : int
+        Seed of the noise, so the figure is the same every run.
+    settle : int
+        First frames left out: the filter starts not knowing the face's speed.
+    smoother : FaceSmoother, optional
+        The smoother to measure; a new default one if not given.
+
+    Returns
+    -------
+    dict
+        ``jitter_raw_px`` and ``jitter_smoothed_px`` (see :func:`jitter_px`, pixels) and
+        ``jitter_ratio``, smoothed over raw (0.5 or less is the goal).
+    """
+    from demo.sources import SampleSource
+
+    clip = SampleSource()
+    raw, smoothed = _follow((clip.frame_at(i) for i in range(frames)), noise, seed,
+                            smoother or FaceSmoother())
+    truth = np.array([clip.transform(i) for i in range(frames)])[settle:]
+    before, after = jitter_px(raw[settle:], truth), jitter_px(smoothed[settle:], truth)
+    return {"jitter_raw_px": before, "jitter_smoothed_px": after, "jitter_ratio": after / before}
+
+
+def pan_offsets(speed_px: float = PAN_PX_PER_FRAME, still: int = PAN_STILL_FRAMES,
+                span_px: float = PAN_RANGE_PX) -> np.ndarray:
+    """Horizontal offset in pixels of the photo in every frame of the fast pan.
+
+    ``still`` frames at ``-span_px / 2``, then ``speed_px`` more every frame up to ``+span_px / 2``.
+    """
+    moving = np.arange(0.0, span_px + 1e-9, speed_px)
+    return np.concatenate([np.zeros(still), moving]) - span_px / 2.0
+
+
+def pan_clip(offsets: np.ndarray) -> tuple[list[np.ndarray], np.ndarray]:
+    """The sample photo sliding sideways by ``offsets`` (pixels, one per frame).
+
+    Returns the frames (RGB uint8, 640x480) and their true motion: for every frame the 2x3 affine
+    from photo pixels to frame pixels, shape (frames, 2, 3). The photo is placed as in the sample
+    clip's first frame; what the slide uncovers is plain grey, so no mirrored second face appears.
+    """
+    from demo.sources import SampleSource, load_sample_photo
+
+    clip = SampleSource()
+    transforms = np.repeat(clip.transform(0)[None], len(offsets), axis=0)
+    transforms[:, 0, 2] += offsets
+    photo = load_sample_photo()
+    frames = [cv2.warpAffine(photo, matrix, clip.size, flags=cv2.INTER_LINEAR,
+                             borderMode=cv2.BORDER_CONSTANT, borderValue=PAN_BACKGROUND)
+              for matrix in transforms]
+    return frames, transforms
+
+
+def measure_lag(speed_px: float = PAN_PX_PER_FRAME, noise: float = NOISE_SIGMA, seed: int = 0,
+                smoother: FaceSmoother | None = None) -> dict[str, float]:
+    """How far the smoothed landmarks trail on a fast sideways pan of the sample photo.
+
+    Parameters
+    ----------
+    speed_px : float
+        Speed of the pan in pixels per frame at 30 fps.
+    noise, seed :
+        Gaussian noise added to every frame (grey levels of 255) and its seed.
+    smoother : FaceSmoother, optional
+        The smoother to measure; a new default one if not given.
+
+    Returns
+    -------
+    dict
+        ``lag_frames``: how many frames the smoothed points trail the raw ones while panning,
+        start of the pan included (see :func:`lag_frames`; under 1 is the goal); ``lag_ms`` the
+        same in milliseconds; ``raw_lag_frames`` and ``smoothed_lag_frames``: how far raw and
+        smoothed points trail the true motion, for comparison.
+    """
+    offsets = pan_offsets(speed_px)
+    frames, transforms = pan_clip(offsets)
+    raw, smoothed = _follow(frames, noise, seed, smoother or FaceSmoother())
+    # Where the points truly are: their places on the photo, from the still frames, moved.
+    still = slice(0, PAN_STILL_FRAMES)
+    truth = _affine_apply(transforms, photo_points(raw[still], transforms[still])[None])
+    lag = lag_frames(smoothed[:, :, :2], raw[:, :, :2], start=PAN_STILL_FRAMES)
+    return {"lag_frames": lag, "lag_ms": lag * 1000.0 / CLIP_FPS,
+            "raw_lag_frames": lag_frames(raw[:, :, :2], truth, start=PAN_STILL_FRAMES),
+            "smoothed_lag_frames": lag_frames(smoothed[:, :, :2], truth, start=PAN_STILL_FRAMES),
+            "pan_px_per_frame": float(speed_px)}
+
+
+def measure(frames: int = JITTER_FRAMES, noise: float = NOISE_SIGMA, seed: int = 0,
+            speed_px: float = PAN_PX_PER_FRAME) -> dict[str, float]:
+    """Both figures for the benchmark report: jitter on the sample clip, lag on a fast pan.
+
+    Runs the real landmarker on ``frames`` frames of the sample clip and on the pan (about 40
+    frames), each with Gaussian noise of ``noise`` grey levels (seed ``seed``); a few seconds on
+    two cores. Returns the keys of :func:`measure_jitter` and :func:`measure_lag`, plus
+    ``noise_sigma``, ``frames`` and the filter settings ``min_cutoff_hz``, ``beta``,
+    ``d_cutoff_hz``. Goals: ``jitter_ratio <= 0.5`` and ``lag_frames < 1``.
+    """
+    report: dict[str, float] = {"frames": float(frames), "noise_sigma": float(noise),
+                                "min_cutoff_hz": MIN_CUTOFF_HZ, "beta": BETA, "d_cutoff_hz": D_CUTOFF_HZ}
+    report.update(measure_jitter(frames, noise, seed))
+    report.update(measure_lag(speed_px, noise, seed))
+    return report
