@@ -10,6 +10,7 @@ Keys:
     [ / ]    HOG orientation bins (6-18)
     l        landmark points on/off
     a        head-pose axes on/off
+    -> Space next step of the walk-through, <- previous step, 0-9 jump to a step
 
 This is the only module that imports pygame, and its :func:`run` is the only realtime loop: it
 owns timing; sources, landmarks and drawing below it never sleep or read keys.
@@ -26,30 +27,21 @@ from dataclasses import dataclass
 os.environ.setdefault("PYGAME_HIDE_SUPPORT_PROMPT", "1")
 import pygame  # noqa: E402
 
-from demo.compose import BINS_RANGE, CELL_RANGE, ViewSettings, fit_size, panels  # noqa: E402
+from demo.compose import BINS_RANGE, CELL_RANGE, ViewSettings  # noqa: E402
 from demo.hogview import VIEWS  # noqa: E402
 from demo.landmarks import FaceMesh  # noqa: E402
 from demo.pipeline import Pipeline, Seen  # noqa: E402
 from demo.quiet import native_stderr_silenced  # noqa: E402
-from demo.sources import Frame, Source  # noqa: E402
+from demo.sources import Source  # noqa: E402
+from demo.stages import STAGE_COUNT, Scene, window_picture  # noqa: E402
+from demo.text import Texts, font_path, load_texts  # noqa: E402
 
-WINDOW_SIZE = (1280, 560)  # initial window, pixels: two 640x480 panels and a caption band
+WINDOW_SIZE = (1280, 720)  # initial window, pixels: two 640x480 panels and a caption band
 BACKGROUND = (12, 14, 18)  # RGB behind the panels
 TEXT_COLOUR = (235, 235, 235)
 ACCENT = (255, 190, 60)  # amber, like the HOG arrows
-LABEL_SIZE = 0.045  # label font height, as a fraction of the window height
-HUD_SIZE = 0.032
-HELP_LINES = (
-    ("q / Esc", "quit"),
-    ("f", "fullscreen on/off"),
-    ("p", "freeze the picture"),
-    ("h", "show or hide this help"),
-    ("g", "HOG view: arrows, glyphs, pixels"),
-    ("+ / -", "HOG cell size"),
-    ("[ / ]", "HOG orientation bins"),
-    ("l", "landmark points on/off"),
-    ("a", "head-pose axes on/off"),
-)
+NOTICE_SIZE = 0.045  # notice font height, as a fraction of the window height
+HUD_SIZE = 0.022  # of the window height: fps and faces in the bottom line
 NO_DISPLAY = ("machine-eyes: no display found (SDL would draw to an invisible screen); "
               "run it on a desktop, or make files without a screen: machine-eyes render INPUT -o OUTPUT")
 
@@ -63,6 +55,7 @@ class LoopState:
     """What the keys change. Everything the loop remembers between frames lives here."""
 
     settings: ViewSettings = dataclasses.field(default_factory=ViewSettings)
+    stage: int = 0
     frozen: bool = False
     help: bool = False
     fullscreen: bool = False
@@ -100,6 +93,7 @@ class TextCache:
     """Rendered text surfaces, made once per (text, height, colour) and reused every frame."""
 
     def __init__(self) -> None:
+        self._path = str(font_path())
         self._fonts: dict[int, pygame.font.Font] = {}
         self._texts: dict[tuple[str, int, tuple[int, int, int]], pygame.Surface] = {}
 
@@ -108,7 +102,7 @@ class TextCache:
         surface = self._texts.get(key)
         if surface is None:
             if height not in self._fonts:
-                self._fonts[height] = pygame.font.Font(None, height)
+                self._fonts[height] = pygame.font.Font(self._path, height)
             surface = self._fonts[height].render(text, True, colour)
             if len(self._texts) > 512:  # e.g. an fps counter: keep the cache small
                 self._texts.clear()
@@ -149,69 +143,57 @@ def handle_key(key: int, unicode: str, state: LoopState) -> None:
         state.settings = dataclasses.replace(settings, show_points=not settings.show_points)
     elif key == pygame.K_a:
         state.settings = dataclasses.replace(settings, show_axes=not settings.show_axes)
+    elif key in (pygame.K_RIGHT, pygame.K_SPACE):
+        state.stage = (state.stage + 1) % STAGE_COUNT
+    elif key == pygame.K_LEFT:
+        state.stage = (state.stage - 1) % STAGE_COUNT
+    elif unicode.isdigit():
+        state.stage = min(int(unicode), STAGE_COUNT - 1)
 
 
-def layout(window: tuple[int, int], frame_size: tuple[int, int]) -> tuple[tuple[int, int], int, int]:
-    """Panel size (width, height) and the top-left (x, y) of the left panel in the window.
-
-    Two panels side by side keep the frame's aspect ratio, centred, leaving a band below for text.
-    """
-    band = int(window[1] * 0.12)
-    size = fit_size(frame_size, (window[0] // 2, max(1, window[1] - band)))
-    x = (window[0] - 2 * size[0]) // 2
-    y = max(0, (window[1] - band - size[1]) // 2)
-    return size, x, y
-
-
-def draw_screen(screen: pygame.Surface, frame: Frame, faces: list, state: LoopState,
-                texts: TextCache, fps: float, notice: str | None) -> None:
-    """Compose the two panels for ``frame`` and draw them with labels, HUD and overlays."""
+def draw_screen(screen: pygame.Surface, seen: Seen, state: LoopState, words: Texts,
+                hud_texts: TextCache, fps: float, notice: str | None) -> None:
+    """The stage's picture for ``seen``, then the live-only overlays: HUD, notice, help."""
     window = screen.get_size()
-    size, x, y = layout(window, (frame.rgb.shape[1], frame.rgb.shape[0]))
-    left, right = panels(frame.rgb, faces, state.settings, size)
-    screen.fill(BACKGROUND)
-    screen.blit(pygame.image.frombuffer(left, size, "RGB"), (x, y))
-    screen.blit(pygame.image.frombuffer(right, size, "RGB"), (x + size[0], y))
-
-    label = max(12, int(window[1] * LABEL_SIZE))
+    scene = Scene(seen.frame.rgb, seen.faces, state.settings, state.stage)
+    picture = window_picture(scene, words, window)
+    screen.blit(pygame.image.frombuffer(picture, window, "RGB"), (0, 0))
     small = max(10, int(window[1] * HUD_SIZE))
-    below = y + size[1] + label // 3
-    points = f"{len(faces)} face{'s' if len(faces) != 1 else ''}, 478 points each" if faces else "no face yet"
-    texts.blit_shadowed(screen, f"What a neural network sees: {points}", label, (x + label // 2, below))
-    settings = state.settings
-    texts.blit_shadowed(screen, f"What HOG sees: arrows from light to dark ({settings.view}, "
-                        f"{settings.cell} px cells, {settings.bins} bins)", label,
-                        (x + size[0] + label // 2, below), ACCENT)
-    hud = f"{fps:4.1f} fps   {len(faces)} face{'s' if len(faces) != 1 else ''}"
+    faces = len(seen.faces)
+    hud = f"{words.get('hud.fps', fps=float(fps))}   {words.count('hud.faces', faces, faces=faces)}"
     if state.frozen:
-        hud += "   FROZEN (p)"
-    texts.blit_shadowed(screen, hud + "   h: help", small, (x + small // 2, y + small // 2))
+        hud += f"   {words.get('hud.frozen')}"
+    hud_y = window[1] - small * 5 // 4
+    hud_texts.blit_shadowed(screen, f"{hud}   {words.get('hud.help_hint')}", small, (small // 2, hud_y), (170, 170, 170))
     if notice:
-        rect = texts.render(notice, label).get_rect(centerx=window[0] // 2, top=y + label * 2)
-        pygame.draw.rect(screen, (90, 20, 20), rect.inflate(label, label // 2), border_radius=label // 3)
-        texts.blit_shadowed(screen, notice, label, rect.topleft)
+        label = max(12, int(window[1] * NOTICE_SIZE))
+        rect = hud_texts.render(notice, label).get_rect(centerx=window[0] // 2, top=int(window[1] * 0.08))
+        pygame.draw.rect(screen, (110, 30, 30), rect.inflate(label, label // 2), border_radius=label // 3)
+        hud_texts.blit_shadowed(screen, notice, label, rect.topleft)
     if state.help:
-        draw_help(screen, texts, label)
+        draw_help(screen, hud_texts, words, max(12, int(window[1] * 0.032)))
 
 
-def draw_help(screen: pygame.Surface, texts: TextCache, height: int) -> None:
+def draw_help(screen: pygame.Surface, texts: TextCache, words: Texts, height: int) -> None:
     """A dark box in the middle of the window listing every key."""
     window = screen.get_size()
+    lines = words.help_lines()
     line = int(height * 1.3)
-    box = pygame.Rect(0, 0, height * 18, line * (len(HELP_LINES) + 2))
+    box = pygame.Rect(0, 0, height * 20, line * (len(lines) + 2))
     box.center = (window[0] // 2, window[1] // 2)
     shade = pygame.Surface(box.size, pygame.SRCALPHA)
-    shade.fill((0, 0, 0, 215))
+    shade.fill((0, 0, 0, 220))
     screen.blit(shade, box.topleft)
-    texts.blit_shadowed(screen, "Keys", height, (box.x + height, box.y + line // 2), ACCENT)
-    for row, (key, what) in enumerate(HELP_LINES, start=1):
+    texts.blit_shadowed(screen, words.get("help.title"), height, (box.x + height, box.y + line // 2), ACCENT)
+    for row, (key, what) in enumerate(lines, start=1):
         top = box.y + line // 2 + row * line
         texts.blit_shadowed(screen, key, height, (box.x + height, top), ACCENT)
-        texts.blit_shadowed(screen, what, height, (box.x + height * 6, top))
+        texts.blit_shadowed(screen, what, height, (box.x + height * 7, top))
 
 
 def run(source: Source, mesh: FaceMesh, settings: ViewSettings, frames: int = 0,
-        fullscreen: bool = False, fps_limit: float | None = None, notice: str | None = None) -> int:
+        fullscreen: bool = False, fps_limit: float | None = None, notice_key: str | None = None,
+        lang: str = "en", stage: int = 0) -> int:
     """The realtime loop: events, collect, request the next, draw, flip, tick. Returns the exit code.
 
     Perception runs on a worker thread (:class:`demo.pipeline.Pipeline`) so the landmarks of the next
@@ -224,10 +206,16 @@ def run(source: Source, mesh: FaceMesh, settings: ViewSettings, frames: int = 0,
     fps_limit : float, optional
         Frames per second to pace files and the sample at; ``0`` runs unpaced; by default the
         source's own rate. Cameras pace themselves.
-    notice : str, optional
-        A line to show over the picture, e.g. why the sample is shown instead of a camera.
+    notice_key : str, optional
+        Key of a text to show over the picture, e.g. ``"notice.no_camera"``.
+    lang : str
+        Language of every text on screen (a file in ``assets/lang``).
+    stage : int
+        The step of the walk-through to start at (0 is the two-panel view).
     """
-    state = LoopState(settings=settings, fullscreen=fullscreen)
+    words = load_texts(lang)
+    notice = words.get(notice_key) if notice_key else None
+    state = LoopState(settings=settings, fullscreen=fullscreen, stage=stage)
     screen = open_display(WINDOW_SIZE, fullscreen)
     windowed_size = WINDOW_SIZE
     texts = TextCache()
@@ -265,7 +253,7 @@ def run(source: Source, mesh: FaceMesh, settings: ViewSettings, frames: int = 0,
                     break
             if seen is None:
                 continue  # a camera that has not delivered yet
-            draw_screen(screen, seen.frame, seen.faces, state, texts, fps, notice)
+            draw_screen(screen, seen, state, words, texts, fps, notice)
             pygame.display.flip()
             clock.tick(pace)
             now = time.perf_counter()
@@ -276,7 +264,7 @@ def run(source: Source, mesh: FaceMesh, settings: ViewSettings, frames: int = 0,
                 break
     finally:
         pipeline.close()
-        pygame.quit()
+        pygame.display.quit()  # fonts stay: the typesetter keeps using them (render, next window)
     return 0
 
 

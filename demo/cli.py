@@ -34,6 +34,7 @@ def add_view_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--bins", type=int, default=9,
                         help=f"HOG orientation bins ({BINS_RANGE[0]}-{BINS_RANGE[1]}, default 9)")
     parser.add_argument("--max-faces", type=int, default=4, help="faces to look for, 1-10 (default 4)")
+    parser.add_argument("--lang", default="en", help="language of all texts: en (default) or de")
     parser.add_argument("--model", type=Path, help="a Face Landmarker .task file instead of the bundled one")
 
 
@@ -53,6 +54,7 @@ def live_parser() -> argparse.ArgumentParser:
     parser.add_argument("--frames", type=int, default=0, help="stop after N frames (for tests and benchmarks)")
     parser.add_argument("--fps", type=float,
                         help="pace files and the sample at this rate; 0 runs as fast as possible")
+    parser.add_argument("--stage", type=int, default=0, help="step of the walk-through to start at, 0-7")
     add_view_options(parser)
     return parser
 
@@ -82,10 +84,15 @@ def run_live(argv: list[str]) -> int:
     from demo.app import NoDisplayError, run
     from demo.landmarks import FaceMesh, ModelError
     from demo.sources import SourceError, open_source
+    from demo.stages import STAGE_COUNT
+    from demo.text import TextError, load_texts
 
     notice = None
     try:
         settings = settings_from(args)
+        load_texts(args.lang)  # a wrong --lang is reported before any window opens
+        if not 0 <= args.stage < STAGE_COUNT:
+            raise ValueError(f"--stage must be 0-{STAGE_COUNT - 1}, not {args.stage}")
         try:
             source = open_source(args.source, args.width, args.height, args.mirror)
         except SourceError as error:
@@ -93,14 +100,14 @@ def run_live(argv: list[str]) -> int:
                 raise
             print(f"machine-eyes: {error}; showing the bundled sample instead", file=sys.stderr)
             source = open_source("sample", mirror=args.mirror)
-            notice = f"No camera found ({args.source}) - showing the sample picture"
+            notice = "notice.no_camera"
         try:
             with FaceMesh(max_faces=args.max_faces, model=args.model) as mesh:
                 return run(source, mesh, settings, frames=args.frames, fullscreen=args.fullscreen,
-                           fps_limit=args.fps, notice=notice)
+                           fps_limit=args.fps, notice_key=notice, lang=args.lang, stage=args.stage)
         finally:
             source.close()
-    except (SourceError, ModelError, NoDisplayError, ValueError) as error:
+    except (SourceError, ModelError, NoDisplayError, TextError, ValueError) as error:
         message = str(error)
         print(message if message.startswith("machine-eyes") else f"machine-eyes: {message}", file=sys.stderr)
         return 2
