@@ -10,6 +10,7 @@ Keys:
     [ / ]    HOG orientation bins (6-18)
     l        landmark points on/off
     a        head-pose axes on/off
+    j        smoothing of the mesh on/off (see the shiver it removes)
     -> Space next step of the walk-through, <- previous step, 0-9 jump to a step
 
 This is the only module that imports pygame, and its :func:`run` is the only realtime loop: it
@@ -29,10 +30,11 @@ import pygame  # noqa: E402
 
 from demo.compose import BINS_RANGE, CELL_RANGE, ViewSettings  # noqa: E402
 from demo.hogview import VIEWS  # noqa: E402
-from demo.landmarks import FaceMesh  # noqa: E402
+from demo.landmarks import Face, FaceMesh  # noqa: E402
 from demo.pipeline import Pipeline, Seen  # noqa: E402
 from demo.quiet import native_stderr_silenced  # noqa: E402
-from demo.sources import Source  # noqa: E402
+from demo.smoothing import FaceSmoother  # noqa: E402
+from demo.sources import Frame, Source  # noqa: E402
 from demo.stages import STAGE_COUNT, Scene, window_picture  # noqa: E402
 from demo.text import Texts, font_path, load_texts  # noqa: E402
 
@@ -56,6 +58,7 @@ class LoopState:
 
     settings: ViewSettings = dataclasses.field(default_factory=ViewSettings)
     stage: int = 0
+    smoothing: bool = True
     frozen: bool = False
     help: bool = False
     fullscreen: bool = False
@@ -143,6 +146,8 @@ def handle_key(key: int, unicode: str, state: LoopState) -> None:
         state.settings = dataclasses.replace(settings, show_points=not settings.show_points)
     elif key == pygame.K_a:
         state.settings = dataclasses.replace(settings, show_axes=not settings.show_axes)
+    elif key == pygame.K_j:
+        state.smoothing = not state.smoothing
     elif key in (pygame.K_RIGHT, pygame.K_SPACE):
         state.stage = (state.stage + 1) % STAGE_COUNT
     elif key == pygame.K_LEFT:
@@ -221,7 +226,13 @@ def run(source: Source, mesh: FaceMesh, settings: ViewSettings, frames: int = 0,
     texts = TextCache()
     clock = pygame.time.Clock()
     pace = 0.0 if source.live else (source.fps if fps_limit is None else fps_limit)
-    pipeline = Pipeline(source, lambda frame: mesh.track(frame.rgb, frame.time_ms))
+    smoother = FaceSmoother()
+
+    def perceive(frame: Frame) -> list[Face]:
+        smoother.enabled = state.smoothing  # read once per frame: the key may change it meanwhile
+        return smoother.smooth(mesh.track(frame.rgb, frame.time_ms), frame.time_ms)
+
+    pipeline = Pipeline(source, perceive)
     pipeline.request()
     seen: Seen | None = None
     shown = 0

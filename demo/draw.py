@@ -42,8 +42,10 @@ class MeshStyle:
 DEFAULT_STYLE = MeshStyle()
 
 
-def face_colour(index: int) -> tuple[int, int, int]:
-    """The RGB colour of the ``index``-th face."""
+def face_colour(index: int, face: Face | None = None) -> tuple[int, int, int]:
+    """The RGB colour of a face: by its ``person`` number if followed, else by ``index``."""
+    if face is not None and face.person >= 0:
+        index = face.person
     return FACE_PALETTE[index % len(FACE_PALETTE)]
 
 
@@ -85,13 +87,13 @@ def draw_mesh(vis: np.ndarray, faces: list[Face], style: MeshStyle = DEFAULT_STY
         thick = min(line_width(vis, style.contour_width), max(1, round(face_px / 60)))
         widths.append(thick)
         points = face.points * np.float32(scale)
-        cv2.polylines(net, list(_segments(points, groups["tessellation"])), False, face_colour(index),
+        cv2.polylines(net, list(_segments(points, groups["tessellation"])), False, face_colour(index, face),
                       thin, cv2.LINE_AA, SUBPIXEL_BITS)
     # The net is drawn translucent so the face stays visible under it.
     cv2.addWeighted(net, style.tessellation_alpha, vis, 1.0 - style.tessellation_alpha, 0.0, dst=vis)
     for index, (face, thick) in enumerate(zip(faces, widths)):
         points = face.points * np.float32(scale)
-        cv2.polylines(vis, list(_segments(points, groups["contours"])), False, face_colour(index),
+        cv2.polylines(vis, list(_segments(points, groups["contours"])), False, face_colour(index, face),
                       thick, cv2.LINE_AA, SUBPIXEL_BITS)
         cv2.polylines(vis, list(_segments(points, groups["irises"])), False, style.iris_colour,
                       thick, cv2.LINE_AA, SUBPIXEL_BITS)

@@ -70,6 +70,7 @@ class Face:
     blendshapes: dict[str, float] = field(default_factory=dict)
     transform: np.ndarray | None = None
     far: bool = False  # found only by the search for faces at a distance
+    person: int = -1  # the same number for the same person from frame to frame (-1: not followed)
 
     @property
     def centre(self) -> tuple[float, float]:

@@ -323,7 +323,7 @@ class FaceSmoother:
         list of Face
             New Face objects in the same order, with filtered points (float32) and the box around
             them; blendshapes, pose and ``far`` as given. When :attr:`enabled` is False, the faces
-            given. Their ids are in :attr:`last_ids`.
+            given, unfiltered. Either way each carries its id as ``person`` (also :attr:`last_ids`).
         """
         self._forget_gone(time_ms)
         tracks = self._pair(faces, time_ms)
@@ -334,7 +334,8 @@ class FaceSmoother:
             points = points.astype(np.float32)
             smoothed.append(dataclasses.replace(face, points=points, box=_box(points)))
         self._last_ids = [t.id for t in tracks]
-        return smoothed if self.enabled else list(faces)
+        given = smoothed if self.enabled else list(faces)
+        return [dataclasses.replace(face, person=track.id) for face, track in zip(given, tracks)]
 
 
 # ---- Measuring shiver and lag -----------------------------------------------------------------

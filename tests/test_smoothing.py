@@ -211,8 +211,9 @@ def test_switched_off_it_gives_the_faces_back_and_keeps_the_ids():
     smoother.smooth([as_face(shape)], 0.0)
     smoother.enabled = False
     given = [as_face(shape + (3.0, 0.0))]
-    assert smoother.smooth(given, FRAME_MS)[0] is given[0]
-    assert smoother.last_ids == [0]
+    back = smoother.smooth(given, FRAME_MS)[0]
+    assert np.array_equal(back.points, given[0].points) and back.box == given[0].box  # unfiltered
+    assert back.person == 0 and smoother.last_ids == [0]
     smoother.enabled = True
     assert smoother.smooth([as_face(shape + (6.0, 0.0))], 2 * FRAME_MS)[0] is not None
     assert smoother.last_ids == [0]
