@@ -59,20 +59,6 @@ def live_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def render_parser() -> argparse.ArgumentParser:
-    parser = OneLineParser(prog="machine-eyes render",
-                           description="Write the two-panel view of an image or video to a file.")
-    parser.add_argument("input", type=Path, help="an image (PNG, JPEG, ...) or a video (MP4, AVI, ...)")
-    parser.add_argument("-o", "--output", type=Path, help="PNG/JPG for an image, MP4 for a video")
-    parser.add_argument("--landmarks", type=Path, metavar="FILE.json",
-                        help="also write every face's 478 landmarks, in source pixels, as JSON")
-    parser.add_argument("--mirror", action=argparse.BooleanOptionalAction, default=False,
-                        help="flip the picture left-right (default off); landmarks stay in source pixels")
-    parser.add_argument("--force", action="store_true", help="replace outputs that already exist")
-    add_view_options(parser)
-    return parser
-
-
 def settings_from(args: argparse.Namespace):
     from demo.compose import ViewSettings
 
@@ -113,24 +99,6 @@ def run_live(argv: list[str]) -> int:
         return 2
 
 
-def run_render(argv: list[str]) -> int:
-    args = render_parser().parse_args(argv)
-    from demo.landmarks import ModelError
-    from demo.render import RenderError, RenderJob, render
-
-    try:
-        job = RenderJob(input=args.input, output=args.output, landmarks=args.landmarks,
-                        settings=settings_from(args), max_faces=args.max_faces, mirror=args.mirror,
-                        force=args.force, model=args.model)
-        count = render(job)
-    except (RenderError, ModelError, ValueError) as error:
-        print(f"machine-eyes render: {error}", file=sys.stderr)
-        return 2
-    written = ", ".join(str(p) for p in (args.output, args.landmarks) if p is not None)
-    print(f"machine-eyes render: {count} frame{'s' if count != 1 else ''} -> {written}")
-    return 0
-
-
 def main(argv: list[str] | None = None) -> int:
     """Entry point of ``machine-eyes`` and ``python -m demo``; returns the exit code."""
     if argv is None:  # a real command, not a test calling main(): keep native logs out
@@ -140,7 +108,9 @@ def main(argv: list[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     try:
         if argv and argv[0] == "render":
-            return run_render(argv[1:])
+            from demo import render
+
+            return render.main(argv[1:])
         if argv and argv[0] == "bench":
             from demo import bench
 

@@ -8,8 +8,10 @@ looks finished; the input is never overwritten, nor an existing output unless ``
 
 from __future__ import annotations
 
+import argparse
 import json
 import os
+import sys
 import tempfile
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -18,8 +20,9 @@ from pathlib import Path
 import cv2
 import numpy as np
 
+from demo.cli import OneLineParser, add_view_options, settings_from
 from demo.compose import ViewSettings, side_by_side
-from demo.landmarks import Face, FaceMesh
+from demo.landmarks import Face, FaceMesh, ModelError
 from demo.sources import IMAGE_SUFFIXES, Frame, ImageSource, VideoSource
 
 IMAGE_OUTPUTS = {".png", ".jpg", ".jpeg"}
@@ -176,3 +179,32 @@ def render(job: RenderJob) -> int:
             leftover.unlink(missing_ok=True)
     return count
 
+
+def render_parser() -> argparse.ArgumentParser:
+    parser = OneLineParser(prog="machine-eyes render",
+                           description="Write the two-panel view of an image or video to a file.")
+    parser.add_argument("input", type=Path, help="an image (PNG, JPEG, ...) or a video (MP4, AVI, ...)")
+    parser.add_argument("-o", "--output", type=Path, help="PNG/JPG for an image, MP4 for a video")
+    parser.add_argument("--landmarks", type=Path, metavar="FILE.json",
+                        help="also write every face's 478 landmarks, in source pixels, as JSON")
+    parser.add_argument("--mirror", action=argparse.BooleanOptionalAction, default=False,
+                        help="flip the picture left-right (default off); landmarks stay in source pixels")
+    parser.add_argument("--force", action="store_true", help="replace outputs that already exist")
+    add_view_options(parser)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    """``machine-eyes render``: parse the options, render, report in one line. Returns the exit code."""
+    args = render_parser().parse_args(argv)
+    try:
+        job = RenderJob(input=args.input, output=args.output, landmarks=args.landmarks,
+                        settings=settings_from(args), max_faces=args.max_faces, mirror=args.mirror,
+                        force=args.force, model=args.model)
+        count = render(job)
+    except (RenderError, ModelError, ValueError) as error:
+        print(f"machine-eyes render: {error}", file=sys.stderr)
+        return 2
+    written = ", ".join(str(p) for p in (args.output, args.landmarks) if p is not None)
+    print(f"machine-eyes render: {count} frame{'s' if count != 1 else ''} -> {written}")
+    return 0
