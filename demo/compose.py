@@ -29,6 +29,7 @@ class ViewSettings:
     bins: int = 9
     show_points: bool = False
     show_axes: bool = False
+    no_pixels: bool = False  # draw the diagrams on a plain background, without any camera pixel
 
     def __post_init__(self) -> None:
         if self.view not in VIEWS:
