@@ -1,49 +1,57 @@
 """The live window: you with a face mesh on the left, you as HOG arrows on the right.
 
 Keys:
-    q, Esc   quit
+    q, Esc   quit (in kiosk mode only the quit combination, Ctrl+Shift+Q by default)
     f        fullscreen on/off
     p        freeze the picture (the knobs still work on it)
     h        help: this list on screen
-    g        HOG view: arrows, glyphs (all directions), pixels (every pixel an arrow)
+    g        HOG view: arrows, stars (all directions), pixels (every pixel an arrow)
     + / -    HOG cell size (4-32 pixels)
     [ / ]    HOG orientation bins (6-18)
     l        landmark points on/off
     a        head-pose axes on/off
     j        smoothing of the mesh on/off (see the shiver it removes)
+    s        save a screenshot (only with --screenshots DIR, never in kiosk mode)
     -> Space next step of the walk-through, <- previous step, 0-9 jump to a step
 
-This is the only module that imports pygame, and its :func:`run` is the only realtime loop: it
-owns timing; sources, landmarks and drawing below it never sleep or read keys.
+In kiosk mode only the next and back keys (Space and Left by default) and the quit combination
+work; the stages may also move by themselves, and the attract loop plays when nobody is there.
+
+This is the only module that opens a window, and :func:`run` is the only realtime loop: it owns
+timing; sources, landmarks and drawing below it never sleep or read keys. The live window writes
+no file unless the user names a screenshot folder, and opens no network connection.
 """
 
 from __future__ import annotations
 
 import dataclasses
 import os
-import sys
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
+from pathlib import Path
 
 os.environ.setdefault("PYGAME_HIDE_SUPPORT_PROMPT", "1")
 import pygame  # noqa: E402
 
 from demo.compose import BINS_RANGE, CELL_RANGE, ViewSettings  # noqa: E402
+from demo.config import Config, KeyCombo  # noqa: E402
+from demo.exhibit import Attract, StageClock  # noqa: E402
 from demo.hogview import VIEWS  # noqa: E402
 from demo.landmarks import Face, FaceMesh  # noqa: E402
 from demo.pipeline import Pipeline, Seen  # noqa: E402
 from demo.quiet import native_stderr_silenced  # noqa: E402
 from demo.smoothing import FaceSmoother  # noqa: E402
-from demo.sources import Frame, Source  # noqa: E402
+from demo.sources import Frame, SampleSource, Source  # noqa: E402
 from demo.stages import STAGE_COUNT, Scene, window_picture  # noqa: E402
 from demo.text import Texts, font_path, load_texts  # noqa: E402
 
-WINDOW_SIZE = (1280, 720)  # initial window, pixels: two 640x480 panels and a caption band
-BACKGROUND = (12, 14, 18)  # RGB behind the panels
-TEXT_COLOUR = (235, 235, 235)
+WINDOW_SIZE = (1280, 720)  # initial window, pixels
 ACCENT = (255, 190, 60)  # amber, like the HOG arrows
 NOTICE_SIZE = 0.045  # notice font height, as a fraction of the window height
 HUD_SIZE = 0.022  # of the window height: fps and faces in the bottom line
+NOTICE_S = 3.0  # seconds a passing notice (e.g. "Screenshot saved") stays
+TAKE_TIMEOUT_S = 0.1  # longest wait for a frame before the window is redrawn anyway
 NO_DISPLAY = ("machine-eyes: no display found (SDL would draw to an invisible screen); "
               "run it on a desktop, or make files without a screen: machine-eyes render INPUT -o OUTPUT")
 
@@ -56,13 +64,17 @@ class NoDisplayError(Exception):
 class LoopState:
     """What the keys change. Everything the loop remembers between frames lives here."""
 
-    settings: ViewSettings = dataclasses.field(default_factory=ViewSettings)
-    stage: int = 0
+    settings: ViewSettings
+    stages: StageClock
+    kiosk: bool = False
     smoothing: bool = True
     frozen: bool = False
     help: bool = False
     fullscreen: bool = False
     running: bool = True
+    screenshot: bool = False  # save the next picture shown
+    notice: str | None = None  # a passing line over the picture
+    notice_until: float = 0.0
 
 
 def open_display(size: tuple[int, int], fullscreen: bool) -> pygame.Surface:
@@ -100,7 +112,7 @@ class TextCache:
         self._fonts: dict[int, pygame.font.Font] = {}
         self._texts: dict[tuple[str, int, tuple[int, int, int]], pygame.Surface] = {}
 
-    def render(self, text: str, height: int, colour: tuple[int, int, int] = TEXT_COLOUR) -> pygame.Surface:
+    def render(self, text: str, height: int, colour: tuple[int, int, int] = (235, 235, 235)) -> pygame.Surface:
         key = (text, height, colour)
         surface = self._texts.get(key)
         if surface is None:
@@ -113,15 +125,38 @@ class TextCache:
         return surface
 
     def blit_shadowed(self, screen: pygame.Surface, text: str, height: int, pos: tuple[int, int],
-                      colour: tuple[int, int, int] = TEXT_COLOUR) -> pygame.Rect:
+                      colour: tuple[int, int, int] = (235, 235, 235)) -> pygame.Rect:
         """Draw text with a dark shadow so it reads over any picture; returns where it went."""
         offset = max(1, height // 16)
         screen.blit(self.render(text, height, (0, 0, 0)), (pos[0] + offset, pos[1] + offset))
         return screen.blit(self.render(text, height, colour), pos)
 
 
-def handle_key(key: int, unicode: str, state: LoopState) -> None:
+def pressed(combo: KeyCombo, key: int, mod: int) -> bool:
+    """Whether a key press (pygame key code and modifier bits) is ``combo``."""
+    if key != getattr(pygame, combo.pygame_name, None):
+        return False
+    held = (bool(mod & pygame.KMOD_CTRL), bool(mod & pygame.KMOD_SHIFT), bool(mod & pygame.KMOD_ALT))
+    return held == (combo.ctrl, combo.shift, combo.alt)
+
+
+def handle_key(key: int, mod: int, unicode: str, state: LoopState, config: Config, now: float) -> None:
     """Change ``state`` for one key press (see the module docstring for the keys)."""
+    kiosk = config.kiosk
+    if pressed(kiosk.quit_keys, key, mod):
+        state.running = False
+    elif pressed(kiosk.next_key, key, mod) or (not state.kiosk and key in (pygame.K_RIGHT, pygame.K_SPACE)):
+        state.stages.next(now)
+    elif pressed(kiosk.back_key, key, mod) or (not state.kiosk and key == pygame.K_LEFT):
+        state.stages.back(now)
+    elif state.kiosk:
+        return  # a visitor has one button; everything else is for the people who run the exhibit
+    else:
+        handle_teacher_key(key, unicode, state, now)
+
+
+def handle_teacher_key(key: int, unicode: str, state: LoopState, now: float) -> None:
+    """The keys that only work outside kiosk mode."""
     settings = state.settings
     if key in (pygame.K_q, pygame.K_ESCAPE):
         state.running = False
@@ -131,6 +166,8 @@ def handle_key(key: int, unicode: str, state: LoopState) -> None:
         state.frozen = not state.frozen
     elif key == pygame.K_h:
         state.help = not state.help
+    elif key == pygame.K_s:
+        state.screenshot = True
     elif key == pygame.K_g:
         view = VIEWS[(VIEWS.index(settings.view) + 1) % len(VIEWS)]
         state.settings = dataclasses.replace(settings, view=view)
@@ -148,35 +185,39 @@ def handle_key(key: int, unicode: str, state: LoopState) -> None:
         state.settings = dataclasses.replace(settings, show_axes=not settings.show_axes)
     elif key == pygame.K_j:
         state.smoothing = not state.smoothing
-    elif key in (pygame.K_RIGHT, pygame.K_SPACE):
-        state.stage = (state.stage + 1) % STAGE_COUNT
-    elif key == pygame.K_LEFT:
-        state.stage = (state.stage - 1) % STAGE_COUNT
     elif unicode.isdigit():
-        state.stage = min(int(unicode), STAGE_COUNT - 1)
+        state.stages.jump(now, min(int(unicode), STAGE_COUNT - 1))
 
 
 def draw_screen(screen: pygame.Surface, seen: Seen, state: LoopState, words: Texts,
-                hud_texts: TextCache, fps: float, notice: str | None) -> None:
-    """The stage's picture for ``seen``, then the live-only overlays: HUD, notice, help."""
+                hud_texts: TextCache, fps: float, notices: list[str], live: bool) -> None:
+    """The stage's picture for ``seen``, then the live-only overlays: HUD, notices, help."""
     window = screen.get_size()
-    scene = Scene(seen.frame.rgb, seen.faces, state.settings, state.stage)
+    scene = Scene(seen.frame.rgb, seen.faces, state.settings, state.stages.stage)
     picture = window_picture(scene, words, window)
     screen.blit(pygame.image.frombuffer(picture, window, "RGB"), (0, 0))
     small = max(10, int(window[1] * HUD_SIZE))
-    faces = len(seen.faces)
-    hud = f"{words.get('hud.fps', fps=float(fps))}   {words.count('hud.faces', faces, faces=faces)}"
-    if state.frozen:
-        hud += f"   {words.get('hud.frozen')}"
     hud_y = window[1] - small * 5 // 4
-    hud_texts.blit_shadowed(screen, f"{hud}   {words.get('hud.help_hint')}", small, (small // 2, hud_y), (170, 170, 170))
-    if notice:
-        label = max(12, int(window[1] * NOTICE_SIZE))
-        rect = hud_texts.render(notice, label).get_rect(centerx=window[0] // 2, top=int(window[1] * 0.08))
+    if not state.kiosk:
+        faces = len(seen.faces)
+        hud = f"{words.get('hud.fps', fps=float(fps))}   {words.count('hud.faces', faces, faces=faces)}"
+        if state.frozen:
+            hud += f"   {words.get('hud.frozen')}"
+        hud_texts.blit_shadowed(screen, f"{hud}   {words.get('hud.help_hint')}", small, (small // 2, hud_y),
+                                (170, 170, 170))
+    if live:
+        line = hud_texts.render(words.get("notice.not_recorded"), small)
+        hud_texts.blit_shadowed(screen, words.get("notice.not_recorded"), small,
+                                (window[0] - line.get_width() - small // 2, hud_y), (170, 170, 170))
+    label = max(12, int(window[1] * NOTICE_SIZE))
+    top = int(window[1] * 0.08)
+    for notice in notices:
+        rect = hud_texts.render(notice, label).get_rect(centerx=window[0] // 2, top=top)
         pygame.draw.rect(screen, (110, 30, 30), rect.inflate(label, label // 2), border_radius=label // 3)
         hud_texts.blit_shadowed(screen, notice, label, rect.topleft)
+        top += label * 2
     if state.help:
-        draw_help(screen, hud_texts, words, max(12, int(window[1] * 0.032)))
+        draw_help(screen, hud_texts, words, max(12, int(window[1] * 0.03)))
 
 
 def draw_help(screen: pygame.Surface, texts: TextCache, words: Texts, height: int) -> None:
@@ -196,90 +237,178 @@ def draw_help(screen: pygame.Surface, texts: TextCache, words: Texts, height: in
         texts.blit_shadowed(screen, what, height, (box.x + height * 7, top))
 
 
-def run(source: Source, mesh: FaceMesh, settings: ViewSettings, frames: int = 0,
-        fullscreen: bool = False, fps_limit: float | None = None, notice_key: str | None = None,
-        lang: str = "en", stage: int = 0) -> int:
+def save_screenshot(screen: pygame.Surface, folder: Path | None, words: Texts) -> str:
+    """Save the window as a PNG in ``folder``; returns the line to show (saved, or why not)."""
+    if folder is None:
+        return words.get("notice.no_screenshot_dir")
+    folder.mkdir(parents=True, exist_ok=True)
+    stamp = time.strftime("%Y%m%d-%H%M%S")
+    path = folder / f"machine-eyes-{stamp}.png"
+    n = 1
+    while path.exists():  # never overwrite an earlier screenshot
+        path = folder / f"machine-eyes-{stamp}-{n}.png"
+        n += 1
+    pygame.image.save(screen, str(path))
+    return words.get("notice.screenshot", name=path.name)
+
+
+class Feeds:
+    """The picture being shown: the live source, or the attract loop's sample while nobody is there.
+
+    Each feed is a :class:`Pipeline` with its own landmarker (MediaPipe follows one stream per
+    landmarker). The live feed keeps running during the attract loop, so the first face seen
+    brings the live picture back at once.
+    """
+
+    def __init__(self, source: Source, perceive: Callable[[Frame], list[Face]],
+                 attract_mesh: Callable[[], FaceMesh] | None):
+        self.live = Pipeline(source, perceive)
+        self.live.request()
+        self._attract_mesh_factory = attract_mesh
+        self._attract_mesh: FaceMesh | None = None
+        self._attract: Pipeline | None = None
+        self._attract_source: SampleSource | None = None
+
+    def attract(self) -> Pipeline:
+        """The attract loop's pipeline, started on first use."""
+        if self._attract is None:
+            self._attract_mesh = self._attract_mesh_factory()
+            self._attract_source = SampleSource()
+            mesh = self._attract_mesh
+            self._attract = Pipeline(self._attract_source, lambda f: mesh.track(f.rgb, f.time_ms))
+            self._attract.request()
+        return self._attract
+
+    def close(self) -> None:
+        for pipeline in (self.live, self._attract):
+            if pipeline is not None:
+                pipeline.close()
+        if self._attract_mesh is not None:
+            self._attract_mesh.close()
+
+
+def run(source: Source, mesh: FaceMesh, config: Config, frames: int = 0, unpaced: bool = False,
+        notice_key: str | None = None, attract_mesh: Callable[[], FaceMesh] | None = None,
+        clock: Callable[[], float] = time.monotonic,
+        on_frame: Callable[[int, LoopState, bool], None] | None = None) -> int:
     """The realtime loop: events, collect, request the next, draw, flip, tick. Returns the exit code.
 
-    Perception runs on a worker thread (:class:`demo.pipeline.Pipeline`) so the landmarks of the next
-    frame are found while this one is drawn; every frame is drawn with its own landmarks.
+    Perception runs on worker threads (:class:`demo.pipeline.Pipeline`) so the landmarks of the
+    next frame are found while this one is drawn; every frame is drawn with its own landmarks.
 
     Parameters
     ----------
+    source : Source
+        The live picture.
+    mesh : FaceMesh
+        The landmarker for ``source``.
+    config : Config
+        Everything the exhibit was set up with (file and command line merged).
     frames : int
         Stop after this many frames (0: run until the user quits).
-    fps_limit : float, optional
-        Frames per second to pace files and the sample at; ``0`` runs unpaced; by default the
-        source's own rate. Cameras pace themselves.
+    unpaced : bool
+        Run files and the sample as fast as possible instead of at their frame rate (benchmarks).
     notice_key : str, optional
-        Key of a text to show over the picture, e.g. ``"notice.no_camera"``.
-    lang : str
-        Language of every text on screen (a file in ``assets/lang``).
-    stage : int
-        The step of the walk-through to start at (0 is the two-panel view).
+        Key of a text to keep showing over the picture, e.g. ``"notice.no_camera"``.
+    attract_mesh : callable, optional
+        Makes the landmarker for the attract loop; without it there is no attract loop.
+    clock : callable
+        Seconds, for the attract loop and the stage timer (tests pass a fake one).
+    on_frame : callable, optional
+        ``on_frame(frames_shown, state, attracting)`` after each frame shown (tests, the soak).
     """
-    words = load_texts(lang)
-    notice = words.get(notice_key) if notice_key else None
-    state = LoopState(settings=settings, fullscreen=fullscreen, stage=stage)
-    screen = open_display(WINDOW_SIZE, fullscreen)
+    words = load_texts(config.display.language)
+    kiosk = config.display.kiosk
+    hog = config.hog
+    stages = StageClock(config.stages.enabled, config.stages.seconds, config.stages.auto_advance,
+                        config.stages.start)
+    state = LoopState(settings=ViewSettings(hog.view, hog.cell, hog.bins), stages=stages, kiosk=kiosk,
+                      fullscreen=config.wants_fullscreen)
+    attract = Attract(config.attract.delay_s, config.attract.enabled and source.live and attract_mesh is not None)
+    screen = open_display(WINDOW_SIZE, state.fullscreen)
+    pygame.mouse.set_visible(not kiosk)
     windowed_size = WINDOW_SIZE
     texts = TextCache()
-    clock = pygame.time.Clock()
-    pace = 0.0 if source.live else (source.fps if fps_limit is None else fps_limit)
+    ticker = pygame.time.Clock()
+    pace = 0.0 if unpaced else (config.display.fps or (0.0 if source.live else source.fps))
     smoother = FaceSmoother()
 
     def perceive(frame: Frame) -> list[Face]:
         smoother.enabled = state.smoothing  # read once per frame: the key may change it meanwhile
         return smoother.smooth(mesh.track(frame.rgb, frame.time_ms), frame.time_ms)
 
-    pipeline = Pipeline(source, perceive)
-    pipeline.request()
-    seen: Seen | None = None
+    feeds = Feeds(source, perceive, attract_mesh)
+    live_seen: Seen | None = None
+    shown_seen: Seen | None = None
     shown = 0
     fps = 0.0
     last = time.perf_counter()
     try:
         while state.running:
+            now = clock()
             for event in pygame.event.get():
-                if event.type == pygame.QUIT:
+                if event.type == pygame.QUIT and not kiosk:
                     state.running = False
                 elif event.type == pygame.KEYDOWN:
                     was_fullscreen, was_frozen = state.fullscreen, state.frozen
-                    handle_key(event.key, event.unicode, state)
+                    handle_key(event.key, event.mod, event.unicode, state, config, now)
                     if state.fullscreen != was_fullscreen:
                         if state.fullscreen:
                             windowed_size = screen.get_size()
                         screen = set_window(windowed_size, state.fullscreen)
                     if was_frozen and not state.frozen:
-                        pipeline.take(0.0)  # computed before the freeze: too old to show
-                        pipeline.request()
+                        feeds.live.take(0.0)  # computed before the freeze: too old to show
+                        feeds.live.request()
             if not state.running:
                 break
-            if not state.frozen or seen is None:
-                newest = pipeline.take(timeout_s=0.1)
+            was_attracting = attract.active
+            newest = None
+            if not state.frozen or live_seen is None:
+                newest = feeds.live.take(timeout_s=0.0 if attract.active else TAKE_TIMEOUT_S)
                 if newest is not None:
-                    seen = newest
-                    pipeline.request()  # the worker starts on the next frame while we draw this one
-                elif pipeline.ended:
+                    live_seen = newest
+                    feeds.live.request()  # the worker starts on the next frame while we draw this one
+                elif feeds.live.ended and not attract.active:
                     break
-            if seen is None:
+            camera_ok = getattr(source, "connected", True)
+            fresh_face = newest is not None and bool(newest.faces)
+            if attract.update(now, fresh_face, camera_ok):
+                attracting = feeds.attract().take(timeout_s=TAKE_TIMEOUT_S)
+                if attracting is not None:
+                    shown_seen = attracting
+                    feeds.attract().request()
+            else:
+                if was_attracting:
+                    stages.restart(now)  # a new visitor starts at the beginning
+                shown_seen = live_seen
+            stages.update(now)
+            if shown_seen is None:
                 continue  # a camera that has not delivered yet
-            draw_screen(screen, seen, state, words, texts, fps, notice)
+            notices = [words.get(notice_key)] if notice_key else []
+            if not camera_ok:
+                notices.append(words.get("notice.camera_lost"))
+            if attract.active:
+                notices.append(words.get("notice.attract"))
+            if state.notice and now < state.notice_until:
+                notices.append(state.notice)
+            draw_screen(screen, shown_seen, state, words, texts, fps, notices, source.live)
+            if state.screenshot:
+                state.screenshot = False
+                if not kiosk:
+                    state.notice = save_screenshot(screen, config.screenshot_folder, words)
+                    state.notice_until = now + NOTICE_S
             pygame.display.flip()
-            clock.tick(pace)
-            now = time.perf_counter()
-            fps = 0.9 * fps + 0.1 / max(now - last, 1e-6) if fps else 1.0 / max(now - last, 1e-6)
-            last = now
+            ticker.tick(pace)
+            tick = time.perf_counter()
+            fps = 0.9 * fps + 0.1 / max(tick - last, 1e-6) if fps else 1.0 / max(tick - last, 1e-6)
+            last = tick
             shown += 1
+            if on_frame is not None:
+                on_frame(shown, state, attract.active)
             if frames and shown >= frames:
                 break
     finally:
-        pipeline.close()
+        feeds.close()
         pygame.display.quit()  # fonts stay: the typesetter keeps using them (render, next window)
     return 0
 
-
-def main_error(message: str) -> int:
-    """Print one line for the user and give the exit code for bad setup."""
-    print(message, file=sys.stderr)
-    return 2

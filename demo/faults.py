@@ -8,6 +8,8 @@ attempts, so tests and ``machine-eyes soak`` can replay the same trouble every t
 
 from __future__ import annotations
 
+import time
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import cv2
@@ -69,12 +71,22 @@ class FaultyCamera:
         Picture size, pixels.
     period : int
         Read attempts after which the schedule starts again.
+    fps : float
+        Deliver at most this many pictures a second, like real camera hardware (0: as fast as
+        asked, for tests that step it themselves).
+    picture : callable, optional
+        ``picture(n) -> RGB`` for the n-th good picture instead of the sample clip (e.g. an empty
+        room, to test the attract loop).
     """
 
-    def __init__(self, faults: list[Fault], size: tuple[int, int] = (640, 480), period: int = 0):
+    def __init__(self, faults: list[Fault], size: tuple[int, int] = (640, 480), period: int = 0,
+                 fps: float = 0.0, picture: Callable[[int], np.ndarray] | None = None):
         self.faults = list(faults)
         self.period = period
+        self._interval = 1.0 / fps if fps else 0.0
+        self._next_at = 0.0
         self._clip = SampleSource(size)
+        self._picture = picture or self._clip.frame_at
         self.reads = 0  # read attempts so far
         self.good = 0  # good pictures delivered so far
         self.opens = 0  # successful opens
@@ -98,11 +110,20 @@ class FaultyCamera:
         self.opens += 1
         return _Handle(self)
 
+    def _wait_for_sensor(self) -> None:
+        # Real hardware blocks until its next exposure is ready; so does this fake.
+        if self._interval:
+            now = time.monotonic()
+            if now < self._next_at:
+                time.sleep(self._next_at - now)
+            self._next_at = max(now, self._next_at) + self._interval
+
     def read(self) -> tuple[bool, np.ndarray | None]:
+        self._wait_for_sensor()
         fault = self._fault_now()
         self.reads += 1
         if fault is None or (fault.kind == "frozen" and self._last is None):
-            self._last = cv2.cvtColor(self._clip.frame_at(self.good), cv2.COLOR_RGB2BGR)
+            self._last = cv2.cvtColor(self._picture(self.good), cv2.COLOR_RGB2BGR)
             self.good += 1
             return True, self._last
         if fault.kind == "empty":

@@ -19,7 +19,10 @@ from __future__ import annotations
 
 import functools
 import hashlib
+import importlib
 import io
+import sys
+import types
 import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -43,6 +46,46 @@ TILE_OVERLAP = 0.25  # fraction of a square shared with its neighbour, so no fac
 SEARCH_EVERY = 3  # streamed frames per searched square: a sweep is spread thin to cost ~10%
 CROP_SIDE = 256  # a distant face is cut out and enlarged to a square of this many pixels
 CROP_MARGIN = 2.2  # the cut-out's side as a multiple of the face's size
+
+
+# Modules MediaPipe's package imports that the landmarker never uses: matplotlib (its drawing
+# helpers) and sounddevice (its audio tasks, which look for PortAudio with temporary files).
+_STAND_INS = ("matplotlib", "matplotlib.pyplot", "sounddevice")
+
+
+class _StandIn(types.ModuleType):
+    """Answers for a module while MediaPipe's package loads; afterwards loads the real one on use."""
+
+    def __getattr__(self, name: str):
+        if name.startswith("__") or sys.modules.get(self.__name__) is self:
+            raise AttributeError(name)  # the import system probing, or asked while still standing in
+        return getattr(importlib.import_module(self.__name__), name)
+
+
+@functools.lru_cache(maxsize=1)
+def _vision() -> types.ModuleType:
+    """MediaPipe's vision tasks, imported without loading modules the landmarker never uses.
+
+    ``mediapipe.tasks.python`` imports matplotlib (for drawing helpers) and sounddevice (for audio
+    tasks): half a second of start-up, and both write to disk as they load (matplotlib a font cache
+    and config folders in the user's home, sounddevice temporary files while it looks for a
+    library), which the live exhibit must not do: it records nothing. While the package loads,
+    stand-ins answer for them; they are removed afterwards, and the references MediaPipe keeps load
+    the real module the first time anything is asked of them, so a notebook can still use
+    MediaPipe's plotting helpers.
+    """
+    placed = [name for name in _STAND_INS if name not in sys.modules]
+    if "matplotlib" in sys.modules:  # already loaded by the user: pyplot may load for real
+        placed = [name for name in placed if not name.startswith("matplotlib")]
+    for name in placed:
+        sys.modules[name] = _StandIn(name, "Stand-in while Machine Eyes imports MediaPipe.")
+    try:
+        from mediapipe.tasks.python import vision
+    finally:
+        for name in placed:
+            if isinstance(sys.modules.get(name), _StandIn):
+                del sys.modules[name]
+    return vision
 
 
 class ModelError(Exception):
@@ -140,7 +183,7 @@ def connections() -> dict[str, np.ndarray]:
     pair of landmark indices (0-477) joined by one line. "Left" is the person's left, which is on
     the right of an unmirrored picture.
     """
-    from mediapipe.tasks.python.vision import FaceLandmarksConnections as mp_connections
+    mp_connections = _vision().FaceLandmarksConnections
 
     groups = {name: np.array([(c.start, c.end) for c in getattr(mp_connections, attr)], dtype=np.int32)
               for name, attr in _GROUPS.items()}
@@ -229,8 +272,9 @@ class FaceMesh:
         self._frames = 0  # frames tracked so far
 
     def _create(self, video: bool):
-        import mediapipe as mp  # heavy: only when a landmarker is really needed
-        from mediapipe.tasks.python import BaseOptions, vision
+        vision = _vision()  # heavy: only when a landmarker is really needed
+        import mediapipe as mp
+        from mediapipe.tasks.python import BaseOptions
 
         options = vision.FaceLandmarkerOptions(
             base_options=BaseOptions(model_asset_buffer=self._model),
@@ -252,7 +296,8 @@ class FaceMesh:
 
     def _create_detector(self):
         """MediaPipe's face detector alone, from the same bundle: cheap enough to run on squares."""
-        from mediapipe.tasks.python import BaseOptions, vision
+        vision = _vision()
+        from mediapipe.tasks.python import BaseOptions
 
         with zipfile.ZipFile(io.BytesIO(self._model)) as bundle:
             detector_model = bundle.read("face_detector.tflite")

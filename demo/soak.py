@@ -1,0 +1,145 @@
+"""``machine-eyes soak``: weeks of museum life in minutes, with a camera that keeps failing.
+
+Runs the whole live pipeline (camera thread, perception worker, attract loop, composition, the
+window on SDL's invisible dummy driver) on :class:`demo.faults.FaultyCamera`, which fails, gives
+empty pictures, hangs and vanishes on a repeating schedule. Reports resident memory growth after
+warm-up, the thread count, reconnects and whether any exception escaped.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+import threading
+import time
+from dataclasses import asdict, dataclass, replace
+
+from demo.faults import Fault, FaultyCamera
+
+SCHEDULE = [  # one round of trouble, in camera read attempts; it repeats every PERIOD reads
+    Fault(100, "fail", 3),  # a few bad reads: ridden out
+    Fault(200, "empty", 2),  # empty pictures: skipped
+    Fault(300, "fail", 8),  # the camera stops answering: reconnect
+    Fault(400, "frozen", 40),  # a hung driver repeats one picture: reconnect
+    Fault(500, "vanish", 3),  # the cable is pulled and plugged back: reconnect
+]
+PERIOD = 600  # camera reads per round of trouble (10 s at 60 fps)
+CAMERA_FPS = 60.0  # the fake camera's sensor rate
+WARM_UP = 300  # frames before memory and threads are measured the first time
+RETRY_S = 0.02  # the soak's reconnect wait: short, so rounds of trouble pass quickly
+FROZEN_S = 0.3  # seconds of identical pictures before the soak's camera counts as hung
+
+
+@dataclass
+class SoakReport:
+    """What a soak found. Memory in megabytes (MB = 10**6 bytes), times in seconds."""
+
+    frames: int
+    seconds: float
+    rss_warm_mb: float
+    rss_end_mb: float
+    rss_growth_mb: float
+    threads_warm: int
+    threads_end: int
+    reconnects: int
+    camera_reads: int
+    attract_frames: int
+    error: str | None = None
+
+    @property
+    def passed(self) -> bool:
+        """Memory growth under 20 MB, threads flat, no exception escaped."""
+        return self.error is None and self.rss_growth_mb < 20.0 and self.threads_end <= self.threads_warm
+
+
+def resident_mb() -> float:
+    """This process's resident memory in MB (Linux /proc; elsewhere the peak from getrusage)."""
+    try:
+        with open("/proc/self/statm") as statm:
+            return int(statm.read().split()[1]) * os.sysconf("SC_PAGE_SIZE") / 1e6
+    except OSError:
+        import resource
+
+        peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+        return peak / 1e6 if sys.platform == "darwin" else peak / 1e3
+
+
+def thread_count() -> int:
+    """Threads of this process, native ones included where the system tells (Linux)."""
+    try:
+        return len(os.listdir("/proc/self/task"))
+    except OSError:
+        return threading.active_count()
+
+
+def soak(frames: int, warm_up: int = WARM_UP, schedule: list[Fault] | None = None,
+         period: int = PERIOD) -> SoakReport:
+    """Run the live pipeline for ``frames`` frames on the faulty camera; returns the report.
+
+    ``schedule`` and ``period`` replace the faults (:data:`SCHEDULE`) and how often they repeat,
+    in camera reads.
+    """
+    os.environ.setdefault("SDL_VIDEODRIVER", "dummy")
+    from demo.app import run
+    from demo.config import Config, merge_cli
+    from demo.landmarks import FaceMesh
+    from demo.sources import CameraSource
+
+    camera = FaultyCamera(SCHEDULE if schedule is None else schedule, period=period, fps=CAMERA_FPS)
+    source = CameraSource(0, opener=camera.open, retry_s=RETRY_S, frozen_s=FROZEN_S)
+    config = merge_cli(Config(), lang="en")
+    config = replace(config, attract=replace(config.attract, delay_s=5.0))
+    marks: dict[str, float] = {}
+    attract_frames = 0
+
+    def on_frame(shown: int, state, attracting: bool) -> None:
+        nonlocal attract_frames
+        attract_frames += attracting
+        if shown == min(warm_up, frames):
+            marks["rss_warm"], marks["threads_warm"] = resident_mb(), thread_count()
+        if shown == frames:  # measured while everything still runs, like at warm-up
+            marks["rss_end"], marks["threads_end"] = resident_mb(), thread_count()
+
+    start = time.perf_counter()
+    error = None
+    try:
+        with FaceMesh(max_faces=4) as mesh:
+            run(source, mesh, config, frames=frames, unpaced=True, on_frame=on_frame,
+                attract_mesh=lambda: FaceMesh(max_faces=1))
+    except Exception as escaped:  # the point of a soak: report it instead of dying
+        error = f"{type(escaped).__name__}: {escaped}"
+    finally:
+        source.close()
+    seconds = time.perf_counter() - start
+    rss_end = marks.get("rss_end", resident_mb())
+    threads_end = int(marks.get("threads_end", thread_count()))
+    rss_warm = marks.get("rss_warm", rss_end)
+    return SoakReport(frames=frames, seconds=round(seconds, 1), rss_warm_mb=round(rss_warm, 1),
+                      rss_end_mb=round(rss_end, 1), rss_growth_mb=round(rss_end - rss_warm, 1),
+                      threads_warm=int(marks.get("threads_warm", threads_end)), threads_end=threads_end,
+                      reconnects=source.link.reconnects, camera_reads=camera.reads,
+                      attract_frames=attract_frames, error=error)
+
+
+def main(argv: list[str] | None = None) -> int:
+    """``machine-eyes soak [--frames N] [--json]``; exit code 0 if the soak passed, 1 if not."""
+    from demo.cli import OneLineParser
+
+    parser = OneLineParser(prog="machine-eyes soak", description=__doc__.splitlines()[0])
+    parser.add_argument("--frames", type=int, default=20_000, help="frames to run (default 20000)")
+    parser.add_argument("--json", action="store_true", help="print the report as JSON")
+    args = parser.parse_args(argv)
+    if args.frames <= WARM_UP:
+        parser.error(f"--frames must be more than the {WARM_UP} warm-up frames")
+    report = soak(args.frames)
+    if args.json:
+        print(json.dumps({**asdict(report), "passed": report.passed}))
+    else:
+        print(f"soak: {report.frames} frames in {report.seconds} s, {report.reconnects} reconnects, "
+              f"{report.camera_reads} camera reads, {report.attract_frames} frames of attract loop")
+        print(f"resident memory {report.rss_warm_mb} MB after warm-up -> {report.rss_end_mb} MB "
+              f"(growth {report.rss_growth_mb} MB, limit 20); threads {report.threads_warm} -> {report.threads_end}")
+        print(f"exception: {report.error or 'none'}; {'PASSED' if report.passed else 'FAILED'}")
+    return 0 if report.passed else 1

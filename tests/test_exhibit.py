@@ -1,0 +1,153 @@
+"""The exhibit over time: attract loop, stage timer, kiosk keys, config, soak; fake clocks only."""
+
+from __future__ import annotations
+
+import dataclasses
+
+import numpy as np
+import pygame
+import pytest
+
+from demo.app import LoopState, handle_key, run
+from demo.compose import ViewSettings
+from demo.config import Config, merge_cli
+from demo.exhibit import Attract, StageClock
+from demo.faults import Fault, FaultyCamera
+from demo.landmarks import FaceMesh
+from demo.sources import CameraSource
+
+
+def test_attract_starts_after_the_delay_and_stops_at_the_first_face():
+    attract = Attract(delay_s=20.0)
+    assert attract.update(0.0, face_seen=True) is False
+    assert attract.update(19.9, face_seen=False) is False
+    assert attract.update(20.0, face_seen=False) is True
+    assert attract.update(500.0, face_seen=False) is True
+    assert attract.update(500.1, face_seen=True) is False  # at once, no delay
+    assert attract.update(510.0, face_seen=False) is False
+
+
+def test_attract_plays_at_once_while_the_camera_is_lost():
+    attract = Attract(delay_s=20.0)
+    attract.update(0.0, face_seen=True)
+    assert attract.update(1.0, face_seen=False, camera_ok=False) is True
+    assert attract.update(2.0, face_seen=True, camera_ok=True) is False
+
+
+def test_attract_can_be_switched_off():
+    attract = Attract(delay_s=5.0, enabled=False)
+    assert attract.update(0.0, False) is False and attract.update(100.0, False) is False
+
+
+def test_stage_clock_moves_by_itself_and_skips_disabled_stages():
+    clock = StageClock(enabled=(0, 1, 4, 6), seconds=10.0, auto=True)
+    assert clock.update(0.0) == 0
+    assert clock.update(9.9) == 0
+    assert clock.update(10.0) == 1
+    assert clock.update(20.0) == 4
+    assert clock.next(21.0) == 6  # the button resets the timer
+    assert clock.update(30.0) == 6
+    assert clock.update(31.0) == 0  # after the last: the first
+    assert clock.back(32.0) == 6
+    assert clock.jump(33.0, 2) == 6  # stage 2 is switched off
+    assert clock.restart(34.0) == 0
+
+
+def test_stage_clock_stays_without_auto():
+    clock = StageClock(seconds=3.0)
+    assert clock.update(0.0) == 0 and clock.update(1000.0) == 0
+
+
+def press(state, config, key, mod=0, unicode=""):
+    handle_key(key, mod, unicode, state, config, now=0.0)
+
+
+@pytest.fixture
+def kiosk_state():
+    pygame.init()
+    config = merge_cli(Config(), kiosk=True)
+    return LoopState(settings=ViewSettings(), stages=StageClock(), kiosk=True), config
+
+
+def test_kiosk_ignores_teacher_keys_and_quits_only_by_the_combination(kiosk_state):
+    state, config = kiosk_state
+    for key, text in ((pygame.K_q, "q"), (pygame.K_ESCAPE, ""), (pygame.K_h, "h"), (pygame.K_s, "s"),
+                      (pygame.K_f, "f"), (pygame.K_g, "g"), (pygame.K_3, "3")):
+        press(state, config, key, unicode=text)
+    assert state.running and not state.help and not state.screenshot and not state.fullscreen
+    assert state.settings == ViewSettings() and state.stages.stage == 0
+    press(state, config, pygame.K_SPACE)
+    assert state.stages.stage == 1
+    press(state, config, pygame.K_LEFT)
+    assert state.stages.stage == 0
+    press(state, config, pygame.K_q, pygame.KMOD_LCTRL)  # not the whole combination
+    assert state.running
+    press(state, config, pygame.K_q, pygame.KMOD_LCTRL | pygame.KMOD_LSHIFT)
+    assert not state.running
+
+
+def test_teacher_keys_work_outside_kiosk():
+    pygame.init()
+    config = Config()
+    state = LoopState(settings=ViewSettings(), stages=StageClock())
+    press(state, config, pygame.K_PLUS, unicode="+")
+    press(state, config, pygame.K_RIGHTBRACKET, unicode="]")
+    press(state, config, pygame.K_g, unicode="g")
+    press(state, config, pygame.K_5, unicode="5")
+    assert (state.settings.cell, state.settings.bins, state.settings.view) == (10, 10, "glyphs")
+    assert state.stages.stage == 5
+    press(state, config, pygame.K_q, unicode="q")
+    assert not state.running
+
+
+class FakeClock:
+    """Time that moves only when the test says so."""
+
+    def __init__(self) -> None:
+        self.now = 0.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
+def test_attract_cycle_in_the_live_loop_with_an_empty_room_then_a_visitor():
+    blank = np.full((480, 640, 3), 90, np.uint8)
+    room = {"visitor": False}
+    from demo.sources import SampleSource
+
+    clip = SampleSource()
+    camera = FaultyCamera([], picture=lambda n: clip.frame_at(n) if room["visitor"] else blank)
+    source = CameraSource(0, opener=camera.open, timeout_s=5.0)
+    config = dataclasses.replace(Config(), attract=dataclasses.replace(Config().attract, delay_s=5.0))
+    seen = []
+    clock = FakeClock()
+
+    def on_frame(shown, state, attracting):
+        seen.append(attracting)
+        clock.now += 0.5  # each frame shown is half a second of museum time
+        if shown == 40:
+            room["visitor"] = True  # someone steps in
+
+    try:
+        with FaceMesh(max_faces=1) as mesh:
+            run(source, mesh, config, frames=70, unpaced=True, clock=clock, on_frame=on_frame,
+                attract_mesh=lambda: FaceMesh(max_faces=1))
+    finally:
+        source.close()
+    assert not seen[0]  # nobody there, but the delay has not passed
+    assert any(seen[10:40])  # 5 s of fake time without a face: the attract loop plays
+    assert seen[-1] is False  # the visitor's face brought the live view back
+    back = seen.index(False, 41)
+    assert back - 40 < 10  # within a few frames of the face appearing
+
+
+def test_a_soak_survives_every_fault_with_flat_memory_and_threads():
+    from demo.soak import soak
+
+    schedule = [Fault(20, "fail", 8), Fault(50, "empty", 2), Fault(60, "frozen", 30), Fault(100, "vanish", 2)]
+    report = soak(frames=160, warm_up=40, schedule=schedule, period=120)
+    assert report.error is None
+    assert report.reconnects >= 3
+    assert report.threads_end <= report.threads_warm
+    assert report.rss_growth_mb < 20.0
+    assert report.passed
