@@ -40,6 +40,7 @@ from demo.exhibit import Attract, StageClock  # noqa: E402
 from demo.hogview import VIEWS  # noqa: E402
 from demo.landmarks import Face, FaceMesh  # noqa: E402
 from demo.pipeline import Pipeline, Seen  # noqa: E402
+from demo.prompts import prompts_for  # noqa: E402
 from demo.quiet import native_stderr_silenced  # noqa: E402
 from demo.smoothing import FaceSmoother  # noqa: E402
 from demo.sources import Frame, SampleSource, Source  # noqa: E402
@@ -189,9 +190,17 @@ def handle_teacher_key(key: int, unicode: str, state: LoopState, now: float) -> 
         state.stages.jump(now, min(int(unicode), STAGE_COUNT - 1))
 
 
+NOTICE_COLOUR = (110, 30, 30)  # RGB behind notices about the exhibit (camera lost, ...)
+PROMPT_COLOUR = (20, 70, 120)  # RGB behind prompts for the visitor ("Come closer")
+
+
 def draw_screen(screen: pygame.Surface, seen: Seen, state: LoopState, words: Texts,
-                hud_texts: TextCache, fps: float, notices: list[str], live: bool) -> None:
-    """The stage's picture for ``seen``, then the live-only overlays: HUD, notices, help."""
+                hud_texts: TextCache, fps: float, notices: list[tuple[str, tuple[int, int, int]]],
+                live: bool) -> None:
+    """The stage's picture for ``seen``, then the live-only overlays: HUD, notices, help.
+
+    ``notices`` are (text, background colour) lines shown one below the other near the top.
+    """
     window = screen.get_size()
     scene = Scene(seen.frame.rgb, seen.faces, state.settings, state.stages.stage)
     picture = window_picture(scene, words, window)
@@ -211,9 +220,9 @@ def draw_screen(screen: pygame.Surface, seen: Seen, state: LoopState, words: Tex
                                 (window[0] - line.get_width() - small // 2, hud_y), (170, 170, 170))
     label = max(12, int(window[1] * NOTICE_SIZE))
     top = int(window[1] * 0.08)
-    for notice in notices:
+    for notice, colour in notices:
         rect = hud_texts.render(notice, label).get_rect(centerx=window[0] // 2, top=top)
-        pygame.draw.rect(screen, (110, 30, 30), rect.inflate(label, label // 2), border_radius=label // 3)
+        pygame.draw.rect(screen, colour, rect.inflate(label, label // 2), border_radius=label // 3)
         hud_texts.blit_shadowed(screen, notice, label, rect.topleft)
         top += label * 2
     if state.help:
@@ -384,13 +393,16 @@ def run(source: Source, mesh: FaceMesh, config: Config, frames: int = 0, unpaced
             stages.update(now)
             if shown_seen is None:
                 continue  # a camera that has not delivered yet
-            notices = [words.get(notice_key)] if notice_key else []
+            notices = [(words.get(notice_key), NOTICE_COLOUR)] if notice_key else []
             if not camera_ok:
-                notices.append(words.get("notice.camera_lost"))
+                notices.append((words.get("notice.camera_lost"), NOTICE_COLOUR))
             if attract.active:
-                notices.append(words.get("notice.attract"))
+                notices.append((words.get("notice.attract"), PROMPT_COLOUR))
+            else:
+                notices += [(words.get(key), PROMPT_COLOUR)
+                            for key in prompts_for(shown_seen.frame.rgb, shown_seen.faces, stages.stage)]
             if state.notice and now < state.notice_until:
-                notices.append(state.notice)
+                notices.append((state.notice, NOTICE_COLOUR))
             draw_screen(screen, shown_seen, state, words, texts, fps, notices, source.live)
             if state.screenshot:
                 state.screenshot = False
