@@ -11,6 +11,7 @@ Keys:
     l        landmark points on/off
     a        head-pose axes on/off
     j        smoothing of the mesh on/off (see the shiver it removes)
+    t        timing strip: milliseconds each step took for this picture
     s        save a screenshot (only with --screenshots DIR, never in kiosk mode)
     -> Space next step of the walk-through, <- previous step, 0-9 jump to a step
 
@@ -69,6 +70,7 @@ class LoopState:
     stages: StageClock
     kiosk: bool = False
     smoothing: bool = True
+    timing: bool = False
     frozen: bool = False
     help: bool = False
     fullscreen: bool = False
@@ -186,6 +188,8 @@ def handle_teacher_key(key: int, unicode: str, state: LoopState, now: float) -> 
         state.settings = dataclasses.replace(settings, show_axes=not settings.show_axes)
     elif key == pygame.K_j:
         state.smoothing = not state.smoothing
+    elif key == pygame.K_t:
+        state.timing = not state.timing
     elif unicode.isdigit():
         state.stages.jump(now, min(int(unicode), STAGE_COUNT - 1))
 
@@ -194,16 +198,43 @@ NOTICE_COLOUR = (110, 30, 30)  # RGB behind notices about the exhibit (camera lo
 PROMPT_COLOUR = (20, 70, 120)  # RGB behind prompts for the visitor ("Come closer")
 
 
+TIMING_STEPS = ("capture", "landmarks", "hog", "detection", "drawing", "display")
+TIMING_FULL_MS = 40.0  # a bar this long means 40 ms: more than a frame at 25 fps
+
+
+def draw_timing(screen: pygame.Surface, texts: TextCache, words: Texts, timings: dict[str, float]) -> None:
+    """The timing strip: one bar per step of the pipeline with its milliseconds for this picture."""
+    window = screen.get_size()
+    height = max(10, int(window[1] * 0.024))
+    line = int(height * 1.35)
+    steps = [step for step in TIMING_STEPS if step in timings]
+    box = pygame.Rect(0, 0, height * 24, line * (len(steps) + 1) + height // 2)
+    box.topright = (window[0] - height // 2, height // 2)
+    shade = pygame.Surface(box.size, pygame.SRCALPHA)
+    shade.fill((0, 0, 0, 200))
+    screen.blit(shade, box.topleft)
+    texts.blit_shadowed(screen, words.get("timing.title"), height, (box.x + height // 2, box.y + height // 4), ACCENT)
+    bar_x, bar_w = box.x + height * 12, height * 9
+    for row, step in enumerate(steps, start=1):
+        top = box.y + height // 4 + row * line
+        ms = timings[step]
+        texts.blit_shadowed(screen, words.get(f"timing.{step}"), height, (box.x + height // 2, top))
+        width = max(1, int(bar_w * min(ms, TIMING_FULL_MS) / TIMING_FULL_MS))
+        pygame.draw.rect(screen, ACCENT, (bar_x, top + height // 5, width, height * 3 // 5))
+        texts.blit_shadowed(screen, f"{ms:.1f}", height, (bar_x + bar_w + height // 2, top))
+
+
 def draw_screen(screen: pygame.Surface, seen: Seen, state: LoopState, words: Texts,
                 hud_texts: TextCache, fps: float, notices: list[tuple[str, tuple[int, int, int]]],
-                live: bool) -> None:
-    """The stage's picture for ``seen``, then the live-only overlays: HUD, notices, help.
+                live: bool, timings: dict[str, float]) -> None:
+    """The stage's picture for ``seen``, then the live-only overlays: HUD, notices, help, timing.
 
     ``notices`` are (text, background colour) lines shown one below the other near the top.
+    ``timings`` holds this picture's milliseconds per step so far; composition adds its own.
     """
     window = screen.get_size()
     scene = Scene(seen.frame.rgb, seen.faces, state.settings, state.stages.stage)
-    picture = window_picture(scene, words, window)
+    picture = window_picture(scene, words, window, timings)
     screen.blit(pygame.image.frombuffer(picture, window, "RGB"), (0, 0))
     small = max(10, int(window[1] * HUD_SIZE))
     hud_y = window[1] - small * 5 // 4
@@ -225,6 +256,8 @@ def draw_screen(screen: pygame.Surface, seen: Seen, state: LoopState, words: Tex
         pygame.draw.rect(screen, colour, rect.inflate(label, label // 2), border_radius=label // 3)
         hud_texts.blit_shadowed(screen, notice, label, rect.topleft)
         top += label * 2
+    if state.timing:
+        draw_timing(screen, hud_texts, words, timings)
     if state.help:
         draw_help(screen, hud_texts, words, max(12, int(window[1] * 0.03)))
 
@@ -352,6 +385,7 @@ def run(source: Source, mesh: FaceMesh, config: Config, frames: int = 0, unpaced
     shown = 0
     fps = 0.0
     last = time.perf_counter()
+    display_ms = 0.0  # the previous frame's blit and flip
     try:
         while state.running:
             now = clock()
@@ -403,13 +437,16 @@ def run(source: Source, mesh: FaceMesh, config: Config, frames: int = 0, unpaced
                             for key in prompts_for(shown_seen.frame.rgb, shown_seen.faces, stages.stage)]
             if state.notice and now < state.notice_until:
                 notices.append((state.notice, NOTICE_COLOUR))
-            draw_screen(screen, shown_seen, state, words, texts, fps, notices, source.live)
+            timings = {"capture": shown_seen.read_ms, "landmarks": shown_seen.landmarks_ms, "display": display_ms}
+            draw_screen(screen, shown_seen, state, words, texts, fps, notices, source.live, timings)
             if state.screenshot:
                 state.screenshot = False
                 if not kiosk:
                     state.notice = save_screenshot(screen, config.screenshot_folder, words)
                     state.notice_until = now + NOTICE_S
+            flip_start = time.perf_counter()
             pygame.display.flip()
+            display_ms = (time.perf_counter() - flip_start) * 1000.0
             ticker.tick(pace)
             tick = time.perf_counter()
             fps = 0.9 * fps + 0.1 / max(tick - last, 1e-6) if fps else 1.0 / max(tick - last, 1e-6)

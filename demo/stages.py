@@ -14,7 +14,10 @@ x right, y down.
 
 from __future__ import annotations
 
+import contextlib
 import functools
+import time
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 import cv2
@@ -62,6 +65,19 @@ class Scene:
     faces: list[Face]
     settings: ViewSettings
     stage: int = 0
+
+
+@contextlib.contextmanager
+def timed(timings: dict[str, float] | None, step: str) -> Iterator[None]:
+    """Add the block's duration in milliseconds to ``timings[step]`` (nothing if ``timings`` is None)."""
+    if timings is None:
+        yield
+        return
+    start = time.perf_counter()
+    try:
+        yield
+    finally:
+        timings[step] = timings.get(step, 0.0) + (time.perf_counter() - start) * 1000.0
 
 
 def caption_values(scene: Scene) -> dict[int, dict[str, int]]:
@@ -128,17 +144,28 @@ def draw_progress(vis: np.ndarray, stage: int, texts: Texts) -> None:
         cv2.rectangle(vis, (sx, bar_top), (int(sx + span), bar_bottom), colour, -1, cv2.LINE_AA)
 
 
-def main_view(vis: np.ndarray, scene: Scene, texts: Texts) -> None:
+def main_view(vis: np.ndarray, scene: Scene, texts: Texts, timings: dict[str, float] | None = None) -> None:
     """Stage 0: the frame with its mesh beside its HOG arrows, labelled, with the stage caption."""
     window = (vis.shape[1], vis.shape[0])
     frame = scene.frame
     size = fit_size((frame.shape[1], frame.shape[0]), (window[0] // 2, int(window[1] * PANELS_HEIGHT)))
     x = (window[0] - 2 * size[0]) // 2
     y = int(window[1] * 0.02)
-    _paste(vis, mesh_panel(frame, scene.faces, size, scene.settings), (x, y))
+    with timed(timings, "drawing"):
+        _paste(vis, mesh_panel(frame, scene.faces, size, scene.settings), (x, y))
     settings = scene.settings
-    _paste(vis, hog_panel(frame, settings.view, settings.cell, settings.bins, focus_point(frame, scene.faces), size),
-           (x + size[0], y))
+    with timed(timings, "hog"):
+        right = hog_panel(frame, settings.view, settings.cell, settings.bins, focus_point(frame, scene.faces), size)
+    _paste(vis, right, (x + size[0], y))
+    with timed(timings, "drawing"):
+        _main_labels(vis, scene, texts, (x, y), size)
+
+
+def _main_labels(vis: np.ndarray, scene: Scene, texts: Texts, xy: tuple[int, int], size: tuple[int, int]) -> None:
+    """Stage 0's labels under each panel and its caption."""
+    window = (vis.shape[1], vis.shape[0])
+    x, y = xy
+    settings = scene.settings
     label = _label_px(window)
     below = y + size[1] + label // 3
     faces = len(scene.faces)
@@ -196,8 +223,18 @@ def _pattern():
     return load_pattern()
 
 
-def stage_picture(scene: Scene, size: tuple[int, int]) -> np.ndarray:
-    """The picture of stage 1-7 for ``scene``, ``size`` (width, height) pixels, without texts."""
+def stage_picture(scene: Scene, size: tuple[int, int], timings: dict[str, float] | None = None) -> np.ndarray:
+    """The picture of stage 1-7 for ``scene``, ``size`` (width, height) pixels, without texts.
+
+    ``timings``, if given, gets the milliseconds spent per step (``"hog"``, ``"detection"``,
+    ``"drawing"``) added to it.
+    """
+    step = {3: "hog", 4: "hog", 5: "detection"}.get(scene.stage, "drawing")
+    with timed(timings, step):
+        return _stage_picture(scene, size)
+
+
+def _stage_picture(scene: Scene, size: tuple[int, int]) -> np.ndarray:
     frame, faces, stage, settings = scene.frame, scene.faces, scene.stage, scene.settings
     scale = size[0] / frame.shape[1]
     focus = focus_point(frame, faces)
@@ -230,18 +267,23 @@ def stage_picture(scene: Scene, size: tuple[int, int]) -> np.ndarray:
     return vis
 
 
-def window_picture(scene: Scene, texts: Texts, window: tuple[int, int]) -> np.ndarray:
-    """The whole window for ``scene``: ``window`` (width, height) pixels, RGB uint8, a new array."""
+def window_picture(scene: Scene, texts: Texts, window: tuple[int, int],
+                   timings: dict[str, float] | None = None) -> np.ndarray:
+    """The whole window for ``scene``: ``window`` (width, height) pixels, RGB uint8, a new array.
+
+    ``timings``, if given, gets milliseconds per step added: ``"hog"``, ``"detection"``, ``"drawing"``.
+    """
     vis = np.empty((window[1], window[0], 3), np.uint8)
     vis[:] = BACKGROUND
     if scene.stage == 0:
-        main_view(vis, scene, texts)
+        main_view(vis, scene, texts, timings)
         return vis
     size = _picture_size(scene, window)
-    _paste(vis, stage_picture(scene, size), ((window[0] - size[0]) // 2, int(window[1] * PICTURE_TOP)))
-    draw_progress(vis, scene.stage, texts)
-    draw_title(vis, scene, texts)
-    draw_caption(vis, scene, texts)
+    _paste(vis, stage_picture(scene, size, timings), ((window[0] - size[0]) // 2, int(window[1] * PICTURE_TOP)))
+    with timed(timings, "drawing"):
+        draw_progress(vis, scene.stage, texts)
+        draw_title(vis, scene, texts)
+        draw_caption(vis, scene, texts)
     return vis
 
 
