@@ -37,7 +37,8 @@ BACKGROUND = (12, 14, 18)  # RGB behind everything
 ACCENT = (255, 190, 60)  # amber: the colour of HOG arrows and of the current step
 DIM = (70, 76, 88)  # steps not reached yet
 LABEL_PX_AT_720 = 24  # panel labels' font size at a 720 px tall window
-PANELS_HEIGHT = 0.70  # of the window: the two panels of stage 0
+PANELS_HEIGHT = 0.63  # of the window: the two panels of stage 0 (from 0.02 down)
+MAIN_CAPTION_TOP = 0.745  # of the window: stage 0's caption, below the panels' labels
 STRIP_HEIGHT = 0.05  # of the window: the progress strip of stages 1-7
 PICTURE_TOP, PICTURE_HEIGHT = 0.06, 0.58  # of the window: where a stage's picture goes
 TITLE_TOP, CAPTION_TOP = 0.645, 0.74  # of the window: tops of the title and caption boxes
@@ -166,16 +167,22 @@ def _main_labels(vis: np.ndarray, scene: Scene, texts: Texts, xy: tuple[int, int
     window = (vis.shape[1], vis.shape[0])
     x, y = xy
     settings = scene.settings
-    label = _label_px(window)
-    below = y + size[1] + label // 3
     faces = len(scene.faces)
-    typeset.draw_line(vis, texts.count("panel.mesh", faces, faces=faces), label, (x + label // 2, below))
-    typeset.draw_line(vis, texts.get("panel.hog.label"), label, (x + size[0] + label // 2, below), ACCENT)
+    mesh_label = texts.count("panel.mesh", faces, faces=faces)
+    hog_label = texts.get("panel.hog.label")
+    # One size for both labels, as large as fits under the narrower of the two panels.
+    room = size[0] - _label_px(window)
+    label = _label_px(window)
+    while label > 10 and max(typeset.text_size(t, label)[0] for t in (mesh_label, hog_label)) > room:
+        label -= 1
+    below = y + size[1] + label // 3
+    typeset.draw_line(vis, mesh_label, label, (x + size[0] // 2, below), anchor="centre")
+    typeset.draw_line(vis, hog_label, label, (x + size[0] * 3 // 2, below), ACCENT, anchor="centre")
     detail = texts.get("panel.hog.detail", view=texts.get(f"panel.hog.view.{settings.view}"),
                        cell=settings.cell, bins=settings.bins)
-    typeset.draw_line(vis, detail, round(label * 0.8), (x + size[0] + label // 2, below + int(label * 1.3)),
-                      (200, 170, 110))
-    draw_caption(vis, scene, texts, top=PANELS_HEIGHT + 0.045)
+    typeset.draw_line(vis, detail, round(label * 0.8), (x + size[0] * 3 // 2, below + int(label * 1.3)),
+                      (200, 170, 110), anchor="centre")
+    draw_caption(vis, scene, texts, top=MAIN_CAPTION_TOP)
 
 
 def _picture_size(scene: Scene, window: tuple[int, int]) -> tuple[int, int]:

@@ -7,7 +7,7 @@ import pytest
 
 from demo.compose import ViewSettings
 from demo.sources import SampleSource
-from demo.stages import CAPTION_TOP, STAGE_COUNT, Scene, captions, sheet, window_picture
+from demo.stages import CAPTION_TOP, MAIN_CAPTION_TOP, STAGE_COUNT, Scene, captions, sheet, window_picture
 from demo.text import CAPTION, available_languages, fit_all, load_texts, read_texts
 
 WINDOWS = [(1280, 720), (1920, 1080)]
@@ -37,7 +37,7 @@ def test_every_stage_draws_with_its_caption_from_the_language_file(sample_scene,
         assert caption.endswith(template.split("}")[-1])
         assert "{" not in caption
         # The caption's box has letters in it: bright pixels on the dark background.
-        top = int(window[1] * (CAPTION_TOP if stage else 0.745))
+        top = int(window[1] * (CAPTION_TOP if stage else MAIN_CAPTION_TOP))
         band = picture[top:int(window[1] * 0.96)]
         assert (band.max(axis=2) > 200).mean() > 0.01
         pictures.append(picture)
