@@ -312,12 +312,20 @@ class Feeds:
         self._attract_source: SampleSource | None = None
 
     def attract(self) -> Pipeline:
-        """The attract loop's pipeline, started on first use."""
+        """The attract loop's pipeline, started on first use.
+
+        Its landmarker is made on the worker thread, so the window does not stall for the second
+        it takes to load.
+        """
         if self._attract is None:
-            self._attract_mesh = self._attract_mesh_factory()
             self._attract_source = SampleSource()
-            mesh = self._attract_mesh
-            self._attract = Pipeline(self._attract_source, lambda f: mesh.track(f.rgb, f.time_ms))
+
+            def perceive(frame: Frame) -> list[Face]:
+                if self._attract_mesh is None:
+                    self._attract_mesh = self._attract_mesh_factory()
+                return self._attract_mesh.track(frame.rgb, frame.time_ms)
+
+            self._attract = Pipeline(self._attract_source, perceive)
             self._attract.request()
         return self._attract
 
@@ -332,7 +340,7 @@ class Feeds:
 def run(source: Source, mesh: FaceMesh, config: Config, frames: int = 0, unpaced: bool = False,
         notice_key: str | None = None, attract_mesh: Callable[[], FaceMesh] | None = None,
         clock: Callable[[], float] = time.monotonic,
-        on_frame: Callable[[int, LoopState, bool], None] | None = None) -> int:
+        on_frame: Callable[[int, LoopState, bool], None] | None = None, no_pixels: bool = False) -> int:
     """The realtime loop: events, collect, request the next, draw, flip, tick. Returns the exit code.
 
     Perception runs on worker threads (:class:`demo.pipeline.Pipeline`) so the landmarks of the
@@ -358,13 +366,16 @@ def run(source: Source, mesh: FaceMesh, config: Config, frames: int = 0, unpaced
         Seconds, for the attract loop and the stage timer (tests pass a fake one).
     on_frame : callable, optional
         ``on_frame(frames_shown, state, attracting)`` after each frame shown (tests, the soak).
+    no_pixels : bool
+        Draw the diagrams on a plain background, never the camera's picture (a second screen,
+        or classes that may not show pupils' faces).
     """
     words = load_texts(config.display.language)
     kiosk = config.display.kiosk
     hog = config.hog
     stages = StageClock(config.stages.enabled, config.stages.seconds, config.stages.auto_advance,
                         config.stages.start)
-    state = LoopState(settings=ViewSettings(hog.view, hog.cell, hog.bins), stages=stages, kiosk=kiosk,
+    state = LoopState(settings=ViewSettings(hog.view, hog.cell, hog.bins, no_pixels=no_pixels), stages=stages, kiosk=kiosk,
                       fullscreen=config.wants_fullscreen)
     attract = Attract(config.attract.delay_s, config.attract.enabled and source.live and attract_mesh is not None)
     screen = open_display(WINDOW_SIZE, state.fullscreen)

@@ -67,6 +67,8 @@ def live_parser() -> argparse.ArgumentParser:
                         help="key s saves screenshots here (never in kiosk mode); without it, s saves nothing")
     parser.add_argument("--fps", type=float, help="pace files and the sample at this rate (default: their own)")
     parser.add_argument("--frames", type=int, default=0, help="stop after N frames (for tests and benchmarks)")
+    parser.add_argument("--no-pixels", action="store_true",
+                        help="draw the mesh, arrows and boxes on a plain background, never the camera's picture")
     parser.add_argument("--unpaced", action="store_true",
                         help="run files and the sample as fast as possible (for tests and benchmarks)")
     add_view_options(parser, defaults=False)
@@ -122,6 +124,7 @@ def run_live(argv: list[str]) -> int:
             faces = config.faces
             with FaceMesh(max_faces=faces.max_faces, model=args.model, min_confidence=faces.min_confidence) as mesh:
                 return run(source, mesh, config, frames=args.frames, unpaced=args.unpaced, notice_key=notice,
+                           no_pixels=args.no_pixels,
                            attract_mesh=lambda: FaceMesh(max_faces=1, model=args.model))
         finally:
             source.close()

@@ -12,7 +12,7 @@ import cv2
 import numpy as np
 
 from demo.draw import draw_mesh, draw_pose_axes
-from demo.hogview import VIEWS, hog_panel
+from demo.hogview import PLAIN_BACKGROUND, VIEWS, hog_panel
 from demo.landmarks import Face
 
 CELL_RANGE = (4, 32)  # HOG cell sizes a visitor may choose, pixels
@@ -52,7 +52,10 @@ def mesh_panel(frame: np.ndarray, faces: list[Face], size: tuple[int, int] | Non
     """The frame resized to ``size`` (width, height) with every face's mesh drawn on it."""
     height, width = frame.shape[:2]
     size = size or (width, height)
-    if size == (width, height):
+    if settings.no_pixels:
+        vis = np.empty((size[1], size[0], 3), np.uint8)
+        vis[:] = PLAIN_BACKGROUND
+    elif size == (width, height):
         vis = frame.copy()
     else:
         vis = cv2.resize(frame, size, interpolation=cv2.INTER_AREA if size[0] < width else cv2.INTER_LINEAR)
@@ -75,7 +78,7 @@ def panels(frame: np.ndarray, faces: list[Face], settings: ViewSettings,
     """The two panels, each ``size`` (width, height) pixels (default: the frame's size)."""
     left = mesh_panel(frame, faces, size, settings)
     right = hog_panel(frame, view=settings.view, cell=settings.cell, bins=settings.bins,
-                      focus_xy=focus_point(frame, faces), out_size=size)
+                      focus_xy=focus_point(frame, faces), out_size=size, plain=settings.no_pixels)
     return left, right
 
 

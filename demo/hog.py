@@ -197,7 +197,7 @@ def _uint8_magnitude_table() -> np.ndarray:
     return table
 
 
-@lru_cache(maxsize=8)
+@lru_cache(maxsize=32)  # the detector's pyramid alone uses 12 picture sizes
 def _cell_offsets(rows: int, cols: int, cell: int, slots: int) -> np.ndarray:
     """For each pixel of the picture cropped to whole cells, its cell's first slot (intp)."""
     cell_row = np.arange(rows * cell) // cell
@@ -765,7 +765,7 @@ def patch_box(shape: tuple[int, ...], centre_xy: tuple[float, float],
 
 def draw_pixel_arrows(gray: np.ndarray, centre_xy: tuple[float, float],
                       radius: int = PATCH_RADIUS, zoom: int = PATCH_ZOOM,
-                      colour: Colour = AMBER) -> np.ndarray:
+                      colour: Colour = AMBER, plain: bool = False) -> np.ndarray:
     """Magnify a small patch so that every pixel becomes a grey square with its own arrow.
 
     Parameters
@@ -780,6 +780,9 @@ def draw_pixel_arrows(gray: np.ndarray, centre_xy: tuple[float, float],
         Display pixels per source pixel.
     colour : tuple of int
         RGB colour of the arrows.
+    plain : bool
+        Draw every square in one flat grey instead of its pixel's grey (a diagram without any
+        pixel of the picture).
 
     Returns
     -------
@@ -812,6 +815,8 @@ def draw_pixel_arrows(gray: np.ndarray, centre_xy: tuple[float, float],
     # Enlarge the pixels into squares, with thin dark lines between them.
     low, high = PATCH_GREY_RANGE
     shade = low + gray[y0:y1, x0:x1].astype(np.float32) * ((high - low) / 255.0)
+    if plain:
+        shade[:] = (low + high) / 2.0
     big = cv2.resize(shade.astype(np.uint8), None, fx=zoom, fy=zoom,
                      interpolation=cv2.INTER_NEAREST)
     patch = cv2.cvtColor(big, cv2.COLOR_GRAY2RGB)

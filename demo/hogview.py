@@ -55,6 +55,7 @@ INSET_MARGIN = 0.04  # of the panel's shorter side: gap between the inset and th
 INSET_FRAME = (255, 226, 150)  # RGB of the box on the source and the lines to the inset
 LEADER_WIDTH = 1.0  # line width in pixels at a 480-pixel-tall panel
 REFERENCE_HEIGHT = 480.0  # panel height (px) at which line widths are as given
+PLAIN_BACKGROUND = (22, 26, 34)  # RGB under the diagrams when no camera pixel may be shown
 
 
 def _check(view: str, cell: int, bins: int) -> None:
@@ -129,7 +130,7 @@ def _line_width(vis: np.ndarray, width_at_480: float) -> int:
 
 
 def draw_inset(vis: np.ndarray, gray: np.ndarray, focus_xy: tuple[float, float],
-               scale: tuple[float, float]) -> None:
+               scale: tuple[float, float], plain: bool = False) -> None:
     """Paste the magnified pixel patch around ``focus_xy`` into ``vis``, with leader lines.
 
     The patch goes in the corner diagonally away from the focus; a box marks its source and
@@ -139,7 +140,7 @@ def draw_inset(vis: np.ndarray, gray: np.ndarray, focus_xy: tuple[float, float],
     short = min(height, width)
     radius = hog.PATCH_RADIUS
     zoom = max(4, int(INSET_FRACTION * short / (2 * radius)))
-    patch = hog.draw_pixel_arrows(gray, focus_xy, radius, zoom)
+    patch = hog.draw_pixel_arrows(gray, focus_xy, radius, zoom, plain=plain)
     x0, y0, x1, y1 = hog.patch_box(gray.shape, focus_xy, radius)
     box = np.array([x0 * scale[0], y0 * scale[1], x1 * scale[0], y1 * scale[1]])
     # Put the patch in the corner diagonally away from the focus, so it hides little of a face.
@@ -170,7 +171,7 @@ def draw_inset(vis: np.ndarray, gray: np.ndarray, focus_xy: tuple[float, float],
 
 def hog_panel(rgb: np.ndarray, view: str = "arrows", cell: int = hog.CELL, bins: int = hog.BINS,
               focus_xy: tuple[float, float] | None = None,
-              out_size: tuple[int, int] | None = None) -> np.ndarray:
+              out_size: tuple[int, int] | None = None, plain: bool = False) -> np.ndarray:
     """The HOG view of a frame: a dimmed grey picture with what HOG measures drawn on top.
 
     Parameters
@@ -190,6 +191,9 @@ def hog_panel(rgb: np.ndarray, view: str = "arrows", cell: int = hog.CELL, bins:
     out_size : (int, int), optional
         Display size (width, height) to draw at; the frame size by default. The picture is
         resized first and the drawing is done at display resolution, so lines stay sharp.
+    plain : bool
+        Draw on a plain dark background instead of the dimmed picture: the diagram only, with
+        no pixel of the camera's picture (for classes that may not keep pupils' faces).
 
     Returns
     -------
@@ -204,17 +208,25 @@ def hog_panel(rgb: np.ndarray, view: str = "arrows", cell: int = hog.CELL, bins:
     scale = (size[0] / width, size[1] / height)
     if view == "glyphs":
         # Each cell's histogram of edge directions, drawn as a star of lines.
-        vis = dimmed(gray, size, GLYPH_DIM_RANGE)
+        vis = _background(gray, size, GLYPH_DIM_RANGE, plain)
         hog.draw_glyphs(vis, hog.cell_histograms(gray, cell, bins), cell, GLYPH_COLOUR,
                         scale=scale)
         return vis
     # Each cell's strongest edge, as an arrow from light to dark; strong edges glow.
-    vis = dimmed(gray, size)
+    vis = _background(gray, size, DIM_RANGE, plain)
     directions = hog.dominant_directions(gray, cell, bins)
     add_glow(vis, np.hypot(directions[..., 0], directions[..., 1]), cell, scale)
     draw_shaded_arrows(vis, directions, cell, scale)
     if view == "pixels":
         # Where the arrows come from: every pixel of a small patch has its own.
         focus = (width / 2, height / 2) if focus_xy is None else focus_xy
-        draw_inset(vis, gray, focus, scale)
+        draw_inset(vis, gray, focus, scale, plain)
     return vis
+
+
+def _background(gray: np.ndarray, size: tuple[int, int], grey_range: tuple[int, int], plain: bool) -> np.ndarray:
+    if plain:
+        vis = np.empty((size[1], size[0], 3), np.uint8)
+        vis[:] = PLAIN_BACKGROUND
+        return vis
+    return dimmed(gray, size, grey_range)

@@ -315,6 +315,10 @@ class FaceMesh:
         """Boxes (x0, y0, x1, y1, frame pixels) of faces the detector finds in ``tiles``."""
         if self._detector is None:
             self._detector = self._create_detector()
+            if self._image_mode is None:
+                # Made now, with the detector, not when the first distant face appears: a
+                # stream's memory and threads then stay flat after its first frames.
+                self._image_mode = self._create(video=False)
         boxes = []
         for x0, y0, x1, y1 in tiles:
             result = self._detector.detect(self._image(rgb[y0:y1, x0:x1]))

@@ -15,6 +15,7 @@ x right, y down.
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import functools
 import time
 from collections.abc import Iterator
@@ -27,7 +28,7 @@ from demo import typeset
 from demo.align import aligned_face, draw_aligned_inset, draw_cutout
 from demo.compose import ViewSettings, fit_size, focus_point, mesh_panel
 from demo.draw import draw_mesh
-from demo.hogview import hog_panel
+from demo.hogview import PLAIN_BACKGROUND, hog_panel
 from demo.landmarks import POINT_COUNT, Face
 from demo.text import CAPTION, TITLE, Texts, fit_all, fit_in_window
 
@@ -156,7 +157,8 @@ def main_view(vis: np.ndarray, scene: Scene, texts: Texts, timings: dict[str, fl
         _paste(vis, mesh_panel(frame, scene.faces, size, scene.settings), (x, y))
     settings = scene.settings
     with timed(timings, "hog"):
-        right = hog_panel(frame, settings.view, settings.cell, settings.bins, focus_point(frame, scene.faces), size)
+        right = hog_panel(frame, settings.view, settings.cell, settings.bins, focus_point(frame, scene.faces), size,
+                          settings.no_pixels)
     _paste(vis, right, (x + size[0], y))
     with timed(timings, "drawing"):
         _main_labels(vis, scene, texts, (x, y), size)
@@ -195,10 +197,12 @@ def _resized(frame: np.ndarray, size: tuple[int, int]) -> np.ndarray:
     return cv2.resize(frame, size, interpolation=cv2.INTER_AREA if shrink else cv2.INTER_LINEAR)
 
 
-def draw_pixel_numbers(vis: np.ndarray, frame: np.ndarray, focus_xy: tuple[float, float], scale: float) -> None:
+def draw_pixel_numbers(vis: np.ndarray, frame: np.ndarray, focus_xy: tuple[float, float], scale: float,
+                       plain: bool = False) -> None:
     """Stage 1's inset: a few pixels near ``focus_xy`` magnified, each with its red, green, blue numbers.
 
     ``vis`` is the frame resized by ``scale`` (display pixels per frame pixel); drawn in place.
+    ``plain`` leaves the squares dark instead of filling them with the pixels' colours.
     """
     cols, rows = NUMBER_PIXELS
     fx = int(np.clip(focus_xy[0] - cols // 2, 0, frame.shape[1] - cols))
@@ -207,8 +211,13 @@ def draw_pixel_numbers(vis: np.ndarray, frame: np.ndarray, focus_xy: tuple[float
     cell = max(24, int(vis.shape[0] * NUMBER_CELL))
     x0 = vis.shape[1] - cols * cell - cell // 3
     y0 = cell // 3
-    big = cv2.resize(patch, (cols * cell, rows * cell), interpolation=cv2.INTER_NEAREST)
-    vis[y0:y0 + rows * cell, x0:x0 + cols * cell] = big
+    if plain:
+        vis[y0:y0 + rows * cell, x0:x0 + cols * cell] = (40, 44, 52)
+        vis[y0:y0 + rows * cell:cell, x0:x0 + cols * cell] = (90, 96, 110)
+        vis[y0:y0 + rows * cell, x0:x0 + cols * cell:cell] = (90, 96, 110)
+    else:
+        vis[y0:y0 + rows * cell, x0:x0 + cols * cell] = cv2.resize(
+            patch, (cols * cell, rows * cell), interpolation=cv2.INTER_NEAREST)
     size = max(8, cell // 4)
     for row in range(rows):
         for col in range(cols):
@@ -230,7 +239,8 @@ def _pattern():
     return load_pattern()
 
 
-def stage_picture(scene: Scene, size: tuple[int, int], timings: dict[str, float] | None = None) -> np.ndarray:
+def stage_picture(scene: Scene, size: tuple[int, int], timings: dict[str, float] | None = None,
+                  texts: Texts | None = None) -> np.ndarray:
     """The picture of stage 1-7 for ``scene``, ``size`` (width, height) pixels, without texts.
 
     ``timings``, if given, gets the milliseconds spent per step (``"hog"``, ``"detection"``,
@@ -238,37 +248,59 @@ def stage_picture(scene: Scene, size: tuple[int, int], timings: dict[str, float]
     """
     step = {3: "hog", 4: "hog", 5: "detection"}.get(scene.stage, "drawing")
     with timed(timings, step):
-        return _stage_picture(scene, size)
+        return _stage_picture(scene, size, texts)
 
 
-def _stage_picture(scene: Scene, size: tuple[int, int]) -> np.ndarray:
+def _plain(size: tuple[int, int]) -> np.ndarray:
+    vis = np.empty((size[1], size[0], 3), np.uint8)
+    vis[:] = PLAIN_BACKGROUND
+    return vis
+
+
+def _picture_or_plain(frame: np.ndarray, size: tuple[int, int], plain: bool) -> np.ndarray:
+    """The frame at ``size``, or with ``plain`` an empty dark picture with a thin outline."""
+    if not plain:
+        return _resized(frame, size)
+    vis = _plain(size)
+    cv2.rectangle(vis, (0, 0), (size[0] - 1, size[1] - 1), (70, 76, 88), 1)
+    return vis
+
+
+def _stage_picture(scene: Scene, size: tuple[int, int], texts: Texts | None) -> np.ndarray:
     frame, faces, stage, settings = scene.frame, scene.faces, scene.stage, scene.settings
+    plain = settings.no_pixels
     scale = size[0] / frame.shape[1]
     focus = focus_point(frame, faces)
     if stage == 1:
-        vis = _resized(frame, size)
-        draw_pixel_numbers(vis, frame, focus, scale)
+        vis = _picture_or_plain(frame, size, plain)
+        draw_pixel_numbers(vis, frame, focus, scale, plain)
     elif stage == 2:
-        vis = cv2.cvtColor(cv2.cvtColor(_resized(frame, size), cv2.COLOR_RGB2GRAY), cv2.COLOR_GRAY2RGB)
+        if plain:
+            vis = _picture_or_plain(frame, size, plain)
+        else:
+            vis = cv2.cvtColor(cv2.cvtColor(_resized(frame, size), cv2.COLOR_RGB2GRAY), cv2.COLOR_GRAY2RGB)
     elif stage == 3:
-        vis = hog_panel(frame, "pixels", settings.cell, settings.bins, focus, size)
+        vis = hog_panel(frame, "pixels", settings.cell, settings.bins, focus, size, plain)
     elif stage == 4:
-        vis = hog_panel(frame, "arrows", settings.cell, settings.bins, focus, size)
+        vis = hog_panel(frame, "arrows", settings.cell, settings.bins, focus, size, plain)
     elif stage == 5:
         from demo.detector import detect_faces
         from demo.patternview import stage_picture as pattern_stage
 
         pattern = _pattern()
         scan = detect_faces(frame, pattern)
-        vis = pattern_stage(frame, scan, pattern, [f.box for f in faces], size)
+        vis = pattern_stage(frame, scan, pattern, [f.box for f in faces], size, plain=plain, words=texts)
     elif stage == 6:
-        vis = mesh_panel(frame, faces, size, ViewSettings(show_points=True, show_axes=settings.show_axes))
+        vis = mesh_panel(frame, faces, size, ViewSettings(show_points=True, show_axes=settings.show_axes,
+                                                          no_pixels=plain))
     else:
-        vis = _resized(frame, size)
+        vis = _picture_or_plain(frame, size, plain)
         if faces:
             face = max(faces, key=lambda f: f.height)
             draw_mesh(vis, [face], scale=scale)
             aligned = aligned_face(frame, face)
+            if plain:  # the square keeps only the face's outline, never its pixels
+                aligned = dataclasses.replace(aligned, image=np.full_like(aligned.image, 40))
             draw_cutout(vis, aligned, scale)
             draw_aligned_inset(vis, aligned, "top-right")
     return vis
@@ -286,7 +318,7 @@ def window_picture(scene: Scene, texts: Texts, window: tuple[int, int],
         main_view(vis, scene, texts, timings)
         return vis
     size = _picture_size(scene, window)
-    _paste(vis, stage_picture(scene, size, timings), ((window[0] - size[0]) // 2, int(window[1] * PICTURE_TOP)))
+    _paste(vis, stage_picture(scene, size, timings, texts), ((window[0] - size[0]) // 2, int(window[1] * PICTURE_TOP)))
     with timed(timings, "drawing"):
         draw_progress(vis, scene.stage, texts)
         draw_title(vis, scene, texts)

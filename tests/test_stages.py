@@ -86,3 +86,42 @@ def test_stage_pictures_never_draw_on_the_frame(sample_scene):
         window_picture(Scene(sample_scene.frame, sample_scene.faces, sample_scene.settings, stage),
                        load_texts("en"), (960, 540))
     assert np.array_equal(sample_scene.frame, before)
+
+
+def _isoluminant_twins(frame: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The frame with a block of the wall painted two colours of the same grey level.
+
+    Everything the machine measures (grey gradients, landmarks far away) is the same for both;
+    only the camera's own colour pixels differ.
+    """
+    a, b = frame.copy(), frame.copy()
+    a[10:110, 520:620] = (200, 100, 60)
+    grey = 0.299 * 200 + 0.587 * 100 + 0.114 * 60
+    green = round((grey - 0.299 * 60 - 0.114 * 200) / 0.587)
+    b[10:110, 520:620] = (60, green, 200)
+    return a, b
+
+
+@pytest.mark.parametrize("stage", range(STAGE_COUNT))
+def test_no_pixels_shows_no_camera_pixel_in_any_stage(sample_scene, stage):
+    a, b = _isoluminant_twins(sample_scene.frame)
+    texts = load_texts("en")
+    plain = ViewSettings(no_pixels=True)
+    pictures = [window_picture(Scene(rgb, sample_scene.faces, plain, stage), texts, (960, 540)) for rgb in (a, b)]
+    assert np.array_equal(*pictures)  # the colours of the picture never reach the screen
+    if stage in (0, 1, 6, 7):  # without the option the two colours do show: the test can fail
+        shown = [window_picture(Scene(rgb, sample_scene.faces, ViewSettings(), stage), texts, (960, 540))
+                 for rgb in (a, b)]
+        assert not np.array_equal(*shown)
+
+
+@pytest.mark.parametrize("view", ["arrows", "glyphs", "pixels"])
+def test_no_pixels_hog_views_do_not_show_the_grey_picture(sample_scene, view):
+    from demo.hogview import hog_panel
+
+    frame = (sample_scene.frame * 0.8 + 20).astype(np.uint8)  # room to brighten without clipping
+    brighter = frame + np.uint8(25)  # same gradients everywhere, every grey level 25 higher
+    plain = [hog_panel(rgb, view, focus_xy=(300, 200), plain=True) for rgb in (frame, brighter)]
+    assert np.array_equal(*plain)
+    shown = [hog_panel(rgb, view, focus_xy=(300, 200)) for rgb in (frame, brighter)]
+    assert not np.array_equal(*shown)

@@ -1,0 +1,218 @@
+"""Stage 5: the learned HOG face pattern, the search, and the pictures a visitor sees.
+
+Facts checked here: the trainer writes the committed file again from a clean run; a window's
+score is exactly the pattern's weights times its HOG numbers; the sample face is found where
+MediaPipe finds it; blank, noise and ramp pictures give nothing; the distant faces of a
+synthetic group are found at the sizes the pyramid covers; the pictures have the asked size.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from skimage.feature import hog as skimage_hog
+
+from demo import train_pattern
+from demo.detector import (PATTERN_KEYS, Detection, Pattern, PatternError, ScanResult,
+                           block_map, box_iou, detect_faces, load_pattern, window_scores)
+from demo.assets import asset_path
+from demo.hog import hog_features
+from demo.patternview import (display_cells, draw_detections, heat_picture, pattern_picture,
+                              stage_picture)
+from demo.sources import SampleSource, make_group
+
+FRAME = (480, 640)  # rows, cols of the test pictures (a 640 x 480 camera frame)
+CLIP_FRAMES = (0, 60, 120, 180)  # sample clip frames: the head at both ends of its motion
+MIN_IOU = 0.5  # intersection over union with MediaPipe's box that counts as the same face
+TOLERANCE = 1e-6  # retrained arrays may differ from the committed file by this (float rounding)
+
+
+@pytest.fixture(scope="module")
+def pattern() -> Pattern:
+    return load_pattern()
+
+
+def best_iou(scan: ScanResult, box) -> float:
+    assert scan.detections, "no face found"
+    return float(box_iou(box, np.array([scan.detections[0].box]))[0])
+
+
+# ---- The pattern file ---------------------------------------------------------------------------
+@pytest.fixture(scope="module")
+def retrained() -> dict[str, np.ndarray]:
+    return train_pattern.train(train_pattern.SEED)
+
+
+def test_trainer_reproduces_the_committed_pattern(retrained):
+    with np.load(asset_path("face_pattern.npz"), allow_pickle=False) as committed:
+        assert sorted(committed.files) == sorted(PATTERN_KEYS)
+        for key in PATTERN_KEYS:
+            np.testing.assert_allclose(retrained[key], committed[key], rtol=0, atol=TOLERANCE,
+                                       err_msg=key)
+
+
+def test_committed_pattern_is_small_and_accurate(pattern):
+    assert asset_path("face_pattern.npz").stat().st_size < 200_000
+    assert pattern.cv_accuracy >= 0.95  # 5-fold cross-validated on scikit-image's LFW subset
+    assert pattern.train_accuracy >= pattern.cv_accuracy
+    assert pattern.weights.shape == (7, 7, 2, 2, 9)  # 32 px window, 4 px cells, 2 x 2 blocks
+    assert 0.0 < pattern.threshold < 1.0
+
+
+def test_missing_or_damaged_pattern_gives_one_line(tmp_path):
+    expected = "face pattern not found; run python -m demo.train_pattern"
+    with pytest.raises(PatternError, match=expected):
+        load_pattern(tmp_path / "none.npz")
+    damaged = tmp_path / "damaged.npz"
+    damaged.write_bytes(b"PK\x03\x04 not really a zip")
+    with pytest.raises(PatternError, match="face pattern is damaged") as error:
+        load_pattern(damaged)
+    assert "\n" not in str(error.value)
+
+
+def test_photo_face_box_constant_is_mediapipes(mesh, photo):
+    box = mesh.detect(photo)[0].box
+    assert np.allclose(box, train_pattern.PHOTO_FACE_BOX, atol=3.0)  # pixels
+
+
+# ---- The numbers ---------------------------------------------------------------------------------
+def test_block_map_windows_are_hog_features():
+    rng = np.random.default_rng(3)
+    window = rng.integers(0, 256, (32, 32), dtype=np.uint8)
+    expected = skimage_hog(window, orientations=9, pixels_per_cell=(4, 4), cells_per_block=(2, 2),
+                           block_norm="L2-Hys", feature_vector=True)
+    assert np.allclose(block_map(window, 4, 2, 9).ravel(), expected, atol=1e-6)
+    assert np.allclose(hog_features(window, 4, 2, 9), expected, atol=1e-6)
+
+
+def test_each_window_score_is_weights_times_features(pattern):
+    rng = np.random.default_rng(4)
+    picture = rng.integers(0, 256, (52, 68), dtype=np.uint8)
+    blocks = block_map(picture, pattern.cell, pattern.block, pattern.bins)
+    scores = window_scores(blocks, pattern)
+    n = pattern.blocks_per_window
+    assert scores.shape == (blocks.shape[0] - n + 1, blocks.shape[1] - n + 1)
+    for row in range(scores.shape[0]):
+        for col in range(scores.shape[1]):
+            features = blocks[row:row + n, col:col + n].ravel()
+            by_hand = pattern.weights.ravel() @ features + pattern.bias
+            assert scores[row, col] == pytest.approx(by_hand, abs=1e-4)
+
+
+def test_pattern_has_horizontal_eyes_and_mouth_and_vertical_cheeks(pattern):
+    # Bin 4 holds gradients at 80-100 degrees (light above dark): horizontal edges. Bins 0 and 8
+    # hold gradients near 0/180 degrees: vertical edges.
+    strongest = display_cells(pattern.mean_face).argmax(axis=2)
+    middle = strongest[3:10, 4:8]  # brows, eyes, mouth and chin rows, middle columns
+    assert np.mean(middle == 4) > 0.5
+    cheeks = strongest[4:9, [1, 10]]
+    assert np.mean((cheeks <= 1) | (cheeks >= 7)) > 0.5
+
+
+# ---- Finding faces -------------------------------------------------------------------------------
+def test_sample_photo_face_is_where_mediapipe_finds_it(pattern, mesh, photo):
+    scan = detect_faces(photo, pattern)
+    assert best_iou(scan, mesh.detect(photo)[0].box) >= MIN_IOU
+    assert len(scan.detections) == 1
+
+
+@pytest.mark.parametrize("index", CLIP_FRAMES)
+def test_sample_clip_face_is_found(pattern, mesh, index):
+    frame = SampleSource().frame_at(index)
+    scan = detect_faces(frame, pattern)
+    assert best_iou(scan, mesh.detect(frame)[0].box) >= MIN_IOU
+
+
+def _empty_pictures() -> dict[str, np.ndarray]:
+    rows, cols = FRAME
+    rng = np.random.default_rng(0)
+    return {
+        "black": np.zeros((rows, cols, 3), np.uint8),
+        "white": np.full((rows, cols, 3), 255, np.uint8),
+        "noise": rng.integers(0, 256, (rows, cols, 3), dtype=np.uint8),
+        "horizontal ramp": np.tile(np.linspace(0, 255, cols).astype(np.uint8), (rows, 1)),
+        "vertical ramp": np.tile(np.linspace(0, 255, rows).astype(np.uint8)[:, None], (1, cols)),
+    }
+
+
+@pytest.mark.parametrize("name", list(_empty_pictures()))
+def test_pictures_without_faces_give_nothing(pattern, name):
+    scan = detect_faces(_empty_pictures()[name], pattern)
+    assert scan.detections == []
+    assert scan.heat.max() < pattern.threshold
+
+
+@pytest.mark.parametrize("face_height, working_width", [
+    # 120 px faces in 1280 x 720 are 30 px in the default 320 px wide working copy: just above
+    # the smallest face the 32 px window finds there (about 28 px).
+    (120.0, 320),
+    # The issue's 60 px faces are 15 px in that copy, too small; scanned on a 640 px copy they
+    # are 30 px again, and are found.
+    (60.0, 640),
+])
+def test_synthetic_group_faces_are_found(pattern, face_height, working_width):
+    picture, heads = make_group(6, face_height)
+    scan = detect_faces(picture, pattern, working_width=working_width)
+    boxes = np.array([d.box for d in scan.detections])
+    x, y = (boxes[:, 0] + boxes[:, 2]) / 2, (boxes[:, 1] + boxes[:, 3]) / 2  # box centres
+    for x0, y0, x1, y1 in heads:
+        inside = (x > x0) & (x < x1) & (y > y0) & (y < y1)
+        assert inside.sum() == 1  # each head found exactly once
+    assert len(scan.detections) == len(heads)  # and nothing else
+
+
+def test_scan_result_shapes(pattern, photo):
+    gray = photo[:300, :400, 1]
+    scan = detect_faces(gray, pattern)
+    assert scan.heat.shape == gray.shape and scan.heat.dtype == np.float32
+    assert 0.0 <= scan.heat.min() and scan.heat.max() <= 1.0
+    assert list(scan.scales) == sorted(scan.scales) and scan.scales[0] == pytest.approx(400 / 320)
+    assert scan.windows > 0
+    for detection in scan.detections:
+        assert isinstance(detection, Detection) and 0.0 <= detection.score <= 1.0
+    with pytest.raises(ValueError, match="uint8"):
+        detect_faces(gray.astype(np.float32), pattern)
+
+
+# ---- Pictures ------------------------------------------------------------------------------------
+def test_average_face_is_mirror_symmetric(pattern):
+    # It is averaged over faces and their mirror images. Mirroring turns an edge at angle a into
+    # one at 180 - a: bin i into bin 8 - i, except that an exactly vertical edge votes into bin
+    # 0 either way (as in scikit-image), so bins 0 and 8 are compared together.
+    face = pattern.mean_face.astype(np.float64)
+    mirror = face[:, ::-1, ::-1]
+    tolerance = 1e-3 * face.max()
+    assert np.allclose(face[..., 1:8], mirror[..., 1:8], atol=tolerance)
+    assert np.allclose(face[..., 0] + face[..., 8], mirror[..., 0] + mirror[..., 8], atol=tolerance)
+
+
+def test_pattern_picture_has_the_asked_size(pattern):
+    picture = pattern_picture(pattern, (300, 200))
+    assert picture.shape == (200, 300, 3) and picture.dtype == np.uint8
+    assert picture.max() > 200  # bright strokes ...
+    assert np.mean(picture.max(axis=2) > 60) < 0.5  # ... on a dark ground
+
+
+def test_stage_picture_does_not_touch_the_frame(pattern, photo):
+    frame = photo.copy()
+    scan = detect_faces(frame, pattern)
+    mediapipe = [tuple(float(v) for v in train_pattern.PHOTO_FACE_BOX)]
+    for size in ((640, 480), (557, 417), (1280, 720)):
+        picture = stage_picture(frame, scan, pattern, mediapipe, size)
+        assert picture.shape == (size[1], size[0], 3) and picture.dtype == np.uint8
+    assert np.array_equal(frame, photo)
+    assert heat_picture(frame, scan).shape == frame.shape
+
+
+def test_stage_picture_without_a_face(pattern):
+    blank = np.zeros((240, 320, 3), np.uint8)
+    picture = stage_picture(blank, detect_faces(blank, pattern), pattern, (), (320, 240))
+    assert picture.shape == (240, 320, 3)
+
+
+def test_draw_detections_draws_in_place():
+    vis = np.zeros((100, 100, 3), np.uint8)
+    draw_detections(vis, [Detection((20.0, 20.0, 60.0, 70.0), 0.9)], [(22.0, 18.0, 62.0, 72.0)],
+                    labels=False)
+    assert vis[20, 40].any() and vis[45, 20].any()  # the box's top and left sides
+    assert not vis[45, 40].any()  # its inside stays as it was
