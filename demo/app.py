@@ -76,6 +76,8 @@ class LoopState:
     fullscreen: bool = False
     running: bool = True
     screenshot: bool = False  # save the next picture shown
+    timings: dict[str, float] = dataclasses.field(default_factory=dict)  # ms per step, last picture
+    shown: Seen | None = None  # the frame and faces on screen now
     notice: str | None = None  # a passing line over the picture
     notice_until: float = 0.0
 
@@ -450,6 +452,7 @@ def run(source: Source, mesh: FaceMesh, config: Config, frames: int = 0, unpaced
                 notices.append((state.notice, NOTICE_COLOUR))
             timings = {"capture": shown_seen.read_ms, "landmarks": shown_seen.landmarks_ms, "display": display_ms}
             draw_screen(screen, shown_seen, state, words, texts, fps, notices, source.live, timings)
+            state.timings, state.shown = timings, shown_seen
             if state.screenshot:
                 state.screenshot = False
                 if not kiosk:

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import statistics
 import sys
 import time
@@ -171,20 +172,104 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--size", type=parse_size, default=DEFAULT_SIZE,
                         help="frame size WxH in pixels (default 640x480)")
     parser.add_argument("--json", action="store_true", help="print one JSON object")
+    parser.add_argument("--only", default="all",
+                        help="comma-separated parts: hog,landmarks,pipeline,latency,start,detector,smoothing,render "
+                             "(default all)")
     args = parser.parse_args(argv)
     if args.frames < 1:
         parser.error("--frames must be at least 1")
-    frames = sample_frames(args.frames, args.size)
-    stages = hog_stages(frames)
-    reference = skimage_stage(frames)
-    if reference is not None:
-        stages.append(reference)
-    rows = [_row(stage.name, time_stage(stage.fn, stage.inputs)) for stage in stages]
-    head = summary(rows)
+    parts = PARTS if args.only == "all" else tuple(p.strip() for p in args.only.split(","))
+    unknown = [p for p in parts if p not in PARTS]
+    if unknown:
+        parser.error(f"--only: unknown part {unknown[0]!r}; choose from {', '.join(PARTS)}")
+    report: dict[str, Any] = {"machine": machine()}
+    if not args.json:
+        print(f"Machine Eyes benchmark on {report['machine']}")
+    if "hog" in parts:
+        frames = sample_frames(args.frames, args.size)
+        stages = hog_stages(frames)
+        reference = skimage_stage(frames)
+        if reference is not None:
+            stages.append(reference)
+        rows = [_row(stage.name, time_stage(stage.fn, stage.inputs)) for stage in stages]
+        head = summary(rows)
+        report["hog"] = {"size": list(args.size), "frames": args.frames, "rows": rows, "summary": head}
+        if not args.json:
+            print(f"\nHOG: {args.size[0]}x{args.size[1]}, {args.frames} frames")
+            print(format_table(rows, head))
+    for part in parts:
+        if part == "hog":
+            continue
+        report[part] = LIVE_PARTS[part]()
+        if not args.json:
+            print(f"\n{format_live(part, report[part])}", flush=True)
     if args.json:
-        print(json.dumps({"size": list(args.size), "frames": args.frames, "rows": rows,
-                          "summary": head}))
-    else:
-        print(f"Machine Eyes benchmark: {args.size[0]}x{args.size[1]}, {args.frames} frames")
-        print(format_table(rows, head))
+        print(json.dumps(report))
     return 0
+
+
+def machine() -> str:
+    """A line naming this computer: processor count, system and Python."""
+    import platform
+
+    return (f"{os.cpu_count()} cores, {platform.system()} {platform.machine()}, "
+            f"Python {platform.python_version()}")
+
+
+def _live_parts() -> dict[str, Callable[[], Any]]:
+    from demo import bench_live as live
+
+    return {
+        "landmarks": live.landmarks_overhead,
+        "pipeline": lambda: [live.live_pipeline(size) for size in ((640, 480), (1280, 720))],
+        "latency": live.latency,
+        "start": live.first_frame_s,
+        "detector": live.detector_scan,
+        "smoothing": live.smoothing,
+        "render": live.render_speed,
+    }
+
+
+class _LazyParts(dict):
+    def __missing__(self, key: str) -> Callable[[], Any]:
+        self.update(_live_parts())
+        return dict.__getitem__(self, key)
+
+
+LIVE_PARTS = _LazyParts()
+PARTS = ("hog", "landmarks", "pipeline", "latency", "start", "detector", "smoothing", "render")
+
+
+def format_live(part: str, figures: Any) -> str:
+    """One part's figures as a few readable lines, each with its goal."""
+    if part == "landmarks":
+        f = figures
+        return (f"landmarks {f['size']}: FaceMesh.track {f['facemesh_ms']:.1f} ms, bare MediaPipe {f['bare_ms']:.1f} ms"
+                f" mean, frame by frame in turn: overhead {100 * f['overhead']:+.0f}% (goal <= {100 * f['goal_overhead']:.0f}%)")
+    if part == "pipeline":
+        lines = []
+        for f in figures:
+            steps = ", ".join(f"{k} {v:.1f}" for k, v in f["steps_ms"].items())
+            lines.append(f"live pipeline {f['size']}: {f['fps']:.1f} fps unpaced, bare MediaPipe loop "
+                         f"{f['bare_mediapipe_fps']:.1f} fps: {100 * f['ratio']:.0f}% (goal >= "
+                         f"{100 * f['goal_ratio']:.0f}% and >= {f['goal_fps']:.0f} fps); resident {f['rss_mb']:.0f} MB")
+            lines.append(f"  per step, median ms: {steps}")
+        return "\n".join(lines)
+    if part == "latency":
+        f = figures
+        return (f"latency {f['size']}, camera at 30 fps: capture to display {f['latency_ms']:.1f} ms median, "
+                f"{f['latency_p95_ms']:.1f} ms p95 = {f['latency_intervals']:.2f} frame intervals "
+                f"(goal <= {f['goal_intervals']:g})")
+    if part == "start":
+        return f"start to first frame: {figures['first_frame_s']:.2f} s (goal <= {figures['goal_s']:g} s)"
+    if part == "detector":
+        return (f"HOG face-pattern scan, {figures['working_width']} px wide working copy: "
+                f"{figures['scan_ms']:.1f} ms median (goal <= {figures['goal_ms']:g} ms)")
+    if part == "smoothing":
+        f = figures
+        return (f"smoothing: jitter {f['jitter_raw_px']:.3f} -> {f['jitter_smoothed_px']:.3f} px "
+                f"(ratio {f['jitter_ratio']:.2f}, goal <= 0.5), lag on a fast pan {f['lag_frames']:.2f} frames "
+                f"(goal < 1)")
+    if part == "render":
+        return f"render: {figures['render_fps']:.1f} fps for the sample clip at {figures['size']}"
+    return f"{part}: {figures}"

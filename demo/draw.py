@@ -60,6 +60,17 @@ def _segments(points: np.ndarray, pairs: np.ndarray) -> np.ndarray:
     return xy[pairs]
 
 
+def _faces_region(vis: np.ndarray, faces: list[Face], scale: float) -> tuple[int, int, int, int]:
+    """The box (x0, y0, x1, y1) of ``vis`` around every face, a few pixels wider, clipped."""
+    margin = 4
+    boxes = np.array([face.box for face in faces], np.float32) * np.float32(scale)
+    x0 = max(0, int(boxes[:, 0].min()) - margin)
+    y0 = max(0, int(boxes[:, 1].min()) - margin)
+    x1 = min(vis.shape[1], int(boxes[:, 2].max()) + margin + 1)
+    y1 = min(vis.shape[0], int(boxes[:, 3].max()) + margin + 1)
+    return x0, y0, x1, y1
+
+
 def draw_mesh(vis: np.ndarray, faces: list[Face], style: MeshStyle = DEFAULT_STYLE,
               scale: float = 1.0, show_points: bool = False) -> None:
     """Draw each face's tessellation, contours (eyes, brows, lips, oval) and irises on ``vis``.
@@ -78,7 +89,13 @@ def draw_mesh(vis: np.ndarray, faces: list[Face], style: MeshStyle = DEFAULT_STY
     if not faces:
         return
     groups = connections()
-    net = vis.copy()
+    # The translucent net is drawn on a copy of just the part of the picture the faces cover.
+    x0, y0, x1, y1 = _faces_region(vis, faces, scale)
+    if x1 <= x0 or y1 <= y0:
+        return
+    region = vis[y0:y1, x0:x1]
+    net = region.copy()
+    offset = np.array([x0, y0, 0], np.float32)
     widths = []
     for index, face in enumerate(faces):
         # Lines get thinner on small (distant) faces so the mesh never becomes a blot.
@@ -86,11 +103,11 @@ def draw_mesh(vis: np.ndarray, faces: list[Face], style: MeshStyle = DEFAULT_STY
         thin = min(line_width(vis, style.tessellation_width), max(1, round(face_px / 150)))
         thick = min(line_width(vis, style.contour_width), max(1, round(face_px / 60)))
         widths.append(thick)
-        points = face.points * np.float32(scale)
+        points = face.points * np.float32(scale) - offset
         cv2.polylines(net, list(_segments(points, groups["tessellation"])), False, face_colour(index, face),
                       thin, cv2.LINE_AA, SUBPIXEL_BITS)
     # The net is drawn translucent so the face stays visible under it.
-    cv2.addWeighted(net, style.tessellation_alpha, vis, 1.0 - style.tessellation_alpha, 0.0, dst=vis)
+    cv2.addWeighted(net, style.tessellation_alpha, region, 1.0 - style.tessellation_alpha, 0.0, dst=region)
     for index, (face, thick) in enumerate(zip(faces, widths)):
         points = face.points * np.float32(scale)
         cv2.polylines(vis, list(_segments(points, groups["contours"])), False, face_colour(index, face),

@@ -150,9 +150,7 @@ def main_view(vis: np.ndarray, scene: Scene, texts: Texts, timings: dict[str, fl
     """Stage 0: the frame with its mesh beside its HOG arrows, labelled, with the stage caption."""
     window = (vis.shape[1], vis.shape[0])
     frame = scene.frame
-    size = fit_size((frame.shape[1], frame.shape[0]), (window[0] // 2, int(window[1] * PANELS_HEIGHT)))
-    x = (window[0] - 2 * size[0]) // 2
-    y = int(window[1] * 0.02)
+    size, x, y = _main_layout((frame.shape[1], frame.shape[0]), window)
     with timed(timings, "drawing"):
         _paste(vis, mesh_panel(frame, scene.faces, size, scene.settings), (x, y))
     settings = scene.settings
@@ -160,8 +158,12 @@ def main_view(vis: np.ndarray, scene: Scene, texts: Texts, timings: dict[str, fl
         right = hog_panel(frame, settings.view, settings.cell, settings.bins, focus_point(frame, scene.faces), size,
                           settings.no_pixels)
     _paste(vis, right, (x + size[0], y))
-    with timed(timings, "drawing"):
-        _main_labels(vis, scene, texts, (x, y), size)
+
+
+def _main_layout(frame_size: tuple[int, int], window: tuple[int, int]) -> tuple[tuple[int, int], int, int]:
+    """Stage 0's panel size (width, height) and the left panel's top-left (x, y), pixels."""
+    size = fit_size(frame_size, (window[0] // 2, int(window[1] * PANELS_HEIGHT)))
+    return size, (window[0] - 2 * size[0]) // 2, int(window[1] * 0.02)
 
 
 def _main_labels(vis: np.ndarray, scene: Scene, texts: Texts, xy: tuple[int, int], size: tuple[int, int]) -> None:
@@ -312,18 +314,44 @@ def window_picture(scene: Scene, texts: Texts, window: tuple[int, int],
 
     ``timings``, if given, gets milliseconds per step added: ``"hog"``, ``"detection"``, ``"drawing"``.
     """
-    vis = np.empty((window[1], window[0], 3), np.uint8)
-    vis[:] = BACKGROUND
+    with timed(timings, "drawing"):
+        vis = _chrome(scene, texts, window).copy()
     if scene.stage == 0:
         main_view(vis, scene, texts, timings)
         return vis
     size = _picture_size(scene, window)
     _paste(vis, stage_picture(scene, size, timings, texts), ((window[0] - size[0]) // 2, int(window[1] * PICTURE_TOP)))
-    with timed(timings, "drawing"):
-        draw_progress(vis, scene.stage, texts)
-        draw_title(vis, scene, texts)
-        draw_caption(vis, scene, texts)
     return vis
+
+
+_CHROME: dict[tuple, np.ndarray] = {}  # window pictures without their frame, by what they show
+CHROME_KEPT = 16  # chromes remembered: a few stages, windows and languages
+
+
+def _chrome(scene: Scene, texts: Texts, window: tuple[int, int]) -> np.ndarray:
+    """Everything of the window picture that does not change from frame to frame.
+
+    Background, progress strip, title, caption and labels depend only on the stage, the
+    language, the window and a few numbers (frame size, face count, HOG settings), so they are
+    drawn once and reused: text costs nothing per frame. The frame's pictures never overlap them.
+    """
+    frame_size = (scene.frame.shape[1], scene.frame.shape[0])
+    key = (scene.stage, texts.lang, id(texts), window, frame_size, len(scene.faces), scene.settings)
+    chrome = _CHROME.get(key)
+    if chrome is None:
+        if len(_CHROME) >= CHROME_KEPT:
+            _CHROME.pop(next(iter(_CHROME)))
+        chrome = np.empty((window[1], window[0], 3), np.uint8)
+        chrome[:] = BACKGROUND
+        if scene.stage == 0:
+            size, x, y = _main_layout(frame_size, window)
+            _main_labels(chrome, scene, texts, (x, y), size)
+        else:
+            draw_progress(chrome, scene.stage, texts)
+            draw_title(chrome, scene, texts)
+            draw_caption(chrome, scene, texts)
+        _CHROME[key] = chrome
+    return chrome
 
 
 def sheet(scene: Scene, texts: Texts, tile: tuple[int, int] = (960, 540), columns: int = 4) -> np.ndarray:

@@ -1,0 +1,95 @@
+"""The perception worker: each mesh stays with its own frame, even when inference lags capture."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from conftest import NOSE_TIP, PHOTO_NOSE_BOX
+from demo.faults import FaultyCamera
+from demo.landmarks import FaceMesh
+from demo.pipeline import Pipeline
+from demo.sources import CameraSource, SampleSource
+
+PHOTO_NOSE = np.array([(PHOTO_NOSE_BOX[0] + PHOTO_NOSE_BOX[2]) / 2, (PHOTO_NOSE_BOX[1] + PHOTO_NOSE_BOX[3]) / 2, 1.0])
+
+
+def stamped(clip: SampleSource, n: int) -> np.ndarray:
+    """Frame ``n`` of the sample clip with ``n`` written into its top-left pixels."""
+    rgb = clip.frame_at(n)
+    rgb[0, 0] = (n % 256, n // 256, 7)
+    return rgb
+
+
+def test_mesh_and_frame_stay_paired_when_inference_is_slower_than_capture():
+    clip = SampleSource()
+    camera = FaultyCamera([], picture=lambda n: stamped(clip, n))  # delivers as fast as asked
+    source = CameraSource(0, opener=camera.open, timeout_s=5.0)
+    try:
+        with FaceMesh(max_faces=1) as mesh:
+            pipeline = Pipeline(source, lambda frame: mesh.track(frame.rgb, frame.time_ms))
+            results = []
+            pipeline.request()
+            while len(results) < 25:
+                seen = pipeline.take(timeout_s=5.0)
+                assert seen is not None
+                pipeline.request()
+                results.append(seen)
+            pipeline.close()
+    finally:
+        source.close()
+    numbers = [int(s.frame.rgb[0, 0, 0]) + 256 * int(s.frame.rgb[0, 0, 1]) for s in results]
+    # The camera ran ahead of the landmarker: frames were dropped, never queued or repeated.
+    assert all(b > a for a, b in zip(numbers, numbers[1:]))
+    assert numbers[-1] - numbers[0] > len(numbers)
+    assert camera.good > len(results) * 2
+    # And every mesh lies on its own frame: the nose where that frame's motion put it.
+    for seen, n in zip(results[3:], numbers[3:]):
+        expected = clip.transform(n) @ PHOTO_NOSE
+        assert len(seen.faces) == 1
+        assert np.linalg.norm(seen.faces[0].points[NOSE_TIP, :2] - expected) < 25
+
+
+def test_a_file_source_ends_the_pipeline():
+    class TwoFrames:
+        live, fps, name = False, 30.0, "two"
+
+        def __init__(self):
+            self.left = 2
+
+        def read(self):
+            from demo.sources import Frame
+
+            if not self.left:
+                return None
+            self.left -= 1
+            return Frame(np.zeros((8, 8, 3), np.uint8), 2 - self.left, 0.0)
+
+    pipeline = Pipeline(TwoFrames(), lambda frame: [])
+    got = []
+    pipeline.request()
+    while not pipeline.ended:
+        seen = pipeline.take(timeout_s=5.0)
+        if seen is not None:
+            got.append(seen.frame.index)
+        pipeline.request()
+    pipeline.close()
+    assert got == [1, 2]
+
+
+def test_an_error_in_perception_reaches_the_loop():
+    class Boom(Exception):
+        pass
+
+    def perceive(frame):
+        raise Boom("landmarker broke")
+
+    pipeline = Pipeline(SampleSource(), perceive)
+    pipeline.request()
+    try:
+        pipeline.take(timeout_s=5.0)
+    except Boom as error:
+        assert "landmarker broke" in str(error)
+    else:
+        raise AssertionError("the error was swallowed")
+    finally:
+        pipeline.close()
