@@ -12,7 +12,8 @@ Keys:
     a        head-pose axes on/off
     j        smoothing of the mesh on/off (see the shiver it removes)
     t        timing strip: milliseconds each step took for this picture
-    s        save a screenshot (only with --screenshots DIR, never in kiosk mode)
+    s        save a screenshot (only with --screenshots DIR; in kiosk mode only if the config
+             file sets [kiosk] screenshots = true)
     -> Space next step of the walk-through, <- previous step, 0-9 jump to a step
 
 In kiosk mode only the next and back keys (Space and Left by default) and the quit combination
@@ -33,6 +34,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 os.environ.setdefault("PYGAME_HIDE_SUPPORT_PROMPT", "1")
+# SDL would turn SIGTERM into a window-close event, which kiosk mode ignores; the command line
+# handles SIGTERM itself (demo.cli), so `systemctl stop` and a shutdown end the exhibit cleanly.
+os.environ.setdefault("SDL_NO_SIGNAL_HANDLERS", "1")
 import pygame  # noqa: E402
 
 from demo.compose import BINS_RANGE, CELL_RANGE, ViewSettings  # noqa: E402
@@ -155,7 +159,10 @@ def handle_key(key: int, mod: int, unicode: str, state: LoopState, config: Confi
     elif pressed(kiosk.back_key, key, mod) or (not state.kiosk and key == pygame.K_LEFT):
         state.stages.back(now)
     elif state.kiosk:
-        return  # a visitor has one button; everything else is for the people who run the exhibit
+        # A visitor has one button; everything else is for the people who run the exhibit. Only
+        # a config file that sets [kiosk] screenshots = true lets s save a picture here.
+        if key == pygame.K_s and config.screenshot_folder is not None:
+            state.screenshot = True
     else:
         handle_teacher_key(key, unicode, state, now)
 
@@ -451,13 +458,12 @@ def run(source: Source, mesh: FaceMesh, config: Config, frames: int = 0, unpaced
             if state.notice and now < state.notice_until:
                 notices.append((state.notice, NOTICE_COLOUR))
             timings = {"capture": shown_seen.read_ms, "landmarks": shown_seen.landmarks_ms, "display": display_ms}
-            draw_screen(screen, shown_seen, state, words, texts, fps, notices, source.live, timings)
+            draw_screen(screen, shown_seen, state, words, texts, fps, notices, source.live or kiosk, timings)
             state.timings, state.shown = timings, shown_seen
             if state.screenshot:
                 state.screenshot = False
-                if not kiosk:
-                    state.notice = save_screenshot(screen, config.screenshot_folder, words)
-                    state.notice_until = now + NOTICE_S
+                state.notice = save_screenshot(screen, config.screenshot_folder, words)
+                state.notice_until = now + NOTICE_S
             flip_start = time.perf_counter()
             pygame.display.flip()
             display_ms = (time.perf_counter() - flip_start) * 1000.0

@@ -7,7 +7,9 @@ code 2; never a traceback.
 from __future__ import annotations
 
 import argparse
+import signal
 import sys
+import threading
 from pathlib import Path
 
 from demo import __version__
@@ -95,8 +97,22 @@ def live_config(args: argparse.Namespace):
                      bins=args.bins, view=args.view, screenshot_dir=screenshots)
 
 
+def _stop_on_sigterm() -> None:
+    """Let SIGTERM (``systemctl stop``, a shutdown) end the program like a normal exit.
+
+    ``SystemExit`` unwinds through every ``finally``, so the camera is released and MediaPipe
+    closed, also in kiosk mode, which ignores the window's close button.
+    """
+    def stop(signum, frame):
+        raise SystemExit(0)
+
+    if threading.current_thread() is threading.main_thread():
+        signal.signal(signal.SIGTERM, stop)
+
+
 def run_live(argv: list[str]) -> int:
     args = live_parser().parse_args(argv)
+    _stop_on_sigterm()
     if args.print_config:
         from demo.config import default_config_text
 
