@@ -50,3 +50,30 @@ def test_bad_setting_is_one_line(capsys):
     assert main(["--source", "sample", "--cell", "99", "--frames", "1"]) == 2
     err = capsys.readouterr().err.strip().splitlines()
     assert err == ["machine-eyes: command line: --cell 99 is out of range (4-32 pixels)"]
+
+
+def test_a_bad_model_file_is_one_line_and_exit_2(tmp_path, capsys):
+    bad = tmp_path / "cut.task"
+    bad.write_bytes(b"PK\x03\x04 not really a model")
+    assert main(["--source", "sample", "--frames", "1", "--model", str(bad)]) == 2
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and str(bad) in err[0] and "Face Landmarker" in err[0]
+    assert main(["--source", "sample", "--frames", "1", "--model", str(tmp_path / "none.task")]) == 2
+    assert "not found" in capsys.readouterr().err
+
+
+def test_print_config_is_a_file_that_loads_back(tmp_path, capsys):
+    from demo.config import Config, load_config
+
+    assert main(["--print-config"]) == 0
+    path = tmp_path / "exhibit.toml"
+    path.write_text(capsys.readouterr().out)
+    assert load_config(path) == Config()
+
+
+def test_a_bad_config_file_is_one_line_naming_file_and_key(tmp_path, capsys):
+    path = tmp_path / "exhibit.toml"
+    path.write_text("[faces]\nmax_faces = 20\n")
+    assert main(["--config", str(path), "--source", "sample", "--frames", "1"]) == 2
+    err = capsys.readouterr().err.strip().splitlines()
+    assert err == [f"machine-eyes: {path}: [faces] max_faces = 20 is out of range (1-10)"]
