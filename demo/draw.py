@@ -115,9 +115,9 @@ def draw_mesh(vis: np.ndarray, faces: list[Face], style: MeshStyle = DEFAULT_STY
         cv2.polylines(vis, list(_segments(points, groups["irises"])), False, style.iris_colour,
                       thick, cv2.LINE_AA, SUBPIXEL_BITS)
         if show_points:
-            # A one-point polyline drawn thick is a round dot: all 478 in one call.
+            # A zero-length line drawn thick is a round dot: all 478 in one call.
             diameter = max(2, min(2 * thick, round(2 * style.point_radius * vis.shape[0] / REFERENCE_HEIGHT)))
-            dots = _segments(points, np.arange(len(points))[:, None])
+            dots = _segments(points, np.repeat(np.arange(len(points))[:, None], 2, axis=1))
             cv2.polylines(vis, list(dots), False, (255, 255, 255), diameter, cv2.LINE_AA, SUBPIXEL_BITS)
 
 
