@@ -27,7 +27,8 @@ SCHEDULE = [  # one round of trouble, in camera read attempts; it repeats every 
 ]
 PERIOD = 600  # camera reads per round of trouble (10 s at 60 fps)
 CAMERA_FPS = 60.0  # the fake camera's sensor rate
-WARM_UP = 300  # frames before memory and threads are measured the first time
+WARM_UP = 300  # frames at least before memory and threads are measured the first time
+WARM_ROUNDS = 1.2  # ... and this many rounds of the fault schedule, in camera reads
 RETRY_S = 0.02  # the soak's reconnect wait: short, so rounds of trouble pass quickly
 FROZEN_S = 0.3  # seconds of identical pictures before the soak's camera counts as hung
 
@@ -43,6 +44,7 @@ class SoakReport:
     rss_growth_mb: float
     threads_warm: int
     threads_end: int
+    warm_frame: int  # the frame at which warm-up ended and the first measurement was taken
     reconnects: int
     camera_reads: int
     attract_frames: int
@@ -97,8 +99,11 @@ def soak(frames: int, warm_up: int = WARM_UP, schedule: list[Fault] | None = Non
     def on_frame(shown: int, state, attracting: bool) -> None:
         nonlocal attract_frames
         attract_frames += attracting
-        if shown == min(warm_up, frames):
+        # Warm-up ends once every fault has come round (so the attract loop's landmarker and
+        # every lazily made part exist): growth after that would be a leak.
+        if "rss_warm" not in marks and shown >= warm_up and camera.reads >= WARM_ROUNDS * period:
             marks["rss_warm"], marks["threads_warm"] = resident_mb(), thread_count()
+            marks["warm_frame"] = shown
         if shown == frames:  # measured while everything still runs, like at warm-up
             marks["rss_end"], marks["threads_end"] = resident_mb(), thread_count()
 
@@ -115,10 +120,14 @@ def soak(frames: int, warm_up: int = WARM_UP, schedule: list[Fault] | None = Non
     seconds = time.perf_counter() - start
     rss_end = marks.get("rss_end", resident_mb())
     threads_end = int(marks.get("threads_end", thread_count()))
+    if "rss_warm" not in marks and error is None:
+        error = (f"the soak ended before its warm-up did ({WARM_ROUNDS} rounds of faults, "
+                 f"{WARM_ROUNDS * period} camera reads): run more frames")
     rss_warm = marks.get("rss_warm", rss_end)
     return SoakReport(frames=frames, seconds=round(seconds, 1), rss_warm_mb=round(rss_warm, 1),
                       rss_end_mb=round(rss_end, 1), rss_growth_mb=round(rss_end - rss_warm, 1),
                       threads_warm=int(marks.get("threads_warm", threads_end)), threads_end=threads_end,
+                      warm_frame=int(marks.get("warm_frame", 0)),
                       reconnects=source.link.reconnects, camera_reads=camera.reads,
                       attract_frames=attract_frames, error=error)
 
@@ -139,7 +148,7 @@ def main(argv: list[str] | None = None) -> int:
     else:
         print(f"soak: {report.frames} frames in {report.seconds} s, {report.reconnects} reconnects, "
               f"{report.camera_reads} camera reads, {report.attract_frames} frames of attract loop")
-        print(f"resident memory {report.rss_warm_mb} MB after warm-up -> {report.rss_end_mb} MB "
+        print(f"resident memory {report.rss_warm_mb} MB after warm-up (frame {report.warm_frame}) -> {report.rss_end_mb} MB "
               f"(growth {report.rss_growth_mb} MB, limit 20); threads {report.threads_warm} -> {report.threads_end}")
         print(f"exception: {report.error or 'none'}; {'PASSED' if report.passed else 'FAILED'}")
     return 0 if report.passed else 1
