@@ -11,8 +11,8 @@ from dataclasses import dataclass
 import cv2
 import numpy as np
 
-from demo.draw import draw_mesh, draw_pose_axes
-from demo.hogview import PLAIN_BACKGROUND, VIEWS, hog_panel
+from demo.draw import draw_mesh, draw_pose_axes, plain_picture
+from demo.hogview import VIEWS, hog_panel
 from demo.landmarks import Face
 
 CELL_RANGE = (4, 32)  # HOG cell sizes a visitor may choose, pixels
@@ -53,8 +53,7 @@ def mesh_panel(frame: np.ndarray, faces: list[Face], size: tuple[int, int] | Non
     height, width = frame.shape[:2]
     size = size or (width, height)
     if settings.no_pixels:
-        vis = np.empty((size[1], size[0], 3), np.uint8)
-        vis[:] = PLAIN_BACKGROUND
+        vis = plain_picture(size)
     elif size == (width, height):
         vis = frame.copy()
     else:

@@ -25,6 +25,7 @@ FACE_PALETTE = (
     (255, 255, 255),  # white
 )
 SUBPIXEL_BITS = 3  # OpenCV draws at 1/8 pixel precision so thin lines do not wobble
+PLAIN_BACKGROUND = (22, 26, 34)  # RGB under the diagrams when no camera pixel may be shown
 REFERENCE_HEIGHT = 480.0  # image height (px) at which line widths are 1 px
 
 
@@ -47,6 +48,22 @@ def face_colour(index: int, face: Face | None = None) -> tuple[int, int, int]:
     if face is not None and face.person >= 0:
         index = face.person
     return FACE_PALETTE[index % len(FACE_PALETTE)]
+
+
+def plain_picture(size: tuple[int, int]) -> np.ndarray:
+    """A new RGB picture of ``size`` (width, height) in :data:`PLAIN_BACKGROUND`: no camera pixel."""
+    vis = np.empty((size[1], size[0], 3), np.uint8)
+    vis[:] = PLAIN_BACKGROUND
+    return vis
+
+
+def resized(image: np.ndarray, size: tuple[int, int]) -> np.ndarray:
+    """A new copy of ``image`` at ``size`` (width, height): averaged when shrinking, else linear."""
+    size = (int(size[0]), int(size[1]))
+    if (image.shape[1], image.shape[0]) == size:
+        return image.copy()
+    method = cv2.INTER_AREA if size[0] < image.shape[1] else cv2.INTER_LINEAR
+    return cv2.resize(image, size, interpolation=method)
 
 
 def line_width(image: np.ndarray, width_at_480: float) -> int:

@@ -25,6 +25,7 @@ import cv2
 import numpy as np
 
 from demo import hog
+from demo.draw import line_width, plain_picture
 from demo.hog import _scratch
 
 VIEWS = ("arrows", "glyphs", "pixels")
@@ -54,8 +55,6 @@ INSET_FRACTION = 0.42  # of the panel's shorter side: size of the magnified patc
 INSET_MARGIN = 0.04  # of the panel's shorter side: gap between the inset and the panel edge
 INSET_FRAME = (255, 226, 150)  # RGB of the box on the source and the lines to the inset
 LEADER_WIDTH = 1.0  # line width in pixels at a 480-pixel-tall panel
-REFERENCE_HEIGHT = 480.0  # panel height (px) at which line widths are as given
-PLAIN_BACKGROUND = (22, 26, 34)  # RGB under the diagrams when no camera pixel may be shown
 
 
 def _check(view: str, cell: int, bins: int) -> None:
@@ -126,10 +125,6 @@ def add_glow(vis: np.ndarray, strength: np.ndarray, cell: int, scale: tuple[floa
     cv2.add(vis[:height, :width], big, dst=vis[:height, :width])
 
 
-def _line_width(vis: np.ndarray, width_at_480: float) -> int:
-    return max(1, round(width_at_480 * vis.shape[0] / REFERENCE_HEIGHT))
-
-
 def draw_inset(vis: np.ndarray, gray: np.ndarray, focus_xy: tuple[float, float],
                scale: tuple[float, float], plain: bool = False) -> None:
     """Paste the magnified pixel patch around ``focus_xy`` into ``vis``, with leader lines.
@@ -152,7 +147,7 @@ def draw_inset(vis: np.ndarray, gray: np.ndarray, focus_xy: tuple[float, float],
     px, py = max(px, 0), max(py, 0)
     pw, ph = min(pw, width - px), min(ph, height - py)
     vis[py: py + ph, px: px + pw] = patch[:ph, :pw]
-    thin = _line_width(vis, LEADER_WIDTH)
+    thin = line_width(vis, LEADER_WIDTH)
     shift = hog.SUBPIXEL_BITS
     fixed = np.rint(box * (1 << shift)).astype(np.int32)
     cv2.rectangle(vis, tuple(fixed[:2]), tuple(fixed[2:]), INSET_FRAME, thin, cv2.LINE_AA, shift)
@@ -227,7 +222,5 @@ def hog_panel(rgb: np.ndarray, view: str = "arrows", cell: int = hog.CELL, bins:
 
 def _background(gray: np.ndarray, size: tuple[int, int], grey_range: tuple[int, int], plain: bool) -> np.ndarray:
     if plain:
-        vis = np.empty((size[1], size[0], 3), np.uint8)
-        vis[:] = PLAIN_BACKGROUND
-        return vis
+        return plain_picture(size)
     return dimmed(gray, size, grey_range)

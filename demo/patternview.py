@@ -26,6 +26,7 @@ import numpy as np
 
 from demo import typeset
 from demo.detector import Detection, Pattern, ScanResult
+from demo.draw import line_width, plain_picture, resized
 from demo.hog import cell_histograms, draw_glyphs
 from demo.text import Texts, load_texts
 
@@ -49,7 +50,6 @@ STROKE_WIDTH = 1.0 / 14.0  # of a displayed cell: line width of the stars (at le
 
 # ---- The heat map -------------------------------------------------------------------------------
 DIM_GAIN = 0.42  # the picture under the heat is grey at this fraction of its brightness
-PLAIN_GREY = (22, 26, 34)  # RGB under the heat when no camera pixel may be shown
 HEAT_FLOOR = 0.12  # face probability (0-1) under which nothing glows
 HEAT_SOFTEN = 0.012  # of the picture's width: blur of the heat, so windows merge into a glow
 HEAT_ALPHA = 0.85  # strength of the glow where the probability is 1 (screen blend)
@@ -172,7 +172,7 @@ def _crop(gray: np.ndarray, box: Box, side: int) -> np.ndarray:
     crop = gray[y0 + pad:y1 + pad, x0 + pad:x1 + pad]
     if crop.size == 0:
         return np.zeros((side, side), np.uint8)
-    return _resized(crop, (side, side))
+    return resized(crop, (side, side))
 
 
 def visitor_picture(rgb: np.ndarray, box: Box, pattern: Pattern,
@@ -184,13 +184,6 @@ def visitor_picture(rgb: np.ndarray, box: Box, pattern: Pattern,
 
 
 # ---- The heat map -------------------------------------------------------------------------------
-def _resized(image: np.ndarray, size: tuple[int, int]) -> np.ndarray:
-    if (image.shape[1], image.shape[0]) == tuple(size):
-        return image.copy()
-    method = cv2.INTER_AREA if size[0] < image.shape[1] else cv2.INTER_LINEAR
-    return cv2.resize(image, tuple(size), interpolation=method)
-
-
 def heat_colours(heat: np.ndarray) -> np.ndarray:
     """Face probabilities (h, w) 0-1 as RGB (h, w, 3) uint8 on the "inferno" colour map."""
     levels = np.clip(heat * 255.0, 0, 255).astype(np.uint8)
@@ -220,9 +213,9 @@ def heat_picture(rgb: np.ndarray, scan: ScanResult, size: tuple[int, int] | None
     """
     size = size or (rgb.shape[1], rgb.shape[0])
     if plain:
-        dim = np.full((size[1], size[0], 3), PLAIN_GREY, np.float32)
+        dim = plain_picture(size).astype(np.float32)
     else:
-        gray = cv2.cvtColor(_resized(rgb, size), cv2.COLOR_RGB2GRAY)
+        gray = cv2.cvtColor(resized(rgb, size), cv2.COLOR_RGB2GRAY)
         dim = cv2.cvtColor((gray * DIM_GAIN).astype(np.uint8), cv2.COLOR_GRAY2RGB).astype(np.float32)
     heat = cv2.resize(scan.heat, tuple(size), interpolation=cv2.INTER_LINEAR)
     heat = cv2.GaussianBlur(heat, (0, 0), max(0.5, HEAT_SOFTEN * size[0]))
@@ -234,11 +227,6 @@ def heat_picture(rgb: np.ndarray, scan: ScanResult, size: tuple[int, int] | None
 
 
 # ---- Boxes --------------------------------------------------------------------------------------
-def _px(vis: np.ndarray, at_480: float) -> int:
-    """A size in pixels for ``vis`` that looks like ``at_480`` on a 480 px tall picture."""
-    return max(1, round(at_480 * vis.shape[0] / REFERENCE_HEIGHT))
-
-
 def _scaled(box: Sequence[float], scale: float) -> tuple[int, int, int, int]:
     return tuple(int(round(v * scale)) for v in box)  # type: ignore[return-value]
 
@@ -267,7 +255,7 @@ def _label(vis: np.ndarray, text: str, xy: tuple[int, int], colour: tuple[int, i
            size_at_480: float = LABEL_PX, anchor: str = "left", bold: bool = False
            ) -> tuple[int, int, int, int]:
     """One short English label with a shadow; ``xy`` is the top of the text. Returns its box."""
-    return typeset.draw_line(vis, text, _px(vis, size_at_480), xy, colour, bold=bold, anchor=anchor)
+    return typeset.draw_line(vis, text, line_width(vis, size_at_480), xy, colour, bold=bold, anchor=anchor)
 
 
 def draw_detections(vis: np.ndarray, detections: Sequence[Detection],
@@ -288,7 +276,7 @@ def draw_detections(vis: np.ndarray, detections: Sequence[Detection],
     labels : bool
         Write "HOG 97%" above the best box and "MediaPipe" below each of MediaPipe's.
     """
-    width = _px(vis, BOX_WIDTH)
+    width = line_width(vis, BOX_WIDTH)
     for box in mediapipe_boxes:
         x0, y0, x1, y1 = _scaled(box, scale)
         _corner_box(vis, (x0, y0, x1, y1), MEDIAPIPE_COLOUR, width, dashed=True)
@@ -300,7 +288,7 @@ def draw_detections(vis: np.ndarray, detections: Sequence[Detection],
         _corner_box(vis, (x0, y0, x1, y1), VISITOR_COLOUR, thickness)
         if labels and rank == 0:
             text = f"HOG {100.0 * detection.score:.0f}%"
-            height = _px(vis, LABEL_PX) * 1.3
+            height = line_width(vis, LABEL_PX) * 1.3
             _label(vis, text, (x0, int(y0 - width - height)), VISITOR_COLOUR, bold=True)
 
 
@@ -354,7 +342,7 @@ def _paste_inset(vis: np.ndarray, inset: np.ndarray, x: int, y: int, title: str,
     side = inset.shape[0]
     vis[y:y + side, x:x + side] = inset
     cv2.rectangle(vis, (x - 1, y - 1), (x + side, y + side), FRAME_COLOUR, 1, cv2.LINE_AA)
-    _label(vis, title, (x + side // 2, y - _px(vis, LABEL_PX * 1.45)), colour, anchor="centre",
+    _label(vis, title, (x + side // 2, y - line_width(vis, LABEL_PX * 1.45)), colour, anchor="centre",
            bold=True)
 
 
@@ -435,7 +423,7 @@ def _footer(vis: np.ndarray, scan: ScanResult, words: Texts) -> None:
     """One line at the bottom: how much searching was done, and what was found."""
     found = len(scan.detections)
     text = words.count("pattern.found", found, windows=scan.windows, sizes=len(scan.scales), faces=found)
-    px = _px(vis, LABEL_PX)
+    px = line_width(vis, LABEL_PX)
     width = typeset.text_size(text, px)[0]
     px = max(8, int(px * min(1.0, 0.94 * vis.shape[1] / max(width, 1))))
     typeset.draw_line(vis, text, px, (vis.shape[1] // 2, vis.shape[0] - int(px * 1.6)),

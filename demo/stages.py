@@ -27,8 +27,8 @@ import numpy as np
 from demo import typeset
 from demo.align import aligned_face, draw_aligned_inset, draw_cutout
 from demo.compose import ViewSettings, fit_size, focus_point, mesh_panel
-from demo.draw import draw_mesh
-from demo.hogview import PLAIN_BACKGROUND, hog_panel
+from demo.draw import draw_mesh, plain_picture, resized
+from demo.hogview import hog_panel
 from demo.landmarks import POINT_COUNT, Face
 from demo.text import CAPTION, TITLE, Texts, fit_all, fit_in_window
 
@@ -194,11 +194,6 @@ def _picture_size(scene: Scene, window: tuple[int, int]) -> tuple[int, int]:
     return fit_size((frame.shape[1], frame.shape[0]), (int(window[0] * 0.96), int(window[1] * PICTURE_HEIGHT)))
 
 
-def _resized(frame: np.ndarray, size: tuple[int, int]) -> np.ndarray:
-    shrink = size[0] < frame.shape[1]
-    return cv2.resize(frame, size, interpolation=cv2.INTER_AREA if shrink else cv2.INTER_LINEAR)
-
-
 def draw_pixel_numbers(vis: np.ndarray, frame: np.ndarray, focus_xy: tuple[float, float], scale: float,
                        plain: bool = False) -> None:
     """Stage 1's inset: a few pixels near ``focus_xy`` magnified, each with its red, green, blue numbers.
@@ -253,17 +248,11 @@ def stage_picture(scene: Scene, size: tuple[int, int], timings: dict[str, float]
         return _stage_picture(scene, size, texts)
 
 
-def _plain(size: tuple[int, int]) -> np.ndarray:
-    vis = np.empty((size[1], size[0], 3), np.uint8)
-    vis[:] = PLAIN_BACKGROUND
-    return vis
-
-
 def _picture_or_plain(frame: np.ndarray, size: tuple[int, int], plain: bool) -> np.ndarray:
     """The frame at ``size``, or with ``plain`` an empty dark picture with a thin outline."""
     if not plain:
-        return _resized(frame, size)
-    vis = _plain(size)
+        return resized(frame, size)
+    vis = plain_picture(size)
     cv2.rectangle(vis, (0, 0), (size[0] - 1, size[1] - 1), (70, 76, 88), 1)
     return vis
 
@@ -280,7 +269,7 @@ def _stage_picture(scene: Scene, size: tuple[int, int], texts: Texts | None) -> 
         if plain:
             vis = _picture_or_plain(frame, size, plain)
         else:
-            vis = cv2.cvtColor(cv2.cvtColor(_resized(frame, size), cv2.COLOR_RGB2GRAY), cv2.COLOR_GRAY2RGB)
+            vis = cv2.cvtColor(cv2.cvtColor(resized(frame, size), cv2.COLOR_RGB2GRAY), cv2.COLOR_GRAY2RGB)
     elif stage == 3:
         vis = hog_panel(frame, "pixels", settings.cell, settings.bins, focus, size, plain)
     elif stage == 4:
