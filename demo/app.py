@@ -318,7 +318,6 @@ class Feeds:
         self._attract_mesh_factory = attract_mesh
         self._attract_mesh: FaceMesh | None = None
         self._attract: Pipeline | None = None
-        self._attract_source: SampleSource | None = None
 
     def attract(self) -> Pipeline:
         """The attract loop's pipeline, started on first use.
@@ -327,14 +326,12 @@ class Feeds:
         it takes to load.
         """
         if self._attract is None:
-            self._attract_source = SampleSource()
-
             def perceive(frame: Frame) -> list[Face]:
                 if self._attract_mesh is None:
                     self._attract_mesh = self._attract_mesh_factory()
                 return self._attract_mesh.track(frame.rgb, frame.time_ms)
 
-            self._attract = Pipeline(self._attract_source, perceive)
+            self._attract = Pipeline(SampleSource(), perceive)
             self._attract.request()
         return self._attract
 

@@ -14,9 +14,6 @@ from pathlib import Path
 
 from demo import __version__
 
-SUBCOMMANDS = ("render", "bench", "soak")
-
-
 class OneLineParser(argparse.ArgumentParser):
     """argparse that reports a bad option in one line instead of usage plus error."""
 

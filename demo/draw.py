@@ -165,18 +165,3 @@ def draw_pose_axes(vis: np.ndarray, faces: list[Face], scale: float = 1.0) -> No
 
 def _fixed(xy: np.ndarray) -> tuple[int, int]:
     return int(round(xy[0] * (1 << SUBPIXEL_BITS))), int(round(xy[1] * (1 << SUBPIXEL_BITS)))
-
-
-def draw_text(vis: np.ndarray, text: str, origin: tuple[int, int], size: float = 1.0,
-              colour: tuple[int, int, int] = (255, 255, 255)) -> None:
-    """Draw ASCII ``text`` with a dark shadow so it reads on any background.
-
-    ``origin`` is the left end of the baseline in pixels; ``size`` is a multiple of a 480 px
-    picture's caption size. For captions in other languages the window uses proper fonts.
-    """
-    scale = 0.6 * size * vis.shape[0] / REFERENCE_HEIGHT
-    width = max(1, round(1.5 * size * vis.shape[0] / REFERENCE_HEIGHT))
-    x, y = origin
-    cv2.putText(vis, text, (x + width, y + width), cv2.FONT_HERSHEY_SIMPLEX, scale, (0, 0, 0),
-                width + 2, cv2.LINE_AA)
-    cv2.putText(vis, text, (x, y), cv2.FONT_HERSHEY_SIMPLEX, scale, colour, width, cv2.LINE_AA)

@@ -15,7 +15,7 @@ from __future__ import annotations
 import threading
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from demo.landmarks import Face
 from demo.sources import Frame, Source
@@ -42,7 +42,6 @@ class Seen:
     read_ms: float = 0.0
     landmarks_ms: float = 0.0
     read_at: float = 0.0
-    extra: dict = field(default_factory=dict)
 
 
 Perceive = Callable[[Frame], list[Face]]
