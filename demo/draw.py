@@ -1,4 +1,5 @@
-"""Drawing what the machine measured on top of the picture: the face mesh and text.
+"""Drawing what the machine measured on top of the picture: the face mesh and head pose, plus
+the small helpers every drawing module shares (plain backgrounds, resizing, line widths).
 
 Pure functions on numpy RGB arrays (x right, y down, pixels). ``draw_*`` functions draw in place
 on the array they are given; callers pass a copy (``vis = frame.copy()``), never a source frame.
