@@ -45,6 +45,7 @@ class Seen:
 
 
 Perceive = Callable[[Frame], list[Face]]
+CLOSE_WAIT_S = 60.0  # longest wait for the worker to finish its frame when closing, seconds
 
 
 class Pipeline:
@@ -130,8 +131,13 @@ class Pipeline:
         return self._ended
 
     def close(self) -> None:
-        """Stop the worker after its current frame."""
+        """Stop the worker after its current frame, and wait for it.
+
+        The wait is long on purpose: the landmarker may only be closed once the worker is done
+        with it (its first frame also builds MediaPipe's graph, seconds on a busy machine), and a
+        landmarker left open makes MediaPipe fail at interpreter exit.
+        """
         with self._cond:
             self._stop = True
             self._cond.notify_all()
-        self._thread.join(timeout=5.0)
+        self._thread.join(timeout=CLOSE_WAIT_S)

@@ -199,7 +199,7 @@ def test_sigterm_ends_even_a_kiosk_cleanly(tmp_path):
                 break
             time.sleep(0.1)
         process.send_signal(signal.SIGTERM)
-        assert process.wait(timeout=30) == 0
+        assert process.wait(timeout=90) == 0
     finally:
         if process.poll() is None:
             process.kill()
