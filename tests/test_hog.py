@@ -139,6 +139,27 @@ def test_too_small_picture_has_scikit_image_message() -> None:
     assert str(ours.value) == str(theirs.value)
 
 
+def test_uint8_fast_path_equals_the_plain_float_path() -> None:
+    """The lookup table, border mirroring and integral-image sums against plain numpy.
+
+    Tiny and odd pictures (1-3 pixels a side, cells of 1-16 pixels) and bin counts beyond the
+    live range reach every border case of the fast path.
+    """
+    rng = np.random.default_rng(7)
+    for shape in [(1, 9), (9, 1), (2, 2), (3, 3), (3, 40), (17, 5), (37, 29), (64, 61)]:
+        gray = rng.integers(0, 256, shape).astype(np.uint8)
+        for cell, bins in [(1, 9), (2, 6), (3, 18), (5, 31), (8, 9), (16, 12)]:
+            fast_histograms, fast_arrows = hog.hog_cells(gray, cell, bins)
+            histograms, arrows = hog.hog_cells(gray.astype(np.float64), cell, bins)
+            case = f"{shape} cell={cell} bins={bins}"
+            np.testing.assert_allclose(fast_histograms, histograms, rtol=1e-12, atol=1e-12,
+                                       err_msg=case)
+            # Exact ties between bins may be broken either way (1e-14 apart): compare lengths.
+            np.testing.assert_allclose(np.hypot(*np.moveaxis(fast_arrows, -1, 0)),
+                                       np.hypot(*np.moveaxis(arrows, -1, 0)), atol=1e-5,
+                                       err_msg=case)
+
+
 def test_partial_cells_are_left_out() -> None:
     gray = np.random.default_rng(0).integers(0, 256, (37, 29)).astype(np.uint8)
     assert hog.cell_histograms(gray, 8, 9).shape == (4, 3, 9)
