@@ -393,8 +393,16 @@ def run(source: Source, mesh: FaceMesh, config: Config, frames: int = 0, unpaced
     smoother = FaceSmoother()
 
     def perceive(frame: Frame) -> list[Face]:
-        smoother.enabled = state.smoothing  # read once per frame: the key may change it meanwhile
-        return smoother.smooth(mesh.track(frame.rgb, frame.time_ms), frame.time_ms)
+        return mesh.track(frame.rgb, frame.time_ms)
+
+    def smoothed(seen: Seen) -> Seen:
+        # On this thread, not the worker's: the landmarker's thread is the one that sets the
+        # frame rate, and this one has time to spare while it works.
+        start = time.perf_counter()
+        smoother.enabled = state.smoothing
+        faces = smoother.smooth(seen.faces, seen.frame.time_ms)
+        spent = (time.perf_counter() - start) * 1000.0
+        return dataclasses.replace(seen, faces=faces, landmarks_ms=seen.landmarks_ms + spent)
 
     feeds = Feeds(source, perceive, attract_mesh)
     live_seen: Seen | None = None
@@ -426,8 +434,8 @@ def run(source: Source, mesh: FaceMesh, config: Config, frames: int = 0, unpaced
             if not state.frozen or live_seen is None:
                 newest = feeds.live.take(timeout_s=0.0 if attract.active else TAKE_TIMEOUT_S)
                 if newest is not None:
-                    live_seen = newest
                     feeds.live.request()  # the worker starts on the next frame while we draw this one
+                    live_seen = smoothed(newest)
                 elif feeds.live.ended and not attract.active:
                     break
             camera_ok = getattr(source, "connected", True)

@@ -30,6 +30,7 @@ work arrays are kept between frames (per thread) because touching fresh megabyte
 from __future__ import annotations
 
 import threading
+from collections.abc import Sequence
 from functools import lru_cache
 
 import cv2
@@ -707,11 +708,25 @@ def draw_arrows(image: np.ndarray, directions: np.ndarray, cell: int = CELL,
     still shows a shaft; the head is at least ``HEAD_MIN`` of the cell long, so it stays
     visible on small screens.
     """
+    return draw_shaded_arrows(image, directions, ((min_length, colour),), cell, thickness, scale)
+
+
+def draw_shaded_arrows(image: np.ndarray, directions: np.ndarray,
+                       shades: Sequence[tuple[float, Colour]], cell: int = CELL,
+                       thickness: int | None = None, scale: Scale = 1.0) -> int:
+    """:func:`draw_arrows` with a colour by strength: ``shades`` is ((lowest, colour), ...).
+
+    Shades are sorted by their lowest strength (0-1); an arrow gets the colour of the last
+    shade it reaches, and arrows weaker than the first are not drawn. The geometry is worked
+    out once for all arrows, then one ``cv2.polylines`` call is made per shade. Returns the
+    number of arrows drawn.
+    """
+    shades = sorted(shades, key=lambda shade: shade[0])
     sx, sy = _scale_xy(scale)
     cols = directions.shape[1]
     flat = np.ascontiguousarray(directions, np.float64).reshape(-1, 2).view(np.complex128)[:, 0]
     length = np.abs(flat)
-    keep = np.flatnonzero(length >= max(min_length, 1e-6))
+    keep = np.flatnonzero(length >= max(shades[0][0], 1e-6)) if shades else np.zeros(0, int)
     if keep.size == 0:
         return 0
     row, col = np.divmod(keep, cols)
@@ -728,8 +743,15 @@ def draw_arrows(image: np.ndarray, directions: np.ndarray, cell: int = CELL,
     points = _arrow_points(centre, vector, HEAD_MIN * cell_px, drawn)
     width = _line_width(cell_px) if thickness is None else thickness
     across = 1j * vector / np.maximum(drawn, 1e-9)
-    cv2.polylines(image, _polyline_views(_strokes(points, across, width)), False, colour, 1,
-                  cv2.LINE_AA, SUBPIXEL_BITS)
+    # Which shade each arrow reaches: 0 for the first, 1 for the second, ...
+    shade_of = np.searchsorted([low for low, _ in shades], length, side="right") - 1
+    for index, (_, colour) in enumerate(shades):
+        chosen = shade_of == index if len(shades) > 1 else slice(None)
+        if len(shades) > 1 and not chosen.any():
+            continue
+        strokes = _strokes(points[chosen], across[chosen], width)
+        cv2.polylines(image, _polyline_views(strokes), False, colour, 1, cv2.LINE_AA,
+                      SUBPIXEL_BITS)
     return int(keep.size)
 
 

@@ -96,15 +96,7 @@ def dimmed(gray: np.ndarray, size: tuple[int, int],
 def draw_shaded_arrows(vis: np.ndarray, directions: np.ndarray, cell: int,
                        scale: tuple[float, float]) -> int:
     """Draw the arrows in place, coloured by strength (one OpenCV call per shade)."""
-    length = np.hypot(directions[..., 0], directions[..., 1])
-    bounds = [low for low, _ in ARROW_SHADES[1:]] + [np.inf]
-    count = 0
-    for (low, colour), high in zip(ARROW_SHADES, bounds):
-        band = (length >= low) & (length < high)
-        if band.any():
-            chosen = np.where(band[..., None], directions, 0.0)
-            count += hog.draw_arrows(vis, chosen, cell, colour, scale=scale, min_length=low)
-    return count
+    return hog.draw_shaded_arrows(vis, directions, ARROW_SHADES, cell, scale=scale)
 
 
 def add_glow(vis: np.ndarray, strength: np.ndarray, cell: int, scale: tuple[float, float],

@@ -21,6 +21,7 @@ import functools
 import hashlib
 import importlib
 import io
+import operator
 import sys
 import types
 import zipfile
@@ -218,6 +219,9 @@ def _is_new(box: tuple[float, float, float, float], faces: list[Face]) -> bool:
     return not any(_inside(centre, f.box) or _inside(f.centre, box) for f in faces)
 
 
+_XYZ = operator.attrgetter("x", "y", "z")  # a landmark's coordinates, read in C: 478 a face
+
+
 def _to_faces(result, width: int, height: int, offset=(0.0, 0.0), scale: float = 1.0,
               far: bool = False) -> list[Face]:
     """MediaPipe's normalised result as Faces in pixels of the frame.
@@ -228,7 +232,7 @@ def _to_faces(result, width: int, height: int, offset=(0.0, 0.0), scale: float =
     to_frame = np.array([width, height, width], dtype=np.float32) / np.float32(scale)
     shift = np.array([offset[0], offset[1], 0.0], dtype=np.float32)
     for i, marks in enumerate(result.face_landmarks):
-        points = np.array([(m.x, m.y, m.z) for m in marks], dtype=np.float32) * to_frame + shift
+        points = np.array(list(map(_XYZ, marks)), dtype=np.float32) * to_frame + shift
         box = (float(points[:, 0].min()), float(points[:, 1].min()),
                float(points[:, 0].max()), float(points[:, 1].max()))
         shapes = {}

@@ -7,7 +7,11 @@ one. Stale frames are never queued: the worker is asked for one frame at a time,
 its newest.
 
 The worker never sleeps or decides timing: it runs when the loop asks (:meth:`Pipeline.request`)
-and the loop collects the answer (:meth:`Pipeline.take`).
+and the loop collects the answer (:meth:`Pipeline.take`). When the loop has already collected the
+previous answer by the time the worker finishes one (the loop keeps up), the worker goes straight
+on to the next frame without waiting to be asked: the hand-over between the two threads then
+costs the landmarker no time. At most one answer waits; a live source's newer answer replaces an
+unread one, a file's waits for it to be read.
 """
 
 from __future__ import annotations
@@ -64,7 +68,7 @@ class Pipeline:
         self._source = source
         self._perceive = perceive
         self._cond = threading.Condition()
-        self._wanted = False  # the loop asked for a frame the worker has not started yet
+        self._wanted = False  # the worker may start a frame: the loop asked, or it keeps up
         self._busy = False  # the worker is reading or perceiving
         self._result: Seen | None = None
         self._ended = False  # the source has no more frames
@@ -88,11 +92,17 @@ class Pipeline:
                     self._cond.notify_all()
                 return
             with self._cond:
-                self._busy = False
                 if seen is None:
                     self._ended = self._ended or not getattr(self._source, "live", False)
                 else:
+                    live = getattr(self._source, "live", False)
+                    if not live:  # every frame of a file is shown: wait for the last to be read
+                        self._cond.wait_for(lambda: self._result is None or self._stop)
+                    # Going straight on only while the loop keeps up, so a slow loop is not
+                    # starved of the second core by answers it never shows.
+                    self._wanted = self._wanted or self._result is None
                     self._result = seen
+                self._busy = False
                 self._cond.notify_all()
 
     def _one(self) -> Seen | None:
@@ -123,6 +133,7 @@ class Pipeline:
             if self._error is not None:
                 raise self._error
             seen, self._result = self._result, None
+            self._cond.notify_all()  # a worker holding a file's next answer may hand it over now
             return seen
 
     @property
