@@ -357,7 +357,7 @@ def run(source: Source, mesh: FaceMesh, config: Config, frames: int = 0, unpaced
     source : Source
         The live picture.
     mesh : FaceMesh
-        The landmarker for ``source``.
+        The landmarker for ``source``; its distant-face search is moved to a thread of its own.
     config : Config
         Everything the exhibit was set up with (file and command line merged).
     frames : int
@@ -391,6 +391,8 @@ def run(source: Source, mesh: FaceMesh, config: Config, frames: int = 0, unpaced
     ticker = pygame.time.Clock()
     pace = 0.0 if unpaced else (config.display.fps or (0.0 if source.live else source.fps))
     smoother = FaceSmoother()
+
+    mesh.background_search = True  # the landmarker's thread sets the frame rate: never wait
 
     def perceive(frame: Frame) -> list[Face]:
         return mesh.track(frame.rgb, frame.time_ms)

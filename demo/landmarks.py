@@ -23,8 +23,10 @@ import importlib
 import io
 import operator
 import sys
+import threading
 import types
 import zipfile
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -39,6 +41,7 @@ MODEL_SHA256 = "64184e229b263107bc2b804c6625db1341ff2bb731874b0bcc2fe6544e0bc9ff
 MODEL_PARTS = ("face_detector.tflite", "face_landmarks_detector.tflite")  # inside the .task zip
 POINT_COUNT = 478
 MAX_FACES_LIMIT = 10
+CLOSE_WAIT_S = 60.0  # longest wait for the background search's square when closing, seconds
 # The face detector inside the model looks at a 128x128 copy of the picture, so a face 60 px tall
 # in a 1280x720 frame shrinks to 6 px and is lost. Faces at a distance are searched for in
 # overlapping squares of the frame instead, then meshed through their own enlarged crop.
@@ -221,6 +224,76 @@ def _is_new(box: tuple[float, float, float, float], faces: list[Face]) -> bool:
 
 _XYZ = operator.attrgetter("x", "y", "z")  # a landmark's coordinates, read in C: 478 a face
 
+Box = tuple[float, float, float, float]  # (x0, y0, x1, y1) pixels, x right, y down
+
+
+class _BackgroundSearch:
+    """The search for distant faces on a thread of its own, so a stream never waits for it.
+
+    One square at a time: :meth:`offer` hands over a copy of a square of the frame when the last
+    one is done (and declines otherwise); :meth:`collect` gives the boxes found since it was last
+    called, in frame pixels. ``search(square) -> boxes`` does the looking, in the square's pixels.
+    """
+
+    def __init__(self, search: Callable[[np.ndarray], list[Box]]):
+        self._search = search
+        self._cond = threading.Condition()
+        self._job: tuple[np.ndarray, int, int] | None = None  # square, its x0, y0 in the frame
+        self._busy = False
+        self._found: list[Box] = []
+        self._error: BaseException | None = None
+        self._stop = False
+        self._thread = threading.Thread(target=self._work, name="distant-face search", daemon=True)
+        self._thread.start()
+
+    def offer(self, rgb: np.ndarray, tile: tuple[int, int, int, int]) -> bool:
+        """Search ``tile`` (x0, y0, x1, y1) of ``rgb`` next, if idle; True if taken on."""
+        with self._cond:
+            if self._busy or self._job is not None:
+                return False
+            x0, y0, x1, y1 = tile
+            self._job = (rgb[y0:y1, x0:x1].copy(), x0, y0)
+            self._cond.notify_all()
+            return True
+
+    def collect(self) -> list[Box]:
+        """Boxes found since the last call; raises what the search raised."""
+        with self._cond:
+            if self._error is not None:
+                raise self._error
+            found, self._found = self._found, []
+            return found
+
+    def wait(self) -> None:
+        """Until the square last offered has been searched (tests; no timing depends on it)."""
+        with self._cond:
+            self._cond.wait_for(lambda: (self._job is None and not self._busy) or self._stop)
+
+    def _work(self) -> None:
+        while True:
+            with self._cond:
+                self._cond.wait_for(lambda: self._job is not None or self._stop)
+                if self._stop:
+                    return
+                (square, x0, y0), self._job, self._busy = self._job, None, True
+            try:
+                boxes = [(x0 + a, y0 + b, x0 + c, y0 + d) for a, b, c, d in self._search(square)]
+            except BaseException as error:  # handed to the stream's thread by collect()
+                boxes, self._error = [], error
+            with self._cond:
+                self._found += boxes
+                self._busy = False
+                self._cond.notify_all()
+                if self._error is not None:
+                    return
+
+    def close(self) -> None:
+        """Stop after the square being searched (its detector may be closed afterwards)."""
+        with self._cond:
+            self._stop = True
+            self._cond.notify_all()
+        self._thread.join(timeout=CLOSE_WAIT_S)
+
 
 def _to_faces(result, width: int, height: int, offset=(0.0, 0.0), scale: float = 1.0,
               far: bool = False) -> list[Face]:
@@ -274,6 +347,27 @@ class FaceMesh:
         self._far: list[Face] = []  # distant faces followed from frame to frame
         self._next_tile = 0  # where the spread-out search for distant faces goes on
         self._frames = 0  # frames tracked so far
+        self._detector_lock = threading.Lock()  # the search may run on its own thread
+        self._background: _BackgroundSearch | None = None
+
+    @property
+    def background_search(self) -> bool:
+        """Whether :meth:`track` searches for distant faces on a thread of its own.
+
+        Off by default: each square is searched during the :meth:`track` call that reaches it,
+        so results do not depend on timing (notebooks, tests, rendering). The live window turns
+        it on: the stream's landmarker then never waits for the search, which runs on whatever
+        the machine has to spare, and faces it finds are meshed from the next frame on.
+        """
+        return self._background is not None
+
+    @background_search.setter
+    def background_search(self, on: bool) -> None:
+        if on and self._background is None:
+            self._background = _BackgroundSearch(self._search_square)
+        elif not on and self._background is not None:
+            self._background.close()
+            self._background = None
 
     def _create(self, video: bool):
         vision = _vision()  # heavy: only when a landmarker is really needed
@@ -315,20 +409,21 @@ class FaceMesh:
             raise ValueError(f"expected an RGB uint8 image (height, width, 3), got {rgb.dtype} {rgb.shape}")
         return self._mp.Image(image_format=self._mp.ImageFormat.SRGB, data=np.ascontiguousarray(rgb))
 
-    def _search(self, rgb: np.ndarray, tiles: list[tuple[int, int, int, int]]) -> list[tuple[float, float, float, float]]:
+    def _search_square(self, square: np.ndarray) -> list[Box]:
+        """Boxes (x0, y0, x1, y1, pixels of ``square``) of faces the detector finds in it."""
+        with self._detector_lock:
+            if self._detector is None:
+                self._detector = self._create_detector()
+            result = self._detector.detect(self._image(square))
+        return [(b.origin_x, b.origin_y, b.origin_x + b.width, b.origin_y + b.height)
+                for b in (found.bounding_box for found in result.detections)]
+
+    def _search(self, rgb: np.ndarray, tiles: list[tuple[int, int, int, int]]) -> list[Box]:
         """Boxes (x0, y0, x1, y1, frame pixels) of faces the detector finds in ``tiles``."""
-        if self._detector is None:
-            self._detector = self._create_detector()
-            if self._image_mode is None:
-                # Made now, with the detector, not when the first distant face appears: a
-                # stream's memory and threads then stay flat after its first frames.
-                self._image_mode = self._create(video=False)
-        boxes = []
+        boxes: list[Box] = []
         for x0, y0, x1, y1 in tiles:
-            result = self._detector.detect(self._image(rgb[y0:y1, x0:x1]))
-            for found in result.detections:
-                b = found.bounding_box
-                box = (x0 + b.origin_x, y0 + b.origin_y, x0 + b.origin_x + b.width, y0 + b.origin_y + b.height)
+            for a, b, c, d in self._search_square(rgb[y0:y1, x0:x1]):
+                box = (x0 + a, y0 + b, x0 + c, y0 + d)
                 centre = ((box[0] + box[2]) / 2.0, (box[1] + box[3]) / 2.0)
                 if not any(_inside(centre, other) for other in boxes):  # the same face in two tiles
                     boxes.append(box)
@@ -351,10 +446,10 @@ class FaceMesh:
             return None
         return min(faces, key=lambda f: (f.centre[0] - centre_x) ** 2 + (f.centre[1] - centre_y) ** 2)
 
-    def _add_far(self, rgb: np.ndarray, faces: list[Face], tiles) -> list[Face]:
-        """Faces found in ``tiles`` that are not in ``faces`` yet, meshed, up to ``max_faces``."""
+    def _add_far(self, rgb: np.ndarray, faces: list[Face], boxes: list[Box]) -> list[Face]:
+        """Faces in ``boxes`` that are not in ``faces`` yet, meshed, up to ``max_faces``."""
         added: list[Face] = []
-        for box in self._search(rgb, tiles):
+        for box in boxes:
             if len(faces) + len(added) >= self.max_faces:
                 break
             if _is_new(box, faces + added):
@@ -374,7 +469,7 @@ class FaceMesh:
         result = self._image_mode.detect(self._image(rgb))
         faces = _to_faces(result, rgb.shape[1], rgb.shape[0])
         if len(faces) < self.max_faces:
-            faces += self._add_far(rgb, faces, tile_grid(rgb.shape[1], rgb.shape[0]))
+            faces += self._add_far(rgb, faces, self._search(rgb, tile_grid(rgb.shape[1], rgb.shape[0])))
         return faces
 
     def track(self, rgb: np.ndarray, time_ms: float) -> list[Face]:
@@ -404,12 +499,31 @@ class FaceMesh:
             if face is not None and _is_new(face.box, faces + followed):
                 followed.append(face)
         self._frames += 1
-        if len(faces) + len(followed) < self.max_faces and self._frames % SEARCH_EVERY == 0:
-            tiles = tile_grid(rgb.shape[1], rgb.shape[0])
-            self._next_tile = (self._next_tile + 1) % len(tiles)
-            followed += self._add_far(rgb, faces + followed, [tiles[self._next_tile]])
+        if len(faces) + len(followed) < self.max_faces:
+            if self._background is not None:
+                followed += self._add_far(rgb, faces + followed, self._background.collect())
+            if self._frames % SEARCH_EVERY == 0:
+                if self._image_mode is None:
+                    # Made with the first search, not when the first distant face appears:
+                    # a stream's memory and threads then stay flat after its first frames.
+                    self._image_mode = self._create(video=False)
+                tiles = tile_grid(rgb.shape[1], rgb.shape[0])
+                tile = tiles[(self._next_tile + 1) % len(tiles)]
+                if self._background is None:
+                    self._next_tile = (self._next_tile + 1) % len(tiles)
+                    followed += self._add_far(rgb, faces + followed, self._search(rgb, [tile]))
+                elif self._background.offer(rgb, tile):
+                    self._next_tile = (self._next_tile + 1) % len(tiles)
         self._far = followed
         return faces + followed
+
+    def wait_for_search(self) -> None:
+        """Until the background search has finished the square it was given (if it is on).
+
+        For scripts and tests that want the same faces on every run; the live loop never waits.
+        """
+        if self._background is not None:
+            self._background.wait()
 
     @property
     def last_timestamp_ms(self) -> int:
@@ -418,6 +532,7 @@ class FaceMesh:
 
     def close(self) -> None:
         """Release MediaPipe's graphs. Safe to call twice."""
+        self.background_search = False  # its thread uses the detector
         for task in (self._image_mode, self._video_mode, self._detector):
             if task is not None:
                 task.close()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import shutil
+import threading
 
 import numpy as np
 import pytest
@@ -111,6 +112,24 @@ def test_six_distant_faces_are_all_found():
         sweep = len(tile_grid(1280, 720)) * SEARCH_EVERY
         counts = [len(far_mesh.track(group, i * 33.3)) for i in range(sweep + SEARCH_EVERY)]
         assert counts[-1] == 6
+
+
+def test_a_stream_searching_in_the_background_finds_them_too():
+    """The live window's way: the squares are searched on their own thread, never waited for
+    by the stream; faces found are meshed from the next frame on."""
+    from demo.sources import make_group
+
+    group, _ = make_group(count=6, face_height=60, size=(1280, 720))
+    with FaceMesh(max_faces=6) as far_mesh:
+        far_mesh.background_search = True
+        counts = []
+        for i in range(len(tile_grid(1280, 720)) * SEARCH_EVERY + 2 * SEARCH_EVERY):
+            counts.append(len(far_mesh.track(group, i * 33.3)))
+            far_mesh.wait_for_search()  # the same faces on every run of the test
+        assert counts[-1] == 6
+        assert counts[SEARCH_EVERY - 1] == 0  # nothing is searched before the first square
+        far_mesh.background_search = False
+        assert not [t for t in threading.enumerate() if t.name == "distant-face search"]
 
 
 def test_max_faces_caps_the_distant_search():
