@@ -46,7 +46,7 @@ UINT8_GRADIENT_MAX = 255  # largest |central difference| of a uint8 picture, gre
 _LUT_SIDE = 2 * UINT8_GRADIENT_MAX + 1  # gradient values -255..255 along one side of the table
 CODE_BITS = 6  # lowest mantissa bits of a looked-up magnitude that hold its slot code
 CODE_MASK = (1 << CODE_BITS) - 1  # so up to 31 bins take the uint8 fast path
-BAND_PIXELS = 80_000  # pixels done at a time, so their work arrays (~2 MB) stay in the cache
+BAND_PIXELS = 80_000  # pixels done at a time, so their work arrays (~1.3 MB) stay in the cache
 
 # ---- The arrows: one per cell, pointing from light to dark -----------------------------------
 ROBUST_PERCENTILE = 98.0  # the "strongest" cell is the 98th percentile, so a few glints do not rule
@@ -388,7 +388,7 @@ def cell_histograms(gray: np.ndarray, cell: int = CELL, bins: int = BINS) -> np.
     computed on the whole picture, so pixels next to a left-out partial cell still see it.
     ``uint8`` pictures take a fast path: every (g_row, g_col) pair has a precomputed bin, found
     with the same float64 comparisons scikit-image makes, so the bins are identical; the votes
-    are added up with one ``np.bincount`` over the whole picture.
+    are added up with ``np.bincount``, a band of cell rows at a time.
 
     References
     ----------

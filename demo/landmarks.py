@@ -249,7 +249,7 @@ class _BackgroundSearch:
     def offer(self, rgb: np.ndarray, tile: tuple[int, int, int, int]) -> bool:
         """Search ``tile`` (x0, y0, x1, y1) of ``rgb`` next, if idle; True if taken on."""
         with self._cond:
-            if self._busy or self._job is not None:
+            if self._busy or self._job is not None or self._error is not None or self._stop:
                 return False
             x0, y0, x1, y1 = tile
             self._job = (rgb[y0:y1, x0:x1].copy(), x0, y0)
@@ -267,7 +267,8 @@ class _BackgroundSearch:
     def wait(self) -> None:
         """Until the square last offered has been searched (tests; no timing depends on it)."""
         with self._cond:
-            self._cond.wait_for(lambda: (self._job is None and not self._busy) or self._stop)
+            self._cond.wait_for(lambda: (self._job is None and not self._busy) or self._stop
+                                or self._error is not None)
 
     def _work(self) -> None:
         while True:
@@ -348,6 +349,7 @@ class FaceMesh:
         self._next_tile = 0  # where the spread-out search for distant faces goes on
         self._frames = 0  # frames tracked so far
         self._detector_lock = threading.Lock()  # the search may run on its own thread
+        self._closed = False  # close() was called: a late background search must not start a detector
         self._background: _BackgroundSearch | None = None
 
     @property
@@ -364,7 +366,8 @@ class FaceMesh:
     @background_search.setter
     def background_search(self, on: bool) -> None:
         if on and self._background is None:
-            self._background = _BackgroundSearch(self._search_square)
+            self._closed = False
+            self._background = _BackgroundSearch(functools.partial(self._search_square, background=True))
         elif not on and self._background is not None:
             self._background.close()
             self._background = None
@@ -409,9 +412,11 @@ class FaceMesh:
             raise ValueError(f"expected an RGB uint8 image (height, width, 3), got {rgb.dtype} {rgb.shape}")
         return self._mp.Image(image_format=self._mp.ImageFormat.SRGB, data=np.ascontiguousarray(rgb))
 
-    def _search_square(self, square: np.ndarray) -> list[Box]:
+    def _search_square(self, square: np.ndarray, background: bool = False) -> list[Box]:
         """Boxes (x0, y0, x1, y1, pixels of ``square``) of faces the detector finds in it."""
         with self._detector_lock:
+            if background and self._closed:  # it outlived close(): no new detector to leak
+                return []
             if self._detector is None:
                 self._detector = self._create_detector()
             result = self._detector.detect(self._image(square))
@@ -533,10 +538,12 @@ class FaceMesh:
     def close(self) -> None:
         """Release MediaPipe's graphs. Safe to call twice."""
         self.background_search = False  # its thread uses the detector
-        for task in (self._image_mode, self._video_mode, self._detector):
-            if task is not None:
-                task.close()
-        self._image_mode = self._video_mode = self._detector = None
+        with self._detector_lock:  # in case that thread is still searching after its wait
+            self._closed = True
+            for task in (self._image_mode, self._video_mode, self._detector):
+                if task is not None:
+                    task.close()
+            self._image_mode = self._video_mode = self._detector = None
 
     def __enter__(self) -> FaceMesh:
         return self

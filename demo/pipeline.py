@@ -3,8 +3,8 @@
 The live window has two cores to share. One thread, the *perception worker*, reads a frame and runs
 the landmarker on it; meanwhile the window's loop draws the previous frame. Each result keeps the
 frame it was computed from, so the mesh is always drawn on its own picture, never slid over a newer
-one. Stale frames are never queued: the worker is asked for one frame at a time, and a camera gives
-its newest.
+one. Stale frames are never queued: the worker is at most one frame ahead of the loop, and a
+camera gives its newest.
 
 The worker never sleeps or decides timing: it runs when the loop asks (:meth:`Pipeline.request`)
 and the loop collects the answer (:meth:`Pipeline.take`). When the loop has already collected the
@@ -91,11 +91,14 @@ class Pipeline:
                     self._error, self._busy = error, False
                     self._cond.notify_all()
                 return
+            live = getattr(self._source, "live", False)
             with self._cond:
                 if seen is None:
-                    self._ended = self._ended or not getattr(self._source, "live", False)
+                    # A file has ended. A camera that gave nothing (unplugged for longer than
+                    # its read timeout) is tried again: its read waits, so this does not spin.
+                    self._ended = self._ended or not live
+                    self._wanted = self._wanted or live
                 else:
-                    live = getattr(self._source, "live", False)
                     if not live:  # every frame of a file is shown: wait for the last to be read
                         self._cond.wait_for(lambda: self._result is None or self._stop)
                     # Going straight on only while the loop keeps up, so a slow loop is not
@@ -138,8 +141,9 @@ class Pipeline:
 
     @property
     def ended(self) -> bool:
-        """True when a file source has run out of frames."""
-        return self._ended
+        """True when a file source has run out of frames and its last answer has been taken."""
+        with self._cond:
+            return self._ended and self._result is None
 
     def close(self) -> None:
         """Stop the worker after its current frame, and wait for it.

@@ -93,3 +93,38 @@ def test_an_error_in_perception_reaches_the_loop():
         raise AssertionError("the error was swallowed")
     finally:
         pipeline.close()
+
+
+def test_a_live_source_that_stops_delivering_is_asked_again():
+    """A camera unplugged for longer than its read timeout: reads give None, then frames again.
+
+    The loop only asks for more after an answer (as the live window does), so the worker has to
+    keep trying by itself or the picture would stay frozen after the camera comes back.
+    """
+    from demo.sources import Frame
+
+    class Unplugged:
+        live, fps, name = True, 30.0, "unplugged"
+
+        def __init__(self):
+            self.reads = 0
+
+        def read(self):
+            self.reads += 1
+            if 3 <= self.reads <= 5:
+                return None  # read timed out: no camera
+            return Frame(np.zeros((8, 8, 3), np.uint8), self.reads, self.reads * 33.0)
+
+    pipeline = Pipeline(Unplugged(), lambda frame: [])
+    got = []
+    pipeline.request()
+    for _ in range(100):
+        seen = pipeline.take(timeout_s=5.0)
+        if seen is not None:
+            got.append(seen.frame.index)
+            pipeline.request()
+        if len(got) >= 6:
+            break
+    pipeline.close()
+    assert not pipeline.ended  # a camera never ends
+    assert len(got) >= 6 and got[-1] > 5  # frames after the gap reached the loop
