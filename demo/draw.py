@@ -7,7 +7,9 @@ on the array they are given; callers pass a copy (``vis = frame.copy()``), never
 
 from __future__ import annotations
 
+from collections import defaultdict
 from dataclasses import dataclass
+from functools import lru_cache
 
 import cv2
 import numpy as np
@@ -78,6 +80,52 @@ def _segments(points: np.ndarray, pairs: np.ndarray) -> np.ndarray:
     return xy[pairs]
 
 
+@lru_cache(maxsize=8)
+def _trails(group: str) -> tuple[np.ndarray, tuple[int, ...]]:
+    """The group's lines as a few long paths: (landmark indices of all paths end to end, ends).
+
+    Each path is a walk along lines not walked yet, so every line of :func:`connections` is
+    drawn exactly as often as it is listed (the tessellation lists most lines twice, once per
+    triangle), but OpenCV gets 99 polylines instead of 2,556 two-point ones: its Python
+    binding costs about 0.2 us per polyline. Path ``k`` is ``indices[ends[k - 1]:ends[k]]``.
+    """
+    pairs = connections()[group].tolist()
+    neighbours: dict[int, list[tuple[int, int]]] = defaultdict(list)  # point -> (point, line)
+    for line, (a, b) in enumerate(pairs):
+        neighbours[a].append((b, line))
+        neighbours[b].append((a, line))
+    walked = [False] * len(pairs)
+    tried = defaultdict(int)  # per point: how many of its lines are known to be walked
+
+    def step(point: int) -> int | None:
+        lines = neighbours[point]
+        while tried[point] < len(lines) and walked[lines[tried[point]][1]]:
+            tried[point] += 1
+        if tried[point] == len(lines):
+            return None
+        other, line = lines[tried[point]]
+        walked[line] = True
+        return other
+
+    paths = []
+    # Walks from points with an odd number of lines first: such a point must end a path.
+    for start in [p for p in neighbours if len(neighbours[p]) % 2] + list(neighbours):
+        while (second := step(start)) is not None:
+            path = [start, second]
+            while (following := step(path[-1])) is not None:
+                path.append(following)
+            paths.append(path)
+    indices = np.array([p for path in paths for p in path], np.intp)
+    return indices, tuple(np.cumsum([len(path) for path in paths]).tolist())
+
+
+def _polylines(points: np.ndarray, group: str) -> list[np.ndarray]:
+    """Fixed-point polylines (each (k, 2) int32) along the group's lines, for ``cv2.polylines``."""
+    indices, ends = _trails(group)
+    xy = np.rint(points[indices, :2] * (1 << SUBPIXEL_BITS)).astype(np.int32)
+    return [xy[start:end] for start, end in zip((0,) + ends[:-1], ends)]
+
+
 def _faces_region(vis: np.ndarray, faces: list[Face], scale: float) -> tuple[int, int, int, int]:
     """The box (x0, y0, x1, y1) of ``vis`` around every face, a few pixels wider, clipped."""
     margin = 4
@@ -106,7 +154,6 @@ def draw_mesh(vis: np.ndarray, faces: list[Face], style: MeshStyle = DEFAULT_STY
     """
     if not faces:
         return
-    groups = connections()
     # The translucent net is drawn on a copy of just the part of the picture the faces cover.
     x0, y0, x1, y1 = _faces_region(vis, faces, scale)
     if x1 <= x0 or y1 <= y0:
@@ -122,15 +169,15 @@ def draw_mesh(vis: np.ndarray, faces: list[Face], style: MeshStyle = DEFAULT_STY
         thick = min(line_width(vis, style.contour_width), max(1, round(face_px / 60)))
         widths.append(thick)
         points = face.points * np.float32(scale) - offset
-        cv2.polylines(net, list(_segments(points, groups["tessellation"])), False, face_colour(index, face),
+        cv2.polylines(net, _polylines(points, "tessellation"), False, face_colour(index, face),
                       thin, cv2.LINE_AA, SUBPIXEL_BITS)
     # The net is drawn translucent so the face stays visible under it.
     cv2.addWeighted(net, style.tessellation_alpha, region, 1.0 - style.tessellation_alpha, 0.0, dst=region)
     for index, (face, thick) in enumerate(zip(faces, widths)):
         points = face.points * np.float32(scale)
-        cv2.polylines(vis, list(_segments(points, groups["contours"])), False, face_colour(index, face),
+        cv2.polylines(vis, _polylines(points, "contours"), False, face_colour(index, face),
                       thick, cv2.LINE_AA, SUBPIXEL_BITS)
-        cv2.polylines(vis, list(_segments(points, groups["irises"])), False, style.iris_colour,
+        cv2.polylines(vis, _polylines(points, "irises"), False, style.iris_colour,
                       thick, cv2.LINE_AA, SUBPIXEL_BITS)
         if show_points:
             # A zero-length line drawn thick is a round dot: all 478 in one call.

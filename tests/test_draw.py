@@ -35,3 +35,21 @@ def test_a_followed_person_keeps_a_colour(mesh, photo):
     face = mesh.detect(photo)[0]
     assert face_colour(0, dataclasses.replace(face, person=3)) == FACE_PALETTE[3]
     assert face_colour(2, face) == FACE_PALETTE[2]  # not followed: by position in the list
+
+
+def test_mesh_paths_draw_every_line_as_often_as_listed():
+    """The mesh goes to OpenCV as a few long paths; together they walk exactly the listed lines."""
+    from collections import Counter
+
+    from demo.draw import _trails
+    from demo.landmarks import connections
+
+    for group in ("tessellation", "contours", "irises"):
+        listed = Counter(tuple(sorted(pair)) for pair in connections()[group].tolist())
+        indices, ends = _trails(group)
+        walked = Counter()
+        for start, end in zip((0,) + ends[:-1], ends):
+            path = indices[start:end].tolist()
+            walked.update(tuple(sorted(pair)) for pair in zip(path, path[1:]))
+        assert walked == listed, group
+    assert len(_trails("tessellation")[1]) < len(connections()["tessellation"]) / 10
