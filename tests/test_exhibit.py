@@ -203,3 +203,23 @@ def test_sigterm_ends_even_a_kiosk_cleanly(tmp_path):
     finally:
         if process.poll() is None:
             process.kill()
+
+
+@pytest.mark.parametrize("depth", [32, 24, 16])
+def test_the_picture_reaches_the_screen_exactly(depth):
+    """The window's picture goes into the screen's pixels without pygame's blit on 32-bit
+    screens (so Python's lock stays free for the perception worker); any screen shows the same."""
+    from demo.app import show_picture
+
+    pygame.display.init()
+    try:
+        screen = pygame.display.set_mode((64, 48))
+        surface = pygame.Surface((64, 48), depth=depth) if depth != 32 else screen
+        picture = np.random.default_rng(depth).integers(0, 256, (48, 64, 3)).astype(np.uint8)
+        show_picture(surface, picture)
+        expected = pygame.Surface((64, 48), depth=depth)
+        expected.blit(pygame.image.frombuffer(picture, (64, 48), "RGB"), (0, 0))
+        assert np.array_equal(pygame.surfarray.array3d(surface), pygame.surfarray.array3d(expected))
+        surface.fill((0, 0, 0))  # the screen is not left locked
+    finally:
+        pygame.display.quit()
