@@ -223,3 +223,21 @@ def test_the_picture_reaches_the_screen_exactly(depth):
         surface.fill((0, 0, 0))  # the screen is not left locked
     finally:
         pygame.display.quit()
+
+
+def test_the_loop_tunes_threads_for_itself_only():
+    """During the loop: short turns on Python's lock and the distant-face search on its own
+    thread; afterwards a notebook or a render gets the interpreter and the mesh back as they were."""
+    import sys
+
+    from demo.app import SWITCH_INTERVAL_S
+    from demo.sources import open_source
+
+    during = []
+    before = sys.getswitchinterval()
+    with FaceMesh(max_faces=2) as mesh:
+        run(open_source("sample"), mesh, Config(), frames=3, unpaced=True,
+            on_frame=lambda shown, state, attracting: during.append(
+                (sys.getswitchinterval(), mesh.background_search)))
+        assert during == [(pytest.approx(SWITCH_INTERVAL_S), True)] * 3
+        assert sys.getswitchinterval() == before and not mesh.background_search
