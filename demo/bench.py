@@ -111,15 +111,12 @@ def hog_rows(frames: list[np.ndarray]) -> list[dict[str, Any]]:
     """Table rows for all HOG stages; the headline pair timed in turns if scikit-image is here."""
     stages = hog_stages(frames)
     reference = skimage_stage(frames)
-    rows = [_row(stage.name, time_stage(stage.fn, stage.inputs)) for stage in stages
-            if reference is None or stage.name != COMBINED]
-    if reference is not None:
-        combined = next(stage for stage in stages if stage.name == COMBINED)
-        ours_times, reference_times = time_in_turns(combined, reference)
-        at = next(index for index, row in enumerate(rows) if row["stage"] == SEPARATE[-1]) + 1
-        rows.insert(at, _row(COMBINED, ours_times))
-        rows.append(_row(SKIMAGE, reference_times))
-    return rows
+    if reference is None:
+        return [_row(stage.name, time_stage(stage.fn, stage.inputs)) for stage in stages]
+    combined = next(stage for stage in stages if stage.name == COMBINED)
+    ours_times, reference_times = time_in_turns(combined, reference)
+    return [_row(stage.name, ours_times if stage is combined else time_stage(stage.fn, stage.inputs))
+            for stage in stages] + [_row(SKIMAGE, reference_times)]
 
 
 def _row(name: str, times: list[float]) -> dict[str, Any]:

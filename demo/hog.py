@@ -746,8 +746,8 @@ def draw_shaded_arrows(image: np.ndarray, directions: np.ndarray,
     # Which shade each arrow reaches: 0 for the first, 1 for the second, ...
     shade_of = np.searchsorted([low for low, _ in shades], length, side="right") - 1
     for index, (_, colour) in enumerate(shades):
-        chosen = shade_of == index if len(shades) > 1 else slice(None)
-        if len(shades) > 1 and not chosen.any():
+        chosen = shade_of == index
+        if not chosen.any():
             continue
         strokes = _strokes(points[chosen], across[chosen], width)
         cv2.polylines(image, _polyline_views(strokes), False, colour, 1, cv2.LINE_AA,
