@@ -275,7 +275,8 @@ def format_live(part: str, figures: Any) -> str:
             steps = ", ".join(f"{k} {v:.1f}" for k, v in f["steps_ms"].items())
             lines.append(f"live pipeline {f['size']}: {f['fps']:.1f} fps unpaced, bare MediaPipe loop "
                          f"{f['bare_mediapipe_fps']:.1f} fps: {100 * f['ratio']:.0f}% (goal >= "
-                         f"{100 * f['goal_ratio']:.0f}% and >= {f['goal_fps']:.0f} fps); resident {f['rss_mb']:.0f} MB")
+                         f"{100 * f['goal_ratio']:.0f}% and >= {f['goal_fps']:.0f} fps); resident {f['rss_mb']:.0f} MB"
+                         f" ({f['clip_mb']:.0f} MB of it the preloaded clip)")
             lines.append(f"  per step, median ms: {steps}")
         return "\n".join(lines)
     if part == "latency":

@@ -1,4 +1,5 @@
-"""``machine-eyes bench``'s HOG table: every stage measured, the headline pair in turns."""
+"""``machine-eyes bench``: the HOG table (every stage measured, the headline pair in turns) and the
+live pipeline's figures against the bare landmarker."""
 
 from __future__ import annotations
 
@@ -6,12 +7,11 @@ import json
 
 import pytest
 
-from demo import bench
-
-pytest.importorskip("skimage.feature")
+from demo import bench, bench_live
 
 
 def test_hog_table_times_the_headline_pair_in_turns(capsys: pytest.CaptureFixture[str]) -> None:
+    pytest.importorskip("skimage.feature")
     assert bench.main(["--frames", "3", "--size", "96x64", "--only", "hog", "--json"]) == 0
     report = json.loads(capsys.readouterr().out)["hog"]
     rows = {row["stage"]: row for row in report["rows"]}
@@ -26,3 +26,16 @@ def test_hog_table_times_the_headline_pair_in_turns(capsys: pytest.CaptureFixtur
     assert head["speedup"] == pytest.approx(
         rows[bench.SKIMAGE]["median_ms"] / rows[bench.COMBINED]["median_ms"])
     assert all(row["min_ms"] > 0 and row["median_ms"] >= row["min_ms"] for row in rows.values())
+
+
+def test_live_pipeline_figures_come_with_their_peer_and_the_clip_memory() -> None:
+    # A real, short run: the exhibit's loop on the dummy display, in turns with bare MediaPipe.
+    figures = bench_live.live_pipeline((160, 120), count=30, rounds=2)
+    assert figures["size"] == "160x120"
+    assert figures["fps"] > 0 and figures["bare_mediapipe_fps"] > 0
+    assert figures["ratio"] == pytest.approx(figures["fps"] / figures["bare_mediapipe_fps"])
+    assert figures["clip_mb"] == pytest.approx(30 * 160 * 120 * 3 / 1e6)
+    assert figures["rss_mb"] > figures["clip_mb"]
+    assert {"landmarks", "hog", "drawing"} <= set(figures["steps_ms"])
+    line = bench.format_live("pipeline", [figures])
+    assert line.startswith("live pipeline 160x120:") and "MB of it the preloaded clip" in line
