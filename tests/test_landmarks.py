@@ -151,3 +151,41 @@ def test_timestamps_never_go_backwards_across_a_looping_video(mesh, sample_video
         given.append(mesh.last_timestamp_ms)
     source.close()
     assert all(b > a for a, b in zip(given, given[1:]))
+
+
+def _faces_both_ways(frames: list[np.ndarray], still: np.ndarray) -> dict[bool, list[list]]:
+    """Faces of a stream and of a still picture, with the landmarkers' direct C calls and with
+    MediaPipe's Python wrapper (``_c = None`` makes a landmarker use the wrapper)."""
+    found = {}
+    for direct in (True, False):
+        with FaceMesh(max_faces=4) as mesh:
+            mesh._video_mode, mesh._image_mode = mesh._create(video=True), mesh._create(video=False)
+            assert mesh._video_mode.direct and mesh._image_mode.direct  # this MediaPipe's layout is known
+            if not direct:
+                mesh._video_mode._c = mesh._image_mode._c = None
+            found[direct] = [mesh.track(rgb, i * 33.0) for i, rgb in enumerate(frames)] + [mesh.detect(still)]
+    return found
+
+
+def test_direct_c_calls_give_exactly_what_mediapipes_wrapper_gives(photo):
+    from demo.sources import make_group
+
+    frames = [SampleSource((640, 480)).frame_at(i) for i in range(8)]
+    group, _ = make_group(count=3, face_height=60, size=(1280, 720))  # distant faces: meshed via crops
+    found = _faces_both_ways(frames, group)
+    assert [len(faces) for faces in found[True]] == [1] * 8 + [3]
+    for ours, theirs in zip(found[True], found[False]):
+        assert len(ours) == len(theirs)
+        for a, b in zip(ours, theirs):
+            assert a.points.dtype == np.float32 and a.points.shape == (478, 3)
+            assert np.array_equal(a.points, b.points) and a.box == b.box
+            assert a.blendshapes == b.blendshapes and len(a.blendshapes) == 52
+            assert a.transform.shape == (4, 4) and np.array_equal(a.transform, b.transform)
+
+
+def test_direct_c_calls_raise_mediapipes_own_errors(photo):
+    with FaceMesh() as mesh:
+        mesh.track(photo, 100.0)
+        with pytest.raises(ValueError, match="monotonically increasing"):
+            mesh._video_mode.detect_for_video(mesh._image(photo), 50)  # FaceMesh.track never does this
+        assert len(mesh.track(photo, 150.0)) == 1  # and the landmarker still works afterwards
