@@ -51,6 +51,13 @@ def _bare_landmarker():
     return vision.FaceLandmarker.create_from_options(options)
 
 
+def _direct_landmarker():
+    """The same landmarker called as FaceMesh calls it: straight through MediaPipe's C library."""
+    from demo.landmarks import _Landmarker
+
+    return _Landmarker(_bare_landmarker())
+
+
 def bare_mediapipe_ms(frames: list[np.ndarray]) -> list[float]:
     """Milliseconds per frame of the bare landmarker on ``frames``."""
     import mediapipe as mp
@@ -66,25 +73,37 @@ def bare_mediapipe_ms(frames: list[np.ndarray]) -> list[float]:
 
 def landmarks_overhead(size: tuple[int, int] = (640, 480), count: int = 150) -> dict:
     """The landmarks row: ``FaceMesh.track`` (with the distant-face search, smoothing not included)
-    against a bare MediaPipe call, frame by frame in turn so both see the same machine load."""
+    against a bare MediaPipe call, frame by frame in turn so both see the same machine load.
+
+    A second peer makes the direct C calls FaceMesh itself makes (:func:`_direct_landmarker`):
+    against it, ``direct_overhead`` is what FaceMesh's own work adds.
+    """
     import mediapipe as mp
 
     from demo.landmarks import FaceMesh
 
     frames = clip(size, count)
-    bare, ours = [], []
+    bare, direct, ours = [], [], []
     with _bare_landmarker() as landmarker, FaceMesh(max_faces=4) as mesh:
-        for index, rgb in enumerate(frames):
-            start = time.perf_counter()
-            landmarker.detect_for_video(mp.Image(image_format=mp.ImageFormat.SRGB, data=rgb), index * 33)
-            middle = time.perf_counter()
-            mesh.track(rgb, index * 33.0)
-            end = time.perf_counter()
-            bare.append((middle - start) * 1000.0)
-            ours.append((end - middle) * 1000.0)
-    bare_ms, ours_ms = float(np.mean(bare[WARM_UP:])), float(np.mean(ours[WARM_UP:]))
-    return {"size": f"{size[0]}x{size[1]}", "bare_ms": bare_ms, "facemesh_ms": ours_ms,
-            "overhead": ours_ms / bare_ms - 1.0, "goal_overhead": GOAL_LANDMARK_OVERHEAD}
+        direct_landmarker = _direct_landmarker()
+        try:
+            for index, rgb in enumerate(frames):
+                start = time.perf_counter()
+                landmarker.detect_for_video(mp.Image(image_format=mp.ImageFormat.SRGB, data=rgb), index * 33)
+                middle = time.perf_counter()
+                direct_landmarker.detect_for_video(mp.Image(image_format=mp.ImageFormat.SRGB, data=rgb), index * 33)
+                third = time.perf_counter()
+                mesh.track(rgb, index * 33.0)
+                end = time.perf_counter()
+                bare.append((middle - start) * 1000.0)
+                direct.append((third - middle) * 1000.0)
+                ours.append((end - third) * 1000.0)
+        finally:
+            direct_landmarker.close()
+    bare_ms, direct_ms, ours_ms = (float(np.mean(times[WARM_UP:])) for times in (bare, direct, ours))
+    return {"size": f"{size[0]}x{size[1]}", "bare_ms": bare_ms, "direct_ms": direct_ms, "facemesh_ms": ours_ms,
+            "overhead": ours_ms / bare_ms - 1.0, "direct_overhead": ours_ms / direct_ms - 1.0,
+            "goal_overhead": GOAL_LANDMARK_OVERHEAD}
 
 
 class _Clip:
@@ -112,6 +131,9 @@ def live_pipeline(size: tuple[int, int], count: int = PIPELINE_FRAMES, rounds: i
 
     The two run in turns (``rounds`` times each, ``count`` frames per turn) so a change in the
     machine's load during the benchmark affects both alike; the medians of all turns are compared.
+    The peer is MediaPipe's own Python API (``detect_for_video``). FaceMesh calls MediaPipe's C
+    library directly, which is faster (see :class:`demo.landmarks._Landmarker`), so a second peer
+    makes those same direct calls: ``direct_ratio`` is what the exhibit's drawing alone costs.
     ``rss_mb`` is the whole process's resident memory, ``clip_mb`` the part of it that is the
     benchmark's own preloaded frames (the exhibit holds only a few frames at a time).
     """
@@ -126,6 +148,7 @@ def live_pipeline(size: tuple[int, int], count: int = PIPELINE_FRAMES, rounds: i
     frames = clip(size, count)
     intervals: list[float] = []
     bare: list[float] = []
+    direct: list[float] = []
     steps: dict[str, list[float]] = {}
 
     def on_frame(shown, state, attracting):
@@ -136,21 +159,28 @@ def live_pipeline(size: tuple[int, int], count: int = PIPELINE_FRAMES, rounds: i
         last[0] = state.shown
 
     with _bare_landmarker() as landmarker, FaceMesh(max_faces=4) as mesh:
-        for turn in range(rounds):
-            for index, rgb in enumerate(frames):
-                start = time.perf_counter()
-                landmarker.detect_for_video(mp.Image(image_format=mp.ImageFormat.SRGB, data=rgb),
-                                            (turn * count + index) * 33)
-                if index >= WARM_UP // 2:
-                    bare.append((time.perf_counter() - start) * 1000.0)
-            marks: list[float] = []
-            last: list = [None]
-            run(_Clip(frames), mesh, Config(), frames=count, unpaced=True, on_frame=on_frame)
-            intervals += list(np.diff(marks[WARM_UP:]))
+        direct_landmarker = _direct_landmarker()
+        try:
+            for turn in range(rounds):
+                for peer, times in ((landmarker, bare), (direct_landmarker, direct)):
+                    for index, rgb in enumerate(frames):
+                        start = time.perf_counter()
+                        peer.detect_for_video(mp.Image(image_format=mp.ImageFormat.SRGB, data=rgb),
+                                              (turn * count + index) * 33)
+                        if index >= WARM_UP // 2:
+                            times.append((time.perf_counter() - start) * 1000.0)
+                marks: list[float] = []
+                last: list = [None]
+                run(_Clip(frames), mesh, Config(), frames=count, unpaced=True, on_frame=on_frame)
+                intervals += list(np.diff(marks[WARM_UP:]))
+        finally:
+            direct_landmarker.close()
     fps = 1.0 / float(np.median(intervals)) if intervals else float("nan")
     bare_fps = 1000.0 / _median(bare)
+    direct_fps = 1000.0 / _median(direct)
     return {"size": f"{size[0]}x{size[1]}", "fps": fps, "bare_mediapipe_fps": bare_fps,
             "ratio": fps / bare_fps, "goal_ratio": GOAL_RATIO, "goal_fps": GOAL_FPS,
+            "direct_mediapipe_fps": direct_fps, "direct_ratio": fps / direct_fps,
             "steps_ms": {step: _median(values) for step, values in steps.items()},
             "rss_mb": resident_mb(), "clip_mb": sum(frame.nbytes for frame in frames) / 1e6}
 
