@@ -446,9 +446,8 @@ def run(source: Source, mesh: FaceMesh, config: Config, frames: int = 0, unpaced
         spent = (time.perf_counter() - start) * 1000.0
         return dataclasses.replace(seen, faces=faces, landmarks_ms=seen.landmarks_ms + spent)
 
-    feeds = Feeds(source, perceive, attract_mesh)
     switch_interval = sys.getswitchinterval()
-    sys.setswitchinterval(SWITCH_INTERVAL_S)  # for the loop only; restored when it ends
+    feeds: Feeds | None = None
     live_seen: Seen | None = None
     shown_seen: Seen | None = None
     shown = 0
@@ -456,6 +455,10 @@ def run(source: Source, mesh: FaceMesh, config: Config, frames: int = 0, unpaced
     last = time.perf_counter()
     display_ms = 0.0  # the previous frame's blit and flip
     try:
+        # Inside the try: a SIGTERM (SystemExit) right after the workers start must still stop
+        # them before the landmarker is closed under them.
+        feeds = Feeds(source, perceive, attract_mesh)
+        sys.setswitchinterval(SWITCH_INTERVAL_S)  # for the loop only; restored when it ends
         while state.running:
             now = clock()
             for event in pygame.event.get():
@@ -527,7 +530,8 @@ def run(source: Source, mesh: FaceMesh, config: Config, frames: int = 0, unpaced
                 break
     finally:
         sys.setswitchinterval(switch_interval)
-        feeds.close()
+        if feeds is not None:
+            feeds.close()
         mesh.background_search = searching  # after the worker: it may still be tracking
         pygame.display.quit()  # fonts stay: the typesetter keeps using them (render, next window)
     return 0

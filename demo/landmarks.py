@@ -337,6 +337,8 @@ class _CallsInC:
                                      "itemsize": ctypes.sizeof(point_type)})
 
     def call(self, image, stamp: int | None) -> _Result:
+        if not self.task._handle:  # closed: answer nothing, as MediaPipe's wrapper then does
+            return _Result([], [], [])
         result, message = self.result_type(), ctypes.c_char_p()
         if stamp is None:
             status = self.lib.MpFaceLandmarkerDetectImage(

@@ -188,7 +188,8 @@ def test_sigterm_ends_even_a_kiosk_cleanly(tmp_path):
     import sys
     import time
 
-    env = dict(os.environ, SDL_VIDEODRIVER="dummy")
+    # PYTHONFAULTHANDLER: if the exhibit hangs, SIGABRT makes it print every thread's stack.
+    env = dict(os.environ, SDL_VIDEODRIVER="dummy", PYTHONFAULTHANDLER="1")
     process = subprocess.Popen([sys.executable, "-m", "demo", "--source", "sample", "--kiosk"], env=env,
                                stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     try:
@@ -199,7 +200,13 @@ def test_sigterm_ends_even_a_kiosk_cleanly(tmp_path):
                 break
             time.sleep(0.1)
         process.send_signal(signal.SIGTERM)
-        assert process.wait(timeout=90) == 0
+        try:
+            code = process.wait(timeout=90)
+        except subprocess.TimeoutExpired:
+            process.send_signal(signal.SIGABRT)
+            _, stderr = process.communicate(timeout=30)
+            pytest.fail(f"the exhibit did not end within 90 s of SIGTERM; its threads:\n{stderr[-6000:]}")
+        assert code == 0
     finally:
         if process.poll() is None:
             process.kill()

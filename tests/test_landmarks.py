@@ -189,3 +189,16 @@ def test_direct_c_calls_raise_mediapipes_own_errors(photo):
         with pytest.raises(ValueError, match="monotonically increasing"):
             mesh._video_mode.detect_for_video(mesh._image(photo), 50)  # FaceMesh.track never does this
         assert len(mesh.track(photo, 150.0)) == 1  # and the landmarker still works afterwards
+
+
+def test_a_closed_landmarker_answers_nothing_either_way(photo):
+    """A worker finishing late (the exhibit stopping) may call a landmarker already closed: no
+    call reaches the C library then, and the answer is empty, as with MediaPipe's wrapper."""
+    for direct in (True, False):
+        mesh = FaceMesh()
+        assert len(mesh.track(photo, 10.0)) == 1
+        landmarker, image = mesh._video_mode, mesh._image(photo)
+        if not direct:
+            landmarker._c = None
+        mesh.close()
+        assert landmarker.detect_for_video(image, 50).points == []
