@@ -352,7 +352,11 @@ class Feeds:
     def __init__(self, source: Source, perceive: Callable[[Frame], list[Face]],
                  attract_mesh: Callable[[], FaceMesh] | None):
         self.live = Pipeline(source, perceive)
-        self.live.request()
+        try:
+            self.live.request()
+        except BaseException:  # a SIGTERM right now: the caller never gets this object to close
+            self.live.close()
+            raise
         self._attract_mesh_factory = attract_mesh
         self._attract_mesh: FaceMesh | None = None
         self._attract: Pipeline | None = None

@@ -86,6 +86,7 @@ def landmarks_overhead(size: tuple[int, int] = (640, 480), count: int = 150) -> 
     bare, direct, ours = [], [], []
     with _bare_landmarker() as landmarker, FaceMesh(max_faces=4) as mesh:
         direct_landmarker = _direct_landmarker()
+        direct_calls = direct_landmarker.direct  # False: this MediaPipe's internals differ
         try:
             for index, rgb in enumerate(frames):
                 start = time.perf_counter()
@@ -102,7 +103,7 @@ def landmarks_overhead(size: tuple[int, int] = (640, 480), count: int = 150) -> 
             direct_landmarker.close()
     bare_ms, direct_ms, ours_ms = (float(np.mean(times[WARM_UP:])) for times in (bare, direct, ours))
     return {"size": f"{size[0]}x{size[1]}", "bare_ms": bare_ms, "direct_ms": direct_ms, "facemesh_ms": ours_ms,
-            "overhead": ours_ms / bare_ms - 1.0, "direct_overhead": ours_ms / direct_ms - 1.0,
+            "overhead": ours_ms / bare_ms - 1.0, "direct_overhead": ours_ms / direct_ms - 1.0, "direct_calls": direct_calls,
             "goal_overhead": GOAL_LANDMARK_OVERHEAD}
 
 
@@ -135,7 +136,8 @@ def live_pipeline(size: tuple[int, int], count: int = PIPELINE_FRAMES, rounds: i
     library directly, which is faster (see :class:`demo.landmarks._Landmarker`), so a second peer
     makes those same direct calls: ``direct_ratio`` is what the exhibit's drawing alone costs.
     ``rss_mb`` is the whole process's resident memory, ``clip_mb`` the part of it that is the
-    benchmark's own preloaded frames (the exhibit holds only a few frames at a time).
+    benchmark's own preloaded frames (the exhibit holds only a few frames at a time); the two
+    peers' landmarkers are in it too.
     """
     import mediapipe as mp
 
@@ -160,6 +162,7 @@ def live_pipeline(size: tuple[int, int], count: int = PIPELINE_FRAMES, rounds: i
 
     with _bare_landmarker() as landmarker, FaceMesh(max_faces=4) as mesh:
         direct_landmarker = _direct_landmarker()
+        direct_calls = direct_landmarker.direct  # False: this MediaPipe's internals differ
         try:
             for turn in range(rounds):
                 for peer, times in ((landmarker, bare), (direct_landmarker, direct)):
@@ -180,7 +183,7 @@ def live_pipeline(size: tuple[int, int], count: int = PIPELINE_FRAMES, rounds: i
     direct_fps = 1000.0 / _median(direct)
     return {"size": f"{size[0]}x{size[1]}", "fps": fps, "bare_mediapipe_fps": bare_fps,
             "ratio": fps / bare_fps, "goal_ratio": GOAL_RATIO, "goal_fps": GOAL_FPS,
-            "direct_mediapipe_fps": direct_fps, "direct_ratio": fps / direct_fps,
+            "direct_mediapipe_fps": direct_fps, "direct_ratio": fps / direct_fps, "direct_calls": direct_calls,
             "steps_ms": {step: _median(values) for step, values in steps.items()},
             "rss_mb": resident_mb(), "clip_mb": sum(frame.nbytes for frame in frames) / 1e6}
 

@@ -315,6 +315,21 @@ def _from_wrapper(result) -> _Result:
                    [np.asarray(matrix, dtype=np.float32) for matrix in result.facial_transformation_matrixes or ()])
 
 
+# The C structs as MediaPipe 1.2 declares them: the direct path is used only if they still match.
+_C_LAYOUT = {
+    "MpFaceLandmarkerResultC": ("face_landmarks", "face_landmarks_count", "face_blendshapes",
+                                "face_blendshapes_count", "facial_transformation_matrixes",
+                                "facial_transformation_matrixes_count"),
+    "MpNormalizedLandmarksC": ("landmarks", "landmarks_count"),
+    "MpNormalizedLandmarkC": ("x", "y", "z"),
+    "MpCategoriesC": ("categories", "categories_count"),
+    "MpCategoryC": ("score", "category_name"),
+    "MpMatrixC": ("rows", "cols", "data"),
+}
+_C_ARGUMENTS = {"MpFaceLandmarkerDetectImage": 5, "MpFaceLandmarkerDetectForVideo": 6,
+                "MpFaceLandmarkerCloseResult": 1}  # counts, the error message included
+
+
 class _CallsInC:
     """What :class:`_Landmarker` needs of MediaPipe's C library; raises if this MediaPipe differs."""
 
@@ -323,21 +338,36 @@ class _CallsInC:
         from mediapipe.tasks.python.vision import face_landmarker
 
         self.lib = task._lib._lib  # the library itself, under the wrapper's dispatcher
-        for name in ("MpFaceLandmarkerDetectImage", "MpFaceLandmarkerDetectForVideo",
-                     "MpFaceLandmarkerCloseResult", "MpErrorFree"):
-            getattr(self.lib, name)
+        for name, count in _C_ARGUMENTS.items():
+            if len(getattr(self.lib, name).argtypes) != count:
+                raise TypeError(f"{name} takes other arguments in this MediaPipe")
+        getattr(self.lib, "MpErrorFree")
+        if not task._handle:
+            raise TypeError("no handle")
         self.task = task
         self.result_type = face_landmarker.MpFaceLandmarkerResultC
         self.exception = mediapipe_c_utils.convert_to_exception
+        self.is_shutdown = mediapipe_c_utils.is_shutdown
         faces_type = dict(self.result_type._fields_)["face_landmarks"]._type_
         point_type = dict(faces_type._fields_)["landmarks"]._type_
+        shapes_type = dict(self.result_type._fields_)["face_blendshapes"]._type_
+        category_type = dict(shapes_type._fields_)["categories"]._type_
+        matrix_type = dict(self.result_type._fields_)["facial_transformation_matrixes"]._type_
+        for struct in (self.result_type, faces_type, point_type, shapes_type, category_type, matrix_type):
+            names = {field[0] for field in struct._fields_}
+            if not set(_C_LAYOUT[struct.__name__]) <= names:
+                raise TypeError(f"{struct.__name__} has other fields in this MediaPipe")
+        if any(dict(point_type._fields_)[axis] is not ctypes.c_float for axis in "xyz"):
+            raise TypeError("landmark coordinates are not C floats in this MediaPipe")
         # Each point's x, y and z, read in place from the C array of point structs.
         self.point_dtype = np.dtype({"names": ["x", "y", "z"], "formats": [np.float32] * 3,
                                      "offsets": [point_type.x.offset, point_type.y.offset, point_type.z.offset],
                                      "itemsize": ctypes.sizeof(point_type)})
 
     def call(self, image, stamp: int | None) -> _Result:
-        if not self.task._handle:  # closed: answer nothing, as MediaPipe's wrapper then does
+        # Closed, or Python is exiting: answer nothing, as MediaPipe's wrapper then does (the C
+        # library aborts the process when called without a handle).
+        if not self.task._handle or self.is_shutdown():
             return _Result([], [], [])
         result, message = self.result_type(), ctypes.c_char_p()
         if stamp is None:
@@ -348,15 +378,15 @@ class _CallsInC:
                 self.task._handle, image._image_ptr, None, stamp, ctypes.byref(result), ctypes.byref(message))
         try:
             error = self.exception(status, message)
+            if error is not None:
+                raise error
+            try:
+                return self._read(result)
+            finally:
+                self.lib.MpFaceLandmarkerCloseResult(ctypes.byref(result))
         finally:
             if message.value is not None:
                 self.lib.MpErrorFree(message)
-        if error is not None:
-            raise error
-        try:
-            return self._read(result)
-        finally:
-            self.lib.MpFaceLandmarkerCloseResult(ctypes.byref(result))
 
     def _read(self, result) -> _Result:
         points = []
@@ -373,7 +403,7 @@ class _CallsInC:
         shapes = []
         for face in range(result.face_blendshapes_count):
             categories = result.face_blendshapes[face]
-            shapes.append({c.category_name.decode("utf-8"): float(c.score)
+            shapes.append({c.category_name.decode("utf-8") if c.category_name else None: float(c.score)
                            for c in categories.categories[:categories.categories_count]})
         matrices = [np.asarray(result.facial_transformation_matrixes[face].to_numpy(), dtype=np.float32)
                     for face in range(result.facial_transformation_matrixes_count)]
@@ -396,7 +426,7 @@ class _Landmarker:
         self._lock = threading.Lock()
         try:
             self._c: _CallsInC | None = _CallsInC(task)
-        except (AttributeError, ImportError, KeyError, TypeError):
+        except Exception:  # any difference from the MediaPipe this was written for
             self._c = None
 
     @property
@@ -563,6 +593,7 @@ class FaceMesh:
         """Mesh the face in ``box`` through an enlarged square crop around it; None if lost."""
         if self._image_mode is None:
             self._image_mode = self._create(video=False)
+        landmarker = self._image_mode  # read once: close() may set it to None meanwhile
         centre_x, centre_y = (box[0] + box[2]) / 2.0, (box[1] + box[3]) / 2.0
         side = max(box[2] - box[0], box[3] - box[1]) * margin
         scale = CROP_SIDE / side
@@ -570,7 +601,7 @@ class FaceMesh:
         matrix = np.array([[scale, 0.0, -x0 * scale], [0.0, scale, -y0 * scale]], dtype=np.float64)
         crop = cv2.warpAffine(rgb, matrix, (CROP_SIDE, CROP_SIDE), flags=cv2.INTER_LINEAR,
                               borderMode=cv2.BORDER_REPLICATE)
-        result = self._image_mode.detect(self._image(crop))
+        result = landmarker.detect(self._image(crop))
         faces = _to_faces(result, CROP_SIDE, CROP_SIDE, (x0, y0), scale, far=True)
         if not faces:
             return None
@@ -596,7 +627,8 @@ class FaceMesh:
         """
         if self._image_mode is None:
             self._image_mode = self._create(video=False)
-        result = self._image_mode.detect(self._image(rgb))
+        landmarker = self._image_mode  # read once: close() may set it to None meanwhile
+        result = landmarker.detect(self._image(rgb))
         faces = _to_faces(result, rgb.shape[1], rgb.shape[0])
         if len(faces) < self.max_faces:
             faces += self._add_far(rgb, faces, self._search(rgb, tile_grid(rgb.shape[1], rgb.shape[0])))
@@ -615,10 +647,11 @@ class FaceMesh:
         """
         if self._video_mode is None:
             self._video_mode = self._create(video=True)
+        landmarker = self._video_mode  # read once: close() may set it to None meanwhile
         image = self._image(rgb)  # checks the picture before its timestamp is used up
         stamp = max(int(time_ms), self._last_ms + 1)
         self._last_ms = stamp
-        result = self._video_mode.detect_for_video(image, stamp)
+        result = landmarker.detect_for_video(image, stamp)
         faces = _to_faces(result, rgb.shape[1], rgb.shape[0])
         followed = []
         for old in self._far:

@@ -40,7 +40,7 @@ def test_live_pipeline_figures_come_with_their_peer_and_the_clip_memory() -> Non
     assert {"landmarks", "hog", "drawing"} <= set(figures["steps_ms"])
     line = bench.format_live("pipeline", [figures])
     assert line.startswith("live pipeline 160x120:") and "MB of it the preloaded clip" in line
-    assert "against a bare loop of the direct C calls" in line
+    assert "against a bare loop of the direct C calls" in line and figures["direct_calls"] is True
 
 
 def test_landmarks_row_times_facemesh_between_both_peers_frame_by_frame() -> None:

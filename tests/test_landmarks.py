@@ -202,3 +202,18 @@ def test_a_closed_landmarker_answers_nothing_either_way(photo):
             landmarker._c = None
         mesh.close()
         assert landmarker.detect_for_video(image, 50).points == []
+
+
+def test_a_mediapipe_laid_out_differently_falls_back_to_its_python_api(photo, monkeypatch):
+    from demo import landmarks
+
+    expected = landmarks._C_LAYOUT["MpNormalizedLandmarkC"]
+    monkeypatch.setitem(landmarks._C_LAYOUT, "MpNormalizedLandmarkC", expected + ("w",))
+    with FaceMesh() as mesh:
+        faces = mesh.detect(photo)
+        assert not mesh._image_mode.direct
+    monkeypatch.setitem(landmarks._C_LAYOUT, "MpNormalizedLandmarkC", expected)
+    with FaceMesh() as direct:
+        again = direct.detect(photo)
+        assert direct._image_mode.direct
+    assert len(faces) == len(again) == 1 and np.array_equal(faces[0].points, again[0].points)
