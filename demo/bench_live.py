@@ -12,7 +12,6 @@ import statistics
 import subprocess
 import sys
 import time
-from dataclasses import replace
 
 import numpy as np
 
@@ -58,19 +57,6 @@ def _direct_landmarker():
     return _Landmarker(_bare_landmarker())
 
 
-def bare_mediapipe_ms(frames: list[np.ndarray]) -> list[float]:
-    """Milliseconds per frame of the bare landmarker on ``frames``."""
-    import mediapipe as mp
-
-    times = []
-    with _bare_landmarker() as landmarker:
-        for index, rgb in enumerate(frames):
-            start = time.perf_counter()
-            landmarker.detect_for_video(mp.Image(image_format=mp.ImageFormat.SRGB, data=rgb), index * 33)
-            times.append((time.perf_counter() - start) * 1000.0)
-    return times[WARM_UP:]
-
-
 def landmarks_overhead(size: tuple[int, int] = (640, 480), count: int = 150) -> dict:
     """The landmarks row: ``FaceMesh.track`` (with the distant-face search, smoothing not included)
     against a bare MediaPipe call, frame by frame in turn so both see the same machine load.
@@ -84,23 +70,20 @@ def landmarks_overhead(size: tuple[int, int] = (640, 480), count: int = 150) -> 
 
     frames = clip(size, count)
     bare, direct, ours = [], [], []
-    with _bare_landmarker() as landmarker, FaceMesh(max_faces=4) as mesh:
-        direct_landmarker = _direct_landmarker()
+    with _bare_landmarker() as landmarker, _direct_landmarker() as direct_landmarker, \
+            FaceMesh(max_faces=4) as mesh:
         direct_calls = direct_landmarker.direct  # False: this MediaPipe's internals differ
-        try:
-            for index, rgb in enumerate(frames):
-                start = time.perf_counter()
-                landmarker.detect_for_video(mp.Image(image_format=mp.ImageFormat.SRGB, data=rgb), index * 33)
-                middle = time.perf_counter()
-                direct_landmarker.detect_for_video(mp.Image(image_format=mp.ImageFormat.SRGB, data=rgb), index * 33)
-                third = time.perf_counter()
-                mesh.track(rgb, index * 33.0)
-                end = time.perf_counter()
-                bare.append((middle - start) * 1000.0)
-                direct.append((third - middle) * 1000.0)
-                ours.append((end - third) * 1000.0)
-        finally:
-            direct_landmarker.close()
+        for index, rgb in enumerate(frames):
+            start = time.perf_counter()
+            landmarker.detect_for_video(mp.Image(image_format=mp.ImageFormat.SRGB, data=rgb), index * 33)
+            middle = time.perf_counter()
+            direct_landmarker.detect_for_video(mp.Image(image_format=mp.ImageFormat.SRGB, data=rgb), index * 33)
+            third = time.perf_counter()
+            mesh.track(rgb, index * 33.0)
+            end = time.perf_counter()
+            bare.append((middle - start) * 1000.0)
+            direct.append((third - middle) * 1000.0)
+            ours.append((end - third) * 1000.0)
     bare_ms, direct_ms, ours_ms = (float(np.mean(times[WARM_UP:])) for times in (bare, direct, ours))
     return {"size": f"{size[0]}x{size[1]}", "bare_ms": bare_ms, "direct_ms": direct_ms, "facemesh_ms": ours_ms,
             "overhead": ours_ms / bare_ms - 1.0, "direct_overhead": ours_ms / direct_ms - 1.0, "direct_calls": direct_calls,
@@ -160,24 +143,21 @@ def live_pipeline(size: tuple[int, int], count: int = PIPELINE_FRAMES, rounds: i
                 steps.setdefault(step, []).append(ms)
         last[0] = state.shown
 
-    with _bare_landmarker() as landmarker, FaceMesh(max_faces=4) as mesh:
-        direct_landmarker = _direct_landmarker()
+    with _bare_landmarker() as landmarker, _direct_landmarker() as direct_landmarker, \
+            FaceMesh(max_faces=4) as mesh:
         direct_calls = direct_landmarker.direct  # False: this MediaPipe's internals differ
-        try:
-            for turn in range(rounds):
-                for peer, times in ((landmarker, bare), (direct_landmarker, direct)):
-                    for index, rgb in enumerate(frames):
-                        start = time.perf_counter()
-                        peer.detect_for_video(mp.Image(image_format=mp.ImageFormat.SRGB, data=rgb),
-                                              (turn * count + index) * 33)
-                        if index >= WARM_UP // 2:
-                            times.append((time.perf_counter() - start) * 1000.0)
-                marks: list[float] = []
-                last: list = [None]
-                run(_Clip(frames), mesh, Config(), frames=count, unpaced=True, on_frame=on_frame)
-                intervals += list(np.diff(marks[WARM_UP:]))
-        finally:
-            direct_landmarker.close()
+        for turn in range(rounds):
+            for peer, times in ((landmarker, bare), (direct_landmarker, direct)):
+                for index, rgb in enumerate(frames):
+                    start = time.perf_counter()
+                    peer.detect_for_video(mp.Image(image_format=mp.ImageFormat.SRGB, data=rgb),
+                                          (turn * count + index) * 33)
+                    if index >= WARM_UP // 2:
+                        times.append((time.perf_counter() - start) * 1000.0)
+            marks: list[float] = []
+            last: list = [None]
+            run(_Clip(frames), mesh, Config(), frames=count, unpaced=True, on_frame=on_frame)
+            intervals += list(np.diff(marks[WARM_UP:]))
     fps = 1.0 / float(np.median(intervals)) if intervals else float("nan")
     bare_fps = 1000.0 / _median(bare)
     direct_fps = 1000.0 / _median(direct)

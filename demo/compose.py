@@ -11,7 +11,7 @@ from dataclasses import dataclass
 import cv2
 import numpy as np
 
-from demo.draw import draw_mesh, draw_pose_axes, plain_picture
+from demo.draw import draw_mesh, draw_pose_axes, live_interpolation, plain_picture
 from demo.hogview import VIEWS, hog_panel
 from demo.landmarks import Face
 
@@ -57,8 +57,7 @@ def mesh_panel(frame: np.ndarray, faces: list[Face], size: tuple[int, int] | Non
     elif size == (width, height):
         vis = frame.copy()
     else:
-        # Averaging (INTER_AREA) only pays when shrinking a lot; for a little it is 3x slower.
-        vis = cv2.resize(frame, size, interpolation=cv2.INTER_AREA if size[0] < width / 2 else cv2.INTER_LINEAR)
+        vis = cv2.resize(frame, size, interpolation=live_interpolation(width, size[0]))
     draw_mesh(vis, faces, scale=size[0] / width, show_points=settings.show_points)
     if settings.show_axes:
         draw_pose_axes(vis, faces, scale=size[0] / width)

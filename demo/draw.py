@@ -69,6 +69,12 @@ def resized(image: np.ndarray, size: tuple[int, int]) -> np.ndarray:
     return cv2.resize(image, size, interpolation=method)
 
 
+def live_interpolation(from_width: int, to_width: int) -> int:
+    """OpenCV's resize method for a live panel: averaging (INTER_AREA) only when shrinking to
+    less than half, where it pays; for a little shrinking it is 3x slower than INTER_LINEAR."""
+    return cv2.INTER_AREA if to_width < from_width / 2 else cv2.INTER_LINEAR
+
+
 def line_width(image: np.ndarray, width_at_480: float) -> int:
     """A line width in pixels for ``image`` that looks like ``width_at_480`` on a 480 px picture."""
     return max(1, round(width_at_480 * image.shape[0] / REFERENCE_HEIGHT))

@@ -25,7 +25,7 @@ import cv2
 import numpy as np
 
 from demo import hog
-from demo.draw import line_width, plain_picture
+from demo.draw import line_width, live_interpolation, plain_picture
 from demo.hog import _scratch
 
 VIEWS = ("arrows", "glyphs", "pixels")
@@ -84,10 +84,8 @@ def dimmed(gray: np.ndarray, size: tuple[int, int],
     """
     width, height = int(size[0]), int(size[1])
     if gray.shape != (height, width):
-        # Averaging (INTER_AREA) only pays when shrinking a lot; for a little it is 3x slower.
-        shrinking = width < gray.shape[1] / 2
         gray = cv2.resize(gray, (width, height), _scratch("dim_gray", (height, width), np.uint8),
-                          interpolation=cv2.INTER_AREA if shrinking else cv2.INTER_LINEAR)
+                          interpolation=live_interpolation(gray.shape[1], width))
     channels = [cv2.LUT(gray, table, _scratch(f"dim_{index}", (height, width), np.uint8))
                 for index, table in enumerate(_dim_tables(tuple(grey_range)))]
     return cv2.merge(channels, np.empty((height, width, 3), np.uint8))

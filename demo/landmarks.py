@@ -348,11 +348,12 @@ class _CallsInC:
         self.result_type = face_landmarker.MpFaceLandmarkerResultC
         self.exception = mediapipe_c_utils.convert_to_exception
         self.is_shutdown = mediapipe_c_utils.is_shutdown
-        faces_type = dict(self.result_type._fields_)["face_landmarks"]._type_
+        result_fields = dict(self.result_type._fields_)
+        faces_type = result_fields["face_landmarks"]._type_
         point_type = dict(faces_type._fields_)["landmarks"]._type_
-        shapes_type = dict(self.result_type._fields_)["face_blendshapes"]._type_
+        shapes_type = result_fields["face_blendshapes"]._type_
         category_type = dict(shapes_type._fields_)["categories"]._type_
-        matrix_type = dict(self.result_type._fields_)["facial_transformation_matrixes"]._type_
+        matrix_type = result_fields["facial_transformation_matrixes"]._type_
         for struct in (self.result_type, faces_type, point_type, shapes_type, category_type, matrix_type):
             names = {field[0] for field in struct._fields_}
             if not set(_C_LAYOUT[struct.__name__]) <= names:
@@ -453,6 +454,12 @@ class _Landmarker:
     def close(self) -> None:
         with self._lock:  # never while a call is under way on another thread
             self._task.close()
+
+    def __enter__(self) -> _Landmarker:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
 
 
 def _to_faces(result: _Result, width: int, height: int, offset=(0.0, 0.0), scale: float = 1.0,
