@@ -44,6 +44,7 @@ HYS_CLIP = 0.2  # L2-Hys: largest share one number may keep after the first norm
 NORM_EPS = 1e-5  # added inside the block norms (scikit-image's value), grey levels
 UINT8_GRADIENT_MAX = 255  # largest |central difference| of a uint8 picture, grey levels
 _LUT_SIDE = 2 * UINT8_GRADIENT_MAX + 1  # gradient values -255..255 along one side of the table
+_INT32_MAX = 2**31 - 1
 CODE_BITS = 6  # lowest mantissa bits of a looked-up magnitude that hold its slot code
 CODE_MASK = (1 << CODE_BITS) - 1  # so up to 31 bins take the uint8 fast path
 BAND_PIXELS = 80_000  # pixels done at a time, so their work arrays (~1.3 MB) stay in the cache
@@ -237,7 +238,7 @@ def _uint8_keys(gray: np.ndarray) -> np.ndarray:
 
 
 def _uint8_votes(gray: np.ndarray, rows: int, cols: int, cell: int, bins: int) -> np.ndarray:
-    """:func:`_cell_votes` for a uint8 picture: (2 * bins + 2, rows * cols).
+    """:func:`_cell_votes` for a uint8 picture: (rows * cols, 2 * bins + 2), a work array.
 
     Gradients of a uint8 picture are whole numbers from -255 to 255, so each pixel's slot code
     and magnitude are looked up in one table (:func:`_uint8_vote_table`); the codes were made
@@ -267,72 +268,72 @@ def _uint8_votes(gray: np.ndarray, rows: int, cols: int, cell: int, bins: int) -
         sums[first * cols: (first + count) * cols] = np.bincount(
             index.ravel(), weights=magnitude.ravel(), minlength=count * cols * slots
         ).reshape(-1, slots)
-    return cv2.transpose(sums)  # slots first: ~3x faster than numpy's transposed copy
+    return sums
 
 
-@lru_cache(maxsize=16)
-def _telescope_index(size: int, count: int, cell: int) -> np.ndarray | None:
-    """Per cell along one axis, 4 prefix-sum positions that add up to the cell's differences.
+@lru_cache(maxsize=32)
+def _boundary_index(size: int, count: int, cell: int) -> np.ndarray | None:
+    """Running-sum positions that give each cell's summed central differences along one axis.
 
-    With signs (+, -, -, +) they give the sum of the central differences over the cell from a
-    running sum ``P[i] = p[0] + ... + p[i - 1]``; None if the picture is too thin to have any.
-    Over pixels ``first .. last`` (the cell without the picture's border) the sum telescopes:
-    ``sum(p[i + 1] - p[i - 1]) = p[last + 1] + p[last] - p[first] - p[first - 1]``
-    ``= P[last + 2] - P[last] - P[first + 1] + P[first - 1]``.
+    With ``P[i] = p[0] + ... + p[i - 1]`` (an integral image's row or column), a cell's sum of
+    ``p[i + 1] - p[i - 1]`` over its pixels ``first .. last`` (the border pixels, whose
+    difference is 0, left out) telescopes to ``p[last + 1] + p[last] - p[first] - p[first - 1]``.
+    Cells share their boundaries (``last + 1`` is the next cell's ``first``), so per boundary
+    ``j`` one number ``E[j] = p[j] + p[j - 1] = P[j + 1] - P[j - 1]`` is enough, and the cell
+    between boundaries ``k`` and ``k + 1`` sums to ``E[k + 1] - E[k]``. Boundaries are clipped
+    to 1 .. size - 1, which is the border rule. Returns the positions ``(j + 1, j - 1)`` for
+    ``count + 1`` boundaries, interleaved; None if the picture is too thin for any difference.
     """
     if size < 3:
         return None
-    start = np.arange(count) * cell
-    first = np.maximum(start, 1)
-    last = np.minimum(start + cell - 1, size - 2)
-    index = np.stack([last + 2, last, first + 1, first - 1], axis=1).ravel()
+    j = np.clip(np.arange(count + 1) * cell, 1, size - 1)
+    index = np.stack([j + 1, j - 1], axis=1).ravel()
     index.setflags(write=False)
     return index
-
-
-def _telescope(picked: np.ndarray) -> np.ndarray:
-    """``(..., 4 * count)`` prefix sums at :func:`_telescope_index` -> ``(..., count)`` sums."""
-    quads = picked.reshape(picked.shape[:-1] + (-1, 4))
-    return quads[..., 0] - quads[..., 1] - quads[..., 2] + quads[..., 3]
 
 
 def _cell_gradient_sums(gray: np.ndarray, rows: int, cols: int, cell: int) -> np.ndarray:
     """Each cell's summed gradient ``sum(g_col) + 1j * sum(g_row)``, shape (rows, cols).
 
     Exact for uint8 pictures: from the picture's integral image (running sums over rows and
-    columns), 16 numbers per cell instead of all its pixels (see :func:`_telescope_index`).
+    columns), a few numbers per cell instead of all its pixels (see :func:`_boundary_index`).
     """
     height, width = gray.shape
     # int32 holds the total of pictures up to ~8 megapixels; float64 is exact beyond that.
-    wide = gray.size * UINT8_GRADIENT_MAX >= np.iinfo(np.int32).max
+    wide = gray.size * UINT8_GRADIENT_MAX >= _INT32_MAX
     total = _scratch("integral", (height + 1, width + 1), np.float64 if wide else np.int32)
     cv2.integral(gray, total, sdepth=cv2.CV_64F if wide else cv2.CV_32S)
     sums = np.zeros((rows, cols), complex)
-    across = _telescope_index(width, cols, cell)
+    across = _boundary_index(width, cols, cell)
     if across is not None:
-        # Running sums along x of each band of cell rows, at the 4 positions of each cell.
-        picked = total[: rows * cell + 1: cell][:, across].astype(np.int64)
-        sums.real = _telescope(picked[1:] - picked[:-1])
-    down = _telescope_index(height, rows, cell)
+        # Over each band of cell rows: P at both sides of every boundary, then E, then cells.
+        picked = total[: rows * cell + 1: cell, across]
+        band = picked[1:] - picked[:-1]
+        edge = band[:, 0::2] - band[:, 1::2]
+        np.subtract(edge[:, 1:], edge[:, :-1], out=sums.real)
+    down = _boundary_index(height, rows, cell)
     if down is not None:
         # The same along y, over each band of cell columns.
-        picked = total[:, : cols * cell + 1: cell][down].astype(np.int64)
-        sums.imag = _telescope((picked[:, 1:] - picked[:, :-1]).T).T
+        picked = total[down, : cols * cell + 1: cell]
+        band = picked[:, 1:] - picked[:, :-1]
+        edge = band[0::2] - band[1::2]
+        np.subtract(edge[1:], edge[:-1], out=sums.imag)
     return sums
 
 
 def _cell_votes(gray: np.ndarray, cell: int, bins: int, with_mean: bool = False
                 ) -> tuple[np.ndarray, np.ndarray | None]:
-    """Per cell, summed gradient magnitude per slot code: (2 * bins + 2, rows, cols).
+    """Per cell, summed gradient magnitude per slot code: (rows, cols, 2 * bins + 2).
 
     Slots ``0 .. 2 * bins - 1`` are direction bins over the full turn (see :func:`_bin_codes`);
     the last two hold scikit-image's left-outs. With ``with_mean``, also each cell's summed
-    gradient ``g_col + 1j * g_row``, shape (rows, cols).
+    gradient ``g_col + 1j * g_row``, shape (rows, cols). For uint8 pictures the sums are a
+    work array that the next call in this thread overwrites: use them before that.
     """
     rows, cols = _check_cells(gray, cell, bins)
     slots = 2 * (bins + 1)
     if rows == 0 or cols == 0:
-        return np.zeros((slots, rows, cols)), np.zeros((rows, cols), complex)
+        return np.zeros((rows, cols, slots)), np.zeros((rows, cols), complex)
     if gray.dtype == np.uint8 and 2 * bins + 1 <= CODE_MASK:
         sums = _uint8_votes(gray, rows, cols, cell, bins)
         mean = _cell_gradient_sums(gray, rows, cols, cell) if with_mean else None
@@ -343,22 +344,25 @@ def _cell_votes(gray: np.ndarray, cell: int, bins: int, with_mean: bool = False
         # Every pixel adds its strength to its cell's slot: one pass over the picture.
         index = _bin_codes(g_row, g_col, bins) + _cell_offsets(rows, cols, cell, slots)
         sums = np.bincount(index.ravel(), weights=np.hypot(g_row, g_col).ravel(),
-                           minlength=rows * cols * slots).reshape(-1, slots).T
+                           minlength=rows * cols * slots)
         mean = (g_col + 1j * g_row).reshape(rows, cell, cols, cell).sum(axis=(1, 3))
-    return sums.reshape(slots, rows, cols), mean
+    return sums.reshape(rows, cols, slots), mean
 
 
 def _unsigned(votes: np.ndarray, cell: int) -> np.ndarray:
     """Fold the two half-turns together and divide by the cell area: HOG's histograms.
 
-    ``votes`` is (2 * bins + 2, rows, cols) from :func:`_cell_votes`; returns (rows, cols, bins).
+    ``votes`` is (rows, cols, 2 * bins + 2) from :func:`_cell_votes`; returns (rows, cols, bins).
     """
-    bins, rows, cols = votes.shape[0] // 2 - 1, votes.shape[1], votes.shape[2]
+    rows, cols, slots = votes.shape
+    bins = slots // 2 - 1
     if rows * cols == 0:
         return np.zeros((rows, cols, bins))
-    folded = np.add(votes[:bins], votes[bins: 2 * bins]).reshape(bins, rows * cols)
+    by_cell = votes.reshape(-1, slots)
+    # OpenCV adds the short rows ~2x faster than numpy, which loops per cell.
+    folded = cv2.add(by_cell[:, :bins], by_cell[:, bins: 2 * bins])
     folded *= 1.0 / (cell * cell)
-    return cv2.transpose(folded).reshape(rows, cols, bins)
+    return folded.reshape(rows, cols, bins)
 
 
 def cell_histograms(gray: np.ndarray, cell: int = CELL, bins: int = BINS) -> np.ndarray:
@@ -481,14 +485,16 @@ def _peak_directions(votes: np.ndarray, mean: np.ndarray | None
                      ) -> tuple[np.ndarray, np.ndarray]:
     """Unit gradient direction (as x + iy) and height of each cell's strongest direction bin.
 
-    ``votes`` is (2 * bins + 2, rows, cols) from :func:`_cell_votes`, ``mean`` the cells'
-    summed gradients as x + iy. The direction is the winning bin's centre, or the cell's mean
-    gradient direction when that is within ``MEAN_TOLERANCE`` bins of it (a clean edge).
-    Exact ties go to the first bin, as with ``np.argmax`` (uint8 sums carry ~1e-14 of their
-    bin code, see :func:`_uint8_vote_table`, so a tie there goes to the later bin).
+    ``votes`` is (rows, cols, 2 * bins + 2) from :func:`_cell_votes`, with at least one cell;
+    ``mean`` the cells' summed gradients as x + iy. The direction is the winning bin's centre,
+    or the cell's mean gradient direction when that is within ``MEAN_TOLERANCE`` bins of it (a
+    clean edge). Exact ties go to the first bin, as with ``np.argmax`` (uint8 sums carry ~1e-14
+    of their bin code, see :func:`_uint8_vote_table`, so a tie there goes to the later bin).
+    Both results are flat: one number per cell, in row-major order.
     """
-    turn = votes.shape[0] - 2  # direction bins over the full turn; the 2 left-outs never win
-    direction_votes = votes[:turn].reshape(turn, -1)
+    turn = votes.shape[2] - 2  # direction bins over the full turn; the 2 left-outs never win
+    # Bins first, so that the reductions below run along whole rows of cells.
+    direction_votes = cv2.transpose(votes.reshape(-1, turn + 2))[:turn]
     peak = direction_votes.max(axis=0)
     countdown, reversed_centres, cos_tolerance = _bin_directions(turn)
     # The first bin reaching the peak has the largest countdown of the bins that do.
@@ -500,26 +506,27 @@ def _peak_directions(votes: np.ndarray, mean: np.ndarray | None
         # Re(mean * conj(unit)) is |mean| times the cosine of the angle between them.
         clean = (mean * unit.conj()).real > size * cos_tolerance
         np.divide(mean, size, out=unit, where=clean)
-    return unit.reshape(votes.shape[1:]), peak.reshape(votes.shape[1:])
+    return unit, peak
 
 
 def _directions(votes: np.ndarray, mean: np.ndarray | None, cell: int) -> np.ndarray:
     """Arrows (dx, dy) per cell from :func:`_cell_votes`' slot sums and summed gradients."""
+    shape = votes.shape[:2] + (2,)
+    if votes.shape[0] * votes.shape[1] == 0:
+        return np.zeros(shape, np.float32)
     unit, peak = _peak_directions(votes, mean)
-    arrow = np.zeros(peak.shape, complex)
-    if peak.size == 0:
-        return arrow.view(np.float64).reshape(peak.shape + (2,)).astype(np.float32)
     # Strength: grey levels per 2 px, averaged over the cell (peak is summed over its pixels).
     # A plain wall's texture is taken off, and the strongest cells reach 1.
     area = float(cell * cell)
     rank = int(ROBUST_PERCENTILE / 100.0 * (peak.size - 1))  # nearest-rank percentile
-    reference = max(float(np.partition(peak.ravel(), rank)[rank]) / area, STRENGTH_FLOOR)
+    reference = max(float(np.partition(peak, rank)[rank]) / area, STRENGTH_FLOOR)
     length = peak - NOISE_LEVEL * area
     length *= -1.0 / ((reference - NOISE_LEVEL) * area)  # minus: the arrow points to darker
     np.clip(length, -1.0, 0.0, out=length)
-    # Flat cells keep exactly (0, 0), not -0.0.
-    np.multiply(unit, length, out=arrow, where=length < 0.0)
-    return arrow.view(np.float64).reshape(peak.shape + (2,)).astype(np.float32)
+    unit *= length
+    arrow = unit.view(np.float64).astype(np.float32).reshape(shape)
+    arrow += 0.0  # flat cells keep exactly (0, 0): -0.0 + 0.0 is 0.0
+    return arrow
 
 
 def dominant_directions(gray: np.ndarray, cell: int = CELL, bins: int = BINS) -> np.ndarray:
