@@ -472,13 +472,14 @@ def hog_features(gray: np.ndarray, cell: int = CELL, block: int = BLOCK,
 
 # ---- The arrows: the strongest light-to-dark direction of each cell ---------------------------
 @lru_cache(maxsize=8)
-def _bin_directions(turn: int) -> tuple[np.ndarray, np.ndarray, float]:
-    """For ``turn`` direction bins: countdown ``turn - 1 .. 0`` as a column (the smallest
-    unsigned type), the bin centres as unit x + iy in the same reversed order, and the cosine
-    of ``MEAN_TOLERANCE`` bins."""
-    countdown = np.arange(turn - 1, -1, -1).astype(np.min_scalar_type(turn - 1))[:, None]
+def _bin_directions(turn: int) -> tuple[np.ndarray, int, np.ndarray, float]:
+    """For ``turn`` direction bins: the countdown ``turn - 1 .. 0`` (int64) and the number of
+    low bits it needs, the bin centres as unit x + iy in the same reversed order, and the
+    cosine of ``MEAN_TOLERANCE`` bins."""
+    countdown = np.arange(turn - 1, -1, -1, dtype=np.int64)
     centres = np.exp(1j * (np.arange(turn) + 0.5) * (2.0 * np.pi / turn))[::-1].copy()
-    return countdown, centres, float(np.cos(MEAN_TOLERANCE * 2.0 * np.pi / turn))
+    return countdown, max(1, (turn - 1).bit_length()), centres, \
+        float(np.cos(MEAN_TOLERANCE * 2.0 * np.pi / turn))
 
 
 def _peak_directions(votes: np.ndarray, mean: np.ndarray | None
@@ -488,18 +489,20 @@ def _peak_directions(votes: np.ndarray, mean: np.ndarray | None
     ``votes`` is (rows, cols, 2 * bins + 2) from :func:`_cell_votes`, with at least one cell;
     ``mean`` the cells' summed gradients as x + iy. The direction is the winning bin's centre,
     or the cell's mean gradient direction when that is within ``MEAN_TOLERANCE`` bins of it (a
-    clean edge). Exact ties go to the first bin, as with ``np.argmax`` (uint8 sums carry ~1e-14
-    of their bin code, see :func:`_uint8_vote_table`, so a tie there goes to the later bin).
-    Both results are flat: one number per cell, in row-major order.
+    clean edge). Ties (to ~1e-14) go to the first bin, as with ``np.argmax``. Both results are
+    flat: one number per cell, in row-major order; the heights are exact to ~1e-14.
     """
     turn = votes.shape[2] - 2  # direction bins over the full turn; the 2 left-outs never win
-    # Bins first, so that the reductions below run along whole rows of cells.
-    direction_votes = cv2.transpose(votes.reshape(-1, turn + 2))[:turn]
-    peak = direction_votes.max(axis=0)
-    countdown, reversed_centres, cos_tolerance = _bin_directions(turn)
-    # The first bin reaching the peak has the largest countdown of the bins that do.
+    countdown, bits, reversed_centres, cos_tolerance = _bin_directions(turn)
+    # Bins first (a copy), so that each step below runs along whole rows of cells. Sums are
+    # never negative, so as int64 they sort as they do as floats: with a countdown in their
+    # lowest mantissa bits, the largest holds both the peak and the first bin reaching it.
     # (np.argmax along the bins is ~10x slower: numpy loops per cell over so short an axis.)
-    unit = reversed_centres[np.max((direction_votes == peak) * countdown, axis=0)]
+    packed = cv2.transpose(votes.reshape(-1, turn + 2))[:turn].view(np.int64)
+    packed &= ~np.int64((1 << bits) - 1)
+    packed |= countdown[:, None]
+    peak = packed.max(axis=0).view(np.float64)
+    unit = reversed_centres[peak.view(np.int64) & ((1 << bits) - 1)]
     if mean is not None:
         mean = mean.ravel()
         size = np.abs(mean)
