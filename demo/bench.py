@@ -128,23 +128,25 @@ def hog_stages(frames: list[np.ndarray]) -> list[Stage]:
     """The stages of the HOG view, each on all ``frames``."""
     grays = [cv2.cvtColor(frame, cv2.COLOR_RGB2GRAY) for frame in frames]
     directions = [hog.dominant_directions(gray) for gray in grays]
-    # Drawing goes on copies made before the clock starts.
-    arrow_canvases = list(zip([frame.copy() for frame in frames], directions))
-    combined_canvases = list(zip([frame.copy() for frame in frames], grays))
+    # Arrows are drawn on a fresh copy of the frame, made on the clock: the live view too
+    # draws on a new picture every frame, never on one drawn on before.
+    def arrows_drawn(item: tuple[np.ndarray, np.ndarray]) -> None:
+        frame, arrows = item
+        hog.draw_arrows(frame.copy(), arrows)
 
     def histograms_and_arrows(item: tuple[np.ndarray, np.ndarray]) -> None:
         # What a frame needs for the HOG numbers and the arrows: one pass, then the drawing.
-        canvas, gray = item
+        frame, gray = item
         _, arrows = hog.hog_cells(gray)
-        hog.draw_arrows(canvas, arrows)
+        hog.draw_arrows(frame.copy(), arrows)
 
     return [
         Stage("gradients", hog.gradients, grays),
         Stage("histograms", hog.cell_histograms, grays),
         Stage("dominant directions", hog.dominant_directions, grays),
         Stage("histograms + directions", hog.hog_cells, grays),
-        Stage("arrows drawn", lambda item: hog.draw_arrows(*item), arrow_canvases),
-        Stage(COMBINED, histograms_and_arrows, combined_canvases),
+        Stage("arrows drawn", arrows_drawn, list(zip(frames, directions))),
+        Stage(COMBINED, histograms_and_arrows, list(zip(frames, grays))),
         Stage("hog_panel arrows", hogview.hog_panel, frames),
     ]
 
