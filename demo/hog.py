@@ -622,6 +622,18 @@ def _fixed(points: np.ndarray) -> np.ndarray:
     return np.rint(points * (1 << SUBPIXEL_BITS)).astype(np.int32)
 
 
+_HEAD_TURN = np.exp(1j * np.deg2rad(HEAD_ANGLE))  # from the shaft to one side of the head
+
+
+@lru_cache(maxsize=16)
+def _cell_centres(rows: int, cols: int, width: float, height: float) -> np.ndarray:
+    """Centres of a grid of ``width`` x ``height`` pixel cells as x + iy, row-major."""
+    row, col = np.divmod(np.arange(rows * cols), cols)
+    centres = (col + 0.5) * width + 1j * ((row + 0.5) * height)
+    centres.setflags(write=False)
+    return centres
+
+
 def _arrow_points(centre: np.ndarray, vector: np.ndarray, head_min: float,
                   length: np.ndarray | None = None) -> np.ndarray:
     """Arrows centred on ``centre`` spanning ``vector`` (complex x + iy, pixels), as points.
@@ -634,12 +646,11 @@ def _arrow_points(centre: np.ndarray, vector: np.ndarray, head_min: float,
         length = np.abs(vector)
     head = np.minimum(np.maximum(HEAD_FRACTION * length, head_min), HEAD_MAX_FRACTION * length)
     back = vector * (head / np.maximum(length, 1e-9))  # from a barb's base to the tip
-    turn = np.exp(1j * np.deg2rad(HEAD_ANGLE))
     points = np.empty((len(vector), 5), complex)
     tip = np.add(centre, 0.5 * vector, out=points[:, 1])
     np.subtract(tip, vector, out=points[:, 0])
-    np.subtract(tip, back * turn, out=points[:, 2])
-    np.subtract(tip, back * turn.conjugate(), out=points[:, 3])
+    np.subtract(tip, back * _HEAD_TURN, out=points[:, 2])
+    np.subtract(tip, back * _HEAD_TURN.conjugate(), out=points[:, 3])
     points[:, 4] = tip
     return points
 
@@ -733,14 +744,13 @@ def draw_shaded_arrows(image: np.ndarray, directions: np.ndarray,
     """
     shades = sorted(shades, key=lambda shade: shade[0])
     sx, sy = _scale_xy(scale)
-    cols = directions.shape[1]
+    rows, cols = directions.shape[:2]
     flat = np.ascontiguousarray(directions, np.float64).reshape(-1, 2).view(np.complex128)[:, 0]
     length = np.abs(flat)
     keep = np.flatnonzero(length >= max(shades[0][0], 1e-6)) if shades else np.zeros(0, int)
     if keep.size == 0:
         return 0
-    row, col = np.divmod(keep, cols)
-    centre = (col + 0.5) * (cell * sx) + 1j * ((row + 0.5) * (cell * sy))
+    centre = _cell_centres(rows, cols, cell * sx, cell * sy)[keep]
     # Strength 0-1 becomes a drawn length from SHORTEST_SHOWN to 1 times a full arrow.
     length = length[keep]
     shown = flat[keep] * ((SHORTEST_SHOWN + (1.0 - SHORTEST_SHOWN) * np.minimum(length, 1.0))
@@ -752,12 +762,13 @@ def draw_shaded_arrows(image: np.ndarray, directions: np.ndarray,
     drawn = np.abs(vector)
     points = _arrow_points(centre, vector, HEAD_MIN * cell_px, drawn)
     width = _line_width(cell_px) if thickness is None else thickness
-    across = 1j * vector / np.maximum(drawn, 1e-9)
+    across = 1j * vector / np.maximum(drawn, 1e-9) if width > 1 else vector
     # Which shade each arrow reaches: 0 for the first, 1 for the second, ...
-    shade_of = np.searchsorted([low for low, _ in shades], length, side="right") - 1
+    shade_of = np.searchsorted([low for low, _ in shades], length, side="right") - 1 \
+        if len(shades) > 1 else None
     for index, (_, colour) in enumerate(shades):
-        chosen = shade_of == index
-        if not chosen.any():
+        chosen = slice(None) if shade_of is None else shade_of == index
+        if shade_of is not None and not chosen.any():
             continue
         strokes = _strokes(points[chosen], across[chosen], width)
         cv2.polylines(image, _polyline_views(strokes), False, colour, 1, cv2.LINE_AA,
