@@ -207,6 +207,21 @@ def test_step_edge_arrows_cross_the_edge_and_nothing_else(turns: int) -> None:
         np.testing.assert_allclose(turned, 1.0, atol=1e-6)
 
 
+def test_a_cells_strongest_bin_wins_and_ties_go_to_the_first() -> None:
+    """The peak search packs each bin's number into its sum's lowest bits: check it decodes."""
+    turn = 18
+    votes = np.zeros((1, 4, turn + 2))
+    votes[0, 0, [3, 7]] = 10.0  # an exact tie
+    votes[0, 1, [3, 7]] = 10.0, 10.0 * (1 + 2e-15)  # a tie to rounding
+    votes[0, 2, [3, 7]] = 10.0, 10.5  # a clear winner, the later bin
+    votes[0, 3, 17] = 3.0  # the last direction bin; the left-out slots after it never win
+    votes[0, 3, [18, 19]] = 99.0
+    unit, peak = hog._peak_directions(votes, None)
+    centre = np.exp(1j * (np.array([3, 3, 7, 17]) + 0.5) * 2 * np.pi / turn)
+    np.testing.assert_allclose(unit, centre, atol=1e-12)
+    np.testing.assert_allclose(peak, [10.0, 10.0, 10.5, 3.0], rtol=1e-13)
+
+
 def test_flat_picture_has_exactly_zero_arrows() -> None:
     flat = (np.full((48, 64), 128, np.uint8), np.zeros((48, 64)), np.ones((48, 64), np.float32))
     for gray in flat:
