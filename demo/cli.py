@@ -7,12 +7,15 @@ code 2; never a traceback.
 from __future__ import annotations
 
 import argparse
+import faulthandler
 import signal
 import sys
 import threading
 from pathlib import Path
 
 from demo import __version__
+
+SHUTDOWN_LIMIT_S = 45.0  # after SIGTERM, seconds the clean shutdown may take before ending anyway
 
 class OneLineParser(argparse.ArgumentParser):
     """argparse that reports a bad option in one line instead of usage plus error."""
@@ -98,9 +101,16 @@ def _stop_on_sigterm() -> None:
     """Let SIGTERM (``systemctl stop``, a shutdown) end the program like a normal exit.
 
     ``SystemExit`` unwinds through every ``finally``, so the camera is released and MediaPipe
-    closed, also in kiosk mode, which ignores the window's close button.
+    closed, also in kiosk mode, which ignores the window's close button. Should a native library
+    hang while closing, the process ends anyway after ``SHUTDOWN_LIMIT_S`` with exit code 1,
+    printing every thread's stack to stderr (Python's ``faulthandler``: its timer is a C thread,
+    so it fires even when no Python code can run any more).
     """
     def stop(signum, frame):
+        try:
+            faulthandler.dump_traceback_later(SHUTDOWN_LIMIT_S, exit=True, file=sys.stderr)
+        except (AttributeError, OSError, ValueError):  # a stderr with no descriptor (tests)
+            faulthandler.dump_traceback_later(SHUTDOWN_LIMIT_S, exit=True, file=sys.__stderr__)
         raise SystemExit(0)
 
     if threading.current_thread() is threading.main_thread():

