@@ -17,6 +17,7 @@ from demo import __version__
 
 SHUTDOWN_LIMIT_S = 45.0  # after SIGTERM, seconds the clean shutdown may take before ending anyway
 
+
 class OneLineParser(argparse.ArgumentParser):
     """argparse that reports a bad option in one line instead of usage plus error."""
 
