@@ -655,14 +655,15 @@ def _arrow_points(centre: np.ndarray, vector: np.ndarray, head_min: float,
     return points
 
 
-def _strokes(points: np.ndarray, across: np.ndarray, width: int) -> np.ndarray:
-    """``width`` copies of each polyline, side by side ``STROKE_STEP`` px apart along ``across``.
+def _strokes(points: np.ndarray, along: np.ndarray, width: int) -> np.ndarray:
+    """``width`` copies of each polyline, side by side ``STROKE_STEP`` px apart, across the line.
 
-    ``points`` (n, k) complex, ``across`` (n,) unit complex at right angles to each line.
+    ``points`` (n, k) complex, ``along`` (n,) complex in each line's direction (any length).
     Returns (width * n, k) complex; one copy is ``points`` itself.
     """
     if width == 1:
         return points
+    across = 1j * along / np.maximum(np.abs(along), 1e-9)
     steps = (np.arange(width) - (width - 1) / 2.0) * STROKE_STEP
     copies = (points[None, :, :] + (steps[:, None] * across[None, :])[:, :, None])
     return copies.reshape(-1, points.shape[1])
@@ -762,15 +763,16 @@ def draw_shaded_arrows(image: np.ndarray, directions: np.ndarray,
     drawn = np.abs(vector)
     points = _arrow_points(centre, vector, HEAD_MIN * cell_px, drawn)
     width = _line_width(cell_px) if thickness is None else thickness
-    across = 1j * vector / np.maximum(drawn, 1e-9) if width > 1 else vector
     # Which shade each arrow reaches: 0 for the first, 1 for the second, ...
-    shade_of = np.searchsorted([low for low, _ in shades], length, side="right") - 1 \
-        if len(shades) > 1 else None
+    shade_of = np.searchsorted([low for low, _ in shades], length, side="right") - 1
     for index, (_, colour) in enumerate(shades):
-        chosen = slice(None) if shade_of is None else shade_of == index
-        if shade_of is not None and not chosen.any():
+        chosen = shade_of == index
+        if not chosen.any():
             continue
-        strokes = _strokes(points[chosen], across[chosen], width)
+        if chosen.all():  # one shade takes every arrow: no copies
+            strokes = _strokes(points, vector, width)
+        else:
+            strokes = _strokes(points[chosen], vector[chosen], width)
         cv2.polylines(image, _polyline_views(strokes), False, colour, 1, cv2.LINE_AA,
                       SUBPIXEL_BITS)
     return int(keep.size)
@@ -827,7 +829,6 @@ def draw_glyphs(image: np.ndarray, histograms: np.ndarray, cell: int = CELL,
     half = (0.5 * GLYPH_SPAN * cell) * (np.sin(middle) * sx - 1j * np.cos(middle) * sy)
     centre = (col + 0.5) * (cell * sx) + 1j * ((row + 0.5) * (cell * sy))
     segments = np.stack([centre - half, centre + half], axis=1)
-    across = 1j * half / np.maximum(np.abs(half), 1e-9)
     width = _line_width(cell * min(sx, sy)) if thickness is None else thickness
     step = level[row, col, bin_]
     for value in range(1, levels + 1):  # one call per brightness step, faint ones first
@@ -835,7 +836,7 @@ def draw_glyphs(image: np.ndarray, histograms: np.ndarray, cell: int = CELL,
         if chosen.any():
             share = GLYPH_FAINTEST + (1.0 - GLYPH_FAINTEST) * value / levels
             shade = tuple(int(round(c * share)) for c in colour)
-            strokes = _strokes(segments[chosen], across[chosen], width)
+            strokes = _strokes(segments[chosen], half[chosen], width)
             cv2.polylines(image, _polyline_views(strokes), False, shade, 1, cv2.LINE_AA,
                           SUBPIXEL_BITS)
     return int(row.size)
