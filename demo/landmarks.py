@@ -557,6 +557,14 @@ class FaceMesh:
                 first = str(error).strip().splitlines()[0] if str(error).strip() else "unknown error"
                 raise ModelError(f"face landmarker model could not be loaded: {first}") from None
 
+    def _still_landmarker(self) -> _Landmarker:
+        """The still-picture landmarker, made on first use. Callers keep what this returns:
+        ``close()`` may set the attribute to None while they still use it."""
+        landmarker = self._image_mode
+        if landmarker is None:
+            landmarker = self._image_mode = self._create(video=False)
+        return landmarker
+
     def _create_detector(self):
         """MediaPipe's face detector alone, from the same bundle: cheap enough to run on squares."""
         vision = _vision()
@@ -598,9 +606,7 @@ class FaceMesh:
 
     def _mesh_crop(self, rgb: np.ndarray, box: tuple[float, float, float, float], margin: float) -> Face | None:
         """Mesh the face in ``box`` through an enlarged square crop around it; None if lost."""
-        if self._image_mode is None:
-            self._image_mode = self._create(video=False)
-        landmarker = self._image_mode  # read once: close() may set it to None meanwhile
+        landmarker = self._still_landmarker()
         centre_x, centre_y = (box[0] + box[2]) / 2.0, (box[1] + box[3]) / 2.0
         side = max(box[2] - box[0], box[3] - box[1]) * margin
         scale = CROP_SIDE / side
@@ -632,9 +638,7 @@ class FaceMesh:
         The whole picture is searched first; then, if fewer than ``max_faces`` were found,
         overlapping squares of it are searched for faces too small to be seen at once.
         """
-        if self._image_mode is None:
-            self._image_mode = self._create(video=False)
-        landmarker = self._image_mode  # read once: close() may set it to None meanwhile
+        landmarker = self._still_landmarker()
         result = landmarker.detect(self._image(rgb))
         faces = _to_faces(result, rgb.shape[1], rgb.shape[0])
         if len(faces) < self.max_faces:
@@ -673,10 +677,10 @@ class FaceMesh:
             if self._background is not None:
                 followed += self._add_far(rgb, faces + followed, self._background.collect())
             if self._frames % SEARCH_EVERY == 0:
-                if self._image_mode is None:
-                    # Made with the first search, not when the first distant face appears:
-                    # a stream's memory and threads then stay flat after its first frames.
-                    self._image_mode = self._create(video=False)
+                # The still-picture landmarker is made with the first search, not when the first
+                # distant face appears: a stream's memory and threads then stay flat after its
+                # first frames.
+                self._still_landmarker()
                 tiles = tile_grid(rgb.shape[1], rgb.shape[0])
                 tile = tiles[(self._next_tile + 1) % len(tiles)]
                 if self._background is None:
