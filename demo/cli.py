@@ -165,6 +165,13 @@ def main(argv: list[str] | None = None) -> int:
 
         keep_native_chatter_out()
     argv = list(sys.argv[1:] if argv is None else argv)
+    from demo.offline import OfflineError, keep_offline
+
+    try:
+        keep_offline()  # before anything loads MediaPipe, for every command
+    except OfflineError as error:
+        print(f"machine-eyes: {error}", file=sys.stderr)
+        return 2
     try:
         if argv and argv[0] == "render":
             from demo import render

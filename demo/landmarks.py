@@ -35,6 +35,7 @@ import cv2
 import numpy as np
 
 from demo.assets import asset_path
+from demo.offline import keep_offline
 from demo.quiet import native_stderr_silenced
 
 MODEL_NAME = "face_landmarker.task"
@@ -79,6 +80,7 @@ def _vision() -> types.ModuleType:
     the real module the first time anything is asked of them, so a notebook can still use
     MediaPipe's plotting helpers.
     """
+    keep_offline()  # the kernel keeps MediaPipe's usage-data uploader off the network
     placed = [name for name in _STAND_INS if name not in sys.modules]
     if "matplotlib" in sys.modules:  # already loaded by the user: pyplot may load for real
         placed = [name for name in placed if not name.startswith("matplotlib")]

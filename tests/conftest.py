@@ -7,6 +7,12 @@ import os
 # Tests open windows on SDL's invisible dummy driver; the no-display test removes it on purpose.
 os.environ.setdefault("SDL_VIDEODRIVER", "dummy")
 
+import json  # noqa: E402
+import subprocess  # noqa: E402
+import sys  # noqa: E402
+import threading  # noqa: E402
+from pathlib import Path  # noqa: E402
+
 import cv2  # noqa: E402
 import numpy as np  # noqa: E402
 import pytest  # noqa: E402
@@ -17,6 +23,42 @@ from demo.sources import SampleSource, load_sample_photo  # noqa: E402
 # Where the tip of the nose is in assets/astronaut.png, in pixels (x0, y0, x1, y1), found by eye.
 PHOTO_NOSE_BOX = (208, 110, 240, 138)
 NOSE_TIP = 1  # MediaPipe landmark index of the nose tip
+
+
+class Outside:
+    """Runs commands outside the network filter that FaceMesh puts on this test process (launcher.py).
+
+    Started when conftest is imported, before any test makes a FaceMesh.
+    """
+
+    def __init__(self) -> None:
+        self._process = subprocess.Popen([sys.executable, str(Path(__file__).with_name("launcher.py"))],
+                                         stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+        self._lock = threading.Lock()
+
+    def run(self, argv: list[str], cwd: Path, env: dict[str, str], timeout: float = 300) -> subprocess.CompletedProcess:
+        request = {"argv": [str(a) for a in argv], "cwd": str(cwd), "env": env, "timeout": timeout}
+        with self._lock:
+            self._process.stdin.write(json.dumps(request) + "\n")
+            self._process.stdin.flush()
+            answer = json.loads(self._process.stdout.readline())
+        return subprocess.CompletedProcess(argv, answer["returncode"], answer["stdout"], answer["stderr"])
+
+    def close(self) -> None:
+        self._process.stdin.close()
+        self._process.wait(timeout=30)
+
+
+_OUTSIDE = Outside()
+
+
+def pytest_unconfigure(config) -> None:
+    _OUTSIDE.close()
+
+
+@pytest.fixture(scope="session")
+def outside() -> Outside:
+    return _OUTSIDE
 
 
 @pytest.fixture(scope="session")
