@@ -67,6 +67,7 @@ TAKE_TIMEOUT_S = 0.1  # longest wait for a frame before the window is redrawn an
 # turn lets the landmarker go on sooner: 0.91-0.92 of the bare landmarker's rate against
 # 0.88 with the default, in nine A/B pairs of the benchmark.
 SWITCH_INTERVAL_S = 0.0005
+GL_DISK_CACHES_OFF = {"MESA_SHADER_CACHE_DISABLE": "true", "__GL_SHADER_DISK_CACHE": "0"}
 NO_DISPLAY = ("machine-eyes: no display found (SDL would draw to an invisible screen); "
               "run it on a desktop, or make files without a screen: machine-eyes render INPUT -o OUTPUT")
 
@@ -102,6 +103,11 @@ def open_display(size: tuple[int, int], fullscreen: bool) -> pygame.Surface:
     particular driver through ``SDL_VIDEODRIVER`` (tests set ``dummy`` on purpose).
     """
     chosen = os.environ.get("SDL_VIDEODRIVER")
+    # SDL may draw the window through OpenGL, and the graphics driver would then keep compiled
+    # shaders in the user's home (Mesa: ~/.cache/mesa_shader_cache, NVIDIA: ~/.nv/GLCache).
+    # The exhibit writes no file, so both caches are off (an operator's own setting wins).
+    for name, off in GL_DISK_CACHES_OFF.items():
+        os.environ.setdefault(name, off)
     try:
         with native_stderr_silenced():
             pygame.display.init()

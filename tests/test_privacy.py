@@ -236,3 +236,29 @@ def test_a_system_without_the_filter_is_told_once(monkeypatch, capsys):
     offline.keep_offline()
     offline.keep_offline()
     assert capsys.readouterr().err == NOT_ENFORCED + "\n"
+
+
+@pytest.fixture
+def x_server():
+    """A real X server (Xvfb) on a free display; its number as ``":N"``."""
+    if not shutil.which("Xvfb"):
+        pytest.skip("Xvfb is not installed (.ci/run installs it)")
+    server = subprocess.Popen(["Xvfb", "-displayfd", "1", "-screen", "0", "1280x720x24", "-nolisten", "tcp"],
+                              stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
+    try:
+        yield ":" + server.stdout.readline().strip()
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+
+
+@needs_filter
+@needs_strace
+def test_the_window_still_reaches_a_real_x_server_through_the_filter(tmp_path, x_server, monkeypatch):
+    monkeypatch.setenv("DISPLAY", x_server)
+    monkeypatch.setenv("SDL_VIDEODRIVER", "x11")
+    done, calls = run_traced(tmp_path, machine_eyes("--source", "sample", "--frames", "60", "--unpaced"))
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert any(name == "connect" and "X11-unix" in args and result == 0 for _, name, args, result in calls)
+    assert escapes(calls) == []
+    assert written(calls) == []
