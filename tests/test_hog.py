@@ -208,9 +208,10 @@ def test_hog_features_equal_scikit_image_on_the_whole_face(face: np.ndarray) -> 
                                rtol=0, atol=FEATURE_TOLERANCE)
 
 
-@pytest.mark.parametrize("bins", [6, 8, 9, 12, 14, 16, 18])
+@pytest.mark.parametrize("bins", [6, 8, 9, 12, 14, 16, 18, 26])
 def test_cell_histograms_equal_scikit_image(face: np.ndarray, bins: int) -> None:
-    """uint8 gradients land exactly on 0, 45, 90 and 135 degrees: edges for some bin counts."""
+    """uint8 gradients land exactly on 0, 45, 90 and 135 degrees: edges for some bin counts
+    (at 26 bins, 90 degrees times 26 / 180 rounds to just under the edge)."""
     rng = np.random.default_rng(bins)
     for cell in (4, 7, 8, 13, 16):
         crop = face[rng.integers(0, 40):, rng.integers(0, 40):][: 101, : 93]
@@ -248,7 +249,7 @@ def test_the_stored_results_cover_every_kind_of_picture(references) -> None:
     dtypes = {references[key].dtype.name for key in references if key.endswith(".input")}
     assert dtypes == {"uint8", "float32", "float64"}
     edge_bins = {int(key.split(".")[3]) for key in _stored("cells") if key.startswith("face_")}
-    assert edge_bins == {6, 8, 9, 12, 14, 16, 18}
+    assert edge_bins == {6, 8, 9, 12, 14, 16, 18, 26}
     assert "diagonal.cells.8.8" in references and "pixels.cells.1.9" in references
     assert REFERENCES.stat().st_size < 500_000  # bytes: small enough to keep in git
 
@@ -259,6 +260,17 @@ def test_step_edge_lights_exactly_one_bin(turns: int) -> None:
     lit = np.flatnonzero(histograms.sum(axis=(0, 1)))
     expected = 0 if turns % 2 == 0 else 4  # 0-20 degrees across a vertical edge, 80-100 across
     assert lit.tolist() == [expected]
+
+
+@pytest.mark.parametrize("bins", range(2, 32, 2))
+def test_a_gradient_on_a_bin_edge_counts_in_the_bin_above(bins: int) -> None:
+    """A horizontal edge's gradients point straight down, at exactly 90 degrees: for an even
+    bin count the edge between bins ``bins / 2 - 1`` and ``bins / 2``. scikit-image's bin ``i``
+    holds ``edge[i] <= angle < edge[i + 1]``, so they count in the bin above."""
+    for gray in (step_edge(1), step_edge(1).astype(np.float64)):
+        assert_cells_match_scikit_image(gray, 8, bins, f"{gray.dtype} bins={bins}")
+        lit = np.flatnonzero(hog.cell_histograms(gray, 8, bins).sum(axis=(0, 1)))
+        assert lit.tolist() == [bins // 2]
 
 
 def test_too_small_picture_has_scikit_image_message() -> None:
