@@ -3,9 +3,13 @@
 ``tests/test_hog.py`` compares :mod:`demo.hog` with these stored arrays, the way scikit-image's
 own tests keep ``.npy`` references, so that the tests do not depend on scikit-image's private
 routines and keep their meaning when a release changes. Run it only to add cases (needs the
-``test`` extra), and check the diff of the tests' results before committing a new file::
+``test`` extra; a second)::
 
     python tools/make_hog_references.py
+
+Before committing a new file, check that every array already in it came out unchanged (a change
+means scikit-image or numpy now computes differently: find out why, do not just commit it) and
+that ``tests/test_hog.py`` passes against it.
 
 Every picture is stored with its numbers (no random generator is re-run by the tests):
 
