@@ -1,11 +1,18 @@
 """HOG perception and its drawings: scikit-image as the oracle, and facts worked out by hand.
 
-scikit-image's ``hog`` is the reference for the numbers; its internals (``_hog_channel_gradient``
-and ``_hoghistogram.hog_histograms``) for the cell histograms. The arrow tests use pictures whose
-answer is obvious: a ramp from bright to dark, a step edge turned four ways, a flat grey.
+scikit-image's public ``hog()`` is the reference for the numbers: live, and as the arrays it
+computed once for fixed pictures (``tests/references/hog.npz``, written by
+``tools/make_hog_references.py``), which keep these tests' meaning whatever a later release
+does. The cell histograms are compared with ``hog()``'s one-cell blocks under the L1 norm, which
+show each cell's histogram up to its own scale; that scale, the cell's mean gradient magnitude,
+is checked against the definition, and the stored arrays hold the histograms themselves.
+The arrow tests use pictures whose answer is obvious: a ramp from bright to dark, a step edge
+turned four ways, a flat grey.
 """
 
 from __future__ import annotations
+
+from pathlib import Path
 
 import cv2
 import numpy as np
@@ -14,31 +21,78 @@ import pytest
 from demo import hog
 
 skimage_feature = pytest.importorskip("skimage.feature")
-from skimage.feature import _hoghistogram  # noqa: E402
-from skimage.feature._hog import _hog_channel_gradient  # noqa: E402
 
 SIDE = 64  # pixels: side of the synthetic pictures
 BRIGHT, DARK = 220, 30  # grey levels of the synthetic pictures
 ORACLE_CASES = 80  # random pictures compared with scikit-image
-FEATURE_TOLERANCE = 1e-4  # the brief's tolerance on L2-Hys features
+NORM_CASES = 16  # random pictures compared with scikit-image under each block norm
+FEATURE_TOLERANCE = 1e-4  # the brief's tolerance on normalised HOG features
+# scikit-image sums each cell's histogram in float32 (~1e-7 of it), we sum in float64.
+HISTOGRAM_RTOL = 1e-5
+HISTOGRAM_ATOL = 1e-5  # grey levels per 2 px, for the stored (float32) histograms
+SHARE_ATOL = 1e-7  # of a cell's total, for histograms compared up to their own scale
 EDGE_COL = 32  # column where the step edge's dark side starts
+REFERENCES = Path(__file__).parent / "references" / "hog.npz"
 
 
-def skimage_hog(gray: np.ndarray, cell: int, block: int, bins: int) -> np.ndarray:
+def skimage_hog(gray: np.ndarray, cell: int, block: int, bins: int, norm: str = "L2-Hys",
+                vector: bool = True) -> np.ndarray:
     return skimage_feature.hog(gray, orientations=bins, pixels_per_cell=(cell, cell),
-                               cells_per_block=(block, block), block_norm="L2-Hys",
-                               feature_vector=True)
+                               cells_per_block=(block, block), block_norm=norm,
+                               feature_vector=vector)
 
 
-def skimage_histograms(gray: np.ndarray, cell: int, bins: int) -> np.ndarray:
-    """The cell histograms exactly as ``skimage.feature.hog`` builds them before the blocks."""
-    image = gray.astype(np.float32 if gray.dtype == np.float32 else np.float64)
-    g_row, g_col = _hog_channel_gradient(image)
+def own_scale(histograms: np.ndarray) -> np.ndarray:
+    """Each cell's histogram divided by its total (all zeros for a flat cell)."""
+    total = histograms.sum(axis=-1, keepdims=True)
+    return np.divide(histograms, total, out=np.zeros(histograms.shape), where=total > 0)
+
+
+def skimage_cell_shares(gray: np.ndarray, cell: int, bins: int) -> np.ndarray:
+    """scikit-image's cell histograms up to each cell's own scale: one-cell blocks, L1 norm."""
+    blocks = skimage_hog(gray, cell, 1, bins, norm="L1", vector=False)
+    return own_scale(blocks[:, :, 0, 0, :].astype(np.float64))
+
+
+def plain_gradients(gray: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Central differences by their definition, float64, zero on the picture's border."""
+    image = gray.astype(np.float64)
+    g_row, g_col = np.zeros_like(image), np.zeros_like(image)
+    g_row[1:-1] = image[2:] - image[:-2]
+    g_col[:, 1:-1] = image[:, 2:] - image[:, :-2]
+    return g_row, g_col
+
+
+def plain_cell_totals(gray: np.ndarray, cell: int) -> np.ndarray:
+    """Each whole cell's mean gradient magnitude: what its histogram adds up to."""
     rows, cols = gray.shape[0] // cell, gray.shape[1] // cell
-    out = np.zeros((rows, cols, bins))
-    _hoghistogram.hog_histograms(g_col.astype(float), g_row.astype(float), cell, cell,
-                                 gray.shape[1], gray.shape[0], cols, rows, bins, out)
-    return out
+    magnitude = np.hypot(*plain_gradients(gray))[: rows * cell, : cols * cell]
+    return magnitude.reshape(rows, cell, cols, cell).mean(axis=(1, 3))
+
+
+def assert_cells_match_scikit_image(gray: np.ndarray, cell: int, bins: int, case: str) -> None:
+    """Our histograms: shaped like scikit-image's in every cell, and of the right total."""
+    ours = hog.cell_histograms(gray, cell, bins)
+    np.testing.assert_allclose(own_scale(ours), skimage_cell_shares(gray, cell, bins),
+                               rtol=HISTOGRAM_RTOL, atol=SHARE_ATOL, err_msg=case)
+    np.testing.assert_allclose(ours.sum(axis=2), plain_cell_totals(gray, cell),
+                               rtol=HISTOGRAM_RTOL, atol=1e-12, err_msg=case)
+
+
+def normalised_blocks(histograms: np.ndarray, block: int, norm: str) -> np.ndarray:
+    """Overlapping blocks of cell histograms, normalised as scikit-image documents each norm.
+
+    Returns (block_rows, block_cols, block, block, bins), the layout of ``hog(...,
+    feature_vector=False)``; ``eps`` is scikit-image's, :data:`demo.hog.NORM_EPS`.
+    """
+    windows = np.lib.stride_tricks.sliding_window_view(histograms, (block, block), axis=(0, 1))
+    blocks = np.moveaxis(windows, 2, -1)
+    axes, eps = (-3, -2, -1), hog.NORM_EPS
+    if norm in ("L1", "L1-sqrt"):
+        out = blocks / (np.abs(blocks).sum(axis=axes, keepdims=True) + eps)
+        return np.sqrt(out) if norm == "L1-sqrt" else out
+    assert norm == "L2"
+    return blocks / np.sqrt((blocks**2).sum(axis=axes, keepdims=True) + eps**2)
 
 
 def random_picture(rng: np.random.Generator, kind: int, shape: tuple[int, int],
@@ -55,6 +109,19 @@ def random_picture(rng: np.random.Generator, kind: int, shape: tuple[int, int],
     return face[top: top + shape[0], left: left + shape[1]]
 
 
+def random_cases(seed: int, count: int, face: np.ndarray):
+    """``count`` random (picture, cell, block, bins, description), every kind in turn."""
+    rng = np.random.default_rng(seed)
+    for index in range(count):
+        cell, block = int(rng.integers(4, 17)), int(rng.integers(1, 5))
+        bins = int(rng.integers(6, 19))
+        low = max(17, cell * block)
+        shape = (int(rng.integers(low, 121)), int(rng.integers(low, 121)))
+        gray = random_picture(rng, index % 4, shape, face)
+        yield gray, cell, block, bins, (f"case {index}: {gray.dtype} {shape} cell={cell} "
+                                        f"block={block} bins={bins}")
+
+
 def ramp(direction: str) -> np.ndarray:
     """Bright on one side fading to dark on the other; ``direction`` is where it gets darker."""
     fade = np.tile(np.linspace(BRIGHT, DARK, SIDE), (SIDE, 1))  # darker to the right
@@ -69,31 +136,70 @@ def step_edge(turns: int) -> np.ndarray:
     return np.ascontiguousarray(np.rot90(picture, turns))
 
 
+def diagonal_ramp() -> np.ndarray:
+    """A 45-degree ramp: every gradient sits exactly on the edge between bins 1 and 2 of 8."""
+    ys, xs = np.mgrid[0:SIDE, 0:SIDE]
+    return ((xs + ys) * 2).astype(np.uint8)
+
+
 @pytest.fixture(scope="module")
 def face(photo: np.ndarray) -> np.ndarray:
     return cv2.cvtColor(photo, cv2.COLOR_RGB2GRAY)
 
 
+def _stored(kind: str) -> list[str]:
+    with np.load(REFERENCES, allow_pickle=False) as stored:
+        return sorted(key for key in stored.files if key.split(".")[1:2] == [kind])
+
+
+@pytest.fixture(scope="module")
+def references():
+    with np.load(REFERENCES, allow_pickle=False) as stored:
+        yield {key: stored[key] for key in stored.files}
+
+
 # ---- Numbers: scikit-image is the oracle ----------------------------------------------------
-def test_gradients_equal_scikit_image(face: np.ndarray) -> None:
-    g_row, g_col = hog.gradients(face)
-    want_row, want_col = _hog_channel_gradient(face.astype(np.float64))
-    assert np.array_equal(g_row, want_row) and np.array_equal(g_col, want_col)
+def test_gradients_follow_their_definition(face: np.ndarray) -> None:
+    """Exact central differences, in the float type scikit-image computes in."""
+    crop = face[100:200, 150:260]
+    for gray, dtype in ((face, np.float32), (crop.astype(np.float64) / 255.0, np.float64),
+                        (crop.astype(np.float32) / 255.0, np.float32)):
+        g_row, g_col = hog.gradients(gray)
+        want_row, want_col = plain_gradients(gray.astype(dtype))
+        assert g_row.dtype == g_col.dtype == dtype
+        assert np.array_equal(g_row, want_row.astype(dtype))
+        assert np.array_equal(g_col, want_col.astype(dtype))
+
+
+@pytest.mark.parametrize("bins", [9, 31, 180])
+def test_each_pixels_gradient_equals_scikit_image(face: np.ndarray, bins: int) -> None:
+    """One-pixel cells: every pixel's orientation bin as scikit-image finds it, its magnitude
+    by the definition. 31 bins is the most the uint8 fast path takes; 180 bins are 1 degree."""
+    crop = face[150:214, 170:234]
+    for gray in (crop, crop.astype(np.float32) / 255.0):
+        assert_cells_match_scikit_image(gray, 1, bins, f"{gray.dtype} bins={bins}")
 
 
 def test_hog_features_equal_scikit_image_on_random_cases(face: np.ndarray) -> None:
-    rng = np.random.default_rng(2005)
-    for index in range(ORACLE_CASES):
-        cell, block = int(rng.integers(4, 17)), int(rng.integers(1, 5))
-        bins = int(rng.integers(6, 19))
-        low = max(17, cell * block)
-        shape = (int(rng.integers(low, 121)), int(rng.integers(low, 121)))
-        gray = random_picture(rng, index % 4, shape, face)
+    for gray, cell, block, bins, case in random_cases(2005, ORACLE_CASES, face):
         ours = hog.hog_features(gray, cell, block, bins)
         theirs = skimage_hog(gray, cell, block, bins)
-        case = f"case {index}: {gray.dtype} {shape} cell={cell} block={block} bins={bins}"
         assert ours.shape == theirs.shape, case
         assert ours.dtype == theirs.dtype, case
+        np.testing.assert_allclose(ours, theirs, rtol=0, atol=FEATURE_TOLERANCE, err_msg=case)
+
+
+@pytest.mark.parametrize("norm", ["L1", "L1-sqrt", "L2", "L2-Hys"])
+def test_blocks_under_every_norm_equal_scikit_image(face: np.ndarray, norm: str) -> None:
+    """Block by block (``feature_vector=False``). L2-Hys clips every number at 0.2, which can
+    hide a wrong large bin; L1 and L2 show every bin of every cell in proportion."""
+    for gray, cell, block, bins, case in random_cases(2024, NORM_CASES, face):
+        theirs = skimage_hog(gray, cell, block, bins, norm=norm, vector=False)
+        if norm == "L2-Hys":
+            ours = hog.hog_features(gray, cell, block, bins).reshape(theirs.shape)
+        else:
+            ours = normalised_blocks(hog.cell_histograms(gray, cell, bins), block, norm)
+        assert ours.shape == theirs.shape, case
         np.testing.assert_allclose(ours, theirs, rtol=0, atol=FEATURE_TOLERANCE, err_msg=case)
 
 
@@ -102,24 +208,50 @@ def test_hog_features_equal_scikit_image_on_the_whole_face(face: np.ndarray) -> 
                                rtol=0, atol=FEATURE_TOLERANCE)
 
 
-@pytest.mark.parametrize("bins", [6, 8, 9, 12, 14, 16, 18])
+@pytest.mark.parametrize("bins", [6, 8, 9, 12, 14, 16, 18, 26])
 def test_cell_histograms_equal_scikit_image(face: np.ndarray, bins: int) -> None:
-    """uint8 gradients land exactly on 0, 45, 90 and 135 degrees: edges for some bin counts."""
+    """uint8 gradients land exactly on 0, 45, 90 and 135 degrees: edges for some bin counts
+    (at 26 bins, 90 degrees times 26 / 180 rounds to just under the edge)."""
     rng = np.random.default_rng(bins)
     for cell in (4, 7, 8, 13, 16):
         crop = face[rng.integers(0, 40):, rng.integers(0, 40):][: 101, : 93]
         for gray in (crop, crop.astype(np.float32) / 255.0):
-            np.testing.assert_allclose(hog.cell_histograms(gray, cell, bins),
-                                       skimage_histograms(gray, cell, bins), rtol=1e-5, atol=1e-5)
+            assert_cells_match_scikit_image(gray, cell, bins, f"{gray.dtype} cell={cell}")
 
 
 def test_diagonal_gradients_on_a_bin_edge_follow_scikit_image() -> None:
-    """A 45-degree ramp: every gradient sits exactly on the edge between bins 1 and 2 of 8."""
-    ys, xs = np.mgrid[0:SIDE, 0:SIDE]
-    gray = ((xs + ys) * 2).astype(np.uint8)
+    gray = diagonal_ramp()
+    assert_cells_match_scikit_image(gray, 8, 8, "45-degree ramp")
     ours = hog.cell_histograms(gray, 8, 8)
-    assert np.allclose(ours, skimage_histograms(gray, 8, 8))
     assert np.count_nonzero(ours[2:-2, 2:-2].sum(axis=(0, 1))) == 1
+
+
+# ---- Numbers: scikit-image's results stored once (tests/references/hog.npz) -----------------
+@pytest.mark.parametrize("key", _stored("features"))
+def test_hog_features_equal_the_stored_scikit_image_results(references, key: str) -> None:
+    name, _, cell, block, bins = key.split(".")
+    gray, want = references[f"{name}.input"], references[key]
+    ours = hog.hog_features(gray, int(cell), int(block), int(bins))
+    assert ours.dtype == (np.float32 if gray.dtype == np.float32 else np.float64)
+    assert ours.size == want.size
+    np.testing.assert_allclose(ours.reshape(want.shape), want, rtol=0, atol=FEATURE_TOLERANCE)
+
+
+@pytest.mark.parametrize("key", _stored("cells"))
+def test_cell_histograms_equal_the_stored_scikit_image_results(references, key: str) -> None:
+    name, _, cell, bins = key.split(".")
+    ours = hog.cell_histograms(references[f"{name}.input"], int(cell), int(bins))
+    np.testing.assert_allclose(ours, references[key], rtol=HISTOGRAM_RTOL, atol=HISTOGRAM_ATOL)
+
+
+def test_the_stored_results_cover_every_kind_of_picture(references) -> None:
+    """The file holds what the tests above rely on: all three dtypes, the bin-edge cases."""
+    dtypes = {references[key].dtype.name for key in references if key.endswith(".input")}
+    assert dtypes == {"uint8", "float32", "float64"}
+    edge_bins = {int(key.split(".")[3]) for key in _stored("cells") if key.startswith("face_")}
+    assert edge_bins == {6, 8, 9, 12, 14, 16, 18, 26}
+    assert "diagonal.cells.8.8" in references and "pixels.cells.1.9" in references
+    assert REFERENCES.stat().st_size < 500_000  # bytes: small enough to keep in git
 
 
 @pytest.mark.parametrize("turns", [0, 1, 2, 3])
@@ -128,6 +260,17 @@ def test_step_edge_lights_exactly_one_bin(turns: int) -> None:
     lit = np.flatnonzero(histograms.sum(axis=(0, 1)))
     expected = 0 if turns % 2 == 0 else 4  # 0-20 degrees across a vertical edge, 80-100 across
     assert lit.tolist() == [expected]
+
+
+@pytest.mark.parametrize("bins", range(2, 32, 2))
+def test_a_gradient_on_a_bin_edge_counts_in_the_bin_above(bins: int) -> None:
+    """A horizontal edge's gradients point straight down, at exactly 90 degrees: for an even
+    bin count the edge between bins ``bins / 2 - 1`` and ``bins / 2``. scikit-image's bin ``i``
+    holds ``edge[i] <= angle < edge[i + 1]``, so they count in the bin above."""
+    for gray in (step_edge(1), step_edge(1).astype(np.float64)):
+        assert_cells_match_scikit_image(gray, 8, bins, f"{gray.dtype} bins={bins}")
+        lit = np.flatnonzero(hog.cell_histograms(gray, 8, bins).sum(axis=(0, 1)))
+        assert lit.tolist() == [bins // 2]
 
 
 def test_too_small_picture_has_scikit_image_message() -> None:
