@@ -42,17 +42,15 @@ chroot_make() {
     touch "$root/.machine-eyes-chroot-ready"
 }
 
-# chroot_ensure_packages ROOT SUITE: installs those packages that an older chroot lacks
-# (after chroot_mount).
+# chroot_ensure_packages ROOT PACKAGE...: installs those of them the chroot lacks
+# (after chroot_mount), so an older chroot gets what a newer check needs.
 chroot_ensure_packages() {
-    local root="$1" packages
-    packages="$(chroot_packages "$2" | tr , ' ')"
-    # shellcheck disable=SC2086
-    chroot "$root" dpkg -s $packages >/dev/null 2>&1 && return 0
-    echo "== installing into the chroot: $packages"
-    # shellcheck disable=SC2086
+    local root="$1"
+    shift
+    chroot "$root" dpkg -s "$@" >/dev/null 2>&1 && return 0
+    echo "== installing into the chroot: $*"
     chroot "$root" /usr/bin/env -i PATH=/usr/bin:/bin:/usr/sbin:/sbin DEBIAN_FRONTEND=noninteractive \
-        sh -c "apt-get update -qq && apt-get install -y -qq --no-install-recommends $packages" >/dev/null
+        sh -c "apt-get update -qq && apt-get install -y -qq --no-install-recommends $*" >/dev/null
 }
 
 chroot_qemu_arch() {
