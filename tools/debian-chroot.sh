@@ -57,9 +57,11 @@ chroot_qemu_arch() {
     case "$1" in arm64) echo aarch64 ;; armhf) echo arm ;; *) echo "$1" ;; esac
 }
 
-# chroot_mount ROOT: bind /proc, /sys and /dev; the caller traps chroot_unmount.
+# chroot_mount ROOT: bind /proc, /sys and /dev inside ROOT; the caller traps chroot_unmount.
 chroot_mount() {
     local root="$1" dir
+    # The chroot's / a mount point of its own, so that `unshare --mount` works inside it.
+    mountpoint -q "$root" || mount --bind "$root" "$root"
     for dir in proc sys dev; do
         mountpoint -q "$root/$dir" && continue
         mount --rbind "/$dir" "$root/$dir"
@@ -80,6 +82,7 @@ chroot_unmount() {
             umount -R "$root/$dir" 2>/dev/null || umount -R -l "$root/$dir"
         fi
     done
+    if mountpoint -q "$root"; then umount "$root" 2>/dev/null || umount -l "$root"; fi
 }
 
 # chroot_copy_repo ROOT: this repository's files (as they are, uncommitted changes too)
