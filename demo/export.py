@@ -9,17 +9,15 @@ source picture (x right, y down, un-mirrored), so a pupil can check a number aga
 - ``<stem>.blendshapes.csv``: one row per face per frame, MediaPipe's 52 expression scores.
 
 Every file is written under a temporary name beside its destination and renamed when complete
-(:func:`atomic_path`, the one helper all writers share), so a cut-off export never looks finished.
+(:func:`demo.safefile.atomic_path`, the one helper all writers share), so a cut-off export never looks finished.
 """
 
 from __future__ import annotations
 
 import csv
 import json
-import os
 import tempfile
 from collections.abc import Iterable, Iterator, Sequence
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -27,6 +25,7 @@ import numpy as np
 
 from demo import hog
 from demo.landmarks import POINT_COUNT, Face
+from demo.safefile import atomic_path
 
 LANDMARKS_VERSION = 1  # of the JSON format
 DECIMALS = 3  # of coordinates and times in the landmark files (1/1000 pixel, 1/1000 ms)
@@ -80,30 +79,6 @@ def frame_data(index: int, time_ms: float, faces: Sequence[Face], width: int,
 
 
 # ---- Writing safely -----------------------------------------------------------------------------
-
-def temporary_path(path: Path) -> Path:
-    """A new hidden file beside ``path`` (``.name.XXXX.part.ext``), keeping the extension for OpenCV."""
-    handle, name = tempfile.mkstemp(prefix=f".{path.stem}.", suffix=f".part{path.suffix}", dir=path.parent)
-    os.close(handle)
-    umask = os.umask(0)  # mkstemp makes the file private (0600); the output gets the usual rights
-    os.umask(umask)
-    os.chmod(name, 0o666 & ~umask)
-    return Path(name)
-
-
-@contextmanager
-def atomic_path(path: str | Path) -> Iterator[Path]:
-    """Write ``path`` through a temporary file: yields the temporary path, renames it when the
-    block ends normally, deletes it if the block raises (also on Ctrl-C)."""
-    path = Path(path)
-    tmp = temporary_path(path)
-    try:
-        yield tmp
-        os.replace(tmp, path)
-    except BaseException:
-        tmp.unlink(missing_ok=True)
-        raise
-
 
 def _write_text(path: str | Path, text: str) -> None:
     with atomic_path(path) as tmp:
