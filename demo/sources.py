@@ -12,9 +12,11 @@ head-like motion (pan, zoom, small tilt). It knows where the photo sits in every
 
 from __future__ import annotations
 
+import errno
 import hashlib
 import math
 import os
+import stat
 import threading
 import time
 from collections.abc import Callable
@@ -25,6 +27,8 @@ from typing import Protocol
 import numpy as np
 
 from demo.assets import asset_path
+from demo.imagesize import image_size
+from demo.quiet import native_stderr_captured
 
 # OpenCV prints a warning per capture backend it tries; the user gets our one line instead.
 os.environ.setdefault("OPENCV_LOG_LEVEL", "SILENT")
@@ -39,6 +43,11 @@ SAMPLE_FPS = 30.0  # frames per second of the sample clip
 SAMPLE_PERIOD = 240  # frames before the sample's motion repeats (8 s at 30 fps)
 IMAGE_FPS = 30.0  # how often a still image is offered again in the live window
 IMAGE_SUFFIXES = {".png", ".jpg", ".jpeg", ".bmp", ".webp", ".tif", ".tiff", ".pgm", ".ppm"}
+# Pixels of the largest picture read; larger ones are refused from their header before decoding
+# (--max-pixels raises it). 100 megapixels take about 0.6 GB while decoded.
+MAX_PIXELS = 100_000_000
+DECODE_BYTES_PER_PIXEL = 6  # the decoded BGR picture and its RGB copy, 3 bytes each
+JPEG_DAMAGE = ("Corrupt JPEG data", "Premature end of JPEG file")  # libjpeg's warnings about lost data
 CAMERA_RETRY_S = 0.5  # first wait before the camera thread tries to reopen a lost camera
 CAMERA_RETRY_MAX_S = 5.0  # longest wait between reopen attempts
 
@@ -93,15 +102,95 @@ def to_rgb(image: np.ndarray) -> np.ndarray:
     return cv2.cvtColor(image, cv2.COLOR_BGR2RGB)
 
 
-def read_image(path: str | Path) -> np.ndarray:
-    """Read a still image file as RGB uint8, or raise :class:`SourceError` naming the file."""
-    path = Path(path)
-    if not path.is_file():
-        raise SourceError(f"{path}: no such file; check the path")
-    image = cv2.imread(str(path), cv2.IMREAD_UNCHANGED)
+def file_problem(path: Path, folder_ok: bool = False) -> str | None:
+    """Why ``path`` cannot be read as an input, as the end of a one-line message; None if it can."""
+    try:
+        mode = path.stat().st_mode
+    except FileNotFoundError:
+        if path.is_symlink():
+            return f"is a link to {os.readlink(path)}, which does not exist; fix or remove the link"
+        return "no such file; check the path"
+    except PermissionError:
+        return "cannot be reached (no permission for a folder on its path); check the permissions"
+    except OSError as error:
+        if error.errno == errno.ELOOP:
+            return "is a symbolic link that loops back on itself; point it at a real file"
+        return f"cannot be read ({error.strerror}); check the path"
+    if stat.S_ISDIR(mode):
+        return None if folder_ok else "is a folder, not a file; name a picture or video in it"
+    if stat.S_ISFIFO(mode):
+        return "is a pipe (FIFO), not a file; save the picture or video to a file first"
+    if not stat.S_ISREG(mode):
+        return "is a device or socket, not a file; name a picture or video file"
+    if not os.access(path, os.R_OK):
+        return "cannot be read (no permission); check its permissions"
+    return None
+
+
+def _checked_file(path: Path) -> Path:
+    problem = file_problem(path)
+    if problem:
+        raise SourceError(f"{path}: {problem}")
+    return path
+
+
+def too_many_pixels(path: Path, size: tuple[int, int], max_pixels: int) -> str:
+    """The one line refusing a picture of ``size`` (width, height) pixels above ``max_pixels``."""
+    width, height = size
+    memory = width * height * DECODE_BYTES_PER_PIXEL / 1e9
+    return (f"{path}: {width}x{height} pixels is more than the {max_pixels:,} pixels allowed (decoding it "
+            f"would take about {memory:.1f} GB); add --max-pixels {width * height} if the computer has the memory")
+
+
+def load_image(path: str | Path, max_pixels: int = MAX_PIXELS) -> tuple[np.ndarray, str | None]:
+    """A still image file as RGB uint8, and libjpeg's warning if its data is damaged (else None).
+
+    The header is read first: a picture of more than ``max_pixels`` is refused before decoding.
+    A damaged JPEG still decodes, its lost part grey; the warning says so.
+
+    Raises
+    ------
+    SourceError
+        One line naming the file and what to do.
+    """
+    path = _checked_file(Path(path))
+    try:
+        with path.open("rb") as file:
+            size = image_size(file)
+    except OSError as error:
+        raise SourceError(f"{path}: cannot be read ({error.strerror}); check its permissions") from None
+    if size is not None and size[0] * size[1] > max_pixels:
+        raise SourceError(too_many_pixels(path, size, max_pixels))
+    refused = ""
+    with native_stderr_captured() as said:
+        try:
+            image = cv2.imread(str(path), cv2.IMREAD_UNCHANGED)
+        except cv2.error as error:  # OpenCV's own limit on pixels, or a header it cannot take
+            image, refused = None, str(error)
+    if "CV_IO_MAX_IMAGE_PIXELS" in refused:
+        raise SourceError(f"{path}: more pixels than OpenCV reads; to read it anyway set the environment "
+                          "variable OPENCV_IO_MAX_IMAGE_PIXELS to its pixel count")
     if image is None or image.size == 0:
-        raise SourceError(f"{path}: not an image OpenCV can read (PNG, JPEG, BMP, WebP, TIFF)")
-    return to_rgb(image)
+        raise SourceError(f"{path}: damaged, or not an image OpenCV can read; use a PNG, JPEG, BMP, WebP "
+                          "or TIFF file")
+    damage = next((line.strip() for line in said if line.startswith(JPEG_DAMAGE)), None)
+    return to_rgb(image), damage
+
+
+def damaged_message(path: Path, damage: str, hint: str = "use an undamaged copy") -> str:
+    """The one line refusing a picture whose data is damaged (``damage``: libjpeg's warning)."""
+    return f"{path}: damaged picture data, parts would be grey ({damage}); {hint}"
+
+
+def read_image(path: str | Path, max_pixels: int = MAX_PIXELS) -> np.ndarray:
+    """Read a still image file as RGB uint8, or raise :class:`SourceError` naming the file.
+
+    A picture whose data is damaged is refused too (see :func:`load_image` to take it anyway).
+    """
+    rgb, damage = load_image(path, max_pixels)
+    if damage:
+        raise SourceError(damaged_message(Path(path), damage))
+    return rgb
 
 
 def load_sample_photo() -> np.ndarray:
@@ -162,9 +251,9 @@ class ImageSource:
     live = False
     fps = IMAGE_FPS
 
-    def __init__(self, path: str | Path):
+    def __init__(self, path: str | Path, max_pixels: int = MAX_PIXELS):
         self.name = Path(path).name
-        self._rgb = read_image(path)
+        self._rgb = read_image(path, max_pixels)
         self._index = 0
 
     def read(self) -> Frame:
@@ -182,9 +271,7 @@ class VideoSource:
     live = False
 
     def __init__(self, path: str | Path, loop: bool = False):
-        path = Path(path)
-        if not path.is_file():
-            raise SourceError(f"{path}: no such file; check the path")
+        path = _checked_file(Path(path))
         self.name = path.name
         self._path = path
         self._loop = loop
@@ -475,7 +562,7 @@ class Mirrored:
 
 
 def open_source(spec: str, width: int | None = None, height: int | None = None,
-                mirror: bool | None = None, loop: bool = True) -> Source:
+                mirror: bool | None = None, loop: bool = True, max_pixels: int = MAX_PIXELS) -> Source:
     """Open a source from what the user typed.
 
     Parameters
@@ -488,6 +575,8 @@ def open_source(spec: str, width: int | None = None, height: int | None = None,
         Flip frames left-right. ``None`` means on for cameras (a selfie view), off for files.
     loop : bool
         Start a video again when it ends (the live window), or end (rendering).
+    max_pixels : int
+        The largest picture file to read (see :func:`load_image`).
 
     Raises
     ------
@@ -499,7 +588,7 @@ def open_source(spec: str, width: int | None = None, height: int | None = None,
     elif spec == "sample":
         source = SampleSource()
     elif Path(spec).suffix.lower() in IMAGE_SUFFIXES:
-        source = ImageSource(spec)
+        source = ImageSource(spec, max_pixels)
     else:
         source = VideoSource(spec, loop=loop)
     if mirror if mirror is not None else source.live:
