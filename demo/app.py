@@ -39,22 +39,24 @@ import numpy as np
 
 os.environ.setdefault("PYGAME_HIDE_SUPPORT_PROMPT", "1")
 # SDL would turn SIGTERM into a window-close event, which kiosk mode ignores; the command line
-# handles SIGTERM itself (demo.cli), so `systemctl stop` and a shutdown end the exhibit cleanly.
+# handles SIGTERM itself (demo.shutdown), so `systemctl stop` and a shutdown end the exhibit cleanly.
 os.environ.setdefault("SDL_NO_SIGNAL_HANDLERS", "1")
 import pygame  # noqa: E402
 
+from demo import shutdown  # noqa: E402
 from demo.compose import BINS_RANGE, CELL_RANGE, ViewSettings  # noqa: E402
-from demo.config import Config, KeyCombo  # noqa: E402
+from demo.config import Config, ConfigError, KeyCombo  # noqa: E402
 from demo.exhibit import Attract, StageClock  # noqa: E402
 from demo.hogview import VIEWS  # noqa: E402
 from demo.landmarks import Face, FaceMesh  # noqa: E402
 from demo.pipeline import Pipeline, Seen  # noqa: E402
 from demo.prompts import prompts_for  # noqa: E402
 from demo.quiet import native_stderr_silenced  # noqa: E402
+from demo.safefile import OutputError, folder_problem, temporary_path, write_failure  # noqa: E402
 from demo.smoothing import FaceSmoother  # noqa: E402
-from demo.sources import Frame, SampleSource, Source  # noqa: E402
-from demo.stages import STAGE_COUNT, Scene, window_picture  # noqa: E402
-from demo.text import Texts, font_path, load_texts  # noqa: E402
+from demo.sources import Frame, SampleSource, Source, SourceError, load_image  # noqa: E402
+from demo.stages import STAGE_COUNT, Scene, check_pattern, window_picture  # noqa: E402
+from demo.text import Texts, check_fonts, font_path, load_texts  # noqa: E402
 
 WINDOW_SIZE = (1280, 720)  # initial window, pixels
 ACCENT = (255, 190, 60)  # amber, like the HOG arrows
@@ -332,19 +334,65 @@ def draw_help(screen: pygame.Surface, texts: TextCache, words: Texts, height: in
         texts.blit_shadowed(screen, what, height, (box.x + height * 7, top))
 
 
+def check_ready(config: Config, screenshot_setting: str = "--screenshots") -> None:
+    """What would otherwise fail in front of visitors, checked before the window opens.
+
+    The fonts are there, the face pattern of step 5 loads, and the screenshot folder (if screenshots
+    are on) can be written. Raises ``TextError``, ``PatternError`` or :class:`ConfigError` (naming
+    ``screenshot_setting``, the option or config key that set the folder), each one line.
+    """
+    check_fonts()
+    check_pattern()
+    folder = config.screenshot_folder
+    problem = folder_problem(folder) if folder is not None else None
+    if problem:
+        raise ConfigError(f"{screenshot_setting} {folder}: {problem}")
+
+
 def save_screenshot(screen: pygame.Surface, folder: Path | None, words: Texts) -> str:
-    """Save the window as a PNG in ``folder``; returns the line to show (saved, or why not)."""
+    """Save the window as a PNG in ``folder``; returns the line to show (saved, or why not).
+
+    The picture is written under a temporary name, read back and only then renamed, so a full
+    disk leaves no broken file; any failure is a notice on screen, never an end of the exhibit.
+    """
     if folder is None:
         return words.get("notice.no_screenshot_dir")
-    folder.mkdir(parents=True, exist_ok=True)
+    try:
+        path = _write_screenshot(screen, folder)
+    except OutputError as error:
+        print(f"machine-eyes: screenshot not saved: {error}", file=sys.stderr)  # the whole line, for the log
+        return words.get("notice.screenshot_failed", reason=error.reason)
+    return words.get("notice.screenshot", name=path.name)
+
+
+def _write_screenshot(screen: pygame.Surface, folder: Path) -> Path:
+    problem = folder_problem(folder)
+    if problem:
+        raise OutputError(f"{folder}: {problem}", "the folder cannot be used")
     stamp = time.strftime("%Y%m%d-%H%M%S")
     path = folder / f"machine-eyes-{stamp}.png"
     n = 1
     while path.exists():  # never overwrite an earlier screenshot
         path = folder / f"machine-eyes-{stamp}-{n}.png"
         n += 1
-    pygame.image.save(screen, str(path))
-    return words.get("notice.screenshot", name=path.name)
+    tmp = temporary_path(path)
+    try:
+        try:
+            pygame.image.save(screen, str(tmp))
+            back, _ = load_image(tmp, max_pixels=screen.get_width() * screen.get_height())
+        except (pygame.error, SourceError):
+            back = None
+        except OSError as error:
+            raise write_failure(path, error) from None
+        if back is None or back.shape[:2] != (screen.get_height(), screen.get_width()):
+            raise write_failure(path)
+        try:
+            os.replace(tmp, path)
+        except OSError as error:
+            raise write_failure(path, error) from None
+    finally:
+        tmp.unlink(missing_ok=True)
+    return path
 
 
 class Feeds:
@@ -360,7 +408,7 @@ class Feeds:
         self.live = Pipeline(source, perceive)
         try:
             self.live.request()
-        except BaseException:  # a SIGTERM right now: the caller never gets this object to close
+        except BaseException:  # e.g. Ctrl-C in a notebook right now: the caller never gets this to close
             self.live.close()
             raise
         self._attract_mesh_factory = attract_mesh
@@ -465,11 +513,12 @@ def run(source: Source, mesh: FaceMesh, config: Config, frames: int = 0, unpaced
     last = time.perf_counter()
     display_ms = 0.0  # the previous frame's blit and flip
     try:
-        # Inside the try: a SIGTERM (SystemExit) right after the workers start must still stop
-        # them before the landmarker is closed under them.
+        # Inside the try: an error (or Ctrl-C in a notebook) right after the workers start must
+        # still stop them before the landmarker is closed under them. The command's Ctrl-C and
+        # SIGTERM only set demo.shutdown's flag, which the loop checks every frame.
         feeds = Feeds(source, perceive, attract_mesh)
         sys.setswitchinterval(SWITCH_INTERVAL_S)  # for the loop only; restored when it ends
-        while state.running:
+        while state.running and not shutdown.requested():
             now = clock()
             for event in pygame.event.get():
                 if event.type == pygame.QUIT and not kiosk:
@@ -484,7 +533,7 @@ def run(source: Source, mesh: FaceMesh, config: Config, frames: int = 0, unpaced
                     if was_frozen and not state.frozen:
                         feeds.live.take(0.0)  # computed before the freeze: too old to show
                         feeds.live.request()
-            if not state.running:
+            if not state.running or shutdown.requested():
                 break
             was_attracting = attract.active
             newest = None

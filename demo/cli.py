@@ -7,15 +7,11 @@ code 2; never a traceback.
 from __future__ import annotations
 
 import argparse
-import faulthandler
 import signal
 import sys
-import threading
 from pathlib import Path
 
-from demo import __version__
-
-SHUTDOWN_LIMIT_S = 45.0  # after SIGTERM, seconds the clean shutdown may take before ending anyway
+from demo import __version__, shutdown
 
 
 class OneLineParser(argparse.ArgumentParser):
@@ -47,6 +43,25 @@ def add_view_options(parser: argparse.ArgumentParser, defaults: bool = True) -> 
     parser.add_argument("--lang", default=default("en"), help="language of all texts: en (default) or de")
 
 
+def _pixels(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"--max-pixels must be a whole number of pixels, not {text!r}") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"--max-pixels must be 1 or more, not {value}")
+    return value
+
+
+def max_pixels_option(parser: argparse.ArgumentParser) -> None:
+    """``--max-pixels N``: the largest picture file read, checked from its header before decoding."""
+    from demo.sources import MAX_PIXELS
+
+    parser.add_argument("--max-pixels", type=_pixels, default=MAX_PIXELS, metavar="N",
+                        help=f"refuse picture files of more than N pixels before decoding them "
+                             f"(default {MAX_PIXELS:,}: about 0.6 GB while decoded)")
+
+
 def live_parser() -> argparse.ArgumentParser:
     parser = OneLineParser(
         prog="machine-eyes",
@@ -74,6 +89,7 @@ def live_parser() -> argparse.ArgumentParser:
                         help="draw the mesh, arrows and boxes on a plain background, never the camera's picture")
     parser.add_argument("--unpaced", action="store_true",
                         help="run files and the sample as fast as possible (for tests and benchmarks)")
+    max_pixels_option(parser)
     add_view_options(parser, defaults=False)
     return parser
 
@@ -98,35 +114,23 @@ def live_config(args: argparse.Namespace):
                      bins=args.bins, view=args.view, screenshot_dir=screenshots)
 
 
-def _stop_on_sigterm() -> None:
-    """Let SIGTERM (``systemctl stop``, a shutdown) end the program like a normal exit.
-
-    ``SystemExit`` unwinds through every ``finally``, so the camera is released and MediaPipe
-    closed, also in kiosk mode, which ignores the window's close button. Should a native library
-    hang while closing, the process ends anyway after ``SHUTDOWN_LIMIT_S`` with exit code 1,
-    printing every thread's stack to stderr (Python's ``faulthandler``: its timer is a C thread,
-    so it fires even when no Python code can run any more).
-    """
-    def stop(signum, frame):
-        try:
-            faulthandler.dump_traceback_later(SHUTDOWN_LIMIT_S, exit=True, file=sys.stderr)
-        except (AttributeError, OSError, ValueError):  # a stderr with no descriptor (tests)
-            faulthandler.dump_traceback_later(SHUTDOWN_LIMIT_S, exit=True, file=sys.__stderr__)
-        raise SystemExit(0)
-
-    if threading.current_thread() is threading.main_thread():
-        signal.signal(signal.SIGTERM, stop)
+def _named(args: argparse.Namespace, option: str, table: str, key: str) -> str:
+    """How a message names a setting: ``--option`` if it was given, else the ``--config`` file's key."""
+    if getattr(args, option.replace("-", "_")) is None and args.config:
+        return f"{args.config}: [{table}] {key}"
+    return f"--{option}"
 
 
 def run_live(argv: list[str]) -> int:
+    """The live window; returns the exit code (0, 2 for bad input, 130 after Ctrl-C)."""
     args = live_parser().parse_args(argv)
-    _stop_on_sigterm()
     if args.print_config:
         from demo.config import default_config_text
 
         print(default_config_text(), end="")
         return 0
-    from demo.app import NoDisplayError, run
+    from demo.app import NoDisplayError, check_ready, run
+    from demo.detector import PatternError
     from demo.landmarks import FaceMesh, ModelError
     from demo.sources import SourceError, open_source
     from demo.text import TextError
@@ -134,37 +138,52 @@ def run_live(argv: list[str]) -> int:
     notice = None
     try:
         config = live_config(args)
+        check_ready(config, _named(args, "screenshots", "kiosk", "screenshot_dir"))
         camera = config.camera
         spec = str(camera.source)
         try:
-            source = open_source(spec, camera.width or None, camera.height or None, camera.mirror_arg())
+            source = open_source(spec, camera.width or None, camera.height or None, camera.mirror_arg(),
+                                 max_pixels=args.max_pixels)
         except SourceError as error:
             if not spec.isdigit():
-                raise
+                setting = _named(args, "source", "camera", "source")
+                raise SourceError(f"{setting}: {error}" if setting != "--source" else str(error)) from None
             print(f"machine-eyes: {error}; showing the bundled sample instead", file=sys.stderr)
             source = open_source("sample", mirror=camera.mirror_arg())
             notice = "notice.no_camera"
         try:
             faces = config.faces
             with FaceMesh(max_faces=faces.max_faces, model=args.model, min_confidence=faces.min_confidence) as mesh:
-                return run(source, mesh, config, frames=args.frames, unpaced=args.unpaced, notice_key=notice,
+                mesh.check()  # a model that loads but does not work: one line now, not a crash later
+                code = run(source, mesh, config, frames=args.frames, unpaced=args.unpaced, notice_key=notice,
                            no_pixels=args.no_pixels,
                            attract_mesh=lambda: FaceMesh(max_faces=1, model=args.model))
         finally:
             source.close()
-    except (SourceError, ModelError, NoDisplayError, TextError, ValueError) as error:
+    except (SourceError, ModelError, NoDisplayError, TextError, PatternError, ValueError) as error:
         message = str(error)
         print(message if message.startswith("machine-eyes") else f"machine-eyes: {message}", file=sys.stderr)
         return 2
+    return 130 if shutdown.requested() == signal.SIGINT else code
 
 
 def main(argv: list[str] | None = None) -> int:
     """Entry point of ``machine-eyes`` and ``python -m demo``; returns the exit code."""
-    if argv is None:  # a real command, not a test calling main(): keep native logs out
-        from demo.quiet import keep_native_chatter_out
+    if argv is not None:  # a test calling main(): the process keeps its own signal handling
+        return _command(list(argv))
+    argv = sys.argv[1:]
+    if not argv or argv[0] not in ("bench", "soak"):
+        shutdown.install()  # Ctrl-C and SIGTERM end the window and renders cleanly, however many come
+    from demo.quiet import keep_native_chatter_out
 
-        keep_native_chatter_out()
-    argv = list(sys.argv[1:] if argv is None else argv)
+    keep_native_chatter_out()
+    try:
+        return _command(argv)
+    finally:
+        shutdown.finish()
+
+
+def _command(argv: list[str]) -> int:
     from demo.offline import OfflineError, keep_offline
 
     try:

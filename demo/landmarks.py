@@ -23,6 +23,7 @@ import hashlib
 import importlib
 import io
 import operator
+import subprocess
 import sys
 import threading
 import types
@@ -52,6 +53,7 @@ TILE_OVERLAP = 0.25  # fraction of a square shared with its neighbour, so no fac
 SEARCH_EVERY = 6  # streamed frames per searched square: spread thin, the search costs ~5% of a frame
 CROP_SIDE = 256  # a distant face is cut out and enlarged to a square of this many pixels
 CROP_MARGIN = 2.2  # the cut-out's side as a multiple of the face's size
+TRIAL_TIMEOUT_S = 120.0  # longest a model's trial run (:func:`check_model`) may take, seconds
 
 
 # Modules MediaPipe's package imports that the landmarker never uses: matplotlib (its drawing
@@ -483,6 +485,43 @@ def _to_faces(result: _Result, width: int, height: int, offset=(0.0, 0.0), scale
     return faces
 
 
+# Run in a fresh interpreter by check_model: one blank picture through the landmarker and the
+# distant-face detector. os._exit skips MediaPipe's finalisers, which can hang after a failure.
+_TRIAL = """
+import os, sys
+import numpy as np
+from demo.landmarks import FaceMesh
+try:
+    FaceMesh(max_faces=1, model=sys.argv[1]).detect(np.zeros((64, 64, 3), np.uint8))
+    print("works", flush=True)
+finally:
+    os._exit(0)
+"""
+
+
+def check_model(path: str | Path | None = None) -> None:
+    """Make sure MediaPipe can run the model at ``path`` (None: the bundled one, which matched its
+    sha256 and needs no trial), before a window opens or a render starts.
+
+    A ``.task`` that unpacks but does not work (say its inner models swapped) would otherwise fail
+    on the first frame, in front of visitors. MediaPipe cannot close a graph that failed (its
+    ``close`` raises, and the one its finaliser tries later can hang), so the model is tried once
+    on a blank picture in a separate Python process. Raises :class:`ModelError` in one line.
+    """
+    if path is None:
+        return
+    load_model(path)  # missing, or not a .task bundle: said without starting anything
+    try:
+        done = subprocess.run([sys.executable, "-c", _TRIAL, str(Path(path).resolve())], capture_output=True,
+                              text=True, timeout=TRIAL_TIMEOUT_S, cwd=Path(__file__).resolve().parent.parent)
+        works = done.returncode == 0 and done.stdout.strip() == "works"
+    except subprocess.TimeoutExpired:
+        works = False
+    if not works:
+        raise ModelError(f"{path}: not a working Face Landmarker model (MediaPipe fails on a test picture: "
+                         "inner models swapped, or made for another task); use the official face_landmarker.task")
+
+
 class FaceMesh:
     """Finds faces and their 478 landmarks in RGB pictures.
 
@@ -504,6 +543,7 @@ class FaceMesh:
             raise ValueError(f"max_faces must be 1-{MAX_FACES_LIMIT}, not {max_faces}")
         self.max_faces = max_faces
         self.min_confidence = min_confidence
+        self._model_path = Path(model) if model is not None else asset_path(MODEL_NAME)
         self._model = load_model(model)
         self._image_mode = None
         self._video_mode = None
@@ -556,8 +596,16 @@ class FaceMesh:
             try:
                 return _Landmarker(vision.FaceLandmarker.create_from_options(options))
             except (RuntimeError, ValueError) as error:
-                first = str(error).strip().splitlines()[0] if str(error).strip() else "unknown error"
-                raise ModelError(f"face landmarker model could not be loaded: {first}") from None
+                raise self._unusable(error) from None
+
+    def _unusable(self, error: Exception) -> ModelError:
+        first = str(error).strip().splitlines()[0] if str(error).strip() else "unknown error"
+        return ModelError(f"{self._model_path}: face landmarker model could not be loaded ({first[:120]}); "
+                          "use the official face_landmarker.task")
+
+    def check(self) -> None:
+        """Make sure MediaPipe can run the model (see :func:`check_model`), before it is needed."""
+        check_model(None if self._model_path == asset_path(MODEL_NAME) else self._model_path)
 
     def _still_landmarker(self) -> _Landmarker:
         """The still-picture landmarker, made on first use. Callers keep what this returns:
@@ -577,7 +625,10 @@ class FaceMesh:
         options = vision.FaceDetectorOptions(base_options=BaseOptions(model_asset_buffer=detector_model),
                                              min_detection_confidence=self.min_confidence)
         with native_stderr_silenced():
-            return vision.FaceDetector.create_from_options(options)
+            try:
+                return vision.FaceDetector.create_from_options(options)
+            except (RuntimeError, ValueError) as error:
+                raise self._unusable(error) from None
 
     def _image(self, rgb: np.ndarray):
         if rgb.ndim != 3 or rgb.shape[2] != 3 or rgb.dtype != np.uint8:

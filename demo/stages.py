@@ -34,6 +34,7 @@ from demo.text import CAPTION, TITLE, Texts, fit_all, fit_in_window
 
 STAGE_COUNT = 8  # stage 0 (the two panels) and the seven steps
 STEPS = STAGE_COUNT - 1
+PATTERN_STAGE = 5  # the step that searches with the learned face pattern (assets/face_pattern.npz)
 BACKGROUND = (12, 14, 18)  # RGB behind everything
 ACCENT = (255, 190, 60)  # amber: the colour of HOG arrows and of the current step
 DIM = (70, 76, 88)  # steps not reached yet
@@ -236,6 +237,14 @@ def _pattern():
     return load_pattern()
 
 
+def check_pattern() -> None:
+    """Load the face pattern now, so a damaged file is one line before a window or render starts.
+
+    Raises ``demo.detector.PatternError``.
+    """
+    _pattern()
+
+
 def stage_picture(scene: Scene, size: tuple[int, int], timings: dict[str, float] | None = None,
                   texts: Texts | None = None) -> np.ndarray:
     """The picture of stage 1-7 for ``scene``, ``size`` (width, height) pixels, without texts.
@@ -274,7 +283,7 @@ def _stage_picture(scene: Scene, size: tuple[int, int], texts: Texts | None) -> 
         vis = hog_panel(frame, "pixels", settings.cell, settings.bins, focus, size, plain)
     elif stage == 4:
         vis = hog_panel(frame, "arrows", settings.cell, settings.bins, focus, size, plain)
-    elif stage == 5:
+    elif stage == PATTERN_STAGE:
         from demo.detector import detect_faces
         from demo.patternview import stage_picture as pattern_stage
 

@@ -347,6 +347,12 @@ def font_path(bold: bool = False) -> Path:
     return _bundled_font(bold)
 
 
+def check_fonts() -> None:
+    """Raise :class:`TextError` (one line) if a bundled font is missing, before anything is drawn."""
+    for bold in (False, True):
+        _bundled_font(bold)
+
+
 def _bundled_font(bold: bool) -> Path:
     path = assets_dir() / FONT_FILES[bool(bold)]
     if not path.is_file():
