@@ -11,7 +11,9 @@ the same perception and composition as the live window and writes:
 
 A batch goes on past a bad file, reports each in one line and exits with 2 at the end. Inputs are
 never overwritten, existing outputs only with ``--force``, and every file is written under a
-temporary name and renamed when complete, so a cut-off render never looks finished.
+temporary name, checked (a video reopened and its frames counted, a picture read back) and renamed
+together with the other files of its input when all are complete, so a render cut off by a full
+disk, Ctrl-C or SIGTERM never leaves a file that looks finished.
 """
 
 from __future__ import annotations
@@ -21,7 +23,7 @@ import os
 import sys
 import tempfile
 import time
-from collections.abc import Collection, Iterator, Sequence
+from collections.abc import Callable, Collection, Iterator, Sequence
 from contextlib import ExitStack
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -29,15 +31,19 @@ from pathlib import Path
 import cv2
 import numpy as np
 
-from demo.cli import OneLineParser, add_view_options
+from demo import shutdown
+from demo.cli import OneLineParser, add_view_options, max_pixels_option
 from demo.compose import ViewSettings, side_by_side
-from demo.export import (FrameData, HogFrames, atomic_path, frame_data, write_blendshapes_csv,
-                         write_landmarks_csv, write_landmarks_json)
-from demo.landmarks import MAX_FACES_LIMIT, Face, FaceMesh, ModelError
+from demo.detector import PatternError
+from demo.export import (FrameData, HogFrames, frame_data, write_blendshapes_csv, write_landmarks_csv,
+                         write_landmarks_json)
+from demo.landmarks import MAX_FACES_LIMIT, Face, FaceMesh, ModelError, check_model
 from demo.progress import Progress, summary
-from demo.sources import IMAGE_SUFFIXES, Frame, SampleSource, SourceError, VideoSource, read_image
-from demo.stages import BACKGROUND, STAGE_COUNT, Scene, sheet, window_picture
-from demo.text import TextError, Texts, load_texts
+from demo.safefile import OutputError, Outputs, atomic_path, write_failure
+from demo.sources import (IMAGE_SUFFIXES, MAX_PIXELS, Frame, SampleSource, SourceError, VideoSource,
+                          damaged_message, file_problem, load_image)
+from demo.stages import BACKGROUND, PATTERN_STAGE, STAGE_COUNT, Scene, check_pattern, sheet, window_picture
+from demo.text import TextError, Texts, check_fonts, load_texts
 
 PROG = "machine-eyes render"
 IMAGE_OUTPUTS = {".png", ".jpg", ".jpeg"}
@@ -131,6 +137,8 @@ class RenderJob:
     max_faces: int = 4
     model: Path | None = None
     force: bool = False
+    max_pixels: int = MAX_PIXELS  # a larger picture is refused from its header
+    accept_damaged: bool = False  # render a picture with damaged data (parts grey) instead of refusing it
 
     @property
     def outputs(self) -> list[Path]:
@@ -166,8 +174,9 @@ def _same_file(a: Path, b: Path) -> bool:
 
 def check_paths(job: RenderJob) -> None:
     """Refuse a job that would overwrite its input or an existing file (unless ``force``)."""
-    if not job.input.is_file():
-        raise RenderError(f"{job.input}: no such file; check the path")
+    problem = file_problem(job.input)
+    if problem:
+        raise RenderError(f"{job.input}: {problem}")
     if not job.outputs:
         raise RenderError("nothing to write; give -o OUTPUT, --landmarks FILE, or --data KINDS -o DIR")
     if job.output is not None:
@@ -188,6 +197,12 @@ def check_paths(job: RenderJob) -> None:
 
 # ---- Planning a batch ---------------------------------------------------------------------------
 
+def _make_folder(folder: Path) -> None:
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError as error:
+        raise RenderError(str(write_failure(folder, error, "cannot be made as a folder"))) from None
+
 def _wanted(path: Path) -> bool:
     suffix = path.suffix.lower()
     return not path.name.startswith(".") and (suffix in IMAGE_SUFFIXES or suffix in VIDEO_SUFFIXES)
@@ -205,20 +220,24 @@ def find_inputs(inputs: Sequence[Path], recursive: bool = False, skip: Path | No
     seen: set[Path] = set()
     skip_resolved = skip.resolve() if skip is not None else None
     for path in inputs:
+        problem = file_problem(path, folder_ok=True)
+        if problem:
+            problems.append(f"{path}: {problem}")
+            continue
+        items: list[tuple[Path, Path | None]] = [(path, None)]
         if path.is_dir():
-            pattern = path.rglob("*") if recursive else path.iterdir()
-            files = sorted(p for p in pattern if p.is_file() and _wanted(p.relative_to(path))
-                           and not any(part.startswith(".") for part in p.relative_to(path).parts)
-                           and not (skip_resolved and skip_resolved in p.resolve().parents))
+            try:
+                pattern = path.rglob("*") if recursive else path.iterdir()
+                files = sorted(p for p in pattern if p.is_file() and _wanted(p.relative_to(path))
+                               and not any(part.startswith(".") for part in p.relative_to(path).parts)
+                               and not (skip_resolved and skip_resolved in p.resolve().parents))
+            except OSError as error:
+                problems.append(f"{path}: this folder cannot be read ({error.strerror}); check its permissions")
+                continue
             if not files:
                 hint = "" if recursive else " (add --recursive to look in its subfolders)"
                 problems.append(f"{path}: no images or videos in this folder{hint}")
-            items: list[tuple[Path, Path | None]] = [(p, path) for p in files]
-        elif path.exists():
-            items = [(path, None)]
-        else:
-            problems.append(f"{path}: no such file or folder; check the path")
-            items = []
+            items = [(p, path) for p in files]
         for file, root in items:
             key = file.resolve()
             if key not in seen:
@@ -262,7 +281,7 @@ def plan_jobs(inputs: Sequence[Path], output: Path | None = None, *, picture: bo
         if output.suffix.lower() in IMAGE_OUTPUTS | VIDEO_OUTPUTS:
             raise RenderError(f"{output}: -o must be a folder for several inputs, a folder input or "
                               "--no-picture, not a file name")
-        output.mkdir(parents=True, exist_ok=True)
+        _make_folder(output)
     if output is not None and not to_folder and not output.parent.is_dir():
         raise RenderError(f"{output.parent}: no such folder for the output; create it first")
     if landmarks is not None and not landmarks.parent.is_dir():
@@ -395,8 +414,17 @@ def _check_output_size(job: RenderJob, frame_size: tuple[int, int], video: bool)
 
 
 def _write_image(path: Path, rgb: np.ndarray, name: Path) -> None:
-    if not cv2.imwrite(str(path), cv2.cvtColor(rgb, cv2.COLOR_RGB2BGR)):
-        raise RenderError(f"{name}: could not be written; check the disk and folder permissions")
+    """Write ``rgb`` to ``path`` and read it back; :class:`OutputError` naming ``name`` if it fails."""
+    try:
+        written = cv2.imwrite(str(path), cv2.cvtColor(rgb, cv2.COLOR_RGB2BGR))
+    except cv2.error:
+        written = False
+    try:
+        back, damage = load_image(path, max_pixels=rgb.shape[0] * rgb.shape[1])
+    except SourceError:
+        back, damage = None, None
+    if not written or back is None or back.shape != rgb.shape or damage:
+        raise write_failure(name)
 
 
 class VideoOut:
@@ -406,6 +434,7 @@ class VideoOut:
     def __init__(self, path: Path, fps: float, name: Path | None = None):
         self.path, self.fps, self.name = path, fps, name or path
         self.size: tuple[int, int] | None = None
+        self.frames = 0  # written so far
         self._writer: cv2.VideoWriter | None = None
 
     def write(self, rgb: np.ndarray) -> None:
@@ -419,11 +448,25 @@ class VideoOut:
             rgb = cv2.copyMakeBorder(rgb, 0, self.size[1] - height, 0, self.size[0] - width,
                                      cv2.BORDER_CONSTANT, value=BACKGROUND)
         self._writer.write(cv2.cvtColor(rgb, cv2.COLOR_RGB2BGR))
+        self.frames += 1
 
     def close(self) -> None:
         if self._writer is not None:
             self._writer.release()
             self._writer = None
+
+    def finish(self) -> None:
+        """Close the file and reopen it: OpenCV's writer reports no write errors (a full disk), so
+        the frames the file says it holds are counted. :class:`OutputError` naming the output if
+        they are not every frame written."""
+        self.close()
+        capture = cv2.VideoCapture(str(self.path))
+        try:
+            found = int(capture.get(cv2.CAP_PROP_FRAME_COUNT)) if capture.isOpened() else -1
+        finally:
+            capture.release()
+        if found != self.frames:
+            raise write_failure(self.name)
 
 
 # ---- Rendering one input ------------------------------------------------------------------------
@@ -435,12 +478,16 @@ def _check_size(path: Path, rgb: np.ndarray) -> None:
                           f"(at least {MIN_SIDE}x{MIN_SIDE}); use a larger picture")
 
 
-def _open(job: RenderJob, stack: ExitStack) -> tuple[Iterator[Frame], float, int]:
+def _open(job: RenderJob, stack: ExitStack, progress: Progress) -> tuple[Iterator[Frame], float, int]:
     """The input's frames (source pixels, not mirrored), its frame rate and announced frame count."""
-    if job.input.is_file() and job.input.stat().st_size == 0:
+    if job.input.stat().st_size == 0:
         raise RenderError(f"{job.input}: empty file (0 bytes); copy it again or leave it out")
     if job.still:
-        rgb = read_image(job.input)
+        rgb, damage = load_image(job.input, job.max_pixels)
+        if damage and not job.accept_damaged:
+            raise RenderError(damaged_message(job.input, damage, "use an undamaged copy, or add --accept-damaged"))
+        if damage:
+            progress.note(f"{PROG}: {job.input}: damaged picture data ({damage}); rendered anyway", sys.stderr)
         return iter([Frame(rgb, 0, 0.0)]), 0.0, 1
     video = VideoSource(job.input, loop=False)
     stack.callback(video.close)
@@ -458,14 +505,26 @@ def announced_frames(path: Path) -> int:
         capture.release()
 
 
-def _write_numbers(job: RenderJob, records: list[FrameData], size: tuple[int, int]) -> None:
+def _write_file(outputs: Outputs, final: Path, write: Callable[[Path], None]) -> None:
+    """``write(path)`` to a temporary file for ``final``; errors as one line naming ``final``."""
+    tmp = outputs.add(final)
+    try:
+        write(tmp)
+    except OSError as error:
+        raise write_failure(final, error) from None
+    except OutputError:
+        raise write_failure(final) from None
+
+
+def _write_numbers(job: RenderJob, records: list[FrameData], size: tuple[int, int], outputs: Outputs) -> None:
     """The landmark and blendshape files ``job`` asks for, from every frame's ``records``."""
     if job.landmarks is not None:
-        write_landmarks_json(job.landmarks, str(job.input), size[0], size[1], records)
+        _write_file(outputs, job.landmarks,
+                    lambda path: write_landmarks_json(path, str(job.input), size[0], size[1], records))
     if job.landmarks_csv is not None:
-        write_landmarks_csv(job.landmarks_csv, records)
+        _write_file(outputs, job.landmarks_csv, lambda path: write_landmarks_csv(path, records))
     if job.blendshapes is not None:
-        write_blendshapes_csv(job.blendshapes, records)
+        _write_file(outputs, job.blendshapes, lambda path: write_blendshapes_csv(path, records))
 
 
 def render(job: RenderJob, mesh: FaceMesh | None = None, progress: Progress | None = None) -> RenderReport:
@@ -473,7 +532,8 @@ def render(job: RenderJob, mesh: FaceMesh | None = None, progress: Progress | No
 
     ``mesh`` is used for a still image (one can serve a whole batch); a video gets a fresh
     :class:`FaceMesh` unless ``mesh`` is given, which must then not have followed another stream.
-    Nothing is left behind if it fails: every output is written to a temporary name first.
+    Nothing is left behind if it fails or a signal stops it (:class:`demo.shutdown.Stopped`): every
+    output is written to a temporary name first, checked, and all are renamed together at the end.
     """
     check_paths(job)
     progress = progress or Progress(enabled=False)
@@ -483,22 +543,24 @@ def render(job: RenderJob, mesh: FaceMesh | None = None, progress: Progress | No
     records: list[FrameData] | None = [] if (job.landmarks or job.landmarks_csv or job.blendshapes) else None
     settings = look.settings
     with ExitStack() as stack:
-        frames, fps, announced = _open(job, stack)
+        frames, fps, announced = _open(job, stack, progress)
         for out in job.outputs:  # a subfolder of -o DIR, once the input could be opened
-            out.parent.mkdir(parents=True, exist_ok=True)
+            _make_folder(out.parent)
+        outputs = stack.enter_context(Outputs())  # before the video: its writer is released first
         if mesh is None:
             mesh = stack.enter_context(FaceMesh(max_faces=job.max_faces, model=job.model))
         hog_frames = stack.enter_context(HogFrames(settings.cell, settings.bins)) if job.hog else None
         video = None
         if job.output is not None and not job.still and not look.sheet:
-            video = VideoOut(stack.enter_context(atomic_path(job.output)), fps, job.output)
-            stack.callback(video.close)  # released before the rename above
+            video = VideoOut(outputs.add(job.output), fps, job.output)
+            stack.callback(video.close)
         needs_all = video is not None or records is not None or hog_frames is not None
         target = None if job.at_s is None or job.still else round(job.at_s * fps)
         chosen: tuple[np.ndarray, list[Face]] | None = None  # the frame of a still picture or sheet
         first: tuple[np.ndarray, list[Face]] | None = None
         count, first_done, width, height = 0, started, 0, 0
         for frame in frames:
+            shutdown.check()
             if count == 0:
                 _check_size(job.input, frame.rgb)
                 height, width = frame.rgb.shape[:2]
@@ -527,17 +589,20 @@ def render(job: RenderJob, mesh: FaceMesh | None = None, progress: Progress | No
         if announced > 0 and needs_all and announced - count > max(1, announced * LOST_FRAMES):
             raise RenderError(f"{job.input}: the video ends after {count} of the {announced} frames it "
                               "announces (cut off or damaged); nothing written for it")
+        if video is not None:
+            video.finish()
         if job.output is not None and video is None:
             if chosen is None and target is not None:
                 raise RenderError(f"{job.input}: --at {job.at_s:g} s is past the end of the video "
                                   f"({count / fps:.1f} s)")
             view, faces = chosen or first
-            with atomic_path(job.output) as tmp:
-                _write_image(tmp, picture(view, faces, look, texts), job.output)
+            _write_image(outputs.add(job.output), picture(view, faces, look, texts), job.output)
         if records is not None:
-            _write_numbers(job, records, (width, height))
+            _write_numbers(job, records, (width, height), outputs)
         if hog_frames is not None:
-            hog_frames.write(job.hog)
+            _write_file(outputs, job.hog, hog_frames.write)
+        shutdown.check()
+        outputs.commit()
     done = time.perf_counter()
     steady = (count - 1) / (done - first_done) if count > 1 and done > first_done else 0.0
     return RenderReport(count, job.outputs, done - started, steady)
@@ -576,6 +641,9 @@ def render_parser() -> argparse.ArgumentParser:
     parser.add_argument("-r", "--recursive", action="store_true",
                         help="also look in subfolders of folder inputs (kept as subfolders in -o DIR)")
     parser.add_argument("--force", action="store_true", help="replace outputs that already exist")
+    parser.add_argument("--accept-damaged", action="store_true",
+                        help="render pictures whose data is damaged (parts grey) instead of refusing them")
+    max_pixels_option(parser)
     look = parser.add_argument_group("what the pictures show")
     look.add_argument("--stage", type=int, metavar="N",
                       help=f"step N (0-{STAGE_COUNT - 1}) of the walk-through, as in the live window")
@@ -631,11 +699,16 @@ def main(argv: list[str] | None = None) -> int:
         _check_options(args)
         look = _look(args)
         load_texts(args.lang)  # a wrong --lang is reported before any work
+        if look.uses_texts and not args.no_picture:  # what the walk-through draws with, before any work
+            check_fonts()
+            if look.sheet or look.stage == PATTERN_STAGE:
+                check_pattern()
+        check_model(args.model)  # a model that unpacks but does not run: one line, before any work
         jobs, problems = plan_jobs(args.inputs, args.output, picture=not args.no_picture,
                                    landmarks=args.landmarks, data=args.data, recursive=args.recursive, look=look,
                                    at_s=args.at, every=args.every, max_faces=args.max_faces, model=args.model,
-                                   force=args.force)
-    except (RenderError, TextError, ValueError) as error:
+                                   force=args.force, max_pixels=args.max_pixels, accept_damaged=args.accept_damaged)
+    except (RenderError, TextError, PatternError, ModelError, ValueError) as error:
         print(f"{PROG}: {error}", file=sys.stderr)
         return 2
     progress = Progress()
@@ -654,12 +727,15 @@ def main(argv: list[str] | None = None) -> int:
                 if job.still and still_mesh is None:
                     still_mesh = stack.enter_context(FaceMesh(max_faces=job.max_faces, model=job.model))
                 report = render(job, still_mesh if job.still else None, progress)
-            except ModelError as error:  # the same for every input: stop here
+            except (ModelError, TextError, PatternError) as error:  # the same for every input: stop here
                 progress.note(f"{PROG}: {error}", sys.stderr)
                 return 2
-            except (RenderError, SourceError, ValueError, cv2.error, OSError, MemoryError) as error:
+            except shutdown.Stopped as stop:
+                progress.note(f"{PROG}: stopped by {stop}; nothing written for {job.input}", sys.stderr)
+                return 128 + stop.signum
+            except (RenderError, SourceError, OutputError, ValueError, cv2.error, OSError, MemoryError) as error:
                 message = str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
-                if not isinstance(error, (RenderError, SourceError)):
+                if not isinstance(error, (RenderError, SourceError, OutputError)):
                     message = f"{job.input}: {message}"
                 progress.note(f"{PROG}: {message}", sys.stderr)
                 failed += 1
