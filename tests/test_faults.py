@@ -1,0 +1,474 @@
+"""Faults found by trying to break it (issue 22): full disks, double signals, bad folders, broken files.
+
+Every case is built for real: a tmpfs that fills up, a FIFO, a symbolic link loop, a folder without
+permissions, a JPEG cut short or with zeroed bytes, a model whose inner models are swapped. Each
+must end in one line naming the file or setting and what to do, exit code 2, and no file that looks
+finished. Permissions do not stop root, so as root those commands run with the two capabilities
+that override them dropped (``setpriv``).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import errno
+import io
+import os
+import shutil
+import signal
+import struct
+import subprocess
+import sys
+import time
+import zipfile
+import zlib
+from pathlib import Path
+
+import cv2
+import numpy as np
+import pygame
+import pytest
+
+from demo.assets import assets_dir
+from demo.cli import main
+from demo.imagesize import image_size
+from demo.landmarks import load_model
+from demo.text import load_texts
+
+REPO = Path(__file__).resolve().parent.parent
+NO_OVERRIDE = ["setpriv", "--bounding-set=-dac_override,-dac_read_search"]  # root, but permissions count
+
+
+def one_error_line(capsys, *words):
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1, err
+    assert all(word in err[0] for word in words), err[0]
+    return err[0]
+
+
+def save(path, rgb):
+    assert cv2.imwrite(str(path), cv2.cvtColor(rgb, cv2.COLOR_RGB2BGR))
+    return path
+
+
+def command(*argv, limited=False, timeout=120) -> subprocess.CompletedProcess:
+    """``python -m demo ARGV`` as a user types it; ``limited``: as a user whom permissions stop."""
+    prefix = []
+    if limited and os.geteuid() == 0:
+        if shutil.which("setpriv") is None:
+            pytest.skip("needs setpriv to drop root's permission override")
+        prefix = NO_OVERRIDE
+    env = dict(os.environ, SDL_VIDEODRIVER="dummy")
+    return subprocess.run([*prefix, sys.executable, "-m", "demo", *map(str, argv)], cwd=REPO, env=env,
+                          capture_output=True, text=True, timeout=timeout)
+
+
+def lines(text: str) -> list[str]:
+    return [line for line in text.strip().splitlines() if line]
+
+
+@pytest.fixture
+def full_disk(tmp_path):
+    """A folder on a real 64 KB tmpfs (mounting needs root)."""
+    folder = tmp_path / "full"
+    folder.mkdir()
+    if os.geteuid() != 0:
+        pytest.skip("mounting a small tmpfs needs root; test_a_video_writer_that_loses_frames covers the check")
+    done = subprocess.run(["mount", "-t", "tmpfs", "-o", "size=64k", "tmpfs", str(folder)],
+                          capture_output=True, text=True)
+    if done.returncode != 0:
+        pytest.skip(f"cannot mount a tmpfs here: {done.stderr.strip()}")
+    yield folder
+    subprocess.run(["umount", "-l", str(folder)], check=True)
+
+
+@pytest.fixture
+def assets_copy(tmp_path, monkeypatch):
+    """A copy of assets/ that MACHINE_EYES_ASSETS points to, for the test to damage."""
+    from demo import stages
+
+    copy = tmp_path / "assets"
+    shutil.copytree(assets_dir(), copy)
+    monkeypatch.setenv("MACHINE_EYES_ASSETS", str(copy))
+    stages._pattern.cache_clear()
+    yield copy
+    stages._pattern.cache_clear()
+
+
+# ---- 1. Full disks: nothing that looks finished ------------------------------------------------
+
+def test_a_video_render_onto_a_full_disk_is_one_line_and_leaves_nothing(full_disk, sample_video, capsys):
+    out = full_disk / "x.mp4"
+    assert main(["render", str(sample_video), "-o", str(out)]) == 2
+    one_error_line(capsys, str(out), "the disk is full")
+    assert os.listdir(full_disk) == []
+
+
+def test_a_picture_render_onto_a_full_disk_is_one_line_and_leaves_nothing(full_disk, tmp_path, photo, capsys):
+    src = save(tmp_path / "face.png", photo)
+    assert main(["render", str(src), "-o", str(full_disk / "x.png")]) == 2
+    one_error_line(capsys, str(full_disk / "x.png"), "the disk is full")
+    assert os.listdir(full_disk) == []
+
+
+def test_data_onto_a_full_disk_names_the_output_and_writes_none_of_the_files(full_disk, sample_video, capsys):
+    assert main(["render", str(sample_video), "-o", str(full_disk), "--data", "all"]) == 2
+    line = one_error_line(capsys, "the disk is full")
+    assert line.startswith(f"machine-eyes render: {full_disk}/clip"), line  # the output, not the input
+    assert os.listdir(full_disk) == []
+
+
+def test_a_screenshot_onto_a_full_disk_is_a_notice_and_leaves_nothing(full_disk):
+    from demo.app import save_screenshot
+
+    pygame.init()
+    noise = np.random.default_rng(1).integers(0, 256, (720, 1280, 3)).astype(np.uint8)
+    screen = pygame.image.frombuffer(noise.tobytes(), (1280, 720), "RGB")  # ~2.7 MB as PNG
+    assert save_screenshot(screen, full_disk, load_texts("en")) == "Screenshot not saved: the disk is full"
+    assert os.listdir(full_disk) == []
+
+
+def test_a_video_writer_that_loses_frames_is_caught(tmp_path, sample_video, capsys, monkeypatch):
+    class Lossy:
+        """Like OpenCV's writer on a full disk: takes every frame, reports nothing, keeps nothing."""
+
+        def __init__(self, path, *args):
+            Path(path).write_bytes(b"\0" * 64)
+
+        def isOpened(self):
+            return True
+
+        def write(self, frame):
+            pass
+
+        def release(self):
+            pass
+
+    monkeypatch.setattr(cv2, "VideoWriter", Lossy)
+    out = tmp_path / "x.mp4"
+    assert main(["render", str(sample_video), "-o", str(out)]) == 2
+    one_error_line(capsys, str(out), "could not be written")
+    assert os.listdir(tmp_path) == []
+
+
+# ---- 2. Signals --------------------------------------------------------------------------------
+
+def _started(process: subprocess.Popen, deadline_s: float = 90) -> None:
+    """Until the exhibit's landmarker runs: MediaPipe's graphs bring threads of their own."""
+    deadline = time.monotonic() + deadline_s
+    while time.monotonic() < deadline and process.poll() is None:
+        if len(os.listdir(f"/proc/{process.pid}/task")) >= 10:
+            return
+        time.sleep(0.05)
+    pytest.fail(f"the exhibit did not start (exit code {process.poll()})")
+
+
+SIGNALS = [(signal.SIGINT, signal.SIGINT), (signal.SIGTERM, signal.SIGTERM),
+           (signal.SIGINT, signal.SIGTERM), (signal.SIGTERM, signal.SIGINT)]
+
+
+def test_twenty_double_signals_end_the_window_cleanly_every_time():
+    """Two signals 10-30 ms apart (every fifth time ten of them): the second used to cut
+    MediaPipe's close short, and the process crashed. Two windows at a time, for speed and load."""
+    env = dict(os.environ, SDL_VIDEODRIVER="dummy", PYTHONFAULTHANDLER="1")
+    results = []
+    for pair in range(10):
+        tries = [2 * pair, 2 * pair + 1]
+        processes = [subprocess.Popen([sys.executable, "-m", "demo", "--source", "sample", "--max-faces", "1"],
+                                      cwd=REPO, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+                                      text=True) for _ in tries]
+        try:
+            for process in processes:
+                _started(process)
+            for attempt, process in zip(tries, processes):
+                first, second = SIGNALS[attempt % len(SIGNALS)]
+                process.send_signal(first)
+                for _ in range(9 if attempt % 5 == 4 else 1):
+                    time.sleep(0.010 + 0.005 * (attempt % 5))  # the gap between signals is the fault
+                    process.send_signal(second)
+            for attempt, process in zip(tries, processes):
+                _, stderr = process.communicate(timeout=60)
+                expected = 130 if SIGNALS[attempt % len(SIGNALS)][0] == signal.SIGINT else 0
+                results.append((attempt, process.returncode, expected, stderr.strip()[-800:]))
+        finally:
+            for process in processes:
+                if process.poll() is None:
+                    process.kill()
+    wrong = [result for result in results if result[1] != result[2] or result[3]]
+    assert not wrong, wrong
+
+
+def test_sigterm_stops_a_render_and_leaves_no_part_files(tmp_path):
+    from demo.sources import SampleSource
+
+    clip = SampleSource()
+    long = tmp_path / "long.mp4"
+    writer = cv2.VideoWriter(str(long), cv2.VideoWriter_fourcc(*"mp4v"), 30, clip.size)
+    for index in range(300):
+        writer.write(cv2.cvtColor(clip.frame_at(index), cv2.COLOR_RGB2BGR))
+    writer.release()
+    out = tmp_path / "out"
+    env = dict(os.environ, SDL_VIDEODRIVER="dummy")
+    process = subprocess.Popen([sys.executable, "-m", "demo", "render", str(long), "-o", str(out), "--data", "all"],
+                               cwd=REPO, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        deadline = time.monotonic() + 90
+        while not (out.is_dir() and any(".part" in p.name for p in out.iterdir())):
+            assert process.poll() is None and time.monotonic() < deadline, process.communicate()
+            time.sleep(0.05)
+        process.send_signal(signal.SIGTERM)
+        time.sleep(0.015)
+        process.send_signal(signal.SIGTERM)
+        _, stderr = process.communicate(timeout=60)
+    finally:
+        if process.poll() is None:
+            process.kill()
+    assert process.returncode == 128 + signal.SIGTERM, stderr
+    assert lines(stderr) == [f"machine-eyes render: stopped by SIGTERM; nothing written for {long}"]
+    assert list(out.iterdir()) == []
+
+
+# ---- 3 and 7. One line instead of a traceback or a wrong reason --------------------------------
+
+def test_unreadable_inputs_are_one_line_each_and_the_batch_goes_on(tmp_path, photo):
+    good = save(tmp_path / "good.png", photo)
+    locked = tmp_path / "locked"
+    locked.mkdir()
+    save(locked / "inside.png", photo)
+    secret = save(tmp_path / "secret.png", photo)
+    out = tmp_path / "out"
+    for path in (locked, secret):
+        path.chmod(0)
+    try:
+        done = command("render", locked, secret, good, "-o", out, limited=True)
+    finally:
+        locked.chmod(0o755)
+        secret.chmod(0o644)
+    assert done.returncode == 2, done.stderr
+    errors = lines(done.stderr)
+    assert len(errors) == 2, errors
+    assert f"{locked}: this folder cannot be read (Permission denied)" in errors[0]
+    assert f"{secret}: cannot be read (no permission)" in errors[1]
+    assert (out / "good-seen.png").is_file()
+
+
+def test_an_output_folder_that_cannot_be_made_is_one_line(tmp_path, photo):
+    src = save(tmp_path / "face.png", photo)
+    read_only = tmp_path / "ro"
+    read_only.mkdir()
+    read_only.chmod(0o555)
+    try:
+        done = command("render", src, "-o", f"{read_only}/new/", limited=True)
+    finally:
+        read_only.chmod(0o755)
+    assert done.returncode == 2
+    assert lines(done.stderr) == [f"machine-eyes render: {read_only}/new: cannot be made as a folder "
+                                  "(no permission); choose a folder you may write to"]
+
+
+def test_fifo_folder_link_loop_and_dangling_link_are_named_for_what_they_are(tmp_path, photo, capsys):
+    fifo = tmp_path / "pipe.mp4"
+    os.mkfifo(fifo)
+    loop_a, loop_b = tmp_path / "a.png", tmp_path / "b.png"
+    loop_a.symlink_to(loop_b)
+    loop_b.symlink_to(loop_a)
+    dangling = tmp_path / "gone.png"
+    dangling.symlink_to(tmp_path / "nowhere.png")
+    good = save(tmp_path / "good.png", photo)
+    out = tmp_path / "out"
+    assert main(["render", str(fifo), str(loop_a), str(dangling), str(good), "-o", str(out)]) == 2
+    errors = lines(capsys.readouterr().err)
+    assert errors == [f"machine-eyes render: {fifo}: is a pipe (FIFO), not a file; save the picture or video "
+                      "to a file first",
+                      f"machine-eyes render: {loop_a}: is a symbolic link that loops back on itself; point it "
+                      "at a real file",
+                      f"machine-eyes render: {dangling}: is a link to {tmp_path / 'nowhere.png'}, which does not "
+                      "exist; fix or remove the link"]
+    assert (out / "good-seen.png").is_file()
+    for source in (fifo, loop_a, tmp_path):
+        assert main(["--source", str(source), "--frames", "1"]) == 2
+        one_error_line(capsys, f"machine-eyes: {source}: is a ")
+
+
+def test_a_missing_source_in_the_config_names_the_file_and_key(tmp_path, capsys):
+    config = tmp_path / "exhibit.toml"
+    config.write_text('[camera]\nsource = "/nonexistent.mp4"\n')
+    assert main(["--config", str(config), "--frames", "1"]) == 2
+    assert one_error_line(capsys) == (f"machine-eyes: {config}: [camera] source: /nonexistent.mp4: no such "
+                                      "file; check the path")
+
+
+def test_a_screenshot_folder_under_a_file_refuses_to_start_with_one_line(tmp_path, capsys):
+    blocker = tmp_path / "notes.txt"
+    blocker.write_text("a file, not a folder")
+    assert main(["--source", "sample", "--frames", "1", "--screenshots", str(blocker / "shots")]) == 2
+    one_error_line(capsys, f"--screenshots {blocker / 'shots'}: cannot be made as a folder")
+    config = tmp_path / "kiosk.toml"
+    config.write_text(f'[kiosk]\nscreenshots = true\nscreenshot_dir = "{blocker / "shots"}"\n')
+    assert main(["--config", str(config), "--kiosk", "--source", "sample", "--frames", "1"]) == 2
+    one_error_line(capsys, f"{config}: [kiosk] screenshot_dir {blocker / 'shots'}: cannot be made as a folder")
+
+
+def test_a_screenshot_that_fails_in_kiosk_mode_is_a_notice_not_a_crash(tmp_path):
+    from demo.app import run
+    from demo.config import Config, merge_cli
+    from demo.landmarks import FaceMesh
+    from demo.sources import open_source
+
+    shots = tmp_path / "shots"
+    config = merge_cli(Config(), kiosk=True, screenshot_dir=str(shots))
+    config = dataclasses.replace(config, kiosk=dataclasses.replace(config.kiosk, screenshots=True))
+    notices = []
+
+    def on_frame(shown, state, attracting):
+        if shown == 2:  # the folder is taken away while the exhibit runs, then s is pressed
+            shutil.rmtree(shots)
+            shots.write_text("now a file")
+            pygame.event.post(pygame.event.Event(pygame.KEYDOWN, key=pygame.K_s, mod=0, unicode="s"))
+        notices.append(state.notice)
+
+    with FaceMesh(max_faces=1) as mesh:
+        assert run(open_source("sample"), mesh, config, frames=5, unpaced=True, on_frame=on_frame) == 0
+    assert "Screenshot not saved: the folder cannot be used" in notices
+    assert shots.read_text() == "now a file"
+
+
+def swapped_model(path: Path) -> Path:
+    """The bundled model with its face detector and landmark model swapped inside the bundle."""
+    swap = {"face_detector.tflite": "face_landmarks_detector.tflite",
+            "face_landmarks_detector.tflite": "face_detector.tflite"}
+    with zipfile.ZipFile(io.BytesIO(load_model())) as bundle, zipfile.ZipFile(path, "w") as out:
+        for name in bundle.namelist():
+            out.writestr(name, bundle.read(swap.get(name, name)))
+    return path
+
+
+def test_a_model_with_swapped_inner_models_is_one_line_live_and_in_render(tmp_path, photo, capsys):
+    model = swapped_model(tmp_path / "swapped.task")
+    assert main(["--source", "sample", "--frames", "1", "--model", str(model)]) == 2
+    one_error_line(capsys, str(model), "use the official face_landmarker.task")
+    src = save(tmp_path / "face.png", photo)
+    assert main(["render", str(src), "-o", str(tmp_path / "out.png"), "--model", str(model)]) == 2
+    one_error_line(capsys, str(model), "use the official face_landmarker.task")
+    assert not (tmp_path / "out.png").exists()
+
+
+def test_a_damaged_face_pattern_refuses_to_start_instead_of_dying_at_step_5(assets_copy, tmp_path, photo, capsys):
+    pattern = assets_copy / "face_pattern.npz"
+    pattern.write_bytes(pattern.read_bytes()[:500])
+    assert main(["--source", "sample", "--frames", "1"]) == 2
+    one_error_line(capsys, str(pattern), "face pattern is damaged")
+    src = save(tmp_path / "face.png", photo)
+    assert main(["render", str(src), "-o", str(tmp_path / "step5.png"), "--stage", "5"]) == 2
+    one_error_line(capsys, str(pattern), "face pattern is damaged")
+
+
+def test_missing_fonts_are_one_line_before_a_sheet_is_drawn(assets_copy, tmp_path, photo, capsys):
+    shutil.rmtree(assets_copy / "fonts")
+    src = save(tmp_path / "face.png", photo)
+    assert main(["render", str(src), "-o", str(tmp_path / "sheet.png"), "--sheet"]) == 2
+    one_error_line(capsys, "DejaVuSans.ttf: font not found; restore assets/fonts from git")
+    assert main(["--source", "sample", "--frames", "1"]) == 2
+    one_error_line(capsys, "font not found")
+
+
+# ---- 4. Damaged JPEG data ------------------------------------------------------------------------
+
+@pytest.fixture
+def damaged_jpegs(tmp_path, photo):
+    whole = cv2.imencode(".jpg", cv2.cvtColor(cv2.resize(photo, (1024, 1024)), cv2.COLOR_RGB2BGR),
+                         [cv2.IMWRITE_JPEG_QUALITY, 95])[1].tobytes()
+    cut = tmp_path / "cut.jpg"
+    cut.write_bytes(whole[:8192])
+    zeroed = bytearray(whole)
+    zeroed[len(whole) // 3:len(whole) // 3 + 400] = bytes(400)
+    (tmp_path / "zeroed.jpg").write_bytes(bytes(zeroed))
+    return [cut, tmp_path / "zeroed.jpg"]
+
+
+def test_damaged_jpeg_data_is_one_line_and_fails_unless_accepted(damaged_jpegs, tmp_path, capsys):
+    out = tmp_path / "out"
+    assert main(["render", *map(str, damaged_jpegs), "-o", str(out)]) == 2
+    errors = lines(capsys.readouterr().err)
+    assert len(errors) == 2
+    for error, path, warning in zip(errors, damaged_jpegs,
+                                    ("Premature end of JPEG file", "Corrupt JPEG data: premature end of data segment")):
+        assert error == (f"machine-eyes render: {path}: damaged picture data, parts would be grey ({warning}); "
+                         "use an undamaged copy, or add --accept-damaged")
+    assert not out.exists() or list(out.iterdir()) == []
+    assert main(["render", *map(str, damaged_jpegs), "-o", str(out), "--accept-damaged"]) == 0
+    assert len(lines(capsys.readouterr().err)) == 2  # still said, once per picture
+    assert sorted(p.name for p in out.iterdir()) == ["cut-seen.png", "zeroed-seen.png"]
+    assert main(["--source", str(damaged_jpegs[0]), "--frames", "1"]) == 2
+    one_error_line(capsys, str(damaged_jpegs[0]), "damaged picture data")
+
+
+# ---- 5. One input's outputs together or not at all -----------------------------------------------
+
+def test_a_failing_data_file_takes_the_video_with_it_and_a_rerun_works(tmp_path, sample_video, capsys, monkeypatch):
+    import demo.render
+
+    def disk_full(*args, **kwargs):
+        raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+
+    out = tmp_path / "out"
+    with monkeypatch.context() as patch:
+        patch.setattr(demo.render, "write_blendshapes_csv", disk_full)
+        assert main(["render", str(sample_video), "-o", str(out), "--data", "all"]) == 2
+    one_error_line(capsys, f"{out / 'clip.blendshapes.csv'}: could not be written (the disk is full)")
+    assert list(out.iterdir()) == []
+    assert main(["render", str(sample_video), "-o", str(out), "--data", "all"]) == 0
+    assert sorted(p.name for p in out.iterdir()) == [
+        "clip-seen.mp4", "clip.blendshapes.csv", "clip.hog.npz", "clip.landmarks.csv", "clip.landmarks.json"]
+
+
+# ---- 6. Pixel limit before decoding ------------------------------------------------------------
+
+def png_header_only(path: Path, width: int, height: int) -> Path:
+    """A PNG whose header says ``width`` x ``height`` (its picture data is a few bytes)."""
+    def chunk(kind, data):
+        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+
+    path.write_bytes(b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0))
+                     + chunk(b"IDAT", zlib.compress(b"\0" * 1000)) + chunk(b"IEND", b""))
+    return path
+
+
+def test_a_decompression_bomb_is_refused_from_its_header(tmp_path, photo, capsys):
+    bomb = png_header_only(tmp_path / "bomb.png", 32768, 32768)
+    huge = png_header_only(tmp_path / "huge.png", 100000, 100000)
+    assert main(["render", str(bomb), str(huge), "-o", str(tmp_path / "out")]) == 2
+    errors = lines(capsys.readouterr().err)
+    assert errors == [
+        f"machine-eyes render: {bomb}: 32768x32768 pixels is more than the 100,000,000 pixels allowed "
+        "(decoding it would take about 6.4 GB); add --max-pixels 1073741824 if the computer has the memory",
+        f"machine-eyes render: {huge}: 100000x100000 pixels is more than the 100,000,000 pixels allowed "
+        "(decoding it would take about 60.0 GB); add --max-pixels 10000000000 if the computer has the memory"]
+    src = save(tmp_path / "face.png", photo)
+    assert main(["render", str(src), "-o", str(tmp_path / "a.png"), "--max-pixels", "1000"]) == 2
+    one_error_line(capsys, "add --max-pixels 262144")
+    assert main(["render", str(src), "-o", str(tmp_path / "a.png"), "--max-pixels", "262144"]) == 0
+    with pytest.raises(SystemExit) as refused:
+        main(["render", str(src), "-o", str(tmp_path / "b.png"), "--max-pixels", "lots"])
+    assert refused.value.code == 2
+    one_error_line(capsys, "--max-pixels must be a whole number of pixels")
+
+
+def test_past_our_limit_opencvs_own_limit_is_one_line_too(tmp_path):
+    from demo.sources import SourceError, load_image
+
+    huge = png_header_only(tmp_path / "huge.png", 100000, 100000)
+    with pytest.raises(SourceError, match="set the environment variable OPENCV_IO_MAX_IMAGE_PIXELS"):
+        load_image(huge, max_pixels=10**12)
+
+
+@pytest.mark.parametrize("suffix", [".png", ".jpg", ".bmp", ".webp", ".tif", ".ppm", ".pgm"])
+def test_the_header_gives_the_size_opencv_decodes(suffix):
+    picture = np.random.default_rng(0).integers(0, 256, (37, 53, 3)).astype(np.uint8)
+    if suffix == ".pgm":
+        picture = picture[..., 0]
+    data = cv2.imencode(suffix, picture)[1].tobytes()
+    assert image_size(io.BytesIO(data)) == (53, 37)
+    progressive = cv2.imencode(".jpg", picture, [cv2.IMWRITE_JPEG_PROGRESSIVE, 1])[1].tobytes()
+    assert image_size(io.BytesIO(progressive)) == (53, 37)
+    assert image_size(io.BytesIO(b"not a picture")) is None
+
