@@ -270,9 +270,7 @@ def format_live(part: str, figures: Any) -> str:
     if part == "landmarks":
         f = figures
         return (f"landmarks {f['size']}: FaceMesh.track {f['facemesh_ms']:.1f} ms, bare MediaPipe {f['bare_ms']:.1f} ms"
-                f" mean, frame by frame in turn: overhead {100 * f['overhead']:+.0f}% (goal <= {100 * f['goal_overhead']:.0f}%);"
-                f" against the direct C calls FaceMesh makes ({f['direct_ms']:.1f} ms) {100 * f['direct_overhead']:+.0f}%"
-                + ("" if f["direct_calls"] else " (this MediaPipe's internals differ: both peers use its Python API)"))
+                f" mean, frame by frame in turn: overhead {100 * f['overhead']:+.0f}% (goal <= {100 * f['goal_overhead']:.0f}%)")
     if part == "pipeline":
         lines = []
         for f in figures:
@@ -280,11 +278,7 @@ def format_live(part: str, figures: Any) -> str:
             lines.append(f"live pipeline {f['size']}: {f['fps']:.1f} fps unpaced, bare MediaPipe loop "
                          f"{f['bare_mediapipe_fps']:.1f} fps: {100 * f['ratio']:.0f}% (goal >= "
                          f"{100 * f['goal_ratio']:.0f}% and >= {f['goal_fps']:.0f} fps); resident {f['rss_mb']:.0f} MB"
-                         f" ({f['clip_mb']:.0f} MB of it the preloaded clip, and the two bare landmarkers too)")
-            calls = ("the direct C calls FaceMesh makes" if f["direct_calls"]
-                     else "MediaPipe's Python API again (this MediaPipe's internals differ: no direct calls)")
-            lines.append(f"  against a bare loop of {calls} "
-                         f"({f['direct_mediapipe_fps']:.1f} fps): {100 * f['direct_ratio']:.0f}%")
+                         f" ({f['clip_mb']:.0f} MB of it the preloaded clip, and the bare landmarker too)")
             lines.append(f"  per step, median ms: {steps}")
         return "\n".join(lines)
     if part == "latency":
