@@ -203,8 +203,8 @@ def main(argv: Sequence[str] | None = None) -> int:
                         help="frame size WxH in pixels (default 640x480)")
     parser.add_argument("--json", action="store_true", help="print one JSON object")
     parser.add_argument("--only", default="all",
-                        help="comma-separated parts: hog,landmarks,pipeline,latency,start,detector,smoothing,render "
-                             "(default all)")
+                        help="comma-separated parts: hog,landmarks,pipeline,latency,start,detector,smoothing,"
+                             "render,processes (default all)")
     args = parser.parse_args(argv)
     if args.frames < 1:
         parser.error("--frames must be at least 1")
@@ -243,6 +243,7 @@ def machine() -> str:
 
 def _live_parts() -> dict[str, Callable[[], Any]]:
     from demo import bench_live as live
+    from demo import bench_processes
 
     return {
         "landmarks": live.landmarks_overhead,
@@ -252,6 +253,7 @@ def _live_parts() -> dict[str, Callable[[], Any]]:
         "detector": live.detector_scan,
         "smoothing": live.smoothing,
         "render": live.render_speed,
+        "processes": bench_processes.processes,
     }
 
 
@@ -262,7 +264,7 @@ class _LazyParts(dict):
 
 
 LIVE_PARTS = _LazyParts()
-PARTS = ("hog", "landmarks", "pipeline", "latency", "start", "detector", "smoothing", "render")
+PARTS = ("hog", "landmarks", "pipeline", "latency", "start", "detector", "smoothing", "render", "processes")
 
 
 def format_live(part: str, figures: Any) -> str:
@@ -296,6 +298,10 @@ def format_live(part: str, figures: Any) -> str:
         return (f"smoothing: jitter {f['jitter_raw_px']:.3f} -> {f['jitter_smoothed_px']:.3f} px "
                 f"(ratio {f['jitter_ratio']:.2f}, goal <= 0.5), lag on a fast pan {f['lag_frames']:.2f} frames "
                 f"(goal < 1)")
+    if part == "processes":
+        from demo.bench_processes import format_processes
+
+        return format_processes(figures)
     if part == "render":
         return f"render: {figures['render_fps']:.1f} fps for the sample clip at {figures['size']}"
     return f"{part}: {figures}"

@@ -46,3 +46,17 @@ def test_landmarks_row_times_facemesh_and_its_peer_frame_by_frame() -> None:
     assert min(figures["bare_ms"], figures["facemesh_ms"]) > 0
     assert figures["overhead"] == pytest.approx(figures["facemesh_ms"] / figures["bare_ms"] - 1.0)
     assert bench.format_live("landmarks", figures).startswith("landmarks 160x120: FaceMesh.track")
+
+
+def test_whole_processes_take_turns_and_each_times_its_own_loop() -> None:
+    from demo import bench_processes
+
+    # Start-up is left out: the rate counts frames after the warm-up over their own wall time.
+    marks = [100.0 + 0.5 * i for i in range(bench_processes.WARM_UP)] + [200.0 + 0.1 * i for i in range(11)]
+    assert bench_processes.loop_fps(marks) == pytest.approx(10.0)
+    # A real, short run: two fresh processes, the bare loop and the exhibit.
+    figures = bench_processes.processes((160, 120), frames=bench_processes.WARM_UP + 10, pairs=1)
+    (pair,) = figures["pairs"]
+    assert pair["bare_fps"] > 0 and pair["exhibit_fps"] > 0
+    assert figures["ratio"] == pytest.approx(pair["exhibit_fps"] / pair["bare_fps"])
+    assert bench.format_live("processes", figures).startswith("whole processes 160x120, in turns: exhibit")
