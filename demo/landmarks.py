@@ -74,7 +74,9 @@ def _vision() -> types.ModuleType:
     ``mediapipe.tasks.python`` imports matplotlib (for drawing helpers) and sounddevice (for audio
     tasks): half a second of start-up, and both write to disk as they load (matplotlib a font cache
     and config folders in the user's home, sounddevice temporary files while it looks for a
-    library), which the live exhibit must not do: it records nothing. While the package loads,
+    library), which the live exhibit must not do: it records nothing (checked with MediaPipe 1.2.3:
+    imported bare in an empty home, it leaves ``.cache/matplotlib/fontlist-v3.11.0.json`` and
+    ``.config/matplotlib`` there). While the package loads,
     stand-ins answer for them; they are removed afterwards, and the references MediaPipe keeps load
     the real module the first time anything is asked of them, so a notebook can still use
     MediaPipe's plotting helpers.
