@@ -31,7 +31,7 @@ from typing import Any
 import cv2
 import numpy as np
 
-from demo import hog, hogview
+from demo import hog, hogdraw, hogview
 from demo.assets import asset_path
 
 DEFAULT_FRAMES = 30
@@ -132,13 +132,13 @@ def hog_stages(frames: list[np.ndarray]) -> list[Stage]:
     # draws on a new picture every frame, never on one drawn on before.
     def arrows_drawn(item: tuple[np.ndarray, np.ndarray]) -> None:
         frame, arrows = item
-        hog.draw_arrows(frame.copy(), arrows)
+        hogdraw.draw_arrows(frame.copy(), arrows)
 
     def histograms_and_arrows(item: tuple[np.ndarray, np.ndarray]) -> None:
         # What a frame needs for the HOG numbers and the arrows: one pass, then the drawing.
         frame, gray = item
         _, arrows = hog.hog_cells(gray)
-        hog.draw_arrows(frame.copy(), arrows)
+        hogdraw.draw_arrows(frame.copy(), arrows)
 
     return [
         Stage("gradients", hog.gradients, grays),

@@ -24,7 +24,7 @@ from functools import lru_cache
 import cv2
 import numpy as np
 
-from demo import hog
+from demo import hog, hogdraw
 from demo.draw import line_width, live_interpolation, plain_picture
 from demo.hog import _scratch
 
@@ -41,7 +41,7 @@ GLYPH_DIM_RANGE = (8, 90)  # grey levels under the stars: darker, as in the clas
 # Arrow colours by strength, weakest first: (lowest strength 0-1, RGB). Weak edges are a dim
 # brown-orange, strong edges warm amber, the very strongest almost white.
 ARROW_SHADES = (
-    (hog.MIN_ARROW_LENGTH, (150, 84, 10)),
+    (hogdraw.MIN_ARROW_LENGTH, (150, 84, 10)),
     (0.3, (215, 130, 15)),
     (0.5, (255, 176, 30)),
     (0.75, (255, 232, 170)),
@@ -94,7 +94,7 @@ def dimmed(gray: np.ndarray, size: tuple[int, int],
 def draw_shaded_arrows(vis: np.ndarray, directions: np.ndarray, cell: int,
                        scale: tuple[float, float]) -> int:
     """Draw the arrows in place, coloured by strength (one OpenCV call per shade)."""
-    return hog.draw_shaded_arrows(vis, directions, ARROW_SHADES, cell, scale=scale)
+    return hogdraw.draw_shaded_arrows(vis, directions, ARROW_SHADES, cell, scale=scale)
 
 
 def add_glow(vis: np.ndarray, strength: np.ndarray, cell: int, scale: tuple[float, float],
@@ -124,10 +124,10 @@ def draw_inset(vis: np.ndarray, gray: np.ndarray, focus_xy: tuple[float, float],
     """
     height, width = vis.shape[:2]
     short = min(height, width)
-    radius = hog.PATCH_RADIUS
+    radius = hogdraw.PATCH_RADIUS
     zoom = max(4, int(INSET_FRACTION * short / (2 * radius)))
-    patch = hog.draw_pixel_arrows(gray, focus_xy, radius, zoom, plain=plain)
-    x0, y0, x1, y1 = hog.patch_box(gray.shape, focus_xy, radius)
+    patch = hogdraw.draw_pixel_arrows(gray, focus_xy, radius, zoom, plain=plain)
+    x0, y0, x1, y1 = hogdraw.patch_box(gray.shape, focus_xy, radius)
     box = np.array([x0 * scale[0], y0 * scale[1], x1 * scale[0], y1 * scale[1]])
     # Put the patch in the corner diagonally away from the focus, so it hides little of a face.
     margin = int(INSET_MARGIN * short)
@@ -138,7 +138,7 @@ def draw_inset(vis: np.ndarray, gray: np.ndarray, focus_xy: tuple[float, float],
     pw, ph = min(pw, width - px), min(ph, height - py)
     vis[py: py + ph, px: px + pw] = patch[:ph, :pw]
     thin = line_width(vis, LEADER_WIDTH)
-    shift = hog.SUBPIXEL_BITS
+    shift = hogdraw.SUBPIXEL_BITS
     fixed = np.rint(box * (1 << shift)).astype(np.int32)
     cv2.rectangle(vis, tuple(fixed[:2]), tuple(fixed[2:]), INSET_FRAME, thin, cv2.LINE_AA, shift)
     cv2.rectangle(vis, (px, py), (px + pw - 1, py + ph - 1), INSET_FRAME, thin, cv2.LINE_AA)
@@ -152,7 +152,7 @@ def draw_inset(vis: np.ndarray, gray: np.ndarray, focus_xy: tuple[float, float],
     downwards = py + ph / 2 > (box[1] + box[3]) / 2
     pair = (1, 3) if rightwards == downwards else (0, 2)  # top-right and bottom-left, or not
     leaders = np.stack([box_corners[list(pair)], patch_corners[list(pair)]], axis=1)
-    cv2.polylines(vis, hog._fixed(leaders), False, INSET_FRAME, thin, cv2.LINE_AA, shift)
+    cv2.polylines(vis, hogdraw.fixed_point(leaders), False, INSET_FRAME, thin, cv2.LINE_AA, shift)
 
 
 def hog_panel(rgb: np.ndarray, view: str = "arrows", cell: int = hog.CELL, bins: int = hog.BINS,
@@ -195,7 +195,7 @@ def hog_panel(rgb: np.ndarray, view: str = "arrows", cell: int = hog.CELL, bins:
     if view == "glyphs":
         # Each cell's histogram of edge directions, drawn as a star of lines.
         vis = _background(gray, size, GLYPH_DIM_RANGE, plain)
-        hog.draw_glyphs(vis, hog.cell_histograms(gray, cell, bins), cell, GLYPH_COLOUR,
+        hogdraw.draw_glyphs(vis, hog.cell_histograms(gray, cell, bins), cell, GLYPH_COLOUR,
                         scale=scale)
         return vis
     # Each cell's strongest edge, as an arrow from light to dark; strong edges glow.

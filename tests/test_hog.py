@@ -18,7 +18,7 @@ import cv2
 import numpy as np
 import pytest
 
-from demo import hog
+from demo import hog, hogdraw
 
 skimage_feature = pytest.importorskip("skimage.feature")
 
@@ -392,7 +392,7 @@ def test_float_and_uint8_pictures_give_the_same_arrows(face: np.ndarray) -> None
                                hog.dominant_directions(face), atol=1e-5)
 
 
-# ---- Drawings -------------------------------------------------------------------------------
+# ---- Drawings (demo.hogdraw) ----------------------------------------------------------------
 def changed_cells(before: np.ndarray, after: np.ndarray, cell: int) -> np.ndarray:
     """(rows, cols) bool: which cells of the picture have any changed pixel."""
     changed = np.any(before != after, axis=2)
@@ -403,7 +403,7 @@ def changed_cells(before: np.ndarray, after: np.ndarray, cell: int) -> np.ndarra
 def test_arrows_are_drawn_in_the_edge_cells_only() -> None:
     arrows = hog.dominant_directions(step_edge(0), 8, 9)
     canvas = np.zeros((SIDE, SIDE, 3), np.uint8)
-    count = hog.draw_arrows(canvas, arrows, 8, (255, 200, 0), thickness=1)
+    count = hogdraw.draw_arrows(canvas, arrows, 8, (255, 200, 0), thickness=1)
     assert count == 2 * (SIDE // 8)
     touched = changed_cells(np.zeros_like(canvas), canvas, 8)
     assert touched[:, 3:5].all()  # every cell along the edge
@@ -412,7 +412,7 @@ def test_arrows_are_drawn_in_the_edge_cells_only() -> None:
 
 def test_no_arrows_no_change() -> None:
     canvas = np.full((SIDE, SIDE, 3), 40, np.uint8)
-    assert hog.draw_arrows(canvas, np.zeros((8, 8, 2), np.float32)) == 0
+    assert hogdraw.draw_arrows(canvas, np.zeros((8, 8, 2), np.float32)) == 0
     assert np.all(canvas == 40)
 
 
@@ -420,8 +420,8 @@ def test_arrows_scale_to_a_display_picture() -> None:
     arrows = hog.dominant_directions(step_edge(1), 8, 9)  # a horizontal edge
     small = np.zeros((SIDE, SIDE, 3), np.uint8)
     large = np.zeros((3 * SIDE, 3 * SIDE, 3), np.uint8)
-    hog.draw_arrows(small, arrows, 8, (255, 255, 255))
-    hog.draw_arrows(large, arrows, 8, (255, 255, 255), scale=3.0)
+    hogdraw.draw_arrows(small, arrows, 8, (255, 255, 255))
+    hogdraw.draw_arrows(large, arrows, 8, (255, 255, 255), scale=3.0)
     assert np.array_equal(changed_cells(np.zeros_like(small), small, 8),
                           changed_cells(np.zeros_like(large), large, 24))
 
@@ -431,7 +431,7 @@ def test_arrow_points_at_the_dark_side() -> None:
     arrows = np.zeros((1, 1, 2), np.float32)
     arrows[0, 0] = (1.0, 0.0)  # full length, pointing right
     canvas = np.zeros((40, 40, 3), np.uint8)
-    hog.draw_arrows(canvas, arrows, 40, (255, 255, 255))
+    hogdraw.draw_arrows(canvas, arrows, 40, (255, 255, 255))
     ink = canvas[..., 0].astype(float)
     assert ink[:, 20:].sum() > 1.5 * ink[:, :20].sum()
 
@@ -439,26 +439,26 @@ def test_arrow_points_at_the_dark_side() -> None:
 def test_glyphs_are_drawn_in_the_edge_cells_along_the_edge() -> None:
     histograms = hog.cell_histograms(step_edge(0), 8, 9)
     canvas = np.zeros((SIDE, SIDE, 3), np.uint8)
-    assert hog.draw_glyphs(canvas, histograms, 8, (0, 255, 255)) == 2 * (SIDE // 8)
+    assert hogdraw.draw_glyphs(canvas, histograms, 8, (0, 255, 255)) == 2 * (SIDE // 8)
     touched = changed_cells(np.zeros_like(canvas), canvas, 8)
     assert touched[:, 3:5].all() and not touched[:, :2].any() and not touched[:, 6:].any()
     # The edge is vertical, so each star line is nearly vertical: taller than wide.
     large = np.zeros((4 * SIDE, 4 * SIDE, 3), np.uint8)
-    hog.draw_glyphs(large, histograms, 8, (0, 255, 255), scale=4.0)
+    hogdraw.draw_glyphs(large, histograms, 8, (0, 255, 255), scale=4.0)
     ys, xs = np.nonzero(large[32:64, 96:128, 1] > 128)
     assert np.ptp(ys) > 4 * np.ptp(xs)
 
 
 def test_flat_histograms_draw_no_glyphs() -> None:
     canvas = np.zeros((SIDE, SIDE, 3), np.uint8)
-    assert hog.draw_glyphs(canvas, np.zeros((8, 8, 9)), 8) == 0
+    assert hogdraw.draw_glyphs(canvas, np.zeros((8, 8, 9)), 8) == 0
     assert not canvas.any()
 
 
 def test_pixel_patch_gives_every_pixel_its_own_arrow() -> None:
     gray = step_edge(0)
     before = gray.copy()
-    patch = hog.draw_pixel_arrows(gray, (EDGE_COL, 20), radius=4, zoom=20)
+    patch = hogdraw.draw_pixel_arrows(gray, (EDGE_COL, 20), radius=4, zoom=20)
     assert patch.shape == (160, 160, 3) and patch.dtype == np.uint8
     assert np.array_equal(gray, before)
     # Only the two pixel columns either side of the edge have a gradient: arrows there only.
@@ -468,11 +468,11 @@ def test_pixel_patch_gives_every_pixel_its_own_arrow() -> None:
 
 
 def test_flat_patch_has_no_arrows() -> None:
-    patch = hog.draw_pixel_arrows(np.full((30, 30), 90, np.uint8), (15, 15), radius=3, zoom=10)
+    patch = hogdraw.draw_pixel_arrows(np.full((30, 30), 90, np.uint8), (15, 15), radius=3, zoom=10)
     assert len(np.unique(patch.reshape(-1, 3), axis=0)) == 2  # grey squares and grid lines
 
 
 def test_patch_box_stays_inside_the_picture() -> None:
-    assert hog.patch_box((100, 80), (2, 97), 6) == (0, 88, 12, 100)
-    assert hog.patch_box((100, 80), (40, 50), 6) == (34, 44, 46, 56)
-    assert hog.patch_box((5, 7), (3, 3), 6) == (0, 0, 7, 5)
+    assert hogdraw.patch_box((100, 80), (2, 97), 6) == (0, 88, 12, 100)
+    assert hogdraw.patch_box((100, 80), (40, 50), 6) == (34, 44, 46, 56)
+    assert hogdraw.patch_box((5, 7), (3, 3), 6) == (0, 0, 7, 5)
