@@ -26,7 +26,6 @@ import numpy as np
 
 from demo import hog, hogdraw
 from demo.draw import line_width, live_interpolation, plain_picture
-from demo.hog import _scratch
 
 VIEWS = ("arrows", "glyphs", "pixels")
 MIN_CELL, MAX_CELL = 4, 32  # pixels: the cell sizes the live keys may choose
@@ -79,16 +78,11 @@ def dimmed(gray: np.ndarray, size: tuple[int, int],
     """The grey picture resized to ``size`` (width, height), darkened and tinted: new RGB uint8.
 
     Black becomes ``grey_range[0]`` and white ``grey_range[1]`` before the tint.
-    Intermediate pictures are kept between calls (``hog._scratch``): fresh megabyte arrays
-    are slow to touch for the first time.
     """
     width, height = int(size[0]), int(size[1])
     if gray.shape != (height, width):
-        gray = cv2.resize(gray, (width, height), _scratch("dim_gray", (height, width), np.uint8),
-                          interpolation=live_interpolation(gray.shape[1], width))
-    channels = [cv2.LUT(gray, table, _scratch(f"dim_{index}", (height, width), np.uint8))
-                for index, table in enumerate(_dim_tables(tuple(grey_range)))]
-    return cv2.merge(channels, np.empty((height, width, 3), np.uint8))
+        gray = cv2.resize(gray, (width, height), interpolation=live_interpolation(gray.shape[1], width))
+    return cv2.merge([cv2.LUT(gray, table) for table in _dim_tables(tuple(grey_range))])
 
 
 def draw_shaded_arrows(vis: np.ndarray, directions: np.ndarray, cell: int,
@@ -110,8 +104,7 @@ def add_glow(vis: np.ndarray, strength: np.ndarray, cell: int, scale: tuple[floa
     if height == 0 or width == 0:
         return
     haze = (strength[..., None] * (gain * np.array(colour, np.float32))).astype(np.uint8)
-    big = cv2.resize(haze, (width, height), _scratch("glow", (height, width, 3), np.uint8),
-                     interpolation=cv2.INTER_CUBIC)
+    big = cv2.resize(haze, (width, height), interpolation=cv2.INTER_CUBIC)
     cv2.add(vis[:height, :width], big, dst=vis[:height, :width])
 
 
