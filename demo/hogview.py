@@ -28,8 +28,8 @@ from demo import hog, hogdraw
 from demo.draw import line_width, live_interpolation, plain_picture
 
 VIEWS = ("arrows", "glyphs", "pixels")
-MIN_CELL, MAX_CELL = 4, 32  # pixels: the cell sizes the live keys may choose
-MIN_BINS, MAX_BINS = 6, 18  # unsigned orientation bins the live keys may choose
+MIN_CELL, MAX_CELL = hog.CELL_RANGE  # pixels: the cell sizes the live keys may choose
+MIN_BINS, MAX_BINS = hog.BINS_RANGE  # unsigned orientation bins the live keys may choose
 
 # The dimmed picture underneath: grey scaled to DIM_RANGE, with a cold blue tint so the warm
 # arrows stand out.
