@@ -261,9 +261,12 @@ def test_fast_path_equals_hog_reference_on_random_pictures(face: np.ndarray) -> 
 @pytest.mark.parametrize("bins", [6, 8, 9, 12, 18, 26, 31])
 def test_fast_path_equals_hog_reference_on_bin_edges_and_edges(face: np.ndarray, bins: int) -> None:
     """Gradients exactly on bin edges (the 45-degree ramp, step edges at 0 and 90 degrees), the
-    face with its clean edges (where arrows follow the mean gradient), a flat picture, and
-    pictures smaller than a cell or a block."""
-    pictures = {"diagonal": diagonal_ramp(), "face": face[60:220, 120:300],
+    face with its clean edges (where arrows follow the mean gradient), thin lines (whose two
+    sides cancel in the mean: arrows take their bin's centre), a flat picture, and pictures
+    smaller than a cell or a block."""
+    lines = np.full((40, 56), 40, np.uint8)
+    lines[:, 4::8] = 200  # a bright 1-pixel line down the middle of every cell
+    pictures = {"diagonal": diagonal_ramp(), "face": face[60:220, 120:300], "lines": lines,
                 "flat": np.full((40, 56), 77, np.uint8), "tiny": face[:7, :9]}
     pictures.update({f"step {turns}": step_edge(turns) for turns in range(4)})
     for name, gray in pictures.items():
