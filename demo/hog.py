@@ -35,6 +35,7 @@ import threading
 from dataclasses import dataclass
 from functools import lru_cache
 
+import cv2
 import numpy as np
 
 # ---- The HOG descriptor (Dalal & Triggs 2005, as computed by scikit-image) -------------------
@@ -267,11 +268,12 @@ def _work_array(name: str, shape: tuple[int, ...], dtype: type) -> np.ndarray:
     return arrays[name]
 
 
-def _cell_votes(gray: np.ndarray, cell: int, bins: int) -> tuple[np.ndarray, np.ndarray]:
+def _cell_votes(gray: np.ndarray, cell: int, bins: int, with_mean: bool = False
+                ) -> tuple[np.ndarray, np.ndarray | None]:
     """Step 3 of :func:`hog_reference`: per cell, the votes of its pixels per direction bin.
 
-    Returns ``votes`` (rows, cols, 2 * bins) float64, the summed strengths, and ``mean``
-    (rows, cols) complex, each cell's summed gradient ``g_col + 1j * g_row``.
+    Returns ``votes`` (rows, cols, 2 * bins) float64, the summed strengths, and with
+    ``with_mean`` each cell's summed gradient ``g_col + 1j * g_row``, (rows, cols) complex.
     """
     rows, cols = _whole_cells(gray, cell, bins)
     height, width = rows * cell, cols * cell
@@ -281,11 +283,10 @@ def _cell_votes(gray: np.ndarray, cell: int, bins: int) -> tuple[np.ndarray, np.
         # Differences of a uint8 picture are whole numbers -255..255: look their strength and
         # bin up in tables made once (saves ~30 ms a 640x480 frame against working them out).
         g_row, g_col = (g[:height, :width] for g in _differences(gray.astype(np.int16)))
-        key = slot  # the gradient's entry in the tables
-        np.add(g_row, 255, out=key)
-        key *= 511
+        key = slot  # the gradient's entry in the tables: (g_row + 255) * 511 + (g_col + 255)
+        np.multiply(g_row, 511, out=key, dtype=np.intp)
         key += g_col
-        key += 255
+        key += 255 * 512
         strengths, direction_bins = _uint8_tables(bins)
         # mode="clip" (every key is in range) saves ~0.3 ms a 640x480 frame: the default copies.
         strength = strengths.take(key, out=_work_array("strength", (height, width), np.float64),
@@ -300,10 +301,42 @@ def _cell_votes(gray: np.ndarray, cell: int, bins: int) -> tuple[np.ndarray, np.
     slot += direction_bin
     votes = np.bincount(slot.ravel(), weights=strength.ravel(), minlength=rows * cols * slots)
     votes = votes.reshape(rows, cols, slots)
+    if not with_mean:
+        return votes, None
+    if gray.dtype == np.uint8:
+        return votes, _uint8_cell_sums(gray, rows, cols, cell)
     # Each cell's summed gradient: sum down the cell's rows, then across its columns.
-    g_row, g_col = (g.reshape(rows, cell, width).sum(axis=1, dtype=np.float64)
-                    .reshape(rows, cols, cell).sum(axis=2) for g in (g_row, g_col))
+    g_row, g_col = (g.reshape(rows, cell, width).sum(axis=1).reshape(rows, cols, cell).sum(axis=2)
+                    for g in (g_row, g_col))
     return votes, g_col + 1j * g_row
+
+
+def _uint8_cell_sums(gray: np.ndarray, rows: int, cols: int, cell: int) -> np.ndarray:
+    """Each cell's summed gradient ``g_col + 1j * g_row`` of a uint8 picture, exactly.
+
+    Saves ~0.4 ms a 640x480 frame (bench) against summing every pixel's differences. Along x,
+    a cell's differences telescope: with ``s[x]`` the picture's column ``x`` summed over the
+    cell's rows, ``sum(s[x + 1] - s[x - 1] for x = a..b) = e[b + 1] - e[a]``, where
+    ``e[j] = s[j] + s[j - 1]``, and the border's differences of 0 are kept out by clipping
+    ``j`` to 1 .. width - 1. An integral image (running sums over rows and columns) gives
+    ``e`` at every cell edge in four lookups. Along y the same, with rows and columns swapped.
+    """
+    height, width = gray.shape
+    wide = gray.size * 255 >= 2**31  # int32 running sums hold pictures up to ~8 megapixels
+    total = _work_array("integral", (height + 1, width + 1), np.float64 if wide else np.int32)
+    cv2.integral(gray, total, sdepth=cv2.CV_64F if wide else cv2.CV_32S)  # total[y, x]: gray[:y, :x]
+    sums = np.zeros((rows, cols), complex)
+    if width >= 3:
+        j = np.clip(np.arange(cols + 1) * cell, 1, width - 1)  # cell edges along x
+        bands = total[: rows * cell + 1: cell]  # running sums at the cell rows' edges
+        edge = np.diff(bands[:, j + 1] - bands[:, j - 1], axis=0)  # e[j] per row of cells
+        sums.real = np.diff(edge, axis=1)
+    if height >= 3:
+        i = np.clip(np.arange(rows + 1) * cell, 1, height - 1)  # cell edges along y
+        bands = total[:, : cols * cell + 1: cell]
+        edge = np.diff(bands[i + 1] - bands[i - 1], axis=1)
+        sums.imag = np.diff(edge, axis=0)
+    return sums
 
 
 def _histograms(votes: np.ndarray, cell: int) -> np.ndarray:
@@ -474,7 +507,7 @@ def dominant_directions(gray: np.ndarray, cell: int = CELL, bins: int = BINS) ->
            CVPR 2005, :DOI:`10.1109/CVPR.2005.177`.
     """
     gray = _check_gray(gray)
-    return _arrows(*_cell_votes(gray, cell, bins), cell)
+    return _arrows(*_cell_votes(gray, cell, bins, with_mean=True), cell)
 
 
 def hog_cells(gray: np.ndarray, cell: int = CELL, bins: int = BINS
@@ -486,5 +519,5 @@ def hog_cells(gray: np.ndarray, cell: int = CELL, bins: int = BINS
     two functions separately makes that pass twice.
     """
     gray = _check_gray(gray)
-    votes, mean = _cell_votes(gray, cell, bins)
+    votes, mean = _cell_votes(gray, cell, bins, with_mean=True)
     return _histograms(votes, cell), _arrows(votes, mean, cell)

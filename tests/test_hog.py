@@ -363,7 +363,7 @@ def test_summed_cell_gradients_equal_plain_sums() -> None:
                         for g in hog.gradients(gray))
         plain = (g_col + 1j * g_row).reshape(rows, cell, cols, cell).sum(axis=(1, 3))
         for picture in (gray, gray.astype(np.float32)):
-            np.testing.assert_array_equal(hog._cell_votes(picture, cell, 9)[1], plain,
+            np.testing.assert_array_equal(hog._cell_votes(picture, cell, 9, with_mean=True)[1], plain,
                                           err_msg=f"{height}x{width} cell={cell} {picture.dtype}")
 
 
