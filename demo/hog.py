@@ -324,7 +324,8 @@ def _uint8_cell_sums(gray: np.ndarray, rows: int, cols: int, cell: int) -> np.nd
     height, width = gray.shape
     wide = gray.size * 255 >= 2**31  # int32 running sums hold pictures up to ~8 megapixels
     total = _work_array("integral", (height + 1, width + 1), np.float64 if wide else np.int32)
-    cv2.integral(gray, total, sdepth=cv2.CV_64F if wide else cv2.CV_32S)  # total[y, x]: gray[:y, :x]
+    # total[y, x] is the sum of gray[:y, :x].
+    cv2.integral(gray, total, sdepth=cv2.CV_64F if wide else cv2.CV_32S)
     sums = np.zeros((rows, cols), complex)
     if width >= 3:
         j = np.clip(np.arange(cols + 1) * cell, 1, width - 1)  # cell edges along x
