@@ -24,13 +24,12 @@ from functools import lru_cache
 import cv2
 import numpy as np
 
-from demo import hog
+from demo import hog, hogdraw
 from demo.draw import line_width, live_interpolation, plain_picture
-from demo.hog import _scratch
 
 VIEWS = ("arrows", "glyphs", "pixels")
-MIN_CELL, MAX_CELL = 4, 32  # pixels: the cell sizes the live keys may choose
-MIN_BINS, MAX_BINS = 6, 18  # unsigned orientation bins the live keys may choose
+MIN_CELL, MAX_CELL = hog.CELL_RANGE  # pixels: the cell sizes the live keys may choose
+MIN_BINS, MAX_BINS = hog.BINS_RANGE  # unsigned orientation bins the live keys may choose
 
 # The dimmed picture underneath: grey scaled to DIM_RANGE, with a cold blue tint so the warm
 # arrows stand out.
@@ -41,7 +40,7 @@ GLYPH_DIM_RANGE = (8, 90)  # grey levels under the stars: darker, as in the clas
 # Arrow colours by strength, weakest first: (lowest strength 0-1, RGB). Weak edges are a dim
 # brown-orange, strong edges warm amber, the very strongest almost white.
 ARROW_SHADES = (
-    (hog.MIN_ARROW_LENGTH, (150, 84, 10)),
+    (hogdraw.MIN_ARROW_LENGTH, (150, 84, 10)),
     (0.3, (215, 130, 15)),
     (0.5, (255, 176, 30)),
     (0.75, (255, 232, 170)),
@@ -79,22 +78,17 @@ def dimmed(gray: np.ndarray, size: tuple[int, int],
     """The grey picture resized to ``size`` (width, height), darkened and tinted: new RGB uint8.
 
     Black becomes ``grey_range[0]`` and white ``grey_range[1]`` before the tint.
-    Intermediate pictures are kept between calls (``hog._scratch``): fresh megabyte arrays
-    are slow to touch for the first time.
     """
     width, height = int(size[0]), int(size[1])
     if gray.shape != (height, width):
-        gray = cv2.resize(gray, (width, height), _scratch("dim_gray", (height, width), np.uint8),
-                          interpolation=live_interpolation(gray.shape[1], width))
-    channels = [cv2.LUT(gray, table, _scratch(f"dim_{index}", (height, width), np.uint8))
-                for index, table in enumerate(_dim_tables(tuple(grey_range)))]
-    return cv2.merge(channels, np.empty((height, width, 3), np.uint8))
+        gray = cv2.resize(gray, (width, height), interpolation=live_interpolation(gray.shape[1], width))
+    return cv2.merge([cv2.LUT(gray, table) for table in _dim_tables(tuple(grey_range))])
 
 
 def draw_shaded_arrows(vis: np.ndarray, directions: np.ndarray, cell: int,
                        scale: tuple[float, float]) -> int:
     """Draw the arrows in place, coloured by strength (one OpenCV call per shade)."""
-    return hog.draw_shaded_arrows(vis, directions, ARROW_SHADES, cell, scale=scale)
+    return hogdraw.draw_shaded_arrows(vis, directions, ARROW_SHADES, cell, scale=scale)
 
 
 def add_glow(vis: np.ndarray, strength: np.ndarray, cell: int, scale: tuple[float, float],
@@ -110,8 +104,7 @@ def add_glow(vis: np.ndarray, strength: np.ndarray, cell: int, scale: tuple[floa
     if height == 0 or width == 0:
         return
     haze = (strength[..., None] * (gain * np.array(colour, np.float32))).astype(np.uint8)
-    big = cv2.resize(haze, (width, height), _scratch("glow", (height, width, 3), np.uint8),
-                     interpolation=cv2.INTER_CUBIC)
+    big = cv2.resize(haze, (width, height), interpolation=cv2.INTER_CUBIC)
     cv2.add(vis[:height, :width], big, dst=vis[:height, :width])
 
 
@@ -124,10 +117,10 @@ def draw_inset(vis: np.ndarray, gray: np.ndarray, focus_xy: tuple[float, float],
     """
     height, width = vis.shape[:2]
     short = min(height, width)
-    radius = hog.PATCH_RADIUS
+    radius = hogdraw.PATCH_RADIUS
     zoom = max(4, int(INSET_FRACTION * short / (2 * radius)))
-    patch = hog.draw_pixel_arrows(gray, focus_xy, radius, zoom, plain=plain)
-    x0, y0, x1, y1 = hog.patch_box(gray.shape, focus_xy, radius)
+    patch = hogdraw.draw_pixel_arrows(gray, focus_xy, radius, zoom, plain=plain)
+    x0, y0, x1, y1 = hogdraw.patch_box(gray.shape, focus_xy, radius)
     box = np.array([x0 * scale[0], y0 * scale[1], x1 * scale[0], y1 * scale[1]])
     # Put the patch in the corner diagonally away from the focus, so it hides little of a face.
     margin = int(INSET_MARGIN * short)
@@ -138,7 +131,7 @@ def draw_inset(vis: np.ndarray, gray: np.ndarray, focus_xy: tuple[float, float],
     pw, ph = min(pw, width - px), min(ph, height - py)
     vis[py: py + ph, px: px + pw] = patch[:ph, :pw]
     thin = line_width(vis, LEADER_WIDTH)
-    shift = hog.SUBPIXEL_BITS
+    shift = hogdraw.SUBPIXEL_BITS
     fixed = np.rint(box * (1 << shift)).astype(np.int32)
     cv2.rectangle(vis, tuple(fixed[:2]), tuple(fixed[2:]), INSET_FRAME, thin, cv2.LINE_AA, shift)
     cv2.rectangle(vis, (px, py), (px + pw - 1, py + ph - 1), INSET_FRAME, thin, cv2.LINE_AA)
@@ -152,7 +145,7 @@ def draw_inset(vis: np.ndarray, gray: np.ndarray, focus_xy: tuple[float, float],
     downwards = py + ph / 2 > (box[1] + box[3]) / 2
     pair = (1, 3) if rightwards == downwards else (0, 2)  # top-right and bottom-left, or not
     leaders = np.stack([box_corners[list(pair)], patch_corners[list(pair)]], axis=1)
-    cv2.polylines(vis, hog._fixed(leaders), False, INSET_FRAME, thin, cv2.LINE_AA, shift)
+    cv2.polylines(vis, hogdraw.fixed_point(leaders), False, INSET_FRAME, thin, cv2.LINE_AA, shift)
 
 
 def hog_panel(rgb: np.ndarray, view: str = "arrows", cell: int = hog.CELL, bins: int = hog.BINS,
@@ -195,7 +188,7 @@ def hog_panel(rgb: np.ndarray, view: str = "arrows", cell: int = hog.CELL, bins:
     if view == "glyphs":
         # Each cell's histogram of edge directions, drawn as a star of lines.
         vis = _background(gray, size, GLYPH_DIM_RANGE, plain)
-        hog.draw_glyphs(vis, hog.cell_histograms(gray, cell, bins), cell, GLYPH_COLOUR,
+        hogdraw.draw_glyphs(vis, hog.cell_histograms(gray, cell, bins), cell, GLYPH_COLOUR,
                         scale=scale)
         return vis
     # Each cell's strongest edge, as an arrow from light to dark; strong edges glow.

@@ -13,7 +13,7 @@ What a visitor sees and learns:
 
 Pure functions on RGB ``uint8`` arrays (x right, y down, pixels): ``*_picture`` functions return
 new arrays; ``draw_detections`` draws in place on a copy the caller made. The glyphs are drawn by
-:func:`demo.hog.draw_glyphs`; the detector is :mod:`demo.detector` (Dalal & Triggs 2005,
+:func:`demo.hogdraw.draw_glyphs`; the detector is :mod:`demo.detector` (Dalal & Triggs 2005,
 :DOI:`10.1109/CVPR.2005.177`).
 """
 
@@ -27,7 +27,8 @@ import numpy as np
 from demo import typeset
 from demo.detector import Detection, Pattern, ScanResult
 from demo.draw import line_width, plain_picture, resized
-from demo.hog import cell_histograms, draw_glyphs
+from demo.hog import cell_histograms
+from demo.hogdraw import draw_glyphs
 from demo.text import Texts, load_texts
 
 Box = tuple[float, float, float, float]  # x0, y0, x1, y1 in pixels

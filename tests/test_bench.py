@@ -17,11 +17,12 @@ def test_hog_table_times_the_headline_pair_in_turns(capsys: pytest.CaptureFixtur
     rows = {row["stage"]: row for row in report["rows"]}
     assert list(rows) == ["gradients", "histograms", "dominant directions",
                           "histograms + directions", "arrows drawn", bench.COMBINED,
-                          "hog_panel arrows", bench.SKIMAGE]
+                          "hog_panel arrows", bench.REFERENCE, bench.SKIMAGE]
     # One turn per scikit-image frame, all of our frames in each turn.
     assert rows[bench.SKIMAGE]["frames"] == 3
     assert rows[bench.COMBINED]["frames"] == 3 * 3
     assert rows["gradients"]["frames"] == 3
+    assert rows[bench.REFERENCE]["frames"] == bench.REFERENCE_FRAMES
     head = report["summary"]
     assert head["speedup"] == pytest.approx(
         rows[bench.SKIMAGE]["median_ms"] / rows[bench.COMBINED]["median_ms"])
