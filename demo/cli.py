@@ -30,8 +30,8 @@ def add_view_options(parser: argparse.ArgumentParser, defaults: bool = True) -> 
 
     ``defaults=False`` leaves them ``None`` when not given, so a config file's values survive.
     """
-    from demo.compose import BINS_RANGE, CELL_RANGE
-    from demo.hogview import VIEWS
+    from demo.picture.compose import BINS_RANGE, CELL_RANGE
+    from demo.picture.hogview import VIEWS
 
     def default(value):
         return value if defaults else None
@@ -79,15 +79,15 @@ def live_parser() -> argparse.ArgumentParser:
 
 
 def settings_from(args: argparse.Namespace):
-    from demo.compose import ViewSettings
+    from demo.picture.compose import ViewSettings
 
     return ViewSettings(view=args.view, cell=args.cell, bins=args.bins)
 
 
 def live_config(args: argparse.Namespace):
     """The exhibit's settings: defaults, then the --config file, then the command line."""
-    from demo.config import Config, load_config, merge_cli
-    from demo.text import available_languages
+    from demo.live.config import Config, load_config, merge_cli
+    from demo.picture.text import available_languages
 
     languages = available_languages()
     config = load_config(args.config, languages=languages) if args.config else Config()
@@ -122,14 +122,14 @@ def run_live(argv: list[str]) -> int:
     args = live_parser().parse_args(argv)
     _stop_on_sigterm()
     if args.print_config:
-        from demo.config import default_config_text
+        from demo.live.config import default_config_text
 
         print(default_config_text(), end="")
         return 0
-    from demo.app import NoDisplayError, run
-    from demo.landmarks import FaceMesh, ModelError
+    from demo.live.app import NoDisplayError, run
+    from demo.perception.landmarks import FaceMesh, ModelError
     from demo.sources import SourceError, open_source
-    from demo.text import TextError
+    from demo.picture.text import TextError
 
     notice = None
     try:
@@ -161,11 +161,11 @@ def run_live(argv: list[str]) -> int:
 def main(argv: list[str] | None = None) -> int:
     """Entry point of ``machine-eyes`` and ``python -m demo``; returns the exit code."""
     if argv is None:  # a real command, not a test calling main(): keep native logs out
-        from demo.quiet import keep_native_chatter_out
+        from demo.base.quiet import keep_native_chatter_out
 
         keep_native_chatter_out()
     argv = list(sys.argv[1:] if argv is None else argv)
-    from demo.offline import OfflineError, keep_offline
+    from demo.base.offline import OfflineError, keep_offline
 
     try:
         keep_offline()  # before anything loads MediaPipe, for every command
@@ -174,15 +174,15 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     try:
         if argv and argv[0] == "render":
-            from demo import render
+            from demo.files import render
 
             return render.main(argv[1:])
         if argv and argv[0] == "bench":
-            from demo import bench
+            from demo.tools import bench
 
             return bench.main(argv[1:])
         if argv and argv[0] == "soak":
-            from demo import soak
+            from demo.tools import soak
 
             return soak.main(argv[1:])
         return run_live(argv)

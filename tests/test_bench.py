@@ -7,7 +7,7 @@ import json
 
 import pytest
 
-from demo import bench, bench_live
+from demo.tools import bench, bench_live
 
 
 def test_hog_table_times_the_headline_pair_in_turns(capsys: pytest.CaptureFixture[str]) -> None:

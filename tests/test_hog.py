@@ -18,7 +18,7 @@ import cv2
 import numpy as np
 import pytest
 
-from demo import hog
+from demo.perception import hog
 
 skimage_feature = pytest.importorskip("skimage.feature")
 

@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 
 from conftest import NOSE_TIP, PHOTO_NOSE_BOX
-from demo.landmarks import SEARCH_EVERY, FaceMesh, ModelError, connections, load_model, tile_grid
+from demo.perception.landmarks import SEARCH_EVERY, FaceMesh, ModelError, connections, load_model, tile_grid
 from demo.sources import SampleSource
 
 
@@ -74,7 +74,7 @@ def test_truncated_model_is_one_clear_error(tmp_path):
 
 
 def test_a_copied_model_works(tmp_path, photo):
-    from demo.assets import asset_path
+    from demo.base.assets import asset_path
 
     copy = tmp_path / "copy.task"
     shutil.copy(asset_path("face_landmarker.task"), copy)
@@ -205,7 +205,7 @@ def test_a_closed_landmarker_answers_nothing_either_way(photo):
 
 
 def test_a_mediapipe_laid_out_differently_falls_back_to_its_python_api(photo, monkeypatch):
-    from demo import landmarks
+    from demo.perception import landmarks
 
     expected = landmarks._C_LAYOUT["MpNormalizedLandmarkC"]
     monkeypatch.setitem(landmarks._C_LAYOUT, "MpNormalizedLandmarkC", expected + ("w",))

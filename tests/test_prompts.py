@@ -6,7 +6,7 @@ import cv2
 import numpy as np
 import pytest
 
-from demo.prompts import head_angles, prompts_for
+from demo.perception.prompts import head_angles, prompts_for
 from demo.sources import make_group
 
 

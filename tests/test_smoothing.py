@@ -6,8 +6,8 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from demo.landmarks import Face
-from demo.smoothing import (PAN_STILL_FRAMES, SETTLE_FRAMES, FaceSmoother, OneEuroFilter,
+from demo.perception.landmarks import Face
+from demo.perception.smoothing import (PAN_STILL_FRAMES, SETTLE_FRAMES, FaceSmoother, OneEuroFilter,
                             jitter_px, lag_frames, measure, pan_clip, pan_offsets)
 from demo.sources import SampleSource
 

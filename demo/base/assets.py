@@ -15,7 +15,7 @@ def assets_dir() -> Path:
     override = os.environ.get("MACHINE_EYES_ASSETS")
     if override:
         return Path(override)
-    return Path(__file__).resolve().parent.parent / "assets"
+    return Path(__file__).resolve().parents[2] / "assets"  # demo/base/assets.py -> the clone
 
 
 def asset_path(name: str) -> Path:

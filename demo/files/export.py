@@ -25,8 +25,8 @@ from pathlib import Path
 
 import numpy as np
 
-from demo import hog
-from demo.landmarks import POINT_COUNT, Face
+from demo.perception import hog
+from demo.perception.landmarks import POINT_COUNT, Face
 
 LANDMARKS_VERSION = 1  # of the JSON format
 DECIMALS = 3  # of coordinates and times in the landmark files (1/1000 pixel, 1/1000 ms)

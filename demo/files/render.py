@@ -30,14 +30,14 @@ import cv2
 import numpy as np
 
 from demo.cli import OneLineParser, add_view_options
-from demo.compose import ViewSettings, side_by_side
-from demo.export import (FrameData, HogFrames, atomic_path, frame_data, write_blendshapes_csv,
+from demo.picture.compose import ViewSettings, side_by_side
+from demo.files.export import (FrameData, HogFrames, atomic_path, frame_data, write_blendshapes_csv,
                          write_landmarks_csv, write_landmarks_json)
-from demo.landmarks import MAX_FACES_LIMIT, Face, FaceMesh, ModelError
-from demo.progress import Progress, summary
+from demo.perception.landmarks import MAX_FACES_LIMIT, Face, FaceMesh, ModelError
+from demo.files.progress import Progress, summary
 from demo.sources import IMAGE_SUFFIXES, Frame, SampleSource, SourceError, VideoSource, read_image
-from demo.stages import BACKGROUND, STAGE_COUNT, Scene, sheet, window_picture
-from demo.text import TextError, Texts, load_texts
+from demo.picture.stages import BACKGROUND, STAGE_COUNT, Scene, sheet, window_picture
+from demo.picture.text import TextError, Texts, load_texts
 
 PROG = "machine-eyes render"
 IMAGE_OUTPUTS = {".png", ".jpg", ".jpeg"}

@@ -43,18 +43,18 @@ os.environ.setdefault("PYGAME_HIDE_SUPPORT_PROMPT", "1")
 os.environ.setdefault("SDL_NO_SIGNAL_HANDLERS", "1")
 import pygame  # noqa: E402
 
-from demo.compose import BINS_RANGE, CELL_RANGE, ViewSettings  # noqa: E402
-from demo.config import Config, KeyCombo  # noqa: E402
-from demo.exhibit import Attract, StageClock  # noqa: E402
-from demo.hogview import VIEWS  # noqa: E402
-from demo.landmarks import Face, FaceMesh  # noqa: E402
-from demo.pipeline import Pipeline, Seen  # noqa: E402
-from demo.prompts import prompts_for  # noqa: E402
-from demo.quiet import native_stderr_silenced  # noqa: E402
-from demo.smoothing import FaceSmoother  # noqa: E402
+from demo.picture.compose import BINS_RANGE, CELL_RANGE, ViewSettings  # noqa: E402
+from demo.live.config import Config, KeyCombo  # noqa: E402
+from demo.live.exhibit import Attract, StageClock  # noqa: E402
+from demo.picture.hogview import VIEWS  # noqa: E402
+from demo.perception.landmarks import Face, FaceMesh  # noqa: E402
+from demo.live.pipeline import Pipeline, Seen  # noqa: E402
+from demo.perception.prompts import prompts_for  # noqa: E402
+from demo.base.quiet import native_stderr_silenced  # noqa: E402
+from demo.perception.smoothing import FaceSmoother  # noqa: E402
 from demo.sources import Frame, SampleSource, Source  # noqa: E402
-from demo.stages import STAGE_COUNT, Scene, window_picture  # noqa: E402
-from demo.text import Texts, font_path, load_texts  # noqa: E402
+from demo.picture.stages import STAGE_COUNT, Scene, window_picture  # noqa: E402
+from demo.picture.text import Texts, font_path, load_texts  # noqa: E402
 
 WINDOW_SIZE = (1280, 720)  # initial window, pixels
 ACCENT = (255, 190, 60)  # amber, like the HOG arrows

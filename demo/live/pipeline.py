@@ -21,7 +21,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from demo.landmarks import Face
+from demo.perception.landmarks import Face
 from demo.sources import Frame, Source
 
 

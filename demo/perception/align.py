@@ -33,7 +33,7 @@ from dataclasses import dataclass
 import cv2
 import numpy as np
 
-from demo.landmarks import Face, connections
+from demo.perception.landmarks import Face, connections
 
 ALIGNED_SIZE = 256  # side of the aligned square, pixels
 # Where the three measured points go, as fractions of the square's side (x across, y down).

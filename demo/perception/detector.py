@@ -15,7 +15,7 @@ picture it
 
 Use it like this::
 
-    from demo.detector import detect_faces, load_pattern
+    from demo.perception.detector import detect_faces, load_pattern
     pattern = load_pattern()                 # assets/face_pattern.npz, once
     scan = detect_faces(rgb, pattern)        # any size; scanned on a 320 px wide grey copy
     scan.detections[0].box, scan.heat        # best face (x0, y0, x1, y1), heat map (h, w)
@@ -48,8 +48,8 @@ from pathlib import Path
 import cv2
 import numpy as np
 
-from demo.assets import asset_path
-from demo.hog import HYS_CLIP, NORM_EPS, cell_histograms
+from demo.base.assets import asset_path
+from demo.perception.hog import HYS_CLIP, NORM_EPS, cell_histograms
 
 PATTERN_NAME = "face_pattern.npz"
 PATTERN_VERSION = 1  # bumped when the file's keys change meaning
@@ -205,7 +205,7 @@ def load_pattern(path: str | Path | None = None) -> Pattern:
     Parameters
     ----------
     path : str or Path, optional
-        An ``.npz`` written by ``python -m demo.train_pattern``; default the bundled
+        An ``.npz`` written by ``python -m demo.tools.train_pattern``; default the bundled
         ``assets/face_pattern.npz``.
 
     Raises
@@ -215,13 +215,13 @@ def load_pattern(path: str | Path | None = None) -> Pattern:
     """
     path = Path(path) if path is not None else asset_path(PATTERN_NAME)
     if not path.is_file():
-        raise PatternError(f"{path}: face pattern not found; run python -m demo.train_pattern")
+        raise PatternError(f"{path}: face pattern not found; run python -m demo.tools.train_pattern")
     try:
         with np.load(path, allow_pickle=False) as data:
             arrays = {key: data[key] for key in PATTERN_KEYS}
     except (OSError, ValueError, KeyError, EOFError, zipfile.BadZipFile):
         raise PatternError(f"{path}: face pattern is damaged; "
-                           "run python -m demo.train_pattern") from None
+                           "run python -m demo.tools.train_pattern") from None
     return _pattern_from_arrays(arrays, path)
 
 
@@ -229,12 +229,12 @@ def _pattern_from_arrays(arrays: dict[str, np.ndarray], path: str | Path = "patt
     """A :class:`Pattern` from the file's arrays, checking that their shapes agree."""
     if int(arrays["version"]) != PATTERN_VERSION:
         raise PatternError(f"{path}: face pattern version {int(arrays['version'])}, expected "
-                           f"{PATTERN_VERSION}; run python -m demo.train_pattern")
+                           f"{PATTERN_VERSION}; run python -m demo.tools.train_pattern")
     window, cell, block, bins = (int(arrays[key]) for key in ("window", "cell", "block", "bins"))
     span = window // cell - block + 1 if cell > 0 else 0
     if span < 1 or arrays["weights"].shape != (span, span, block, block, bins):
         raise PatternError(f"{path}: face pattern weights have shape {arrays['weights'].shape}, "
-                           "which does not fit its window; run python -m demo.train_pattern")
+                           "which does not fit its window; run python -m demo.tools.train_pattern")
     return Pattern(
         weights=arrays["weights"].astype(np.float32), bias=float(arrays["bias"]), window=window,
         cell=cell, block=block, bins=bins,

@@ -34,9 +34,9 @@ from pathlib import Path
 import cv2
 import numpy as np
 
-from demo.assets import asset_path
-from demo.offline import keep_offline
-from demo.quiet import native_stderr_silenced
+from demo.base.assets import asset_path
+from demo.base.offline import keep_offline
+from demo.base.quiet import native_stderr_silenced
 
 MODEL_NAME = "face_landmarker.task"
 MODEL_SHA256 = "64184e229b263107bc2b804c6625db1341ff2bb731874b0bcc2fe6544e0bc9ff"

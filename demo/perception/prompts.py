@@ -16,7 +16,7 @@ import math
 import cv2
 import numpy as np
 
-from demo.landmarks import Face
+from demo.perception.landmarks import Face
 
 SMALL_FACE = 0.12  # of the frame's height: a face smaller than this is too far away
 TURNED_DEG = 30.0  # head turned (yaw), nodded (pitch) or tilted (roll) more than this

@@ -44,7 +44,7 @@ from dataclasses import dataclass
 import cv2
 import numpy as np
 
-from demo.landmarks import Face
+from demo.perception.landmarks import Face
 
 # ---- The One-Euro filter, tuned for face landmarks in pixels at 30 fps ------------------------
 # With these values a still face is averaged over about 1/(2*pi*1 Hz) = 160 ms (5 frames), and a
@@ -449,7 +449,7 @@ def _follow(frames: Iterable[np.ndarray], noise: float, seed: int,
 
     Returns raw and smoothed landmarks, each of shape (frames, 478, 3) in pixels.
     """
-    from demo.landmarks import FaceMesh  # the model is loaded only when a measurement runs
+    from demo.perception.landmarks import FaceMesh  # the model is loaded only when a measurement runs
 
     rng = np.random.default_rng(seed)
     raw, smoothed = [], []

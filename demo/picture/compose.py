@@ -11,9 +11,9 @@ from dataclasses import dataclass
 import cv2
 import numpy as np
 
-from demo.draw import draw_mesh, draw_pose_axes, live_interpolation, plain_picture
-from demo.hogview import VIEWS, hog_panel
-from demo.landmarks import Face
+from demo.picture.draw import draw_mesh, draw_pose_axes, live_interpolation, plain_picture
+from demo.picture.hogview import VIEWS, hog_panel
+from demo.perception.landmarks import Face
 
 CELL_RANGE = (4, 32)  # HOG cell sizes a visitor may choose, pixels
 BINS_RANGE = (6, 18)  # HOG orientation bins a visitor may choose

@@ -14,7 +14,7 @@ from functools import lru_cache
 import cv2
 import numpy as np
 
-from demo.landmarks import Face, connections
+from demo.perception.landmarks import Face, connections
 
 # Okabe-Ito colours, safe for colour-blind visitors; one per face, in order of appearance.
 FACE_PALETTE = (

@@ -24,9 +24,9 @@ from functools import lru_cache
 import cv2
 import numpy as np
 
-from demo import hog
-from demo.draw import line_width, live_interpolation, plain_picture
-from demo.hog import _scratch
+from demo.perception import hog
+from demo.picture.draw import line_width, live_interpolation, plain_picture
+from demo.perception.hog import _scratch
 
 VIEWS = ("arrows", "glyphs", "pixels")
 MIN_CELL, MAX_CELL = 4, 32  # pixels: the cell sizes the live keys may choose

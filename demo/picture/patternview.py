@@ -24,11 +24,11 @@ from collections.abc import Sequence
 import cv2
 import numpy as np
 
-from demo import typeset
-from demo.detector import Detection, Pattern, ScanResult
-from demo.draw import line_width, plain_picture, resized
-from demo.hog import cell_histograms, draw_glyphs
-from demo.text import Texts, load_texts
+from demo.picture import typeset
+from demo.perception.detector import Detection, Pattern, ScanResult
+from demo.picture.draw import line_width, plain_picture, resized
+from demo.perception.hog import cell_histograms, draw_glyphs
+from demo.picture.text import Texts, load_texts
 
 Box = tuple[float, float, float, float]  # x0, y0, x1, y1 in pixels
 

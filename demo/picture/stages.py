@@ -24,13 +24,13 @@ from dataclasses import dataclass
 import cv2
 import numpy as np
 
-from demo import typeset
-from demo.align import aligned_face, draw_aligned_inset, draw_cutout
-from demo.compose import ViewSettings, fit_size, focus_point, mesh_panel
-from demo.draw import draw_mesh, plain_picture, resized
-from demo.hogview import hog_panel
-from demo.landmarks import POINT_COUNT, Face
-from demo.text import CAPTION, TITLE, Texts, fit_all, fit_in_window
+from demo.picture import typeset
+from demo.perception.align import aligned_face, draw_aligned_inset, draw_cutout
+from demo.picture.compose import ViewSettings, fit_size, focus_point, mesh_panel
+from demo.picture.draw import draw_mesh, plain_picture, resized
+from demo.picture.hogview import hog_panel
+from demo.perception.landmarks import POINT_COUNT, Face
+from demo.picture.text import CAPTION, TITLE, Texts, fit_all, fit_in_window
 
 STAGE_COUNT = 8  # stage 0 (the two panels) and the seven steps
 STEPS = STAGE_COUNT - 1
@@ -231,7 +231,7 @@ def draw_pixel_numbers(vis: np.ndarray, frame: np.ndarray, focus_xy: tuple[float
 
 @functools.lru_cache(maxsize=1)
 def _pattern():
-    from demo.detector import load_pattern
+    from demo.perception.detector import load_pattern
 
     return load_pattern()
 
@@ -275,8 +275,8 @@ def _stage_picture(scene: Scene, size: tuple[int, int], texts: Texts | None) -> 
     elif stage == 4:
         vis = hog_panel(frame, "arrows", settings.cell, settings.bins, focus, size, plain)
     elif stage == 5:
-        from demo.detector import detect_faces
-        from demo.patternview import stage_picture as pattern_stage
+        from demo.perception.detector import detect_faces
+        from demo.picture.patternview import stage_picture as pattern_stage
 
         pattern = _pattern()
         scan = detect_faces(frame, pattern)

@@ -4,7 +4,7 @@ A museum visitor reads from two metres away, in their own language. So no text t
 is written in the code: it lives in ``assets/lang/<code>.toml``, one file per language, and the
 code asks for it by a dotted key::
 
-    from demo.text import load_texts
+    from demo.picture.text import load_texts
     text = load_texts("de")
     text("stage.3.title")                           # 'Jedes Pixel wird zum Pfeil'
     text("stage.1.caption", width=640, height=480, numbers=921600)   # '... 921.600 Zahlen ...'
@@ -40,7 +40,7 @@ try:
 except ModuleNotFoundError:  # Python 3.10
     import tomli as tomllib
 
-from demo.assets import assets_dir
+from demo.base.assets import assets_dir
 
 DEFAULT_LANG = "en"  # the reference language: complete, and the fallback for any missing text
 LANG_FOLDER = "lang"  # inside assets/: one <code>.toml per language

@@ -14,7 +14,7 @@ import os
 
 import numpy as np
 
-from demo.text import font_path
+from demo.picture.text import font_path
 
 os.environ.setdefault("PYGAME_HIDE_SUPPORT_PROMPT", "1")
 import pygame.font  # noqa: E402

@@ -24,7 +24,7 @@ from typing import Protocol
 
 import numpy as np
 
-from demo.assets import asset_path
+from demo.base.assets import asset_path
 
 # OpenCV prints a warning per capture backend it tries; the user gets our one line instead.
 os.environ.setdefault("OPENCV_LOG_LEVEL", "SILENT")

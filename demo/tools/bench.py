@@ -31,8 +31,9 @@ from typing import Any
 import cv2
 import numpy as np
 
-from demo import hog, hogview
-from demo.assets import asset_path
+from demo.base.assets import asset_path
+from demo.perception import hog
+from demo.picture import hogview
 
 DEFAULT_FRAMES = 30
 DEFAULT_SIZE = (640, 480)  # pixels (width, height): a typical webcam frame
@@ -242,7 +243,7 @@ def machine() -> str:
 
 
 def _live_parts() -> dict[str, Callable[[], Any]]:
-    from demo import bench_live as live
+    from demo.tools import bench_live as live
 
     return {
         "landmarks": live.landmarks_overhead,

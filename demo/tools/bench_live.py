@@ -40,7 +40,7 @@ def _median(values: list[float]) -> float:
 
 def _bare_landmarker():
     """MediaPipe's landmarker alone in VIDEO mode, set up as FaceMesh sets it up: the peer."""
-    from demo.landmarks import _vision, load_model
+    from demo.perception.landmarks import _vision, load_model
     from mediapipe.tasks.python import BaseOptions
 
     vision = _vision()
@@ -52,7 +52,7 @@ def _bare_landmarker():
 
 def _direct_landmarker():
     """The same landmarker called as FaceMesh calls it: straight through MediaPipe's C library."""
-    from demo.landmarks import _Landmarker
+    from demo.perception.landmarks import _Landmarker
 
     return _Landmarker(_bare_landmarker())
 
@@ -66,7 +66,7 @@ def landmarks_overhead(size: tuple[int, int] = (640, 480), count: int = 150) -> 
     """
     import mediapipe as mp
 
-    from demo.landmarks import FaceMesh
+    from demo.perception.landmarks import FaceMesh
 
     frames = clip(size, count)
     bare, direct, ours = [], [], []
@@ -125,10 +125,10 @@ def live_pipeline(size: tuple[int, int], count: int = PIPELINE_FRAMES, rounds: i
     import mediapipe as mp
 
     os.environ.setdefault("SDL_VIDEODRIVER", "dummy")
-    from demo.app import run
-    from demo.config import Config
-    from demo.landmarks import FaceMesh
-    from demo.soak import resident_mb
+    from demo.live.app import run
+    from demo.live.config import Config
+    from demo.perception.landmarks import FaceMesh
+    from demo.tools.soak import resident_mb
 
     frames = clip(size, count)
     intervals: list[float] = []
@@ -171,10 +171,10 @@ def live_pipeline(size: tuple[int, int], count: int = PIPELINE_FRAMES, rounds: i
 def latency(size: tuple[int, int] = (640, 480), count: int = LATENCY_FRAMES) -> dict:
     """Capture to display, on a camera-like source paced at 30 fps (a fake camera thread)."""
     os.environ.setdefault("SDL_VIDEODRIVER", "dummy")
-    from demo.app import run
-    from demo.config import Config
-    from demo.faults import FaultyCamera
-    from demo.landmarks import FaceMesh
+    from demo.live.app import run
+    from demo.live.config import Config
+    from demo.tools.faults import FaultyCamera
+    from demo.perception.landmarks import FaceMesh
     from demo.sources import CameraSource
 
     camera = FaultyCamera([], size=size, fps=30.0)
@@ -204,9 +204,9 @@ import time
 start = time.perf_counter()
 import os
 os.environ.setdefault("SDL_VIDEODRIVER", "dummy")
-from demo.app import run
-from demo.config import Config
-from demo.landmarks import FaceMesh
+from demo.live.app import run
+from demo.live.config import Config
+from demo.perception.landmarks import FaceMesh
 from demo.sources import open_source
 def first(shown, state, attracting):
     print(f"{time.perf_counter() - start:.3f}")
@@ -227,7 +227,7 @@ def first_frame_s() -> dict:
 
 def detector_scan() -> dict:
     """The HOG face-pattern scan of a 320x240 working copy of the sample clip."""
-    from demo.detector import bench_scan
+    from demo.perception.detector import bench_scan
 
     frames = clip((640, 480), 40)
     times = bench_scan(frames)
@@ -236,7 +236,7 @@ def detector_scan() -> dict:
 
 def smoothing() -> dict:
     """Jitter and lag of the landmark smoothing, on the real landmarker (see demo.smoothing)."""
-    from demo.smoothing import measure
+    from demo.perception.smoothing import measure
 
     figures = measure()
     return {key: figures[key] for key in ("jitter_raw_px", "jitter_smoothed_px", "jitter_ratio", "lag_frames")}
@@ -244,6 +244,6 @@ def smoothing() -> dict:
 
 def render_speed() -> dict:
     """Frames per second of ``machine-eyes render`` on the sample clip at 640x480."""
-    from demo.render import bench_render
+    from demo.files.render import bench_render
 
     return bench_render(frames=30)

@@ -16,7 +16,7 @@ import threading
 import time
 from dataclasses import asdict, dataclass, replace
 
-from demo.faults import Fault, FaultyCamera
+from demo.tools.faults import Fault, FaultyCamera
 
 SCHEDULE = [  # one round of trouble, in camera read attempts; it repeats every PERIOD reads
     Fault(100, "fail", 3),  # a few bad reads: ridden out
@@ -84,9 +84,9 @@ def soak(frames: int, warm_up: int = WARM_UP, schedule: list[Fault] | None = Non
     in camera reads.
     """
     os.environ.setdefault("SDL_VIDEODRIVER", "dummy")
-    from demo.app import run
-    from demo.config import Config, merge_cli
-    from demo.landmarks import FaceMesh
+    from demo.live.app import run
+    from demo.live.config import Config, merge_cli
+    from demo.perception.landmarks import FaceMesh
     from demo.sources import CameraSource
 
     camera = FaultyCamera(SCHEDULE if schedule is None else schedule, period=period, fps=CAMERA_FPS)

@@ -21,7 +21,7 @@ The file (``np.savez``, uncompressed, about 16 KB, no pickles) holds ``version``
 ``threshold`` (face probability), ``mean_face`` (12, 12, 9) float32, ``mean_face_cell`` (4 px),
 ``cv_accuracy``, ``train_accuracy`` and ``seed``: see :class:`demo.detector.Pattern`.
 
-Run ``python -m demo.train_pattern`` (needs the ``test`` extra for scikit-image's data); it
+Run ``python -m demo.tools.train_pattern`` (needs the ``test`` extra for scikit-image's data); it
 prints the cross-validated accuracy and takes about a minute on two cores. The run is
 deterministic: one seed drives every random choice, and the same machine writes the same file.
 
@@ -71,10 +71,10 @@ from pathlib import Path
 import cv2
 import numpy as np
 
-from demo.assets import asset_path
-from demo.detector import (PATTERN_NAME, Level, Pattern, block_map, box_iou, pattern_arrays,
+from demo.base.assets import asset_path
+from demo.perception.detector import (PATTERN_NAME, Level, Pattern, block_map, box_iou, pattern_arrays,
                            scan_levels, window_scores, working_copy)
-from demo.hog import cell_histograms
+from demo.perception.hog import cell_histograms
 from demo.sources import load_sample_photo
 
 SEED = 0  # fixed random seed: same jitter, folds and clutter every run
@@ -563,7 +563,7 @@ def measure_lfw_face_box() -> tuple[float, float, float, float]:
     (centre x, centre y, width, height)
         Medians over the faces MediaPipe finds, fractions of the crop's side.
     """
-    from demo.landmarks import FaceMesh  # heavy; only for this measurement
+    from demo.perception.landmarks import FaceMesh  # heavy; only for this measurement
 
     faces, _ = load_lfw()
     side = LFW_SIDE * LFW_ZOOM
@@ -583,8 +583,8 @@ def measure_lfw_face_box() -> tuple[float, float, float, float]:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """``python -m demo.train_pattern [--output FILE] [--seed N]``: learn and write the pattern."""
-    parser = argparse.ArgumentParser(prog="python -m demo.train_pattern",
+    """``python -m demo.tools.train_pattern [--output FILE] [--seed N]``: learn and write the pattern."""
+    parser = argparse.ArgumentParser(prog="python -m demo.tools.train_pattern",
                                      description=__doc__.splitlines()[0])
     parser.add_argument("--output", type=Path, default=asset_path(PATTERN_NAME),
                         help="where to write the pattern (default assets/face_pattern.npz)")
