@@ -1,0 +1,19 @@
+"""HOG for notebooks and lessons: ``from demo import hog``.
+
+The algorithm lives in :mod:`demo.perception.hog`; this module only gathers what a teacher calls::
+
+    from demo import hog
+    cells = hog.cell_histograms(gray, cell=8, bins=9)   # (rows, cols, bins), as scikit-image
+    features = hog.hog_features(gray)                    # = skimage.feature.hog(..., block_norm="L2-Hys")
+    arrows = hog.dominant_directions(gray, cell=8)       # (rows, cols, 2): dx, dy from light to dark
+    hog.draw_arrows(rgb.copy(), arrows)                  # one arrow per cell, drawn on a copy
+
+Pictures are numpy arrays, x right and y down in pixels; ``gray`` is 2-D, ``rgb`` (h, w, 3) uint8.
+"""
+
+from demo.perception.hog import (BINS, BLOCK, CELL, cell_histograms, dominant_directions, draw_arrows,
+                                 draw_glyphs, draw_pixel_arrows, draw_shaded_arrows, gradients, hog_cells,
+                                 hog_features, patch_box)
+
+__all__ = ["BINS", "BLOCK", "CELL", "cell_histograms", "dominant_directions", "draw_arrows", "draw_glyphs",
+           "draw_pixel_arrows", "draw_shaded_arrows", "gradients", "hog_cells", "hog_features", "patch_box"]
