@@ -311,7 +311,8 @@ def test_command_line_takes_paths_and_refuses_unknown_options():
 def test_constants_agree_with_the_modules_they_mirror():
     from demo.picture.compose import BINS_RANGE, CELL_RANGE
     from demo.picture.hogview import VIEWS
-    from demo.picture.text import STAGE_COUNT, available_languages
+    from demo.picture.stages import STAGE_COUNT
+    from demo.picture.text import available_languages
 
     assert (cfg.VIEWS, cfg.CELL_RANGE, cfg.BINS_RANGE) == (VIEWS, CELL_RANGE, BINS_RANGE)
     assert cfg.STAGE_COUNT == STAGE_COUNT

@@ -12,10 +12,11 @@ from itertools import product
 import pytest
 
 from demo.base.assets import assets_dir
+from demo.picture.choices import STAGE_COUNT
 from demo.picture.text import (CAPTION, CAPTION_BOX, CAPTION_MAX_PX_AT_720, CAPTION_MIN_PX_AT_720, HELP_KEYS,
-                       STAGE_COUNT, TITLE, MissingTextError, TextError, available_languages, fit_all,
-                       fit_in_window, fit_text, font_path, format_number, load_texts, placeholders,
-                       read_texts, wrap)
+                               TITLE, MissingTextError, TextError, available_languages, fit_all,
+                               fit_in_window, fit_text, font_path, format_number, load_texts, placeholders,
+                               read_texts, wrap)
 
 LANGS = available_languages()
 WINDOWS = ((1280, 720), (1920, 1080))

@@ -47,13 +47,9 @@ try:
 except ModuleNotFoundError:  # Python 3.10
     import tomli as tomllib
 
-# ---- What the rest of the exhibit offers (tests/test_config.py checks these against it) ---------
+from demo.picture.choices import BINS_RANGE, CELL_RANGE, DEFAULT_BINS, DEFAULT_CELL, STAGE_COUNT, VIEWS
 
-LANGUAGES = ("en", "de")  # caption languages with a file in assets/lang
-STAGE_COUNT = 8  # stages 0-7 of the walk-through
-VIEWS = ("arrows", "glyphs", "pixels")  # HOG pictures, as in demo.hogview
-CELL_RANGE = (4, 32)  # HOG cell size, pixels, as in demo.compose
-BINS_RANGE = (6, 18)  # HOG orientation bins, as in demo.compose
+LANGUAGES = ("en", "de")  # caption languages with a file in assets/lang (tests/test_config.py checks)
 
 # ---- Limits of the settings ----------------------------------------------------------------
 
@@ -483,9 +479,9 @@ class FacesConfig:
 class HogConfig:
     """``[hog]``: the HOG picture on the right."""
 
-    cell: int = setting(8, Whole(*CELL_RANGE, "pixels"), "HOG cell size: one arrow per square.")
-    bins: int = setting(9, Whole(*BINS_RANGE), "HOG orientation bins: directions an arrow can point.")
-    view: str = setting("arrows", Choice(VIEWS),
+    cell: int = setting(DEFAULT_CELL, Whole(*CELL_RANGE, "pixels"), "HOG cell size: one arrow per square.")
+    bins: int = setting(DEFAULT_BINS, Whole(*BINS_RANGE), "HOG orientation bins: directions an arrow can point.")
+    view: str = setting(VIEWS[0], Choice(VIEWS),
                         "HOG picture: one arrow per cell, glyphs of all directions, or every pixel "
                         "an arrow.")
 

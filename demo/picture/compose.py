@@ -11,12 +11,11 @@ from dataclasses import dataclass
 import cv2
 import numpy as np
 
-from demo.picture.draw import draw_mesh, draw_pose_axes, live_interpolation, plain_picture
-from demo.picture.hogview import VIEWS, hog_panel
 from demo.perception.landmarks import Face
+from demo.picture.choices import BINS_RANGE, CELL_RANGE, DEFAULT_BINS, DEFAULT_CELL, VIEWS
+from demo.picture.draw import draw_mesh, draw_pose_axes, live_interpolation, plain_picture
+from demo.picture.hogview import hog_panel
 
-CELL_RANGE = (4, 32)  # HOG cell sizes a visitor may choose, pixels
-BINS_RANGE = (6, 18)  # HOG orientation bins a visitor may choose
 IRIS_CENTRE = 468  # landmark index of one iris centre: where the "pixels" view magnifies
 
 
@@ -24,9 +23,9 @@ IRIS_CENTRE = 468  # landmark index of one iris centre: where the "pixels" view 
 class ViewSettings:
     """The live knobs: which HOG view, its cell size (px) and bins, landmark points, pose axes."""
 
-    view: str = "arrows"
-    cell: int = 8
-    bins: int = 9
+    view: str = VIEWS[0]
+    cell: int = DEFAULT_CELL
+    bins: int = DEFAULT_BINS
     show_points: bool = False
     show_axes: bool = False
     no_pixels: bool = False  # draw the diagrams on a plain background, without any camera pixel

@@ -24,16 +24,16 @@ from dataclasses import dataclass
 import cv2
 import numpy as np
 
-from demo.picture import typeset
 from demo.perception.align import aligned_face, draw_aligned_inset, draw_cutout
+from demo.perception.landmarks import POINT_COUNT, Face
+from demo.picture import typeset
+from demo.picture.choices import STAGE_COUNT
 from demo.picture.compose import ViewSettings, fit_size, focus_point, mesh_panel
 from demo.picture.draw import draw_mesh, plain_picture, resized
 from demo.picture.hogview import hog_panel
-from demo.perception.landmarks import POINT_COUNT, Face
 from demo.picture.text import CAPTION, TITLE, Texts, fit_all, fit_in_window
 
-STAGE_COUNT = 8  # stage 0 (the two panels) and the seven steps
-STEPS = STAGE_COUNT - 1
+STEPS = STAGE_COUNT - 1  # the steps after stage 0 (the two panels)
 BACKGROUND = (12, 14, 18)  # RGB behind everything
 ACCENT = (255, 190, 60)  # amber: the colour of HOG arrows and of the current step
 DIM = (70, 76, 88)  # steps not reached yet

@@ -45,7 +45,6 @@ from demo.base.assets import assets_dir
 DEFAULT_LANG = "en"  # the reference language: complete, and the fallback for any missing text
 LANG_FOLDER = "lang"  # inside assets/: one <code>.toml per language
 FONT_FILES = {False: "fonts/DejaVuSans.ttf", True: "fonts/DejaVuSans-Bold.ttf"}  # by bold, in assets/
-STAGE_COUNT = 8  # stages 0-7 of the walk-through, each with stage.N.title and stage.N.caption
 HELP_KEYS = ("quit", "fullscreen", "freeze", "help", "hog_view", "cell", "bins", "points", "axes",
              "smoothing", "timing", "screenshot", "next", "back", "jump")  # help overlay, in order
 GROUP_FROM = 10_000  # numbers from here on get thousands separators; 1920 stays 1920
