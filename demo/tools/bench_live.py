@@ -236,7 +236,7 @@ def detector_scan() -> dict:
 
 def smoothing() -> dict:
     """Jitter and lag of the landmark smoothing, on the real landmarker (see demo.smoothing)."""
-    from demo.perception.smoothing import measure
+    from demo.tools.steadiness import measure
 
     figures = measure()
     return {key: figures[key] for key in ("jitter_raw_px", "jitter_smoothed_px", "jitter_ratio", "lag_frames")}
