@@ -21,7 +21,8 @@ from demo.base.assets import asset_path
 from demo.perception.hog import hog_features
 from demo.picture.patternview import (display_cells, draw_detections, heat_picture, pattern_picture,
                               stage_picture)
-from demo.sources import SampleSource, make_group
+from demo.sources import SampleSource
+from scenes import make_group
 
 FRAME = (480, 640)  # rows, cols of the test pictures (a 640 x 480 camera frame)
 CLIP_FRAMES = (0, 60, 120, 180)  # sample clip frames: the head at both ends of its motion

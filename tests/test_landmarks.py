@@ -97,7 +97,7 @@ def test_landmarks_equal_a_direct_mediapipe_call(mesh, photo):
 
 
 def test_six_distant_faces_are_all_found():
-    from demo.sources import make_group
+    from scenes import make_group
 
     group, heads = make_group(count=6, face_height=60, size=(1280, 720))
     with FaceMesh(max_faces=6) as far_mesh:
@@ -117,7 +117,7 @@ def test_six_distant_faces_are_all_found():
 def test_a_stream_searching_in_the_background_finds_them_too():
     """The live window's way: the squares are searched on their own thread, never waited for
     by the stream; faces found are meshed from the next frame on."""
-    from demo.sources import make_group
+    from scenes import make_group
 
     group, _ = make_group(count=6, face_height=60, size=(1280, 720))
     with FaceMesh(max_faces=6) as far_mesh:
@@ -133,7 +133,7 @@ def test_a_stream_searching_in_the_background_finds_them_too():
 
 
 def test_max_faces_caps_the_distant_search():
-    from demo.sources import make_group
+    from scenes import make_group
 
     group, _ = make_group(count=6, face_height=60)
     with FaceMesh(max_faces=2) as two:
@@ -168,7 +168,7 @@ def _faces_both_ways(frames: list[np.ndarray], still: np.ndarray) -> dict[bool, 
 
 
 def test_direct_c_calls_give_exactly_what_mediapipes_wrapper_gives(photo):
-    from demo.sources import make_group
+    from scenes import make_group
 
     frames = [SampleSource((640, 480)).frame_at(i) for i in range(8)]
     group, _ = make_group(count=3, face_height=60, size=(1280, 720))  # distant faces: meshed via crops
