@@ -10,7 +10,7 @@ import pygame
 import pytest
 
 from demo.live.app import LoopState, handle_key, run
-from demo.cli import SHUTDOWN_LIMIT_S
+from demo.commands.live import SHUTDOWN_LIMIT_S
 from demo.picture.compose import ViewSettings
 from demo.live.config import Config, merge_cli
 from demo.live.exhibit import Attract, StageClock
@@ -222,7 +222,7 @@ def test_sigterm_ends_even_a_kiosk_cleanly(tmp_path):
 
 HANGING_SHUTDOWN = """
 import os, signal, threading
-import demo.cli as cli
+import demo.commands.live as cli
 cli.SHUTDOWN_LIMIT_S = 1.0
 cli._stop_on_sigterm()
 try:

@@ -14,11 +14,12 @@ import numpy as np
 import pytest
 
 from conftest import NOSE_TIP, PHOTO_NOSE_BOX
-from demo.perception import hog
 from demo.cli import main
 from demo.files.export import read_landmarks_csv, read_landmarks_json
-from demo.files.render import MAX_PANEL_SIDE, bench_render
+from demo.files.render import MAX_PANEL_SIDE
+from demo.perception import hog
 from demo.sources import SampleSource
+from demo.tools.bench_parts import bench_render
 
 CLIP_FRAMES = 12  # frames of the conftest sample_video, 640x480 at 30 fps
 

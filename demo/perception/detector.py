@@ -19,7 +19,6 @@ Use it like this::
     pattern = load_pattern()                 # assets/face_pattern.npz, once
     scan = detect_faces(rgb, pattern)        # any size; scanned on a 320 px wide grey copy
     scan.detections[0].box, scan.heat        # best face (x0, y0, x1, y1), heat map (h, w)
-    bench_scan(frames, pattern)              # milliseconds per scan, for the benchmark table
 
 Sizes: the picture is scanned on a grey *working copy* 320 px wide (320 x 240 for a 4:3 frame).
 With the bundled pattern (a 32 px window, the face box 0.9 of its height) faces from about 28 px
@@ -39,7 +38,6 @@ References
 
 from __future__ import annotations
 
-import time
 import zipfile
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
@@ -562,19 +560,3 @@ def _search(gray: np.ndarray, pattern: Pattern, threshold: float, step: float
         scales.append(level.scale)
         windows += level.scores.size
     return np.concatenate(boxes), np.concatenate(scores), heat, scales, windows
-
-
-def bench_scan(frames: Sequence[np.ndarray], pattern: Pattern | None = None,
-               working_width: int = WORKING_WIDTH) -> list[float]:
-    """Milliseconds per full scan (:func:`detect_faces`) of each frame, for the benchmark table.
-
-    Every frame is scanned once, timed with ``time.perf_counter``; scan a frame a few times to
-    warm up first. The pattern is loaded once, outside the timing.
-    """
-    pattern = load_pattern() if pattern is None else pattern
-    times = []
-    for frame in frames:
-        start = time.perf_counter()
-        detect_faces(frame, pattern, working_width)
-        times.append((time.perf_counter() - start) * 1000.0)
-    return times

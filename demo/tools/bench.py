@@ -5,9 +5,8 @@ the HOG view on the sample photo, resized to a camera-sized frame and nudged a f
 between frames so no two frames are the same (no camera needed), and compares with
 scikit-image's reference ``hog(..., visualize=True)`` on the same frames.
 
-Usage::
-
-    machine-eyes bench [--frames N] [--size WxH] [--json]
+Run it as ``machine-eyes bench [--frames N] [--size WxH] [--json] [--only PARTS]``
+(:mod:`demo.commands.bench`) or call :func:`run`.
 
 Each stage is a named function timed by :func:`time_stage`; a new stage (landmarks, say) is
 one more :class:`Stage` in :func:`hog_stages`' list. The headline pair, our histograms +
@@ -18,7 +17,6 @@ are plain dicts, printed as a table or, with ``--json``, as one JSON object.
 
 from __future__ import annotations
 
-import argparse
 import json
 import os
 import statistics
@@ -54,17 +52,6 @@ class Stage:
     name: str
     fn: Callable[[Any], object]
     inputs: Sequence[Any]
-
-
-def parse_size(text: str) -> tuple[int, int]:
-    """``"640x480"`` -> ``(640, 480)``."""
-    try:
-        width, height = (int(part) for part in text.lower().split("x"))
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"size must look like 640x480, got {text!r}") from None
-    if width < 16 or height < 16:
-        raise argparse.ArgumentTypeError(f"size must be at least 16x16, got {text!r}")
-    return width, height
 
 
 def sample_frames(count: int, size: tuple[int, int]) -> list[np.ndarray]:
@@ -195,43 +182,31 @@ def format_table(rows: list[dict[str, Any]], head: dict[str, Any]) -> str:
     return "\n".join(lines)
 
 
-def main(argv: Sequence[str] | None = None) -> int:
-    """Run the benchmark; print a table, or one JSON object with ``--json``. Returns 0."""
-    parser = argparse.ArgumentParser(prog="machine-eyes bench", description=__doc__.split("\n")[0])
-    parser.add_argument("--frames", type=int, default=DEFAULT_FRAMES,
-                        help=f"frames to time per stage (default {DEFAULT_FRAMES})")
-    parser.add_argument("--size", type=parse_size, default=DEFAULT_SIZE,
-                        help="frame size WxH in pixels (default 640x480)")
-    parser.add_argument("--json", action="store_true", help="print one JSON object")
-    parser.add_argument("--only", default="all",
-                        help="comma-separated parts: hog,landmarks,pipeline,latency,start,detector,smoothing,render "
-                             "(default all)")
-    args = parser.parse_args(argv)
-    if args.frames < 1:
-        parser.error("--frames must be at least 1")
-    parts = PARTS if args.only == "all" else tuple(p.strip() for p in args.only.split(","))
-    unknown = [p for p in parts if p not in PARTS]
-    if unknown:
-        parser.error(f"--only: unknown part {unknown[0]!r}; choose from {', '.join(PARTS)}")
+def run(parts: Sequence[str] = (), frames: int = DEFAULT_FRAMES, size: tuple[int, int] = DEFAULT_SIZE,
+        as_json: bool = False) -> dict[str, Any]:
+    """Measure ``parts`` (default all of :data:`PARTS`) and print each as it is done, or with
+    ``as_json`` one JSON object at the end; returns the report. ``frames`` and ``size`` (width,
+    height in pixels) are the HOG table's."""
+    parts = tuple(parts) or PARTS
     report: dict[str, Any] = {"machine": machine()}
-    if not args.json:
+    if not as_json:
         print(f"Machine Eyes benchmark on {report['machine']}")
     if "hog" in parts:
-        rows = hog_rows(sample_frames(args.frames, args.size))
+        rows = hog_rows(sample_frames(frames, size))
         head = summary(rows)
-        report["hog"] = {"size": list(args.size), "frames": args.frames, "rows": rows, "summary": head}
-        if not args.json:
-            print(f"\nHOG: {args.size[0]}x{args.size[1]}, {args.frames} frames")
+        report["hog"] = {"size": list(size), "frames": frames, "rows": rows, "summary": head}
+        if not as_json:
+            print(f"\nHOG: {size[0]}x{size[1]}, {frames} frames")
             print(format_table(rows, head))
     for part in parts:
         if part == "hog":
             continue
         report[part] = LIVE_PARTS[part]()
-        if not args.json:
+        if not as_json:
             print(f"\n{format_live(part, report[part])}", flush=True)
-    if args.json:
+    if as_json:
         print(json.dumps(report))
-    return 0
+    return report
 
 
 def machine() -> str:

@@ -227,7 +227,7 @@ def first_frame_s() -> dict:
 
 def detector_scan() -> dict:
     """The HOG face-pattern scan of a 320x240 working copy of the sample clip."""
-    from demo.perception.detector import bench_scan
+    from demo.tools.bench_parts import bench_scan
 
     frames = clip((640, 480), 40)
     times = bench_scan(frames)
@@ -244,6 +244,6 @@ def smoothing() -> dict:
 
 def render_speed() -> dict:
     """Frames per second of ``machine-eyes render`` on the sample clip at 640x480."""
-    from demo.files.render import bench_render
+    from demo.tools.bench_parts import bench_render
 
     return bench_render(frames=30)

@@ -1,4 +1,4 @@
-"""``machine-eyes soak``: weeks of museum life in minutes, with a camera that keeps failing.
+"""Weeks of museum life in minutes, with a camera that keeps failing (``machine-eyes soak``).
 
 Runs the whole live pipeline (camera thread, perception worker, attract loop, composition, the
 window on SDL's invisible dummy driver) on :class:`demo.faults.FaultyCamera`, which fails, gives
@@ -8,13 +8,11 @@ warm-up, the thread count, reconnects and whether any exception escaped.
 
 from __future__ import annotations
 
-import argparse
-import json
 import os
 import sys
 import threading
 import time
-from dataclasses import asdict, dataclass, replace
+from dataclasses import dataclass, replace
 
 from demo.tools.faults import Fault, FaultyCamera
 
@@ -130,25 +128,3 @@ def soak(frames: int, warm_up: int = WARM_UP, schedule: list[Fault] | None = Non
                       warm_frame=int(marks.get("warm_frame", 0)),
                       reconnects=source.link.reconnects, camera_reads=camera.reads,
                       attract_frames=attract_frames, error=error)
-
-
-def main(argv: list[str] | None = None) -> int:
-    """``machine-eyes soak [--frames N] [--json]``; exit code 0 if the soak passed, 1 if not."""
-    from demo.cli import OneLineParser
-
-    parser = OneLineParser(prog="machine-eyes soak", description=__doc__.splitlines()[0])
-    parser.add_argument("--frames", type=int, default=20_000, help="frames to run (default 20000)")
-    parser.add_argument("--json", action="store_true", help="print the report as JSON")
-    args = parser.parse_args(argv)
-    if args.frames <= WARM_UP:
-        parser.error(f"--frames must be more than the {WARM_UP} warm-up frames")
-    report = soak(args.frames)
-    if args.json:
-        print(json.dumps({**asdict(report), "passed": report.passed}))
-    else:
-        print(f"soak: {report.frames} frames in {report.seconds} s, {report.reconnects} reconnects, "
-              f"{report.camera_reads} camera reads, {report.attract_frames} frames of attract loop")
-        print(f"resident memory {report.rss_warm_mb} MB after warm-up (frame {report.warm_frame}) -> {report.rss_end_mb} MB "
-              f"(growth {report.rss_growth_mb} MB, limit 20); threads {report.threads_warm} -> {report.threads_end}")
-        print(f"exception: {report.error or 'none'}; {'PASSED' if report.passed else 'FAILED'}")
-    return 0 if report.passed else 1
