@@ -7,8 +7,9 @@ import numpy as np
 import pytest
 
 from demo.perception.align import (ALIGNED_SIZE, LEFT_EYE_TARGET, MOUTH_TARGET, RIGHT_EYE_TARGET, AlignedFace,
-                        alignment_matrix, aligned_face, anchor_points, draw_aligned_inset, draw_cutout,
-                        face_oval_order, target_points, transform_points)
+                                   alignment_matrix, aligned_face, anchor_points, face_oval_order, target_points,
+                                   transform_points)
+from demo.picture.alignview import draw_aligned_inset, draw_cutout
 from demo.perception.landmarks import connections
 
 ROTATIONS = (0, -20, 15, 30)  # degrees, counter-clockwise on screen (OpenCV's convention)

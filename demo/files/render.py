@@ -31,7 +31,8 @@ from demo.files.export import (FrameData, HogFrames, atomic_path, frame_data, wr
 from demo.files.progress import Progress
 from demo.perception.landmarks import Face, FaceMesh
 from demo.picture.compose import ViewSettings, side_by_side
-from demo.picture.stages import BACKGROUND, STAGE_COUNT, Scene, sheet, window_picture
+from demo.picture.colours import BACKGROUND
+from demo.picture.stages import STAGE_COUNT, Scene, sheet, window_picture
 from demo.picture.text import Texts, load_texts
 from demo.sources import IMAGE_SUFFIXES, Frame, VideoSource, read_image
 

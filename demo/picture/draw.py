@@ -15,20 +15,8 @@ import cv2
 import numpy as np
 
 from demo.perception.landmarks import Face, connections
+from demo.picture.colours import AXIS_COLOURS, FACE_PALETTE, PLAIN_BACKGROUND, SUBPIXEL_BITS, WHITE
 
-# Okabe-Ito colours, safe for colour-blind visitors; one per face, in order of appearance.
-FACE_PALETTE = (
-    (86, 180, 233),   # sky blue
-    (230, 159, 0),    # orange
-    (0, 158, 115),    # bluish green
-    (240, 228, 66),   # yellow
-    (204, 121, 167),  # reddish purple
-    (213, 94, 0),     # vermillion
-    (0, 114, 178),    # blue
-    (255, 255, 255),  # white
-)
-SUBPIXEL_BITS = 3  # OpenCV draws at 1/8 pixel precision so thin lines do not wobble
-PLAIN_BACKGROUND = (22, 26, 34)  # RGB under the diagrams when no camera pixel may be shown
 REFERENCE_HEIGHT = 480.0  # image height (px) at which line widths are 1 px
 
 
@@ -39,7 +27,7 @@ class MeshStyle:
     tessellation_alpha: float = 0.45  # opacity of the fine triangle net, 0-1
     tessellation_width: float = 1.0
     contour_width: float = 2.0
-    iris_colour: tuple[int, int, int] = (255, 255, 255)
+    iris_colour: tuple[int, int, int] = WHITE
     point_radius: float = 1.5
 
 
@@ -189,10 +177,9 @@ def draw_mesh(vis: np.ndarray, faces: list[Face], style: MeshStyle = DEFAULT_STY
             # A zero-length line drawn thick is a round dot: all 478 in one call.
             diameter = max(2, min(2 * thick, round(2 * style.point_radius * vis.shape[0] / REFERENCE_HEIGHT)))
             dots = _segments(points, np.repeat(np.arange(len(points))[:, None], 2, axis=1))
-            cv2.polylines(vis, list(dots), False, (255, 255, 255), diameter, cv2.LINE_AA, SUBPIXEL_BITS)
+            cv2.polylines(vis, list(dots), False, WHITE, diameter, cv2.LINE_AA, SUBPIXEL_BITS)
 
 
-AXIS_COLOURS = ((230, 60, 60), (60, 200, 90), (70, 140, 255))  # x red, y green, z blue (RGB)
 AXIS_LENGTH = 0.6  # of the face's height
 NOSE_TIP = 1  # landmark index where the axes start
 

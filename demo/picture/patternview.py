@@ -24,21 +24,19 @@ from collections.abc import Sequence
 import cv2
 import numpy as np
 
-from demo.picture import typeset
 from demo.perception.detector import Detection, Pattern, ScanResult
-from demo.picture.draw import line_width, plain_picture, resized
 from demo.perception.hog import cell_histograms, draw_glyphs
+from demo.picture import typeset
+from demo.picture.colours import AMBER, GLYPH_CYAN, INSET_FRAME, PATTERN_BACKGROUND, SKY_BLUE, TEXT
+from demo.picture.draw import line_width, plain_picture, resized
 from demo.picture.text import Texts, load_texts
 
 Box = tuple[float, float, float, float]  # x0, y0, x1, y1 in pixels
 
 # ---- Colours (RGB) ------------------------------------------------------------------------------
-BACKGROUND = (10, 13, 20)  # behind the glyph pictures: near black with a blue hint
-PATTERN_COLOUR = (120, 225, 255)  # cyan: the learned pattern (the colour of HOG stars elsewhere)
-VISITOR_COLOUR = (255, 190, 60)  # amber: the visitor's own HOG and the detector's box
-MEDIAPIPE_COLOUR = (86, 180, 233)  # sky blue (Okabe-Ito): MediaPipe's box, as in the mesh view
-FRAME_COLOUR = (60, 70, 88)  # thin frame around the insets
-TEXT_COLOUR = (235, 235, 235)
+PATTERN_COLOUR = GLYPH_CYAN  # the learned pattern
+VISITOR_COLOUR = AMBER  # the visitor's own HOG and the detector's box
+MEDIAPIPE_COLOUR = SKY_BLUE  # MediaPipe's box, as its first face in the mesh view
 
 # ---- The glyph pictures -------------------------------------------------------------------------
 GLYPH_CONTRAST = 1.5  # exponent on each bin's excess over its cell's mean: strong edges stand out
@@ -94,7 +92,7 @@ def _glyph_square(histograms: np.ndarray, cell: int, side: int,
                   colour: tuple[int, int, int]) -> np.ndarray:
     """A ``side`` x ``side`` RGB square with the cells' glyphs drawn over it, softly glowing."""
     square = np.empty((side, side, 3), np.uint8)
-    square[:] = BACKGROUND
+    square[:] = PATTERN_BACKGROUND
     rows = histograms.shape[0]
     strokes = np.zeros_like(square)
     shown = display_cells(histograms)
@@ -110,7 +108,7 @@ def _on_background(square: np.ndarray, size: tuple[int, int]) -> np.ndarray:
     """``square`` centred on a ``size`` (width, height) picture of the background colour."""
     width, height = size
     out = np.empty((height, width, 3), np.uint8)
-    out[:] = BACKGROUND
+    out[:] = PATTERN_BACKGROUND
     side = square.shape[0]
     x0, y0 = (width - side) // 2, (height - side) // 2
     out[y0:y0 + side, x0:x0 + side] = square
@@ -341,7 +339,7 @@ def _paste_inset(vis: np.ndarray, inset: np.ndarray, x: int, y: int, title: str,
     """Paste an inset with a thin frame and a title above it, in place."""
     side = inset.shape[0]
     vis[y:y + side, x:x + side] = inset
-    cv2.rectangle(vis, (x - 1, y - 1), (x + side, y + side), FRAME_COLOUR, 1, cv2.LINE_AA)
+    cv2.rectangle(vis, (x - 1, y - 1), (x + side, y + side), INSET_FRAME, 1, cv2.LINE_AA)
     _label(vis, title, (x + side // 2, y - line_width(vis, LABEL_PX * 1.45)), colour, anchor="centre",
            bold=True)
 
@@ -427,4 +425,4 @@ def _footer(vis: np.ndarray, scan: ScanResult, words: Texts) -> None:
     width = typeset.text_size(text, px)[0]
     px = max(8, int(px * min(1.0, 0.94 * vis.shape[1] / max(width, 1))))
     typeset.draw_line(vis, text, px, (vis.shape[1] // 2, vis.shape[0] - int(px * 1.6)),
-                      TEXT_COLOUR, anchor="centre")
+                      TEXT, anchor="centre")

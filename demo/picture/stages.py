@@ -24,19 +24,19 @@ from dataclasses import dataclass
 import cv2
 import numpy as np
 
-from demo.perception.align import aligned_face, draw_aligned_inset, draw_cutout
+from demo.perception.align import aligned_face
 from demo.perception.landmarks import POINT_COUNT, Face
 from demo.picture import typeset
+from demo.picture.alignview import draw_aligned_inset, draw_cutout
 from demo.picture.choices import STAGE_COUNT
+from demo.picture.colours import (AMBER, AMBER_PASSED, BACKGROUND, CHANNEL_DIGITS, DIM, GRID_DARK, GRID_LIGHT,
+                                  SUBTITLE, WHITE)
 from demo.picture.compose import ViewSettings, fit_size, focus_point, mesh_panel
 from demo.picture.draw import draw_mesh, plain_picture, resized
 from demo.picture.hogview import hog_panel
 from demo.picture.text import CAPTION, TITLE, Texts, fit_all, fit_in_window
 
 STEPS = STAGE_COUNT - 1  # the steps after stage 0 (the two panels)
-BACKGROUND = (12, 14, 18)  # RGB behind everything
-ACCENT = (255, 190, 60)  # amber: the colour of HOG arrows and of the current step
-DIM = (70, 76, 88)  # steps not reached yet
 LABEL_PX_AT_720 = 24  # panel labels' font size at a 720 px tall window
 PANELS_HEIGHT = 0.63  # of the window: the two panels of stage 0 (from 0.02 down)
 MAIN_CAPTION_TOP = 0.745  # of the window: stage 0's caption, below the panels' labels
@@ -126,7 +126,7 @@ def draw_title(vis: np.ndarray, scene: Scene, texts: Texts) -> None:
     window = (vis.shape[1], vis.shape[0])
     title = texts.get(f"stage.{scene.stage}.title")
     size, lines = fit_in_window(title, TITLE, window)
-    typeset.draw_lines(vis, lines, size, _box(window, TITLE_TOP, TITLE.height, TITLE.width), ACCENT, bold=True)
+    typeset.draw_lines(vis, lines, size, _box(window, TITLE_TOP, TITLE.height, TITLE.width), AMBER, bold=True)
 
 
 def draw_progress(vis: np.ndarray, stage: int, texts: Texts) -> None:
@@ -135,14 +135,14 @@ def draw_progress(vis: np.ndarray, stage: int, texts: Texts) -> None:
     strip = int(height * STRIP_HEIGHT)
     size = max(10, int(strip * 0.55))
     label = texts.get("nav.progress", step=stage, count=STEPS)
-    x0, _, x1, _ = typeset.draw_line(vis, label, size, (int(width * 0.03), int(strip * 0.2)), ACCENT)
+    x0, _, x1, _ = typeset.draw_line(vis, label, size, (int(width * 0.03), int(strip * 0.2)), AMBER)
     left, right = x1 + size, int(width * 0.97)
     gap = max(2, size // 3)
     span = (right - left - gap * (STEPS - 1)) / STEPS
     bar_top, bar_bottom = int(strip * 0.38), int(strip * 0.62)
     for step in range(1, STEPS + 1):
         sx = int(left + (step - 1) * (span + gap))
-        colour = ACCENT if step == stage else (150, 120, 60) if step < stage else DIM
+        colour = AMBER if step == stage else AMBER_PASSED if step < stage else DIM
         cv2.rectangle(vis, (sx, bar_top), (int(sx + span), bar_bottom), colour, -1, cv2.LINE_AA)
 
 
@@ -181,11 +181,11 @@ def _main_labels(vis: np.ndarray, scene: Scene, texts: Texts, xy: tuple[int, int
         label -= 1
     below = y + size[1] + label // 3
     typeset.draw_line(vis, mesh_label, label, (x + size[0] // 2, below), anchor="centre")
-    typeset.draw_line(vis, hog_label, label, (x + size[0] * 3 // 2, below), ACCENT, anchor="centre")
+    typeset.draw_line(vis, hog_label, label, (x + size[0] * 3 // 2, below), AMBER, anchor="centre")
     detail = texts.get("panel.hog.detail", view=texts.get(f"panel.hog.view.{settings.view}"),
                        cell=settings.cell, bins=settings.bins)
     typeset.draw_line(vis, detail, round(label * 0.8), (x + size[0] * 3 // 2, below + int(label * 1.3)),
-                      (200, 170, 110), anchor="centre")
+                      SUBTITLE, anchor="centre")
     draw_caption(vis, scene, texts, top=MAIN_CAPTION_TOP)
 
 
@@ -209,9 +209,9 @@ def draw_pixel_numbers(vis: np.ndarray, frame: np.ndarray, focus_xy: tuple[float
     x0 = vis.shape[1] - cols * cell - cell // 3
     y0 = cell // 3
     if plain:
-        vis[y0:y0 + rows * cell, x0:x0 + cols * cell] = (40, 44, 52)
-        vis[y0:y0 + rows * cell:cell, x0:x0 + cols * cell] = (90, 96, 110)
-        vis[y0:y0 + rows * cell, x0:x0 + cols * cell:cell] = (90, 96, 110)
+        vis[y0:y0 + rows * cell, x0:x0 + cols * cell] = GRID_DARK
+        vis[y0:y0 + rows * cell:cell, x0:x0 + cols * cell] = GRID_LIGHT
+        vis[y0:y0 + rows * cell, x0:x0 + cols * cell:cell] = GRID_LIGHT
     else:
         vis[y0:y0 + rows * cell, x0:x0 + cols * cell] = cv2.resize(
             patch, (cols * cell, rows * cell), interpolation=cv2.INTER_NEAREST)
@@ -219,14 +219,14 @@ def draw_pixel_numbers(vis: np.ndarray, frame: np.ndarray, focus_xy: tuple[float
     for row in range(rows):
         for col in range(cols):
             r, g, b = (int(v) for v in patch[row, col])
-            for line, (value, colour) in enumerate(((r, (255, 120, 120)), (g, (130, 235, 130)), (b, (140, 170, 255)))):
+            for line, (value, colour) in enumerate(zip((r, g, b), CHANNEL_DIGITS)):
                 typeset.draw_line(vis, str(value), size, (x0 + col * cell + cell // 2, y0 + row * cell + cell // 8
                                                           + line * int(size * 1.05)), colour, anchor="centre")
-    cv2.rectangle(vis, (x0, y0), (x0 + cols * cell, y0 + rows * cell), (255, 255, 255), 2)
+    cv2.rectangle(vis, (x0, y0), (x0 + cols * cell, y0 + rows * cell), WHITE, 2)
     sx, sy = int(fx * scale), int(fy * scale)
     spot = max(4, int(cols * scale))
-    cv2.rectangle(vis, (sx - 2, sy - 2), (sx + spot + 2, sy + max(3, int(rows * scale)) + 2), (255, 255, 255), 2)
-    cv2.line(vis, (sx + spot + 2, sy), (x0, y0 + rows * cell), (255, 255, 255), 1, cv2.LINE_AA)
+    cv2.rectangle(vis, (sx - 2, sy - 2), (sx + spot + 2, sy + max(3, int(rows * scale)) + 2), WHITE, 2)
+    cv2.line(vis, (sx + spot + 2, sy), (x0, y0 + rows * cell), WHITE, 1, cv2.LINE_AA)
 
 
 @functools.lru_cache(maxsize=1)
@@ -253,7 +253,7 @@ def _picture_or_plain(frame: np.ndarray, size: tuple[int, int], plain: bool) -> 
     if not plain:
         return resized(frame, size)
     vis = plain_picture(size)
-    cv2.rectangle(vis, (0, 0), (size[0] - 1, size[1] - 1), (70, 76, 88), 1)
+    cv2.rectangle(vis, (0, 0), (size[0] - 1, size[1] - 1), DIM, 1)
     return vis
 
 
@@ -352,6 +352,6 @@ def sheet(scene: Scene, texts: Texts, tile: tuple[int, int] = (960, 540), column
     for n, picture in enumerate(tiles):
         row, col = divmod(n, columns)
         grid[row * tile[1]:(row + 1) * tile[1], col * tile[0]:(col + 1) * tile[0]] = picture
-    grid[:, ::tile[0]] = (40, 44, 52)  # thin lines between the tiles
-    grid[::tile[1], :] = (40, 44, 52)
+    grid[:, ::tile[0]] = GRID_DARK  # thin lines between the tiles
+    grid[::tile[1], :] = GRID_DARK
     return grid

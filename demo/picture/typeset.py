@@ -14,13 +14,12 @@ import os
 
 import numpy as np
 
+from demo.picture.colours import SHADOW, TEXT, WHITE
 from demo.picture.text import font_path
 
 os.environ.setdefault("PYGAME_HIDE_SUPPORT_PROMPT", "1")
 import pygame.font  # noqa: E402
 
-WHITE = (240, 240, 240)
-SHADOW = (0, 0, 0)
 SHADOW_OFFSET = 0.06  # of the font size: how far the shadow sits down and right
 
 
@@ -39,7 +38,7 @@ def _load_font(size: int, bold: bool) -> pygame.font.Font:
 @functools.lru_cache(maxsize=1024)
 def _alpha(text: str, size: int, bold: bool) -> np.ndarray:
     """Coverage of ``text`` as a float32 (height, width) array in [0, 1]."""
-    surface = _font(size, bold).render(text, True, (255, 255, 255))
+    surface = _font(size, bold).render(text, True, WHITE)
     coverage = pygame.surfarray.array_alpha(surface) if surface.get_flags() & pygame.SRCALPHA else \
         pygame.surfarray.array3d(surface)[..., 0]
     return np.ascontiguousarray(coverage.T, dtype=np.float32) / 255.0
@@ -66,7 +65,7 @@ def _blend(vis: np.ndarray, alpha: np.ndarray, x: int, y: int, colour: tuple[int
     region[:] = (region * (1.0 - a) + np.asarray(colour, np.float32) * a).astype(np.uint8)
 
 
-def draw_line(vis: np.ndarray, text: str, size: int, xy: tuple[int, int], colour=WHITE,
+def draw_line(vis: np.ndarray, text: str, size: int, xy: tuple[int, int], colour=TEXT,
               bold: bool = False, shadow: bool = True, anchor: str = "left") -> tuple[int, int, int, int]:
     """Draw one line of text on ``vis`` in place; returns its box (x0, y0, x1, y1).
 
@@ -87,7 +86,7 @@ def draw_line(vis: np.ndarray, text: str, size: int, xy: tuple[int, int], colour
 
 
 def draw_lines(vis: np.ndarray, lines: list[str], size: int, box: tuple[int, int, int, int],
-               colour=WHITE, bold: bool = False, align: str = "centre") -> None:
+               colour=TEXT, bold: bool = False, align: str = "centre") -> None:
     """Draw wrapped ``lines`` one below the other, centred vertically in ``box`` (x0, y0, x1, y1)."""
     step = line_height(size, bold)
     top = box[1] + max(0, (box[3] - box[1] - step * len(lines)) // 2)
