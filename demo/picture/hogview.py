@@ -25,12 +25,12 @@ import cv2
 import numpy as np
 
 from demo.perception import hog
+from demo.picture.choices import BINS_RANGE, CELL_RANGE, VIEWS
 from demo.picture.draw import line_width, live_interpolation, plain_picture
 from demo.perception.hog import _scratch
 
-VIEWS = ("arrows", "glyphs", "pixels")
-MIN_CELL, MAX_CELL = 4, 32  # pixels: the cell sizes the live keys may choose
-MIN_BINS, MAX_BINS = 6, 18  # unsigned orientation bins the live keys may choose
+MIN_CELL, MAX_CELL = CELL_RANGE  # pixels: the cell sizes the live keys may choose
+MIN_BINS, MAX_BINS = BINS_RANGE  # unsigned orientation bins the live keys may choose
 
 # The dimmed picture underneath: grey scaled to DIM_RANGE, with a cold blue tint so the warm
 # arrows stand out.
