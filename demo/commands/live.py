@@ -94,7 +94,8 @@ def main(argv: list[str]) -> int:
 
         print(default_config_text(), end="")
         return 0
-    from demo.live.app import NoDisplayError, run
+    from demo.live.app import run
+    from demo.live.window import NoDisplayError
     from demo.perception.landmarks import FaceMesh, ModelError
     from demo.picture.text import TextError
     from demo.sources import SourceError, open_source

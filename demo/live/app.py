@@ -19,62 +19,41 @@ Keys:
 In kiosk mode only the next and back keys (Space and Left by default) and the quit combination
 work; the stages may also move by themselves, and the attract loop plays when nobody is there.
 
-This is the only module that opens a window, and :func:`run` is the only realtime loop: it owns
-timing; sources, landmarks and drawing below it never sleep or read keys. The live window writes
-no file unless the user names a screenshot folder, and opens no network connection.
+:func:`run` is the only realtime loop, a game loop: events, collect, compose, present. It owns
+timing; sources, landmarks and drawing below it never sleep or read keys. The window itself is
+:mod:`demo.live.window`. The live window writes no file unless the user names a screenshot
+folder, and opens no network connection.
 """
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
-import os
-import sys
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from pathlib import Path
 
-import cv2
-import numpy as np
+import pygame  # demo/live/__init__.py has set pygame's environment first
 
-os.environ.setdefault("PYGAME_HIDE_SUPPORT_PROMPT", "1")
-# SDL would turn SIGTERM into a window-close event, which kiosk mode ignores; the command line
-# handles SIGTERM itself (demo.cli), so `systemctl stop` and a shutdown end the exhibit cleanly.
-os.environ.setdefault("SDL_NO_SIGNAL_HANDLERS", "1")
-import pygame  # noqa: E402
+from demo.live.config import Config, KeyCombo
+from demo.live.exhibit import Attract, StageClock
+from demo.live.feeds import Feeds
+from demo.live.pipeline import Seen
+from demo.live.window import (Notice, Window, draw_help, draw_hud, draw_notices, draw_timing, save_screenshot,
+                              show_picture)
+from demo.perception.landmarks import FaceMesh
+from demo.perception.prompts import prompts_for
+from demo.picture.choices import BINS_RANGE, CELL_RANGE, STAGE_COUNT, VIEWS
+from demo.picture.colours import NOTICE_BACKGROUND, PROMPT_BACKGROUND
+from demo.picture.compose import ViewSettings
+from demo.picture.stages import Scene, window_picture
+from demo.picture.text import Texts, load_texts
+from demo.sources import Source
 
-from demo.picture.compose import BINS_RANGE, CELL_RANGE, ViewSettings  # noqa: E402
-from demo.live.config import Config, KeyCombo  # noqa: E402
-from demo.live.exhibit import Attract, StageClock  # noqa: E402
-from demo.picture.hogview import VIEWS  # noqa: E402
-from demo.perception.landmarks import Face, FaceMesh  # noqa: E402
-from demo.live.pipeline import Pipeline, Seen  # noqa: E402
-from demo.perception.prompts import prompts_for  # noqa: E402
-from demo.base.quiet import native_stderr_silenced  # noqa: E402
-from demo.perception.smoothing import FaceSmoother  # noqa: E402
-from demo.sources import Frame, SampleSource, Source  # noqa: E402
-from demo.picture.stages import STAGE_COUNT, Scene, window_picture  # noqa: E402
-from demo.picture.text import Texts, font_path, load_texts  # noqa: E402
-
-WINDOW_SIZE = (1280, 720)  # initial window, pixels
-ACCENT = (255, 190, 60)  # amber, like the HOG arrows
-NOTICE_SIZE = 0.045  # notice font height, as a fraction of the window height
-HUD_SIZE = 0.022  # of the window height: fps and faces in the bottom line
 NOTICE_S = 3.0  # seconds a passing notice (e.g. "Screenshot saved") stays
-TAKE_TIMEOUT_S = 0.1  # longest wait for a frame before the window is redrawn anyway
-# How long a thread may keep Python's lock while another waits for it (Python's default is
-# 5 ms). MediaPipe's wrapper needs the lock between its steps; while the window draws, a shorter
-# turn lets the landmarker go on sooner: 0.91-0.92 of the bare landmarker's rate against
-# 0.88 with the default, in nine A/B pairs of the benchmark.
-SWITCH_INTERVAL_S = 0.0005
-GL_DISK_CACHES_OFF = {"MESA_SHADER_CACHE_DISABLE": "true", "__GL_SHADER_DISK_CACHE": "0"}
-NO_DISPLAY = ("machine-eyes: no display found (SDL would draw to an invisible screen); "
-              "run it on a desktop, or make files without a screen: machine-eyes render INPUT -o OUTPUT")
 
 
-class NoDisplayError(Exception):
-    """There is no screen to open a window on."""
-
+# ---- State and keys ---------------------------------------------------------------------------
 
 @dataclass
 class LoopState:
@@ -96,64 +75,12 @@ class LoopState:
     notice_until: float = 0.0
 
 
-def open_display(size: tuple[int, int], fullscreen: bool) -> pygame.Surface:
-    """Initialise only pygame's display and fonts, and open the window.
-
-    Raises :class:`NoDisplayError` when SDL found no real screen and the user did not ask for a
-    particular driver through ``SDL_VIDEODRIVER`` (tests set ``dummy`` on purpose).
-    """
-    chosen = os.environ.get("SDL_VIDEODRIVER")
-    # SDL may draw the window through OpenGL, and the graphics driver would then keep compiled
-    # shaders in the user's home (Mesa: ~/.cache/mesa_shader_cache, NVIDIA: ~/.nv/GLCache).
-    # The exhibit writes no file, so both caches are off (an operator's own setting wins).
-    for name, off in GL_DISK_CACHES_OFF.items():
-        os.environ.setdefault(name, off)
-    try:
-        with native_stderr_silenced():
-            pygame.display.init()
-    except pygame.error:
-        raise NoDisplayError(NO_DISPLAY) from None
-    if not chosen and pygame.display.get_driver() in ("offscreen", "dummy"):
-        pygame.display.quit()
-        raise NoDisplayError(NO_DISPLAY)
-    pygame.font.init()
-    pygame.display.set_caption("Machine Eyes")
-    return set_window(size, fullscreen)
-
-
-def set_window(size: tuple[int, int], fullscreen: bool) -> pygame.Surface:
-    """Switch between a resizable window of ``size`` and fullscreen at the desktop's size."""
-    if fullscreen:
-        return pygame.display.set_mode((0, 0), pygame.FULLSCREEN)
-    return pygame.display.set_mode(size, pygame.RESIZABLE)
-
-
-class TextCache:
-    """Rendered text surfaces, made once per (text, height, colour) and reused every frame."""
-
-    def __init__(self) -> None:
-        self._path = str(font_path())
-        self._fonts: dict[int, pygame.font.Font] = {}
-        self._texts: dict[tuple[str, int, tuple[int, int, int]], pygame.Surface] = {}
-
-    def render(self, text: str, height: int, colour: tuple[int, int, int] = (235, 235, 235)) -> pygame.Surface:
-        key = (text, height, colour)
-        surface = self._texts.get(key)
-        if surface is None:
-            if height not in self._fonts:
-                self._fonts[height] = pygame.font.Font(self._path, height)
-            surface = self._fonts[height].render(text, True, colour)
-            if len(self._texts) > 512:  # e.g. an fps counter: keep the cache small
-                self._texts.clear()
-            self._texts[key] = surface
-        return surface
-
-    def blit_shadowed(self, screen: pygame.Surface, text: str, height: int, pos: tuple[int, int],
-                      colour: tuple[int, int, int] = (235, 235, 235)) -> pygame.Rect:
-        """Draw text with a dark shadow so it reads over any picture; returns where it went."""
-        offset = max(1, height // 16)
-        screen.blit(self.render(text, height, (0, 0, 0)), (pos[0] + offset, pos[1] + offset))
-        return screen.blit(self.render(text, height, colour), pos)
+def new_state(config: Config, no_pixels: bool) -> LoopState:
+    """The state the exhibit starts in, from its settings."""
+    hog, stages = config.hog, config.stages
+    return LoopState(settings=ViewSettings(hog.view, hog.cell, hog.bins, no_pixels=no_pixels),
+                     stages=StageClock(stages.enabled, stages.seconds, stages.auto_advance, stages.start),
+                     kiosk=config.display.kiosk, fullscreen=config.wants_fullscreen)
 
 
 def pressed(combo: KeyCombo, key: int, mod: int) -> bool:
@@ -218,186 +145,124 @@ def handle_teacher_key(key: int, unicode: str, state: LoopState, now: float) -> 
         state.stages.jump(now, min(int(unicode), STAGE_COUNT - 1))
 
 
-NOTICE_COLOUR = (110, 30, 30)  # RGB behind notices about the exhibit (camera lost, ...)
-PROMPT_COLOUR = (20, 70, 120)  # RGB behind prompts for the visitor ("Come closer")
+# ---- Notices ------------------------------------------------------------------------------
+
+def notices_for(state: LoopState, seen: Seen, feeds: Feeds, words: Texts, notice_key: str | None,
+                now: float) -> list[Notice]:
+    """The lines over the picture: the exhibit's own (no camera, camera lost, screenshot saved) on
+    red, and for the visitor (the attract loop's invitation, or why their face is seen badly) on blue."""
+    notices = [(words.get(notice_key), NOTICE_BACKGROUND)] if notice_key else []
+    if not feeds.camera_ok:
+        notices.append((words.get("notice.camera_lost"), NOTICE_BACKGROUND))
+    if feeds.attracting:
+        notices.append((words.get("notice.attract"), PROMPT_BACKGROUND))
+    else:
+        notices += [(words.get(key), PROMPT_BACKGROUND)
+                    for key in prompts_for(seen.frame.rgb, seen.faces, state.stages.stage)]
+    if state.notice and now < state.notice_until:
+        notices.append((state.notice, NOTICE_BACKGROUND))
+    return notices
 
 
-TIMING_STEPS = ("capture", "landmarks", "hog", "detection", "drawing", "display")
-TIMING_FULL_MS = 40.0  # a bar this long means 40 ms: more than a frame at 25 fps
+# ---- Pace ------------------------------------------------------------------------------------
+
+class Pacer:
+    """Holds the loop to at most ``limit`` frames per second (0: as fast as it goes) and measures
+    the frames per second it reaches."""
+
+    def __init__(self, limit: float) -> None:
+        self.limit = limit
+        self.fps = 0.0
+        self._clock = pygame.time.Clock()
+        self._last = time.perf_counter()
+
+    def tick(self) -> None:
+        self._clock.tick(self.limit)
+        now = time.perf_counter()
+        interval = max(now - self._last, 1e-6)
+        self.fps = 0.9 * self.fps + 0.1 / interval if self.fps else 1.0 / interval
+        self._last = now
 
 
-def draw_timing(screen: pygame.Surface, texts: TextCache, words: Texts, timings: dict[str, float]) -> None:
-    """The timing strip: one bar per step of the pipeline with its milliseconds for this picture."""
-    window = screen.get_size()
-    height = max(10, int(window[1] * 0.024))
-    line = int(height * 1.35)
-    steps = [step for step in TIMING_STEPS if step in timings]
-    box = pygame.Rect(0, 0, height * 24, line * (len(steps) + 1) + height // 2)
-    box.topright = (window[0] - height // 2, height // 2)
-    shade = pygame.Surface(box.size, pygame.SRCALPHA)
-    shade.fill((0, 0, 0, 200))
-    screen.blit(shade, box.topleft)
-    texts.blit_shadowed(screen, words.get("timing.title"), height, (box.x + height // 2, box.y + height // 4), ACCENT)
-    bar_x, bar_w = box.x + height * 12, height * 9
-    for row, step in enumerate(steps, start=1):
-        top = box.y + height // 4 + row * line
-        ms = timings[step]
-        texts.blit_shadowed(screen, words.get(f"timing.{step}"), height, (box.x + height // 2, top))
-        width = max(1, int(bar_w * min(ms, TIMING_FULL_MS) / TIMING_FULL_MS))
-        pygame.draw.rect(screen, ACCENT, (bar_x, top + height // 5, width, height * 3 // 5))
-        texts.blit_shadowed(screen, f"{ms:.1f}", height, (bar_x + bar_w + height // 2, top))
+def frame_rate_limit(source: Source, config: Config, unpaced: bool) -> float:
+    """Frames per second to pace the loop at: a camera paces itself, files and the sample play at
+    their own rate unless the settings say otherwise; 0 runs unpaced (tests, benchmarks)."""
+    if unpaced:
+        return 0.0
+    return config.display.fps or (0.0 if source.live else source.fps)
 
 
-# Byte order of a 32-bit surface's pixels, by its (red, green, blue) shifts, as an OpenCV
-# conversion from RGB: "XRGB" (red in bits 16-23) is B, G, R, X in memory on little-endian machines.
-_SCREEN_CONVERSIONS = {(16, 8, 0): cv2.COLOR_RGB2BGRA, (0, 8, 16): cv2.COLOR_RGB2RGBA}
-
-
-def show_picture(screen: pygame.Surface, picture: np.ndarray) -> None:
-    """Put an RGB picture (height, width, 3) of the screen's size on the screen's top left.
-
-    On the usual 32-bit screens OpenCV writes straight into the screen's pixels. pygame's blit
-    would hold Python's lock for the whole copy (~0.5 ms at 1280x720), and the perception
-    worker needs that lock between its landmarker calls: beside a loop of blits MediaPipe runs
-    three times slower. OpenCV lets go of the lock while it copies. Other screens get a blit.
-    """
-    height, width = picture.shape[:2]
-    shifts = screen.get_shifts()[:3]
-    conversion = _SCREEN_CONVERSIONS.get(shifts)
-    if (conversion is None or screen.get_bytesize() != 4 or sys.byteorder != "little"
-            or screen.get_size() != (width, height)):
-        screen.blit(pygame.image.frombuffer(picture, (width, height), "RGB"), (0, 0))
-        return
-    view = screen.get_view("1")  # locks the screen until the view is gone
+@contextlib.contextmanager
+def background_search(mesh: FaceMesh) -> Iterator[None]:
+    """While the loop runs, the landmarker's distant-face search has a thread of its own: the
+    landmarker's thread sets the frame rate and must never wait. Restored afterwards."""
+    searching = mesh.background_search
+    mesh.background_search = True
     try:
-        pixels = np.frombuffer(view, np.uint8).reshape(height, screen.get_pitch() // 4, 4)
-        cv2.cvtColor(picture, conversion, dst=pixels[:, :width])
-        del pixels
+        yield
     finally:
-        del view
+        mesh.background_search = searching  # after the workers have stopped: they may still be tracking
 
 
-def draw_screen(screen: pygame.Surface, seen: Seen, state: LoopState, words: Texts,
-                hud_texts: TextCache, fps: float, notices: list[tuple[str, tuple[int, int, int]]],
-                live: bool, timings: dict[str, float]) -> None:
-    """The stage's picture for ``seen``, then the live-only overlays: HUD, notices, help, timing.
+# ---- The loop's steps ------------------------------------------------------------------------
 
-    ``notices`` are (text, background colour) lines shown one below the other near the top.
-    ``timings`` holds this picture's milliseconds per step so far; composition adds its own.
-    """
-    window = screen.get_size()
+def handle_events(state: LoopState, config: Config, window: Window, feeds: Feeds, now: float) -> None:
+    """Keys and the window's close button change ``state``; the window and the live feed follow."""
+    for event in pygame.event.get():
+        if event.type == pygame.QUIT and not state.kiosk:
+            state.running = False
+        elif event.type == pygame.KEYDOWN:
+            was_frozen = state.frozen
+            handle_key(event.key, event.mod, event.unicode, state, config, now)
+            window.follow(state.fullscreen)
+            if was_frozen and not state.frozen:
+                feeds.drop_stale()
+
+
+def collect(state: LoopState, feeds: Feeds, now: float) -> Seen | None:
+    """The frame and faces to show now; a new visitor starts the walk-through at the beginning,
+    and the stages move on by their clock."""
+    seen = feeds.collect(now, state.frozen, state.smoothing)
+    if feeds.visitor_arrived:
+        state.stages.restart(now)
+    if not feeds.finished:
+        state.stages.update(now)
+    return seen
+
+
+def compose(window: Window, seen: Seen, state: LoopState, words: Texts, notices: list[Notice],
+            fps: float, not_recorded: bool) -> None:
+    """Draw the stage's picture of ``seen`` into the window, then the overlays: the bottom line,
+    notices, timing strip and help. Nothing is on screen until :func:`present`."""
+    timings = {"capture": seen.read_ms, "landmarks": seen.landmarks_ms, "display": window.flip_ms}
     scene = Scene(seen.frame.rgb, seen.faces, state.settings, state.stages.stage)
-    picture = window_picture(scene, words, window, timings)
-    show_picture(screen, picture)
-    small = max(10, int(window[1] * HUD_SIZE))
-    hud_y = window[1] - small * 5 // 4
-    if not state.kiosk:
-        faces = len(seen.faces)
-        hud = f"{words.get('hud.fps', fps=float(fps))}   {words.count('hud.faces', faces, faces=faces)}"
-        if state.frozen:
-            hud += f"   {words.get('hud.frozen')}"
-        hud_texts.blit_shadowed(screen, f"{hud}   {words.get('hud.help_hint')}", small, (small // 2, hud_y),
-                                (170, 170, 170))
-    if live:
-        line = hud_texts.render(words.get("notice.not_recorded"), small)
-        hud_texts.blit_shadowed(screen, words.get("notice.not_recorded"), small,
-                                (window[0] - line.get_width() - small // 2, hud_y), (170, 170, 170))
-    label = max(12, int(window[1] * NOTICE_SIZE))
-    top = int(window[1] * 0.08)
-    for notice, colour in notices:
-        rect = hud_texts.render(notice, label).get_rect(centerx=window[0] // 2, top=top)
-        pygame.draw.rect(screen, colour, rect.inflate(label, label // 2), border_radius=label // 3)
-        hud_texts.blit_shadowed(screen, notice, label, rect.topleft)
-        top += label * 2
+    show_picture(window.screen, window_picture(scene, words, window.size, timings))
+    draw_hud(window, words, len(seen.faces), fps, state.frozen, teacher=not state.kiosk, not_recorded=not_recorded)
+    draw_notices(window, notices)
     if state.timing:
-        draw_timing(screen, hud_texts, words, timings)
+        draw_timing(window, words, timings)
     if state.help:
-        draw_help(screen, hud_texts, words, max(12, int(window[1] * 0.03)))
+        draw_help(window, words)
+    state.timings, state.shown = timings, seen
 
 
-def draw_help(screen: pygame.Surface, texts: TextCache, words: Texts, height: int) -> None:
-    """A dark box in the middle of the window listing every key."""
-    window = screen.get_size()
-    lines = words.help_lines()
-    line = int(height * 1.3)
-    box = pygame.Rect(0, 0, height * 20, line * (len(lines) + 2))
-    box.center = (window[0] // 2, window[1] // 2)
-    shade = pygame.Surface(box.size, pygame.SRCALPHA)
-    shade.fill((0, 0, 0, 220))
-    screen.blit(shade, box.topleft)
-    texts.blit_shadowed(screen, words.get("help.title"), height, (box.x + height, box.y + line // 2), ACCENT)
-    for row, (key, what) in enumerate(lines, start=1):
-        top = box.y + line // 2 + row * line
-        texts.blit_shadowed(screen, key, height, (box.x + height, top), ACCENT)
-        texts.blit_shadowed(screen, what, height, (box.x + height * 7, top))
-
-
-def save_screenshot(screen: pygame.Surface, folder: Path | None, words: Texts) -> str:
-    """Save the window as a PNG in ``folder``; returns the line to show (saved, or why not)."""
-    if folder is None:
-        return words.get("notice.no_screenshot_dir")
-    folder.mkdir(parents=True, exist_ok=True)
-    stamp = time.strftime("%Y%m%d-%H%M%S")
-    path = folder / f"machine-eyes-{stamp}.png"
-    n = 1
-    while path.exists():  # never overwrite an earlier screenshot
-        path = folder / f"machine-eyes-{stamp}-{n}.png"
-        n += 1
-    pygame.image.save(screen, str(path))
-    return words.get("notice.screenshot", name=path.name)
-
-
-class Feeds:
-    """The picture being shown: the live source, or the attract loop's sample while nobody is there.
-
-    Each feed is a :class:`Pipeline` with its own landmarker (MediaPipe follows one stream per
-    landmarker). The live feed keeps running during the attract loop, so the first face seen
-    brings the live picture back at once.
-    """
-
-    def __init__(self, source: Source, perceive: Callable[[Frame], list[Face]],
-                 attract_mesh: Callable[[], FaceMesh] | None):
-        self.live = Pipeline(source, perceive)
-        try:
-            self.live.request()
-        except BaseException:  # a SIGTERM right now: the caller never gets this object to close
-            self.live.close()
-            raise
-        self._attract_mesh_factory = attract_mesh
-        self._attract_mesh: FaceMesh | None = None
-        self._attract: Pipeline | None = None
-
-    def attract(self) -> Pipeline:
-        """The attract loop's pipeline, started on first use.
-
-        Its landmarker is made on the worker thread, so the window does not stall for the second
-        it takes to load.
-        """
-        if self._attract is None:
-            def perceive(frame: Frame) -> list[Face]:
-                if self._attract_mesh is None:
-                    self._attract_mesh = self._attract_mesh_factory()
-                return self._attract_mesh.track(frame.rgb, frame.time_ms)
-
-            self._attract = Pipeline(SampleSource(), perceive)
-            self._attract.request()
-        return self._attract
-
-    def close(self) -> None:
-        for pipeline in (self.live, self._attract):
-            if pipeline is not None:
-                pipeline.close()
-        if self._attract_mesh is not None:
-            self._attract_mesh.close()
+def present(window: Window, state: LoopState, config: Config, words: Texts, now: float) -> None:
+    """Save the picture if a screenshot was asked for (its notice shows from the next frame), then
+    show it."""
+    if state.screenshot:
+        state.screenshot = False
+        state.notice = save_screenshot(window.screen, config.screenshot_folder, words)
+        state.notice_until = now + NOTICE_S
+    window.flip()
 
 
 def run(source: Source, mesh: FaceMesh, config: Config, frames: int = 0, unpaced: bool = False,
         notice_key: str | None = None, attract_mesh: Callable[[], FaceMesh] | None = None,
         clock: Callable[[], float] = time.monotonic,
         on_frame: Callable[[int, LoopState, bool], None] | None = None, no_pixels: bool = False) -> int:
-    """The realtime loop: events, collect, request the next, draw, flip, tick. Returns the exit code.
+    """The realtime loop: events, collect, compose, present, until the user quits. Returns the exit code.
 
-    Perception runs on worker threads (:class:`demo.pipeline.Pipeline`) so the landmarks of the
+    Perception runs on worker threads (:class:`demo.live.pipeline.Pipeline`) so the landmarks of the
     next frame are found while this one is drawn; every frame is drawn with its own landmarks.
 
     Parameters
@@ -426,123 +291,34 @@ def run(source: Source, mesh: FaceMesh, config: Config, frames: int = 0, unpaced
         or classes that may not show pupils' faces).
     """
     words = load_texts(config.display.language)
-    kiosk = config.display.kiosk
-    hog = config.hog
-    stages = StageClock(config.stages.enabled, config.stages.seconds, config.stages.auto_advance,
-                        config.stages.start)
-    state = LoopState(settings=ViewSettings(hog.view, hog.cell, hog.bins, no_pixels=no_pixels), stages=stages, kiosk=kiosk,
-                      fullscreen=config.wants_fullscreen)
+    state = new_state(config, no_pixels)
     attract = Attract(config.attract.delay_s, config.attract.enabled and source.live and attract_mesh is not None)
-    screen = open_display(WINDOW_SIZE, state.fullscreen)
-    pygame.mouse.set_visible(not kiosk)
-    windowed_size = WINDOW_SIZE
-    texts = TextCache()
-    ticker = pygame.time.Clock()
-    pace = 0.0 if unpaced else (config.display.fps or (0.0 if source.live else source.fps))
-    smoother = FaceSmoother()
-
-    searching = mesh.background_search
-    mesh.background_search = True  # the landmarker's thread sets the frame rate: never wait
-
-    def perceive(frame: Frame) -> list[Face]:
-        return mesh.track(frame.rgb, frame.time_ms)
-
-    def smoothed(seen: Seen) -> Seen:
-        # On this thread, not the worker's: the landmarker's thread is the one that sets the
-        # frame rate, and this one has time to spare while it works.
-        start = time.perf_counter()
-        smoother.enabled = state.smoothing
-        faces = smoother.smooth(seen.faces, seen.frame.time_ms)
-        spent = (time.perf_counter() - start) * 1000.0
-        return dataclasses.replace(seen, faces=faces, landmarks_ms=seen.landmarks_ms + spent)
-
-    switch_interval = sys.getswitchinterval()
-    feeds: Feeds | None = None
-    live_seen: Seen | None = None
-    shown_seen: Seen | None = None
+    window = Window(state.fullscreen, pointer=not state.kiosk)
+    pacer = Pacer(frame_rate_limit(source, config, unpaced))
     shown = 0
-    fps = 0.0
-    last = time.perf_counter()
-    display_ms = 0.0  # the previous frame's blit and flip
     try:
-        # Inside the try: a SIGTERM (SystemExit) right after the workers start must still stop
-        # them before the landmarker is closed under them.
-        feeds = Feeds(source, perceive, attract_mesh)
-        sys.setswitchinterval(SWITCH_INTERVAL_S)  # for the loop only; restored when it ends
-        while state.running:
-            now = clock()
-            for event in pygame.event.get():
-                if event.type == pygame.QUIT and not kiosk:
-                    state.running = False
-                elif event.type == pygame.KEYDOWN:
-                    was_fullscreen, was_frozen = state.fullscreen, state.frozen
-                    handle_key(event.key, event.mod, event.unicode, state, config, now)
-                    if state.fullscreen != was_fullscreen:
-                        if state.fullscreen:
-                            windowed_size = screen.get_size()
-                        screen = set_window(windowed_size, state.fullscreen)
-                    if was_frozen and not state.frozen:
-                        feeds.live.take(0.0)  # computed before the freeze: too old to show
-                        feeds.live.request()
-            if not state.running:
-                break
-            was_attracting = attract.active
-            newest = None
-            if not state.frozen or live_seen is None:
-                newest = feeds.live.take(timeout_s=0.0 if attract.active else TAKE_TIMEOUT_S)
-                if newest is not None:
-                    feeds.live.request()  # the worker starts on the next frame while we draw this one
-                    live_seen = smoothed(newest)
-                elif feeds.live.ended and not attract.active:
+        # Feeds start inside the try: a SIGTERM (SystemExit) right after the workers start must
+        # still stop them before the landmarker is closed under them.
+        with background_search(mesh), Feeds(source, mesh, attract, attract_mesh) as feeds:
+            while state.running:
+                now = clock()
+                handle_events(state, config, window, feeds, now)
+                if not state.running:
                     break
-            camera_ok = getattr(source, "connected", True)
-            fresh_face = newest is not None and bool(newest.faces)
-            if attract.update(now, fresh_face, camera_ok):
-                attracting = feeds.attract().take(timeout_s=TAKE_TIMEOUT_S)
-                if attracting is not None:
-                    shown_seen = attracting
-                    feeds.attract().request()
-            else:
-                if was_attracting:
-                    stages.restart(now)  # a new visitor starts at the beginning
-                shown_seen = live_seen
-            stages.update(now)
-            if shown_seen is None:
-                continue  # a camera that has not delivered yet
-            notices = [(words.get(notice_key), NOTICE_COLOUR)] if notice_key else []
-            if not camera_ok:
-                notices.append((words.get("notice.camera_lost"), NOTICE_COLOUR))
-            if attract.active:
-                notices.append((words.get("notice.attract"), PROMPT_COLOUR))
-            else:
-                notices += [(words.get(key), PROMPT_COLOUR)
-                            for key in prompts_for(shown_seen.frame.rgb, shown_seen.faces, stages.stage)]
-            if state.notice and now < state.notice_until:
-                notices.append((state.notice, NOTICE_COLOUR))
-            timings = {"capture": shown_seen.read_ms, "landmarks": shown_seen.landmarks_ms, "display": display_ms}
-            draw_screen(screen, shown_seen, state, words, texts, fps, notices, source.live or kiosk, timings)
-            state.timings, state.shown = timings, shown_seen
-            if state.screenshot:
-                state.screenshot = False
-                state.notice = save_screenshot(screen, config.screenshot_folder, words)
-                state.notice_until = now + NOTICE_S
-            flip_start = time.perf_counter()
-            pygame.display.flip()
-            display_ms = (time.perf_counter() - flip_start) * 1000.0
-            ticker.tick(pace)
-            tick = time.perf_counter()
-            fps = 0.9 * fps + 0.1 / max(tick - last, 1e-6) if fps else 1.0 / max(tick - last, 1e-6)
-            last = tick
-            shown += 1
-            if on_frame is not None:
-                on_frame(shown, state, attract.active)
-            if frames and shown >= frames:
-                break
+                seen = collect(state, feeds, now)
+                if feeds.finished:
+                    break
+                if seen is None:
+                    continue  # a camera that has not delivered yet
+                notices = notices_for(state, seen, feeds, words, notice_key, now)
+                compose(window, seen, state, words, notices, pacer.fps, not_recorded=source.live or state.kiosk)
+                present(window, state, config, words, now)
+                pacer.tick()
+                shown += 1
+                if on_frame is not None:
+                    on_frame(shown, state, feeds.attracting)
+                if frames and shown >= frames:
+                    break
     finally:
-        sys.setswitchinterval(switch_interval)
-        if feeds is not None:
-            feeds.close()
-        mesh.background_search = searching  # after the worker: it may still be tracking
-        pygame.display.quit()  # fonts stay: the typesetter keeps using them (render, next window)
+        window.close()
     return 0
-
