@@ -542,7 +542,7 @@ def load_config(path: str | os.PathLike[str], languages: Sequence[str] = LANGUAG
     path
         The file, e.g. ``exhibit.toml``; messages name it as given.
     languages
-        Language codes ``[display] language`` may be, e.g. ``demo.text.available_languages()``.
+        Language codes ``[display] language`` may be, e.g. ``demo.picture.text.available_languages()``.
 
     Raises
     ------

@@ -2,7 +2,7 @@
 
 A HOG detector (Dalal & Triggs 2005) does not know what a face is. It has a *pattern*: one number
 for every cell and every edge direction of a small window, learned from a hundred photos of faces
-and a few thousand pictures of things that are not faces (:mod:`demo.train_pattern`). To search a
+and a few thousand pictures of things that are not faces (:mod:`demo.tools.train_pattern`). To search a
 picture it
 
 1. turns the picture into HOG cells once (:func:`demo.hog.cell_histograms`),
@@ -286,7 +286,7 @@ def block_map(gray: np.ndarray, cell: int, block: int, bins: int) -> np.ndarray:
 def _normalised_blocks(cells: np.ndarray, block: int) -> np.ndarray:
     """L2-Hys over every block of a cell map at once, (rows, cols, block * block * bins) float32.
 
-    The same numbers as :func:`demo.hog._l2_hys` (to float32 rounding), about three times faster
+    The same numbers as :func:`demo.perception.hog._l2_hys` (to float32 rounding), about three times faster
     on a whole map: the blocks are laid out contiguously once, and each norm is one dot product
     per block instead of a sum over a strided view.
     """

@@ -13,7 +13,7 @@ What a visitor sees and learns:
 
 Pure functions on RGB ``uint8`` arrays (x right, y down, pixels): ``*_picture`` functions return
 new arrays; ``draw_detections`` draws in place on a copy the caller made. The glyphs are drawn by
-:func:`demo.hog.draw_glyphs`; the detector is :mod:`demo.detector` (Dalal & Triggs 2005,
+:func:`demo.hog.draw_glyphs`; the detector is :mod:`demo.perception.detector` (Dalal & Triggs 2005,
 :DOI:`10.1109/CVPR.2005.177`).
 """
 
@@ -354,7 +354,7 @@ def stage_picture(rgb: np.ndarray, scan: ScanResult, pattern: Pattern,
     rgb : ndarray, (height, width, 3) uint8
         The scanned picture; not changed.
     scan : ScanResult
-        From :func:`demo.detector.detect_faces` on ``rgb``.
+        From :func:`demo.perception.detector.detect_faces` on ``rgb``.
     pattern : Pattern
         The pattern that was searched for.
     mediapipe_boxes : sequence of (x0, y0, x1, y1)

@@ -1,7 +1,7 @@
 """Weeks of museum life in minutes, with a camera that keeps failing (``machine-eyes soak``).
 
 Runs the whole live pipeline (camera thread, perception worker, attract loop, composition, the
-window on SDL's invisible dummy driver) on :class:`demo.faults.FaultyCamera`, which fails, gives
+window on SDL's invisible dummy driver) on :class:`demo.tools.faults.FaultyCamera`, which fails, gives
 empty pictures, hangs and vanishes on a repeating schedule. Reports resident memory growth after
 warm-up, the thread count, reconnects and whether any exception escaped.
 """

@@ -13,13 +13,13 @@ learned the way Dalal & Triggs (2005) learned their person detector, on a small 
    them. Every window it wrongly calls a face is a *hard negative*: it is added to the "not a
    face" examples and the classifier learns again (three rounds).
 4. The weights, the average face's HOG, the window size and the settings are written to
-   ``assets/face_pattern.npz`` for :mod:`demo.detector`.
+   ``assets/face_pattern.npz`` for :mod:`demo.perception.detector`.
 
 The file (``np.savez``, uncompressed, about 16 KB, no pickles) holds ``version`` (1),
 ``weights`` (7, 7, 2, 2, 9) float32 in :func:`demo.hog.hog_features` order, ``bias``, ``window``
 (32 px), ``cell`` (4 px), ``block`` (2 cells), ``bins`` (9), ``face_box`` (4,) window fractions,
 ``threshold`` (face probability), ``mean_face`` (12, 12, 9) float32, ``mean_face_cell`` (4 px),
-``cv_accuracy``, ``train_accuracy`` and ``seed``: see :class:`demo.detector.Pattern`.
+``cv_accuracy``, ``train_accuracy`` and ``seed``: see :class:`demo.perception.detector.Pattern`.
 
 Run ``python -m demo.tools.train_pattern`` (needs the ``test`` extra for scikit-image's data); it
 prints the cross-validated accuracy and takes about a minute on two cores. The run is
@@ -521,8 +521,8 @@ def train(seed: int = SEED, verbose: bool = False) -> dict[str, np.ndarray]:
     Returns
     -------
     dict of str to ndarray
-        The arrays of ``assets/face_pattern.npz`` (keys :data:`demo.detector.PATTERN_KEYS`,
-        described in :class:`demo.detector.Pattern`), ready for ``np.savez``.
+        The arrays of ``assets/face_pattern.npz`` (keys :data:`demo.perception.detector.PATTERN_KEYS`,
+        described in :class:`demo.perception.detector.Pattern`), ready for ``np.savez``.
     """
     say = print if verbose else (lambda *args: None)
     rng = np.random.default_rng(seed)
