@@ -10,7 +10,7 @@ file, and they run in turns, bare, exhibit, bare, exhibit, ..., so a change in t
 affects both alike. Each process times its own frame loop and prints its rate: frames after the
 first ``WARM_UP`` over the wall time they took, so starting Python and loading the models are
 left out. The exhibit is ``python -m demo --source CLIP --unpaced --frames N`` on SDL's dummy
-display, its loop timed through :func:`demo.app.run`'s ``on_frame``.
+display, its loop timed through :func:`demo.live.app.run`'s ``on_frame``.
 
 Run one side alone: ``python -m demo.bench_processes bare|exhibit CLIP FRAMES``.
 """
@@ -47,7 +47,7 @@ def bare_loop(clip: str, frames: int) -> float:
     """The peer: OpenCV reads the clip, MediaPipe's Face Landmarker takes every frame. Returns fps."""
     import cv2
 
-    from demo.landmarks import bare_landmarker, mediapipe_image
+    from demo.perception.landmarks import bare_landmarker, mediapipe_image
 
     capture = cv2.VideoCapture(clip)
     interval_ms = 1000.0 / (capture.get(cv2.CAP_PROP_FPS) or 30.0)
@@ -68,17 +68,17 @@ def bare_loop(clip: str, frames: int) -> float:
 
 def exhibit_loop(clip: str, frames: int) -> float:
     """The exhibit as ``python -m demo --source CLIP --unpaced --frames N`` runs it. Returns fps."""
-    import demo.app
+    import demo.live.app
     from demo.cli import main
 
     marks: list[float] = []
-    run = demo.app.run
+    run = demo.live.app.run
 
     def timed_run(*args, **kwargs):
         kwargs["on_frame"] = lambda shown, state, attracting: marks.append(time.perf_counter())
         return run(*args, **kwargs)
 
-    demo.app.run = timed_run  # the command looks run up when it starts the window
+    demo.live.app.run = timed_run  # the command looks run up when it starts the window
     sys.argv = ["machine-eyes", "--source", clip, "--unpaced", "--frames", str(frames)]
     code = main()
     if code != 0:

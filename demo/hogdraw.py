@@ -25,7 +25,7 @@ from collections.abc import Sequence
 import cv2
 import numpy as np
 
-from demo.hog import CELL, ROBUST_PERCENTILE, gradients
+from demo.perception.hog import CELL, ROBUST_PERCENTILE, gradients
 
 AMBER = (255, 184, 28)  # RGB: the arrows
 CYAN = (64, 224, 255)  # RGB: the stars

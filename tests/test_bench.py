@@ -7,12 +7,13 @@ import json
 
 import pytest
 
-from demo import bench, bench_live
+from demo.commands.bench import main as bench_main
+from demo.tools import bench, bench_live
 
 
 def test_hog_table_times_the_headline_pair_in_turns(capsys: pytest.CaptureFixture[str]) -> None:
     pytest.importorskip("skimage.feature")
-    assert bench.main(["--frames", "3", "--size", "96x64", "--only", "hog", "--json"]) == 0
+    assert bench_main(["--frames", "3", "--size", "96x64", "--only", "hog", "--json"]) == 0
     report = json.loads(capsys.readouterr().out)["hog"]
     rows = {row["stage"]: row for row in report["rows"]}
     assert list(rows) == ["gradients", "histograms", "dominant directions",

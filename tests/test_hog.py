@@ -18,7 +18,8 @@ import cv2
 import numpy as np
 import pytest
 
-from demo import hog, hogdraw
+from demo import hogdraw
+from demo.perception import hog
 
 skimage_feature = pytest.importorskip("skimage.feature")
 
