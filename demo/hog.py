@@ -1,7 +1,7 @@
 """HOG for notebooks and lessons: ``from demo import hog``.
 
 The algorithm lives in :mod:`demo.perception.hog` (read :func:`hog_reference` first), the drawing
-in :mod:`demo.hogdraw`; this module only gathers what a teacher calls::
+in :mod:`demo.picture.hogdraw`; this module only gathers what a teacher calls::
 
     from demo import hog
     steps = hog.hog_reference(gray)                      # every step in plain loops: a Hog dataclass
@@ -13,7 +13,7 @@ in :mod:`demo.hogdraw`; this module only gathers what a teacher calls::
 Pictures are numpy arrays, x right and y down in pixels; ``gray`` is 2-D, ``rgb`` (h, w, 3) uint8.
 """
 
-from demo.hogdraw import draw_arrows, draw_glyphs, draw_pixel_arrows, draw_shaded_arrows, patch_box
+from demo.picture.hogdraw import draw_arrows, draw_glyphs, draw_pixel_arrows, draw_shaded_arrows, patch_box
 from demo.perception.hog import (BINS, BLOCK, CELL, Hog, cell_histograms, dominant_directions, gradients,
                                  hog_cells, hog_features, hog_reference)
 

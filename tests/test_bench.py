@@ -51,7 +51,7 @@ def test_landmarks_row_times_facemesh_and_its_peer_frame_by_frame() -> None:
 
 
 def test_whole_processes_take_turns_and_each_times_its_own_loop() -> None:
-    from demo import bench_processes
+    from demo.tools import bench_processes
 
     # Start-up is left out: the rate counts frames after the warm-up over their own wall time.
     marks = [100.0 + 0.5 * i for i in range(bench_processes.WARM_UP)] + [200.0 + 0.1 * i for i in range(11)]

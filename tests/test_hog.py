@@ -18,8 +18,8 @@ import cv2
 import numpy as np
 import pytest
 
-from demo import hogdraw
 from demo.perception import hog
+from demo.picture import hogdraw
 
 skimage_feature = pytest.importorskip("skimage.feature")
 
@@ -441,7 +441,7 @@ def test_float_and_uint8_pictures_give_the_same_arrows(face: np.ndarray) -> None
                                hog.dominant_directions(face), atol=1e-5)
 
 
-# ---- Drawings (demo.hogdraw) ----------------------------------------------------------------
+# ---- Drawings (demo.picture.hogdraw) ----------------------------------------------------------------
 def changed_cells(before: np.ndarray, after: np.ndarray, cell: int) -> np.ndarray:
     """(rows, cols) bool: which cells of the picture have any changed pixel."""
     changed = np.any(before != after, axis=2)

@@ -1,2 +1,3 @@
-"""The lowest layer: where the bundled files are, the kernel's network filter, and keeping native
-libraries' chatter off stderr. Imports no other part of the package."""
+"""The lowest layer: where the bundled files are, the kernel's network filter, keeping native
+libraries' chatter off stderr, and a worker thread answering with futures. Imports no other part
+of the package."""

@@ -1,7 +1,8 @@
 """``machine-eyes bench [--frames N] [--size WxH] [--json] [--only PARTS]``: the benchmark's options.
 
-The measuring is :mod:`demo.tools.bench` (HOG's stages) and :mod:`demo.tools.bench_live` (the
-live pipeline, latency, start, detector, smoothing, render), each against a peer in the same run.
+The measuring is :mod:`demo.tools.bench` (HOG's stages), :mod:`demo.tools.bench_live` (the
+live pipeline, latency, start, detector, smoothing, render) and :mod:`demo.tools.bench_processes`
+(the whole exhibit against a bare MediaPipe loop), each against a peer in the same run.
 """
 
 from __future__ import annotations

@@ -9,7 +9,7 @@ newest.
 
 The worker never sleeps or decides timing: it runs when the loop asks (:meth:`Pipeline.request`)
 and the loop collects the answer (:meth:`Pipeline.take`), a :class:`concurrent.futures.Future`
-from a :class:`demo.worker.Worker`.
+from a :class:`demo.base.worker.Worker`.
 """
 
 from __future__ import annotations
@@ -22,7 +22,7 @@ from dataclasses import dataclass
 
 from demo.perception.landmarks import Face
 from demo.sources import Frame, Source
-from demo.worker import CLOSE_WAIT_S, Worker
+from demo.base.worker import CLOSE_WAIT_S, Worker
 
 
 @dataclass(frozen=True)

@@ -11,7 +11,7 @@ where the picture gets darker, and in which direction:
 5. All those numbers in a row are the HOG *feature vector* a classifier was trained on.
 
 The exhibit adds one step for visitors: 6. each cell's strongest direction, drawn as an arrow
-from light to dark (:mod:`demo.hogdraw` draws it).
+from light to dark (:mod:`demo.picture.hogdraw` draws it).
 
 Read :func:`hog_reference` first: all six steps in plain numpy with loops, top to bottom. The
 functions after it (:func:`cell_histograms`, :func:`hog_features`, :func:`dominant_directions`,

@@ -36,7 +36,7 @@ import numpy as np
 from demo.base.assets import asset_path
 from demo.base.offline import keep_offline
 from demo.base.quiet import native_stderr_silenced
-from demo.worker import CLOSE_WAIT_S, Worker
+from demo.base.worker import CLOSE_WAIT_S, Worker
 
 MODEL_NAME = "face_landmarker.task"
 MODEL_SHA256 = "64184e229b263107bc2b804c6625db1341ff2bb731874b0bcc2fe6544e0bc9ff"

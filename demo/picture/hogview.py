@@ -24,8 +24,8 @@ from functools import lru_cache
 import cv2
 import numpy as np
 
-from demo import hogdraw
 from demo.perception import hog
+from demo.picture import hogdraw
 from demo.picture.choices import BINS_RANGE, CELL_RANGE, VIEWS
 from demo.picture.draw import line_width, live_interpolation, plain_picture
 

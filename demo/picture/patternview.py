@@ -13,7 +13,7 @@ What a visitor sees and learns:
 
 Pure functions on RGB ``uint8`` arrays (x right, y down, pixels): ``*_picture`` functions return
 new arrays; ``draw_detections`` draws in place on a copy the caller made. The glyphs are drawn by
-:func:`demo.hogdraw.draw_glyphs`; the detector is :mod:`demo.perception.detector` (Dalal & Triggs 2005,
+:func:`demo.picture.hogdraw.draw_glyphs`; the detector is :mod:`demo.perception.detector` (Dalal & Triggs 2005,
 :DOI:`10.1109/CVPR.2005.177`).
 """
 
@@ -24,12 +24,12 @@ from collections.abc import Sequence
 import cv2
 import numpy as np
 
-from demo.hogdraw import draw_glyphs
 from demo.perception.detector import Detection, Pattern, ScanResult
 from demo.perception.hog import cell_histograms
 from demo.picture import typeset
 from demo.picture.colours import AMBER, GLYPH_CYAN, INSET_FRAME, PATTERN_BACKGROUND, SKY_BLUE, TEXT
 from demo.picture.draw import line_width, plain_picture, resized
+from demo.picture.hogdraw import draw_glyphs
 from demo.picture.text import Texts, load_texts
 
 Box = tuple[float, float, float, float]  # x0, y0, x1, y1 in pixels

@@ -29,10 +29,9 @@ from typing import Any
 import cv2
 import numpy as np
 
-from demo import hogdraw
 from demo.base.assets import asset_path
 from demo.perception import hog
-from demo.picture import hogview
+from demo.picture import hogdraw, hogview
 
 DEFAULT_FRAMES = 30
 DEFAULT_SIZE = (640, 480)  # pixels (width, height): a typical webcam frame
@@ -228,7 +227,7 @@ def machine() -> str:
 
 
 def _live_parts() -> dict[str, Callable[[], Any]]:
-    from demo import bench_processes
+    from demo.tools import bench_processes
     from demo.tools import bench_live as live
 
     return {
@@ -285,7 +284,7 @@ def format_live(part: str, figures: Any) -> str:
                 f"(ratio {f['jitter_ratio']:.2f}, goal <= 0.5), lag on a fast pan {f['lag_frames']:.2f} frames "
                 f"(goal < 1)")
     if part == "processes":
-        from demo.bench_processes import format_processes
+        from demo.tools.bench_processes import format_processes
 
         return format_processes(figures)
     if part == "render":

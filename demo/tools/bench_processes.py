@@ -12,7 +12,7 @@ first ``WARM_UP`` over the wall time they took, so starting Python and loading t
 left out. The exhibit is ``python -m demo --source CLIP --unpaced --frames N`` on SDL's dummy
 display, its loop timed through :func:`demo.live.app.run`'s ``on_frame``.
 
-Run one side alone: ``python -m demo.bench_processes bare|exhibit CLIP FRAMES``.
+Run one side alone: ``python -m demo.tools.bench_processes bare|exhibit CLIP FRAMES``.
 """
 
 from __future__ import annotations
@@ -67,9 +67,15 @@ def bare_loop(clip: str, frames: int) -> float:
 
 
 def exhibit_loop(clip: str, frames: int) -> float:
-    """The exhibit as ``python -m demo --source CLIP --unpaced --frames N`` runs it. Returns fps."""
+    """The exhibit as ``python -m demo --source CLIP --unpaced --frames N`` runs it. Returns fps.
+
+    The exhibit's own entry point runs, by :mod:`runpy` as ``-m`` runs it, after
+    :func:`demo.live.app.run` is wrapped to note when each frame is shown: the process is the
+    exhibit's, and this tool imports no command-line module (tools sit below the commands).
+    """
+    import runpy
+
     import demo.live.app
-    from demo.cli import main
 
     marks: list[float] = []
     run = demo.live.app.run
@@ -80,9 +86,11 @@ def exhibit_loop(clip: str, frames: int) -> float:
 
     demo.live.app.run = timed_run  # the command looks run up when it starts the window
     sys.argv = ["machine-eyes", "--source", clip, "--unpaced", "--frames", str(frames)]
-    code = main()
-    if code != 0:
-        raise SystemExit(code)
+    try:
+        runpy.run_module("demo", run_name="__main__", alter_sys=True)
+    except SystemExit as done:
+        if done.code not in (0, None):
+            raise
     return loop_fps(marks)
 
 
@@ -105,7 +113,7 @@ def write_clip(path: Path, size: tuple[int, int] = SIZE, frames: int = FRAMES) -
 def _one(side: str, clip: Path, frames: int) -> float:
     """Run one side as a fresh process; its loop's frames per second."""
     env = dict(os.environ, SDL_VIDEODRIVER="dummy")
-    done = subprocess.run([sys.executable, "-m", "demo.bench_processes", side, str(clip), str(frames)],
+    done = subprocess.run([sys.executable, "-m", "demo.tools.bench_processes", side, str(clip), str(frames)],
                           capture_output=True, text=True, env=env, timeout=TIMEOUT_S)
     rates = [line[len(MARK):] for line in done.stdout.splitlines() if line.startswith(MARK)]
     if done.returncode != 0 or not rates:

@@ -6,8 +6,8 @@ job uses (a MediaPipe landmarker, a face detector) is used by this one thread on
 lock; a job given last, just before :meth:`Worker.close`, can close it on the same thread, after
 every job before it has finished.
 
-The perception worker (:class:`demo.pipeline.Pipeline`) and the search for distant faces
-(:class:`demo.landmarks.FaceMesh`) each run on one.
+The perception worker (:class:`demo.live.pipeline.Pipeline`) and the search for distant faces
+(:class:`demo.perception.landmarks.FaceMesh`) each run on one.
 """
 
 from __future__ import annotations

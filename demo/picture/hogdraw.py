@@ -1,12 +1,12 @@
 """Drawing HOG for people: arrows, stars and a magnified patch, on RGB pictures.
 
 For a visitor (the live window) and a teacher (rendered files, notebooks): what
-:mod:`demo.hog` measures, drawn so it can be seen at a glance, at any display size:
+:mod:`demo.perception.hog` measures, drawn so it can be seen at a glance, at any display size:
 
 - :func:`draw_arrows` / :func:`draw_shaded_arrows`: one arrow per cell, from light to dark,
-  longer for stronger edges (from :func:`demo.hog.dominant_directions`);
+  longer for stronger edges (from :func:`demo.perception.hog.dominant_directions`);
 - :func:`draw_glyphs`: the classic HOG "star" per cell, one line per orientation bin, brighter
-  for more edge (from :func:`demo.hog.cell_histograms`), as scikit-image's ``visualize=True``;
+  for more edge (from :func:`demo.perception.hog.cell_histograms`), as scikit-image's ``visualize=True``;
 - :func:`draw_pixel_arrows`: a magnified patch (an eye, say) where every pixel is a grey square
   with its own arrow: step 1 of HOG, the gradient, before any cell; :func:`patch_box` is the
   patch's place in the picture.
@@ -147,7 +147,7 @@ def draw_arrows(image: np.ndarray, directions: np.ndarray, cell: int = CELL,
     image : ndarray, (height, width, 3) or (height, width) uint8
         Picture to draw on (RGB or a single-channel mask); may be larger than the cells.
     directions : ndarray, (rows, cols, 2)
-        ``(dx, dy)`` per cell from :func:`demo.hog.dominant_directions`; length 0-1.
+        ``(dx, dy)`` per cell from :func:`demo.perception.hog.dominant_directions`; length 0-1.
     cell : int
         Cell side in pixels of the analysed picture.
     colour : tuple of int
@@ -228,7 +228,7 @@ def draw_glyphs(image: np.ndarray, histograms: np.ndarray, cell: int = CELL,
     image : ndarray, (height, width, 3) uint8
         RGB picture to draw on; may be larger than the cells.
     histograms : ndarray, (rows, cols, bins)
-        From :func:`demo.hog.cell_histograms`.
+        From :func:`demo.perception.hog.cell_histograms`.
     cell : int
         Cell side in pixels of the analysed picture.
     colour : tuple of int
