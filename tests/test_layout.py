@@ -1,5 +1,5 @@
 """The package's shape: layers that only look down, no import circle, tools apart from the product,
-MediaPipe and ctypes each in one module.
+MediaPipe and ctypes each in one module, and MediaPipe used through its public API only.
 
 Every module's imports are read with ``ast`` from its source, the ones inside functions too (the
 package imports heavy modules lazily), so a lazy import cannot hide a circle or an upward step.
@@ -151,6 +151,38 @@ def foreign_imports(imports: dict[str, list[Import]]) -> list[str]:
                    if target.name.split(".")[0] == dependency and module != allowed})
 
 
+def private_reaches(root: Path) -> list[str]:
+    """Reaches past MediaPipe's public Python API: a private part of mediapipe imported, an
+    underscore attribute of anything but a module's own objects (``self``, ``cls``) in a module that
+    imports mediapipe, and ``_lib`` (where a ctypes wrapper keeps its C library) anywhere."""
+    problems = set()
+    for path in sorted(root.rglob("*.py")):
+        module = module_name(path, root)
+        tree = ast.parse(path.read_text(), str(path))
+        names = [(alias.name, node.lineno) for node in ast.walk(tree) if isinstance(node, ast.Import)
+                 for alias in node.names]
+        names += [(f"{node.module}.{alias.name}", node.lineno) for node in ast.walk(tree)
+                  if isinstance(node, ast.ImportFrom) and node.module for alias in node.names]
+        from_mediapipe = [(name, line) for name, line in names if name.split(".")[0] == "mediapipe"]
+        for name, line in from_mediapipe:
+            if any(part.startswith("_") for part in name.split(".")):
+                problems.add(f"{module} (line {line}) imports {name}, a private part of mediapipe")
+        for node in ast.walk(tree):
+            if isinstance(node, ast.Attribute):
+                attribute, owner = node.attr, node.value
+            elif (isinstance(node, ast.Call) and isinstance(node.func, ast.Name)
+                  and node.func.id in ("getattr", "hasattr", "setattr") and len(node.args) > 1
+                  and isinstance(node.args[1], ast.Constant) and isinstance(node.args[1].value, str)):
+                attribute, owner = node.args[1].value, node.args[0]
+            else:
+                continue
+            private = attribute.startswith("_") and not attribute.startswith("__")
+            own = isinstance(owner, ast.Name) and owner.id in ("self", "cls")
+            if attribute == "_lib" or (private and from_mediapipe and not own):
+                problems.add(f"{module} (line {node.lineno}) reaches for {attribute}")
+    return sorted(problems)
+
+
 @pytest.fixture(scope="module")
 def package() -> dict[str, list[Import]]:
     return read_imports(PACKAGE)
@@ -176,11 +208,12 @@ def test_no_product_module_imports_a_tool(package):
     assert product_imports_of_tools(package) == []
 
 
-@pytest.mark.xfail(strict=False, reason="perception/landmarks.py still calls MediaPipe's C library through "
-                                        "ctypes and tools/bench_live.py imports mediapipe itself, until the "
-                                        "mesh branch is merged; remove this marker then")
 def test_mediapipe_and_ctypes_each_in_one_module_only(package):
     assert foreign_imports(package) == []
+
+
+def test_mediapipe_is_used_through_its_public_api_only():
+    assert private_reaches(PACKAGE) == []
 
 
 def test_the_notebook_facades_give_the_perception_modules_own_functions():
@@ -235,4 +268,29 @@ def test_the_checks_find_a_lazy_circle_an_upward_step_a_tool_and_a_stray_mediapi
     assert foreign_imports(found) == [
         "demo.perception.align (line 1) imports mediapipe.tasks; only demo.perception.landmarks may",
         "demo.tools.soak (line 1) imports ctypes; only demo.base.offline may",
+    ]
+
+
+def test_the_check_finds_private_mediapipe_and_a_c_library_reached_for(tmp_path):
+    root = write(tmp_path, {
+        "demo/__init__.py": "",
+        "demo/perception/__init__.py": "",
+        "demo/perception/landmarks.py": (
+            "from mediapipe.tasks.python import vision\n"
+            "from mediapipe.tasks.python.core import _bindings\n"
+            "class Mesh:\n"
+            "    def call(self, task, image):\n"
+            "        self._task = task\n"  # its own attribute: fine
+            "        return task._handle, getattr(image, '_image_ptr', None), image.__class__\n"),
+        "demo/tools/__init__.py": "",
+        "demo/tools/bench_live.py": "def peer(landmarker):\n    return landmarker._runner._lib\n",
+        "demo/picture/__init__.py": "",
+        "demo/picture/draw.py": "def f(cache):\n    return cache._items\n",  # no mediapipe here: fine
+    })
+    assert private_reaches(root) == [
+        "demo.perception.landmarks (line 2) imports mediapipe.tasks.python.core._bindings, a private part "
+        "of mediapipe",
+        "demo.perception.landmarks (line 6) reaches for _handle",
+        "demo.perception.landmarks (line 6) reaches for _image_ptr",
+        "demo.tools.bench_live (line 2) reaches for _lib",
     ]
