@@ -12,7 +12,7 @@ from itertools import product
 import pytest
 
 from demo.base.assets import assets_dir
-from demo.picture.choices import STAGE_COUNT
+from demo.base.choices import STAGE_COUNT
 from demo.picture.text import (CAPTION, CAPTION_BOX, CAPTION_MAX_PX_AT_720, CAPTION_MIN_PX_AT_720, HELP_KEYS,
                                TITLE, MissingTextError, TextError, available_languages, fit_all,
                                fit_in_window, fit_text, font_path, format_number, load_texts, placeholders,

@@ -14,8 +14,8 @@ import threading
 from pathlib import Path
 
 from demo import __version__
+from demo.base.choices import STAGE_COUNT
 from demo.commands.options import OneLineParser, add_view_options
-from demo.picture.choices import STAGE_COUNT
 
 SHUTDOWN_LIMIT_S = 45.0  # after SIGTERM, seconds the clean shutdown may take before ending anyway
 

@@ -14,12 +14,12 @@ from pathlib import Path
 
 import cv2
 
+from demo.base.choices import MAX_FACES_RANGE, STAGE_COUNT
 from demo.commands.options import OneLineParser, add_view_options, size_type
 from demo.files.progress import Progress, summary
 from demo.files.render import (DATA_KINDS, SCALE_RANGE, SIZE_RANGE, Look, RenderError, announced_frames,
                                plan_jobs, render)
-from demo.perception.landmarks import MAX_FACES_LIMIT, FaceMesh, ModelError
-from demo.picture.choices import STAGE_COUNT
+from demo.perception.landmarks import FaceMesh, ModelError
 from demo.picture.compose import ViewSettings
 from demo.picture.text import TextError, load_texts
 from demo.sources import SourceError
@@ -91,8 +91,9 @@ def _check_options(args: argparse.Namespace) -> None:
         raise ValueError(f"--at must be 0 or more seconds, not {args.at:g}")
     if args.every < 1:
         raise ValueError(f"--every must be 1 or more, not {args.every}")
-    if not 1 <= args.max_faces <= MAX_FACES_LIMIT:
-        raise ValueError(f"--max-faces must be 1-{MAX_FACES_LIMIT}, not {args.max_faces}")
+    low, high = MAX_FACES_RANGE
+    if not low <= args.max_faces <= high:
+        raise ValueError(f"--max-faces must be {low}-{high}, not {args.max_faces}")
 
 
 def main(argv: list[str] | None = None) -> int:

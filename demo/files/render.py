@@ -26,13 +26,14 @@ from pathlib import Path
 import cv2
 import numpy as np
 
+from demo.base.choices import DEFAULT_MAX_FACES, STAGE_COUNT
 from demo.files.export import (FrameData, HogFrames, atomic_path, frame_data, write_blendshapes_csv,
                                write_landmarks_csv, write_landmarks_json)
 from demo.files.progress import Progress
 from demo.perception.landmarks import Face, FaceMesh
 from demo.picture.compose import ViewSettings, side_by_side
 from demo.picture.colours import BACKGROUND
-from demo.picture.stages import STAGE_COUNT, Scene, sheet, window_picture
+from demo.picture.stages import Scene, sheet, window_picture
 from demo.picture.text import Texts, load_texts
 from demo.sources import IMAGE_SUFFIXES, Frame, VideoSource, read_image
 
@@ -124,7 +125,7 @@ class RenderJob:
     look: Look = Look()
     at_s: float | None = None  # --sheet of a video: the frame at this time; None: first with a face
     every: int = 1  # HOG arrays of every Nth video frame
-    max_faces: int = 4
+    max_faces: int = DEFAULT_MAX_FACES
     model: Path | None = None
     force: bool = False
 

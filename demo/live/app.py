@@ -35,6 +35,7 @@ from dataclasses import dataclass
 
 import pygame  # demo/live/__init__.py has set pygame's environment first
 
+from demo.base.choices import BINS_RANGE, CELL_RANGE, STAGE_COUNT, VIEWS
 from demo.live.config import Config, KeyCombo
 from demo.live.exhibit import Attract, StageClock
 from demo.live.feeds import Feeds
@@ -43,7 +44,6 @@ from demo.live.window import (Notice, Window, draw_help, draw_hud, draw_notices,
                               show_picture)
 from demo.perception.landmarks import FaceMesh
 from demo.perception.prompts import prompts_for
-from demo.picture.choices import BINS_RANGE, CELL_RANGE, STAGE_COUNT, VIEWS
 from demo.picture.colours import NOTICE_BACKGROUND, PROMPT_BACKGROUND
 from demo.picture.compose import ViewSettings
 from demo.picture.stages import Scene, window_picture

@@ -47,7 +47,8 @@ try:
 except ModuleNotFoundError:  # Python 3.10
     import tomli as tomllib
 
-from demo.picture.choices import BINS_RANGE, CELL_RANGE, DEFAULT_BINS, DEFAULT_CELL, STAGE_COUNT, VIEWS
+from demo.base.choices import (BINS_RANGE, CELL_RANGE, DEFAULT_BINS, DEFAULT_CELL, DEFAULT_MAX_FACES, MAX_FACES_RANGE,
+                               STAGE_COUNT, VIEWS)
 
 LANGUAGES = ("en", "de")  # caption languages with a file in assets/lang (tests/test_config.py checks)
 
@@ -58,7 +59,6 @@ MAX_HEIGHT = 4320  # pixels (8K)
 MAX_FPS = 240  # frames per second
 STAGE_SECONDS = (3, 600)  # dwell per stage when stages advance by themselves, seconds
 ATTRACT_DELAY = (5, 3600)  # seconds without a face before the attract loop
-MAX_FACES = (1, 10)
 MIN_CONFIDENCE = (0.1, 0.99)  # MediaPipe detection confidence, 0-1
 AUTO = "auto"  # the mirror setting that means "on for cameras, off for files"
 
@@ -469,7 +469,7 @@ class AttractConfig:
 class FacesConfig:
     """``[faces]``: how many faces to look for, and how sure to be."""
 
-    max_faces: int = setting(4, Whole(*MAX_FACES), "Faces to look for at once.")
+    max_faces: int = setting(DEFAULT_MAX_FACES, Whole(*MAX_FACES_RANGE), "Faces to look for at once.")
     min_confidence: float = setting(0.5, Number(*MIN_CONFIDENCE),
                                     "How sure the face finder must be before it shows a face; "
                                     "higher = fewer false faces, but faces further away are missed.")

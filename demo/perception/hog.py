@@ -42,8 +42,6 @@ import numpy as np
 CELL = 8  # pixels per cell side
 BINS = 9  # unsigned orientation bins spanning 0-180 degrees
 BLOCK = 2  # cells per block side
-CELL_RANGE = (4, 32)  # pixels: the cell sizes the exhibit's knobs offer
-BINS_RANGE = (6, 18)  # the bin counts the exhibit's knobs offer
 HYS_CLIP = 0.2  # L2-Hys: largest share one number may keep after the first normalisation
 NORM_EPS = 1e-5  # added inside the block norms (scikit-image's value), grey levels
 

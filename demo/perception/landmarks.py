@@ -34,6 +34,7 @@ import cv2
 import numpy as np
 
 from demo.base.assets import asset_path
+from demo.base.choices import DEFAULT_MAX_FACES, MAX_FACES_RANGE
 from demo.base.offline import keep_offline
 from demo.base.quiet import native_stderr_silenced
 from demo.base.worker import CLOSE_WAIT_S, Worker
@@ -42,7 +43,6 @@ MODEL_NAME = "face_landmarker.task"
 MODEL_SHA256 = "64184e229b263107bc2b804c6625db1341ff2bb731874b0bcc2fe6544e0bc9ff"
 MODEL_PARTS = ("face_detector.tflite", "face_landmarks_detector.tflite")  # inside the .task zip
 POINT_COUNT = 478
-MAX_FACES_LIMIT = 10
 # The face detector inside the model looks at a 128x128 copy of the picture, so a face 60 px tall
 # in a 1280x720 frame shrinks to 6 px and is lost. Faces at a distance are searched for in
 # overlapping squares of the frame instead, then meshed through their own enlarged crop.
@@ -254,7 +254,7 @@ def _landmarker_options(model: bytes, video: bool, max_faces: int, min_confidenc
     )
 
 
-def bare_landmarker(max_faces: int = 4, min_confidence: float = 0.5, video: bool = True):
+def bare_landmarker(max_faces: int = DEFAULT_MAX_FACES, min_confidence: float = 0.5, video: bool = True):
     """MediaPipe's own ``FaceLandmarker``, made with the options :class:`FaceMesh` uses, nothing
     around it: the peer ``machine-eyes bench`` measures FaceMesh and the exhibit against.
 
@@ -385,10 +385,11 @@ class FaceMesh:
     call after it raises ``ValueError``.
     """
 
-    def __init__(self, max_faces: int = 4, model: str | Path | None = None,
+    def __init__(self, max_faces: int = DEFAULT_MAX_FACES, model: str | Path | None = None,
                  min_confidence: float = 0.5):
-        if not 1 <= max_faces <= MAX_FACES_LIMIT:
-            raise ValueError(f"max_faces must be 1-{MAX_FACES_LIMIT}, not {max_faces}")
+        low, high = MAX_FACES_RANGE
+        if not low <= max_faces <= high:
+            raise ValueError(f"max_faces must be {low}-{high}, not {max_faces}")
         self.max_faces = max_faces
         self.min_confidence = min_confidence
         self._model = load_model(model)

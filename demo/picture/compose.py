@@ -11,8 +11,8 @@ from dataclasses import dataclass
 import cv2
 import numpy as np
 
+from demo.base.choices import BINS_RANGE, CELL_RANGE, DEFAULT_BINS, DEFAULT_CELL, VIEWS
 from demo.perception.landmarks import Face
-from demo.picture.choices import BINS_RANGE, CELL_RANGE, DEFAULT_BINS, DEFAULT_CELL, VIEWS
 from demo.picture.draw import draw_mesh, draw_pose_axes, live_interpolation, plain_picture
 from demo.picture.hogview import hog_panel
 

@@ -24,9 +24,9 @@ from functools import lru_cache
 import cv2
 import numpy as np
 
+from demo.base.choices import BINS_RANGE, CELL_RANGE, VIEWS
 from demo.perception import hog
 from demo.picture import hogdraw
-from demo.picture.choices import BINS_RANGE, CELL_RANGE, VIEWS
 from demo.picture.draw import line_width, live_interpolation, plain_picture
 
 MIN_CELL, MAX_CELL = CELL_RANGE  # pixels: the cell sizes the live keys may choose

@@ -24,11 +24,11 @@ from dataclasses import dataclass
 import cv2
 import numpy as np
 
+from demo.base.choices import STAGE_COUNT
 from demo.perception.align import aligned_face
 from demo.perception.landmarks import POINT_COUNT, Face
 from demo.picture import typeset
 from demo.picture.alignview import draw_aligned_inset, draw_cutout
-from demo.picture.choices import STAGE_COUNT
 from demo.picture.colours import (AMBER, AMBER_PASSED, BACKGROUND, CHANNEL_DIGITS, DIM, GRID_DARK, GRID_LIGHT,
                                   SUBTITLE, WHITE)
 from demo.picture.compose import ViewSettings, fit_size, focus_point, mesh_panel
