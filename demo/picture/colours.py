@@ -6,7 +6,8 @@ given) and pygame takes the same order.
 
 # ---- Accent and text ---------------------------------------------------------------------------
 AMBER = (255, 190, 60)  # the accent: titles, the current step, help keys, the aligned face's outline,
-# the visitor's own HOG in step 5; the HOG arrows are ambers too (their shades by strength are hogview's)
+# the visitor's own HOG in step 5, HOG arrows drawn in one colour (hogdraw's default) and the magnified
+# pixels' arrows; the HOG view's arrows are ambers too (their shades by strength are hogview's)
 AMBER_PASSED = (150, 120, 60)  # steps of the walk-through already passed
 TEXT = (240, 240, 240)  # text and thin light lines on dark ground
 SUBTITLE = (200, 170, 110)  # the small line under the HOG panel's label
@@ -40,8 +41,13 @@ FACE_PALETTE = (
 )
 SKY_BLUE = FACE_PALETTE[0]  # MediaPipe's box in step 5, as its first face in the mesh view
 AXIS_COLOURS = ((230, 60, 60), (60, 200, 90), (70, 140, 255))  # head-pose axes: x red, y green, z blue
-GLYPH_CYAN = (120, 225, 255)  # the learned face pattern in step 5, like the HOG stars elsewhere
 CHANNEL_DIGITS = ((255, 120, 120), (130, 235, 130), (140, 170, 255))  # step 1's red, green, blue values
+
+# ---- HOG pictures (the arrows are AMBER) -------------------------------------------------------
+GLYPH_CYAN = (120, 225, 255)  # HOG stars (the glyphs view, hogdraw's default), the learned face pattern
+HOG_GLOW = (255, 150, 40)  # the soft haze under the HOG view's strongest arrows
+PATCH_FRAME = (255, 226, 150)  # the box around the magnified patch's source and the lines to the patch
+PATCH_GRID = (12, 12, 12)  # thin lines between the magnified pixels of the HOG patch
 
 # ---- Drawing -----------------------------------------------------------------------------------
 # OpenCV draws at 1/16 pixel precision (its "shift" argument): short arrows keep their angle and

@@ -26,14 +26,10 @@ import cv2
 import numpy as np
 
 from demo.perception.hog import CELL, ROBUST_PERCENTILE, gradients
-
-AMBER = (255, 184, 28)  # RGB: the arrows
-CYAN = (64, 224, 255)  # RGB: the stars
-SHADOW = (0, 0, 0)  # RGB: under the magnified patch's arrows
+from demo.picture.colours import AMBER, GLYPH_CYAN, PATCH_GRID, SHADOW, SUBPIXEL_BITS
 
 # ---- Arrows and stars -----------------------------------------------------------------------
 MIN_ARROW_LENGTH = 0.2  # of full length (strength 0-1): weaker arrows are not drawn
-SUBPIXEL_BITS = 4  # OpenCV draws at 1/16 pixel precision so short arrows keep their angle
 ARROW_SPAN = 1.05  # of the cell size: length of a full-strength arrow
 SHORTEST_SHOWN = 0.35  # of ARROW_SPAN: the weakest drawn arrow still shows shaft and head
 HEAD_FRACTION = 0.38  # of the arrow's length: arrowhead length
@@ -55,7 +51,6 @@ PIXEL_FLOOR = 12.0  # grey levels per 2 px: weaker patches get proportionally sh
 PIXEL_NOISE = 2.0  # grey levels per 2 px: pixels with a weaker gradient get no arrow
 PATCH_WIDTH_DIVISOR = 16  # line width is the magnified pixel's side divided by this
 PATCH_GREY_RANGE = (30, 200)  # grey levels the patch's pixels are squeezed into, so arrows show
-PATCH_GRID = (12, 12, 12)  # RGB of the thin lines between magnified pixels
 
 Colour = tuple[int, ...]
 Scale = float | tuple[float, float]
@@ -219,7 +214,7 @@ def draw_shaded_arrows(image: np.ndarray, directions: np.ndarray,
 
 
 def draw_glyphs(image: np.ndarray, histograms: np.ndarray, cell: int = CELL,
-                colour: Colour = CYAN, thickness: int | None = None, scale: Scale = 1.0,
+                colour: Colour = GLYPH_CYAN, thickness: int | None = None, scale: Scale = 1.0,
                 levels: int = GLYPH_LEVELS) -> int:
     """Draw the classic HOG "star" of every cell, one line per bin, in place.
 

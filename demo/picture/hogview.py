@@ -27,6 +27,7 @@ import numpy as np
 from demo.base.choices import BINS_RANGE, CELL_RANGE, VIEWS
 from demo.perception import hog
 from demo.picture import hogdraw
+from demo.picture.colours import GLYPH_CYAN, HOG_GLOW, PATCH_FRAME, SUBPIXEL_BITS
 from demo.picture.draw import line_width, live_interpolation, plain_picture
 
 MIN_CELL, MAX_CELL = CELL_RANGE  # pixels: the cell sizes the live keys may choose
@@ -46,14 +47,11 @@ ARROW_SHADES = (
     (0.5, (255, 176, 30)),
     (0.75, (255, 232, 170)),
 )
-GLYPH_COLOUR = (120, 225, 255)  # RGB of the strongest star lines
-GLOW_COLOUR = (255, 150, 40)  # RGB of the soft haze under strong arrows
-GLOW_GAIN = 0.3  # brightest haze, as a fraction of GLOW_COLOUR
+GLOW_GAIN = 0.3  # brightest haze, as a fraction of its colour (colours.HOG_GLOW)
 
 # The magnified patch ("pixels" view).
 INSET_FRACTION = 0.42  # of the panel's shorter side: size of the magnified patch
 INSET_MARGIN = 0.04  # of the panel's shorter side: gap between the inset and the panel edge
-INSET_FRAME = (255, 226, 150)  # RGB of the box on the source and the lines to the inset
 LEADER_WIDTH = 1.0  # line width in pixels at a 480-pixel-tall panel
 
 
@@ -93,7 +91,7 @@ def draw_shaded_arrows(vis: np.ndarray, directions: np.ndarray, cell: int,
 
 
 def add_glow(vis: np.ndarray, strength: np.ndarray, cell: int, scale: tuple[float, float],
-             colour: tuple[int, int, int] = GLOW_COLOUR, gain: float = GLOW_GAIN) -> None:
+             colour: tuple[int, int, int] = HOG_GLOW, gain: float = GLOW_GAIN) -> None:
     """Light ``vis`` up softly, in place, where the cells are strong: a haze under the arrows.
 
     ``strength`` (rows, cols), 0-1 per cell, is stretched smoothly over the cells' part of
@@ -132,10 +130,10 @@ def draw_inset(vis: np.ndarray, gray: np.ndarray, focus_xy: tuple[float, float],
     pw, ph = min(pw, width - px), min(ph, height - py)
     vis[py: py + ph, px: px + pw] = patch[:ph, :pw]
     thin = line_width(vis, LEADER_WIDTH)
-    shift = hogdraw.SUBPIXEL_BITS
+    shift = SUBPIXEL_BITS
     fixed = np.rint(box * (1 << shift)).astype(np.int32)
-    cv2.rectangle(vis, tuple(fixed[:2]), tuple(fixed[2:]), INSET_FRAME, thin, cv2.LINE_AA, shift)
-    cv2.rectangle(vis, (px, py), (px + pw - 1, py + ph - 1), INSET_FRAME, thin, cv2.LINE_AA)
+    cv2.rectangle(vis, tuple(fixed[:2]), tuple(fixed[2:]), PATCH_FRAME, thin, cv2.LINE_AA, shift)
+    cv2.rectangle(vis, (px, py), (px + pw - 1, py + ph - 1), PATCH_FRAME, thin, cv2.LINE_AA)
     # Leader lines joining matching corners of the box and the patch: the two outer ones, so
     # they frame the zoom like a cone of view instead of crossing it.
     patch_corners = np.array([[px, py], [px + pw - 1, py], [px + pw - 1, py + ph - 1],
@@ -146,7 +144,7 @@ def draw_inset(vis: np.ndarray, gray: np.ndarray, focus_xy: tuple[float, float],
     downwards = py + ph / 2 > (box[1] + box[3]) / 2
     pair = (1, 3) if rightwards == downwards else (0, 2)  # top-right and bottom-left, or not
     leaders = np.stack([box_corners[list(pair)], patch_corners[list(pair)]], axis=1)
-    cv2.polylines(vis, hogdraw.fixed_point(leaders), False, INSET_FRAME, thin, cv2.LINE_AA, shift)
+    cv2.polylines(vis, hogdraw.fixed_point(leaders), False, PATCH_FRAME, thin, cv2.LINE_AA, shift)
 
 
 def hog_panel(rgb: np.ndarray, view: str = "arrows", cell: int = hog.CELL, bins: int = hog.BINS,
@@ -189,7 +187,7 @@ def hog_panel(rgb: np.ndarray, view: str = "arrows", cell: int = hog.CELL, bins:
     if view == "glyphs":
         # Each cell's histogram of edge directions, drawn as a star of lines.
         vis = _background(gray, size, GLYPH_DIM_RANGE, plain)
-        hogdraw.draw_glyphs(vis, hog.cell_histograms(gray, cell, bins), cell, GLYPH_COLOUR,
+        hogdraw.draw_glyphs(vis, hog.cell_histograms(gray, cell, bins), cell, GLYPH_CYAN,
                         scale=scale)
         return vis
     # Each cell's strongest edge, as an arrow from light to dark; strong edges glow.
