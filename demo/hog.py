@@ -4,8 +4,9 @@ The algorithm lives in :mod:`demo.perception.hog` (read :func:`hog_reference` fi
 in :mod:`demo.picture.hogdraw`; this module only gathers what a teacher calls::
 
     from demo import hog
-    steps = hog.hog_reference(gray)                      # every step in plain loops: a Hog dataclass
-    cells = hog.cell_histograms(gray, cell=8, bins=9)   # (rows, cols, bins), as scikit-image
+    steps = hog.hog_reference(gray)                      # every step in plain loops (about 1 s a frame):
+    steps.histograms, steps.features, steps.directions   # a Hog: the same numbers as the fast calls below
+    cells = hog.cell_histograms(gray, cell=8, bins=9)    # (rows, cols, bins), as scikit-image
     features = hog.hog_features(gray)                    # = skimage.feature.hog(..., block_norm="L2-Hys")
     arrows = hog.dominant_directions(gray, cell=8)       # (rows, cols, 2): dx, dy from light to dark
     hog.draw_arrows(rgb.copy(), arrows)                  # one arrow per cell, drawn on a copy
@@ -13,9 +14,9 @@ in :mod:`demo.picture.hogdraw`; this module only gathers what a teacher calls::
 Pictures are numpy arrays, x right and y down in pixels; ``gray`` is 2-D, ``rgb`` (h, w, 3) uint8.
 """
 
-from demo.picture.hogdraw import draw_arrows, draw_glyphs, draw_pixel_arrows, draw_shaded_arrows, patch_box
 from demo.perception.hog import (BINS, BLOCK, CELL, Hog, cell_histograms, dominant_directions, gradients,
                                  hog_cells, hog_features, hog_reference)
+from demo.picture.hogdraw import draw_arrows, draw_glyphs, draw_pixel_arrows, draw_shaded_arrows, patch_box
 
 __all__ = ["BINS", "BLOCK", "CELL", "Hog", "cell_histograms", "dominant_directions", "draw_arrows", "draw_glyphs",
            "draw_pixel_arrows", "draw_shaded_arrows", "gradients", "hog_cells", "hog_features", "hog_reference",

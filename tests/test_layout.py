@@ -216,15 +216,18 @@ def test_mediapipe_is_used_through_its_public_api_only():
     assert private_reaches(PACKAGE) == []
 
 
-def test_the_notebook_facades_give_the_perception_modules_own_functions():
+def test_the_notebook_facades_give_the_perception_and_picture_modules_own_functions():
     from demo import hog
     from demo import landmarks as facade
     from demo.perception import hog as algorithm
     from demo.perception import landmarks
+    from demo.picture import hogdraw
 
-    for name in ("cell_histograms", "hog_features", "dominant_directions", "hog_cells", "gradients",
-                 "draw_arrows", "draw_glyphs", "draw_pixel_arrows"):
+    for name in ("hog_reference", "Hog", "cell_histograms", "hog_features", "dominant_directions", "hog_cells",
+                 "gradients"):
         assert getattr(hog, name) is getattr(algorithm, name), name
+    for name in ("draw_arrows", "draw_shaded_arrows", "draw_glyphs", "draw_pixel_arrows", "patch_box"):
+        assert getattr(hog, name) is getattr(hogdraw, name), name
     for name in ("FaceMesh", "Face", "ModelError", "connections", "load_model"):
         assert getattr(facade, name) is getattr(landmarks, name), name
 
