@@ -3,7 +3,8 @@
 The package is split along the path a picture takes, one subpackage per layer, lowest first; a
 module imports only from its own layer or lower ones (``tests/test_layout.py`` checks it):
 
-- :mod:`demo.base`: bundled files, the kernel's network filter, quiet native libraries;
+- :mod:`demo.base`: bundled files, the kernel's network filter, quiet native libraries, a worker
+  thread, the knobs' ranges;
 - :mod:`demo.sources`: camera, video, image, the bundled sample;
 - :mod:`demo.perception`: HOG, MediaPipe's landmarks, the face-pattern detector, smoothing;
 - :mod:`demo.picture`: drawing all of it, the walk-through's stages and their texts;
