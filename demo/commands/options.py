@@ -31,8 +31,9 @@ def add_view_options(parser: argparse.ArgumentParser, defaults: bool = True) -> 
                         help=f"HOG cell size in pixels ({CELL_RANGE[0]}-{CELL_RANGE[1]}, default {DEFAULT_CELL})")
     parser.add_argument("--bins", type=int, default=default(DEFAULT_BINS),
                         help=f"HOG orientation bins ({BINS_RANGE[0]}-{BINS_RANGE[1]}, default {DEFAULT_BINS})")
+    low, high = MAX_FACES_RANGE
     parser.add_argument("--max-faces", type=int, default=default(DEFAULT_MAX_FACES),
-                        help=f"faces to look for, {MAX_FACES_RANGE[0]}-{MAX_FACES_RANGE[1]} (default {DEFAULT_MAX_FACES})")
+                        help=f"faces to look for, {low}-{high} (default {DEFAULT_MAX_FACES})")
     parser.add_argument("--model", type=Path, help="a Face Landmarker .task file instead of the bundled one")
     parser.add_argument("--lang", default=default("en"), help="language of all texts: en (default) or de")
 
