@@ -13,11 +13,7 @@ import numpy as np
 
 from demo.perception.align import AlignedFace, target_points, transform_points
 from demo.picture.colours import AMBER, NEAR_BLACK, SUBPIXEL_BITS, TEXT
-
-
-def _fixed(xy: np.ndarray) -> np.ndarray:
-    """Pixel coordinates as OpenCV's fixed-point int32 with ``SUBPIXEL_BITS``."""
-    return np.rint(np.asarray(xy) * (1 << SUBPIXEL_BITS)).astype(np.int32)
+from demo.picture.draw import fixed_point
 
 
 @dataclass(frozen=True)
@@ -76,11 +72,11 @@ def draw_aligned_inset(vis: np.ndarray, aligned: AlignedFace, corner: str = "top
     inset = cv2.resize(aligned.image, (side, side), interpolation=interpolation)
     outline = aligned.outline * zoom
     inside = np.zeros((side, side), dtype=np.uint8)
-    cv2.fillPoly(inside, [_fixed(outline)], 255, cv2.LINE_AA, SUBPIXEL_BITS)
+    cv2.fillPoly(inside, [fixed_point(outline)], 255, cv2.LINE_AA, SUBPIXEL_BITS)
     keep = style.outside_brightness + (1.0 - style.outside_brightness) * (inside[..., None] / 255.0)
     inset = (inset * keep).astype(np.uint8)
     line = max(1, round(side / 128))
-    cv2.polylines(inset, [_fixed(outline)], True, style.outline_colour, line, cv2.LINE_AA, SUBPIXEL_BITS)
+    cv2.polylines(inset, [fixed_point(outline)], True, style.outline_colour, line, cv2.LINE_AA, SUBPIXEL_BITS)
     if style.show_targets:
         arm, gap = max(3, round(side / 36)), max(2, round(side / 40))
         for x, y in target_points(side):
@@ -89,7 +85,7 @@ def draw_aligned_inset(vis: np.ndarray, aligned: AlignedFace, corner: str = "top
                 for dx, dy in ((1, 0), (-1, 0), (0, 1), (0, -1)):
                     start = (x + dx * gap, y + dy * gap)
                     end = (x + dx * (gap + arm), y + dy * (gap + arm))
-                    cv2.line(inset, _fixed(start), _fixed(end), colour, width, cv2.LINE_AA, SUBPIXEL_BITS)
+                    cv2.line(inset, fixed_point(start), fixed_point(end), colour, width, cv2.LINE_AA, SUBPIXEL_BITS)
     vis[y0:y0 + side, x0:x0 + side] = inset
     cv2.rectangle(vis, (x0 - 1, y0 - 1), (x0 + side, y0 + side), style.border_colour, max(1, line))
     return x0, y0, x0 + side, y0 + side
@@ -106,4 +102,4 @@ def draw_cutout(vis: np.ndarray, aligned: AlignedFace, scale: float = 1.0,
     back = cv2.invertAffineTransform(aligned.matrix)
     square = transform_points(back, corners) * scale
     line = max(1, round(min(vis.shape[:2]) / 320))
-    cv2.polylines(vis, [_fixed(square)], True, style.outline_colour, line, cv2.LINE_AA, SUBPIXEL_BITS)
+    cv2.polylines(vis, [fixed_point(square)], True, style.outline_colour, line, cv2.LINE_AA, SUBPIXEL_BITS)

@@ -70,7 +70,7 @@ def line_width(image: np.ndarray, width_at_480: float) -> int:
 
 def _segments(points: np.ndarray, pairs: np.ndarray) -> np.ndarray:
     """Fixed-point line segments, shape (n, 2, 2) int32, for the index pairs of ``pairs``."""
-    xy = np.rint(points[:, :2] * (1 << SUBPIXEL_BITS)).astype(np.int32)
+    xy = fixed_point(points[:, :2])
     return xy[pairs]
 
 
@@ -116,7 +116,7 @@ def _trails(group: str) -> tuple[np.ndarray, tuple[int, ...]]:
 def _polylines(points: np.ndarray, group: str) -> list[np.ndarray]:
     """Fixed-point polylines (each (k, 2) int32) along the group's lines, for ``cv2.polylines``."""
     indices, ends = _trails(group)
-    xy = np.rint(points[indices, :2] * (1 << SUBPIXEL_BITS)).astype(np.int32)
+    xy = fixed_point(points[indices, :2])
     return [xy[start:end] for start, end in zip((0,) + ends[:-1], ends)]
 
 
@@ -200,9 +200,13 @@ def draw_pose_axes(vis: np.ndarray, faces: list[Face], scale: float = 1.0) -> No
         width = max(1, round(face.height * scale / 50))
         for axis, colour in enumerate(AXIS_COLOURS):
             tip = origin + length * np.array([rotation[0, axis], -rotation[1, axis]])
-            cv2.arrowedLine(vis, _fixed(origin), _fixed(tip), colour, width, cv2.LINE_AA,
-                            SUBPIXEL_BITS, 0.2)
+            start, end = fixed_point(origin).tolist(), fixed_point(tip).tolist()
+            cv2.arrowedLine(vis, start, end, colour, width, cv2.LINE_AA, SUBPIXEL_BITS, 0.2)
 
 
-def _fixed(xy: np.ndarray) -> tuple[int, int]:
-    return int(round(xy[0] * (1 << SUBPIXEL_BITS))), int(round(xy[1] * (1 << SUBPIXEL_BITS)))
+def fixed_point(points: np.ndarray) -> np.ndarray:
+    """Pixel coordinates (float, (..., 2)) as OpenCV's fixed-point int32 with ``SUBPIXEL_BITS``.
+
+    Pass ``SUBPIXEL_BITS`` as the ``shift`` of the OpenCV drawing call.
+    """
+    return np.rint(np.asarray(points) * (1 << SUBPIXEL_BITS)).astype(np.int32)

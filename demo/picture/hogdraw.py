@@ -27,6 +27,7 @@ import numpy as np
 
 from demo.perception.hog import CELL, ROBUST_PERCENTILE, gradients
 from demo.picture.colours import AMBER, GLYPH_CYAN, PATCH_GRID, SHADOW, SUBPIXEL_BITS
+from demo.picture.draw import fixed_point
 
 # ---- Arrows and stars -----------------------------------------------------------------------
 MIN_ARROW_LENGTH = 0.2  # of full length (strength 0-1): weaker arrows are not drawn
@@ -61,14 +62,6 @@ def _scale_xy(scale: Scale) -> tuple[float, float]:
     if isinstance(scale, (int, float)):
         return float(scale), float(scale)
     return float(scale[0]), float(scale[1])
-
-
-def fixed_point(points: np.ndarray) -> np.ndarray:
-    """Pixel coordinates (float, (..., 2)) as OpenCV's fixed-point int32 with ``SUBPIXEL_BITS``.
-
-    Pass ``SUBPIXEL_BITS`` as the ``shift`` of the OpenCV drawing call.
-    """
-    return np.rint(points * (1 << SUBPIXEL_BITS)).astype(np.int32)
 
 
 _HEAD_TURN = np.exp(1j * np.deg2rad(HEAD_ANGLE))  # from the shaft to one side of the head

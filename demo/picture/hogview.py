@@ -28,7 +28,7 @@ from demo.base.choices import BINS_RANGE, CELL_RANGE, VIEWS
 from demo.perception import hog
 from demo.picture import hogdraw
 from demo.picture.colours import GLYPH_CYAN, HOG_GLOW, PATCH_FRAME, SUBPIXEL_BITS
-from demo.picture.draw import line_width, live_interpolation, plain_picture
+from demo.picture.draw import fixed_point, line_width, live_interpolation, plain_picture
 
 MIN_CELL, MAX_CELL = CELL_RANGE  # pixels: the cell sizes the live keys may choose
 MIN_BINS, MAX_BINS = BINS_RANGE  # unsigned orientation bins the live keys may choose
@@ -144,7 +144,7 @@ def draw_inset(vis: np.ndarray, gray: np.ndarray, focus_xy: tuple[float, float],
     downwards = py + ph / 2 > (box[1] + box[3]) / 2
     pair = (1, 3) if rightwards == downwards else (0, 2)  # top-right and bottom-left, or not
     leaders = np.stack([box_corners[list(pair)], patch_corners[list(pair)]], axis=1)
-    cv2.polylines(vis, hogdraw.fixed_point(leaders), False, PATCH_FRAME, thin, cv2.LINE_AA, shift)
+    cv2.polylines(vis, fixed_point(leaders), False, PATCH_FRAME, thin, cv2.LINE_AA, shift)
 
 
 def hog_panel(rgb: np.ndarray, view: str = "arrows", cell: int = hog.CELL, bins: int = hog.BINS,
