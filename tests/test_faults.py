@@ -28,11 +28,11 @@ import numpy as np
 import pygame
 import pytest
 
-from demo.assets import assets_dir
+from demo.base.assets import assets_dir
 from demo.cli import main
-from demo.imagesize import image_size
-from demo.landmarks import load_model
-from demo.text import load_texts
+from demo.sources.imagesize import image_size
+from demo.perception.landmarks import load_model
+from demo.picture.text import load_texts
 
 REPO = Path(__file__).resolve().parent.parent
 NO_OVERRIDE = ["setpriv", "--bounding-set=-dac_override,-dac_read_search"]  # root, but permissions count
@@ -84,7 +84,7 @@ def full_disk(tmp_path):
 @pytest.fixture
 def assets_copy(tmp_path, monkeypatch):
     """A copy of assets/ that MACHINE_EYES_ASSETS points to, for the test to damage."""
-    from demo import stages
+    from demo.picture import stages
 
     copy = tmp_path / "assets"
     shutil.copytree(assets_dir(), copy)
@@ -118,7 +118,7 @@ def test_data_onto_a_full_disk_names_the_output_and_writes_none_of_the_files(ful
 
 
 def test_a_screenshot_onto_a_full_disk_is_a_notice_and_leaves_nothing(full_disk):
-    from demo.app import save_screenshot
+    from demo.live.window import save_screenshot
 
     pygame.init()
     noise = np.random.default_rng(1).integers(0, 256, (720, 1280, 3)).astype(np.uint8)
@@ -309,9 +309,9 @@ def test_a_screenshot_folder_under_a_file_refuses_to_start_with_one_line(tmp_pat
 
 
 def test_a_screenshot_that_fails_in_kiosk_mode_is_a_notice_not_a_crash(tmp_path):
-    from demo.app import run
-    from demo.config import Config, merge_cli
-    from demo.landmarks import FaceMesh
+    from demo.live.app import run
+    from demo.live.config import Config, merge_cli
+    from demo.perception.landmarks import FaceMesh
     from demo.sources import open_source
 
     shots = tmp_path / "shots"
@@ -405,14 +405,14 @@ def test_damaged_jpeg_data_is_one_line_and_fails_unless_accepted(damaged_jpegs, 
 # ---- 5. One input's outputs together or not at all -----------------------------------------------
 
 def test_a_failing_data_file_takes_the_video_with_it_and_a_rerun_works(tmp_path, sample_video, capsys, monkeypatch):
-    import demo.render
+    import demo.files.render
 
     def disk_full(*args, **kwargs):
         raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
 
     out = tmp_path / "out"
     with monkeypatch.context() as patch:
-        patch.setattr(demo.render, "write_blendshapes_csv", disk_full)
+        patch.setattr(demo.files.render, "write_blendshapes_csv", disk_full)
         assert main(["render", str(sample_video), "-o", str(out), "--data", "all"]) == 2
     one_error_line(capsys, f"{out / 'clip.blendshapes.csv'}: could not be written (the disk is full)")
     assert list(out.iterdir()) == []

@@ -1,0 +1,104 @@
+"""Still images: read one file as RGB, or offer it again and again as a source.
+
+A picture is refused from its header if it has more pixels than asked for (a 3 MB PNG can say
+32768 x 32768 and take 6 GB to decode), and libjpeg's warnings about damaged data, which OpenCV
+lets it print to stderr, are caught and said in one line.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import cv2
+import numpy as np
+
+from demo.base.quiet import native_stderr_captured
+from demo.sources.frames import Frame, SourceError, checked_file, to_rgb
+from demo.sources.imagesize import image_size
+
+IMAGE_FPS = 30.0  # how often a still image is offered again in the live window
+IMAGE_SUFFIXES = {".png", ".jpg", ".jpeg", ".bmp", ".webp", ".tif", ".tiff", ".pgm", ".ppm"}
+# Pixels of the largest picture read; larger ones are refused from their header before decoding
+# (--max-pixels raises it). 100 megapixels take about 0.6 GB while decoded.
+MAX_PIXELS = 100_000_000
+DECODE_BYTES_PER_PIXEL = 6  # the decoded BGR picture and its RGB copy, 3 bytes each
+JPEG_DAMAGE = ("Corrupt JPEG data", "Premature end of JPEG file")  # libjpeg's warnings about lost data
+
+
+def too_many_pixels(path: Path, size: tuple[int, int], max_pixels: int) -> str:
+    """The one line refusing a picture of ``size`` (width, height) pixels above ``max_pixels``."""
+    width, height = size
+    memory = width * height * DECODE_BYTES_PER_PIXEL / 1e9
+    return (f"{path}: {width}x{height} pixels is more than the {max_pixels:,} pixels allowed (decoding it "
+            f"would take about {memory:.1f} GB); add --max-pixels {width * height} if the computer has the memory")
+
+
+def load_image(path: str | Path, max_pixels: int = MAX_PIXELS) -> tuple[np.ndarray, str | None]:
+    """A still image file as RGB uint8, and libjpeg's warning if its data is damaged (else None).
+
+    The header is read first: a picture of more than ``max_pixels`` is refused before decoding.
+    A damaged JPEG still decodes, its lost part grey; the warning says so.
+
+    Raises
+    ------
+    SourceError
+        One line naming the file and what to do.
+    """
+    path = checked_file(path)
+    try:
+        with path.open("rb") as file:
+            size = image_size(file)
+    except OSError as error:
+        raise SourceError(f"{path}: cannot be read ({error.strerror}); check its permissions") from None
+    if size is not None and size[0] * size[1] > max_pixels:
+        raise SourceError(too_many_pixels(path, size, max_pixels))
+    refused = ""
+    with native_stderr_captured() as said:
+        try:
+            image = cv2.imread(str(path), cv2.IMREAD_UNCHANGED)
+        except cv2.error as error:  # OpenCV's own limit on pixels, or a header it cannot take
+            image, refused = None, str(error)
+    if "CV_IO_MAX_IMAGE_PIXELS" in refused:
+        raise SourceError(f"{path}: more pixels than OpenCV reads; to read it anyway set the environment "
+                          "variable OPENCV_IO_MAX_IMAGE_PIXELS to its pixel count")
+    if image is None or image.size == 0:
+        raise SourceError(f"{path}: damaged, or not an image OpenCV can read; use a PNG, JPEG, BMP, WebP "
+                          "or TIFF file")
+    damage = next((line.strip() for line in said if line.startswith(JPEG_DAMAGE)), None)
+    return to_rgb(image), damage
+
+
+def damaged_message(path: Path, damage: str, hint: str = "use an undamaged copy") -> str:
+    """The one line refusing a picture whose data is damaged (``damage``: libjpeg's warning)."""
+    return f"{path}: damaged picture data, parts would be grey ({damage}); {hint}"
+
+
+def read_image(path: str | Path, max_pixels: int = MAX_PIXELS) -> np.ndarray:
+    """Read a still image file as RGB uint8, or raise :class:`SourceError` naming the file.
+
+    A picture whose data is damaged is refused too (see :func:`load_image` to take it anyway).
+    """
+    rgb, damage = load_image(path, max_pixels)
+    if damage:
+        raise SourceError(damaged_message(Path(path), damage))
+    return rgb
+
+
+class ImageSource:
+    """A still image offered again and again, each time as a new frame."""
+
+    live = False
+    fps = IMAGE_FPS
+
+    def __init__(self, path: str | Path, max_pixels: int = MAX_PIXELS):
+        self.name = Path(path).name
+        self._rgb = read_image(path, max_pixels)
+        self._index = 0
+
+    def read(self) -> Frame:
+        frame = Frame(self._rgb, self._index, self._index * 1000.0 / self.fps)
+        self._index += 1
+        return frame
+
+    def close(self) -> None:
+        pass
