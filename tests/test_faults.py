@@ -120,7 +120,6 @@ def test_data_onto_a_full_disk_names_the_output_and_writes_none_of_the_files(ful
 def test_a_screenshot_onto_a_full_disk_is_a_notice_and_leaves_nothing(full_disk):
     from demo.live.window import save_screenshot
 
-    pygame.init()
     noise = np.random.default_rng(1).integers(0, 256, (720, 1280, 3)).astype(np.uint8)
     screen = pygame.image.frombuffer(noise.tobytes(), (1280, 720), "RGB")  # ~2.7 MB as PNG
     assert save_screenshot(screen, full_disk, load_texts("en")) == "Screenshot not saved: the disk is full"
@@ -159,7 +158,9 @@ def _started(process: subprocess.Popen, deadline_s: float = 90) -> None:
         if len(os.listdir(f"/proc/{process.pid}/task")) >= 10:
             return
         time.sleep(0.05)
-    pytest.fail(f"the exhibit did not start (exit code {process.poll()})")
+    if process.poll() is None:  # PYTHONFAULTHANDLER: SIGABRT makes it print every thread's stack
+        process.send_signal(signal.SIGABRT)
+    pytest.fail(f"the exhibit did not start; its threads:\n{process.communicate(timeout=30)[1][-6000:]}")
 
 
 SIGNALS = [(signal.SIGINT, signal.SIGINT), (signal.SIGTERM, signal.SIGTERM),
@@ -320,8 +321,8 @@ def test_a_screenshot_that_fails_in_kiosk_mode_is_a_notice_not_a_crash(tmp_path)
     notices = []
 
     def on_frame(shown, state, attracting):
-        if shown == 2:  # the folder is taken away while the exhibit runs, then s is pressed
-            shutil.rmtree(shots)
+        if shown == 2:  # a file takes the folder's place while the exhibit runs, then s is pressed
+            shutil.rmtree(shots, ignore_errors=True)
             shots.write_text("now a file")
             pygame.event.post(pygame.event.Event(pygame.KEYDOWN, key=pygame.K_s, mod=0, unicode="s"))
         notices.append(state.notice)

@@ -6,7 +6,6 @@ import contextlib
 import faulthandler
 import os
 import sys
-import tempfile
 from collections.abc import Iterator
 
 
@@ -35,20 +34,23 @@ def native_stderr_captured() -> Iterator[list[str]]:
     """Collect what native code writes to file descriptor 2 while the block runs.
 
     Yields a list that holds those lines once the block has ended, e.g. libjpeg's "Corrupt JPEG
-    data" warnings, which OpenCV lets it print instead of reporting them.
+    data" warnings, which OpenCV lets it print instead of reporting them. The lines go through a
+    pipe (no file is written); past the pipe's 64 KB more would be dropped, never wait.
     """
     lines: list[str] = []
     sys.stderr.flush()
     saved = os.dup(2)
-    with tempfile.TemporaryFile() as capture:
-        try:
-            os.dup2(capture.fileno(), 2)
-            yield lines
-        finally:
-            os.dup2(saved, 2)
-            os.close(saved)
-            capture.seek(0)
-            lines += capture.read().decode("utf-8", "replace").splitlines()
+    reader, writer = os.pipe()
+    os.set_blocking(writer, False)
+    try:
+        os.dup2(writer, 2)
+        yield lines
+    finally:
+        os.dup2(saved, 2)
+        os.close(saved)
+        os.close(writer)
+        with os.fdopen(reader, "rb") as said:
+            lines += said.read().decode("utf-8", "replace").splitlines()
 
 
 def keep_native_chatter_out() -> None:
