@@ -58,6 +58,9 @@ PYRAMID_STEP = 2.0 ** 0.25  # size ratio of neighbouring pyramid levels (4 level
 NMS_IOU = 0.3  # boxes overlapping a better one by more than this (intersection / union) are dropped
 MAX_DETECTIONS = 16  # faces reported at most, best first
 HEAT_SPREAD = 0.25  # of the window side: how far from its centre a window's score glows
+# Multiply-adds up to which OpenBLAS keeps a matrix product on the calling thread (its
+# GEMM_MULTITHREAD_THRESHOLD build setting, 4, times 65536); see window_scores.
+BLAS_ONE_THREAD = 4 * 65536
 
 # Keys of the pattern file, all plain arrays (np.savez, no pickles). See :class:`Pattern`.
 PATTERN_KEYS = ("version", "weights", "bias", "window", "cell", "block", "bins", "face_box",
@@ -331,11 +334,15 @@ def window_scores(blocks: np.ndarray, pattern: Pattern) -> np.ndarray:
     rows, cols = blocks.shape[0] - n + 1, blocks.shape[1] - n + 1
     if rows < 1 or cols < 1:
         return np.zeros((max(rows, 0), max(cols, 0)), np.float32)
-    kernel = pattern.weights.reshape(n * n, -1).T  # (features per block, n * n)
-    # OpenCV's matrix product, not numpy's: on a small product OpenBLAS wakes threads that then
-    # spin and slow the rest of the scan down on a 2-core machine.
+    kernel = np.ascontiguousarray(pattern.weights.reshape(n * n, -1).T, dtype=np.float32)
     flat = np.ascontiguousarray(blocks.reshape(-1, kernel.shape[0]), dtype=np.float32)
-    products = cv2.gemm(flat, np.ascontiguousarray(kernel, dtype=np.float32), 1.0, None, 0.0)
+    products = np.empty((flat.shape[0], n * n), np.float32)
+    # In slices small enough that OpenBLAS (inside OpenCV's and numpy's wheels) computes them on
+    # this thread: a bigger product wakes its thread pool, whose threads then spin on the core
+    # MediaPipe works on and slowed the live stage to half its rate.
+    step = max(1, BLAS_ONE_THREAD // (kernel.shape[0] * kernel.shape[1]))
+    for start in range(0, flat.shape[0], step):  # a few dozen slices at the largest level
+        cv2.gemm(flat[start:start + step], kernel, 1.0, None, 0.0, dst=products[start:start + step])
     products = products.reshape(blocks.shape[0], blocks.shape[1], n, n)
     s_row, s_col, s_i, s_j = products.strides
     diagonal = np.lib.stride_tricks.as_strided(
