@@ -35,7 +35,7 @@ from pathlib import Path
 
 import pytest
 
-from demo.offline import ALLOWED_FAMILIES, ARCHITECTURES
+from demo.base.offline import ALLOWED_FAMILIES, ARCHITECTURES
 
 ROOT = Path(__file__).resolve().parent.parent
 README = ROOT / "README.md"

@@ -1,7 +1,7 @@
 """Two steps of running Machine Eyes inside the README's systemd unit without systemd (test_unit.py).
 
 ``python unit_walls.py families PROGRAM ARG...`` puts a seccomp filter that allows only the
-``AF_UNIX`` and ``AF_NETLINK`` socket families on this process (``demo.offline``'s filter, the same
+``AF_UNIX`` and ``AF_NETLINK`` socket families on this process (``demo.base.offline``'s filter, the same
 families as the unit's ``RestrictAddressFamilies=AF_UNIX AF_NETLINK``) and then executes PROGRAM,
 which inherits it: the exhibit then starts under a filter that is already there, as in the unit.
 
@@ -14,7 +14,7 @@ import sys
 
 
 def families(argv: list[str]) -> None:
-    from demo.offline import forbid_network
+    from demo.base.offline import forbid_network
 
     if not forbid_network():
         sys.exit("unit_walls: this system has no seccomp filter for socket families")
@@ -22,10 +22,10 @@ def families(argv: list[str]) -> None:
 
 
 def count(argv: list[str]) -> int:
-    import demo.app
+    import demo.live.app
     from demo.cli import main
 
-    real_run = demo.app.run
+    real_run = demo.live.app.run
     shown = [0]
 
     def counting_run(*args, on_frame=None, **kwargs):
@@ -35,7 +35,7 @@ def count(argv: list[str]) -> int:
                 on_frame(frames_shown, state, attracting)
         return real_run(*args, on_frame=counted, **kwargs)
 
-    demo.app.run = counting_run  # cli.run_live imports it from demo.app when it starts the loop
+    demo.live.app.run = counting_run  # cli.run_live imports it from demo.live.app when it starts the loop
     sys.argv = ["machine-eyes", *argv]
     code = main()
     print(f"frames shown: {shown[0]}", file=sys.stderr, flush=True)
