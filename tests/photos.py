@@ -9,6 +9,9 @@ package is missing or ships different bytes, the test is skipped with a note say
 | grace_hopper | matplotlib, mpl-data/sample_data/grace_hopper.jpg        | public domain (US Navy portrait) |
 | astronaut    | scikit-image, data/astronaut.png                         | public domain (NASA, Eileen Collins) |
 | camera       | scikit-image, data/camera.png                            | CC0 (photographer Lav Varshney) |
+| coffee       | scikit-image, data/coffee.png (no face)                  | CC0 (photographer Rachel Michetti) |
+| chelsea      | scikit-image, data/chelsea.png (a cat, no person)        | CC0 (photographer Stefan van der Walt) |
+| rocket       | scikit-image, data/rocket.jpg (a launch, no person)      | public domain (SpaceX) |
 """
 
 from __future__ import annotations
@@ -29,6 +32,12 @@ PHOTOS = {
                   "88431cd9653ccd539741b555fb0a46b61558b301d4110412b5bc28b5e3ea6cb5"),
     "camera": ("skimage", "data/camera.png",
                "b0793d2adda0fa6ae899c03989482bff9a42d3d5690fc7e3648f2795d730c23a"),
+    "coffee": ("skimage", "data/coffee.png",
+               "cc02f8ca188b167c775a7101b5d767d1e71792cf762c33d6fa15a4599b5a8de7"),
+    "chelsea": ("skimage", "data/chelsea.png",
+                "596aa1e7cb875eb79f437e310381d26b338a81c2da23439704a73c4651e8c4bb"),
+    "rocket": ("skimage", "data/rocket.jpg",
+               "c2dd0de7c538df8d111e479619b129464d0269d0ae5fd18ca91d33a7fdfea95c"),
 }
 
 

@@ -12,7 +12,12 @@ first ``WARM_UP`` over the wall time they took, so starting Python and loading t
 left out. The exhibit is ``python -m demo --source CLIP --unpaced --frames N`` on SDL's dummy
 display, its loop timed through :func:`demo.live.app.run`'s ``on_frame``.
 
-Run one side alone: ``python -m demo.tools.bench_processes bare|exhibit CLIP FRAMES``.
+``machine-eyes bench --only pattern`` runs the exhibit against itself the same way: at step 5
+(the HOG face pattern searching every frame) in turns with step 0 (mesh and HOG arrows), both
+whole processes on the same clip (``--stage 5`` and ``--stage 0``). The goal: step 5 at >= 80% of
+step 0's rate.
+
+Run one side alone: ``python -m demo.tools.bench_processes bare|exhibit CLIP FRAMES [STAGE]``.
 """
 
 from __future__ import annotations
@@ -26,6 +31,8 @@ import time
 from pathlib import Path
 
 GOAL_RATIO = 0.85
+GOAL_PATTERN_RATIO = 0.80  # step 5's rate against step 0's
+PATTERN_STAGE = 5  # the walk-through's step that searches every frame with the HOG face pattern
 SIZE = (640, 480)  # pixels (width, height)
 FRAMES = 300  # frames per process: 10 s of the 30 fps clip
 PAIRS = 5
@@ -66,8 +73,9 @@ def bare_loop(clip: str, frames: int) -> float:
     return loop_fps(marks)
 
 
-def exhibit_loop(clip: str, frames: int) -> float:
-    """The exhibit as ``python -m demo --source CLIP --unpaced --frames N`` runs it. Returns fps.
+def exhibit_loop(clip: str, frames: int, stage: int = 0) -> float:
+    """The exhibit as ``python -m demo --source CLIP --unpaced --frames N --stage S`` runs it.
+    Returns fps.
 
     The exhibit's own entry point runs, by :mod:`runpy` as ``-m`` runs it, after
     :func:`demo.live.app.run` is wrapped to note when each frame is shown: the process is the
@@ -85,7 +93,7 @@ def exhibit_loop(clip: str, frames: int) -> float:
         return run(*args, **kwargs)
 
     demo.live.app.run = timed_run  # the command looks run up when it starts the window
-    sys.argv = ["machine-eyes", "--source", clip, "--unpaced", "--frames", str(frames)]
+    sys.argv = ["machine-eyes", "--source", clip, "--unpaced", "--frames", str(frames), "--stage", str(stage)]
     try:
         runpy.run_module("demo", run_name="__main__", alter_sys=True)
     except SystemExit as done:
@@ -110,10 +118,11 @@ def write_clip(path: Path, size: tuple[int, int] = SIZE, frames: int = FRAMES) -
     return path
 
 
-def _one(side: str, clip: Path, frames: int) -> float:
-    """Run one side as a fresh process; its loop's frames per second."""
+def _one(side: str, clip: Path, frames: int, stage: int = 0) -> float:
+    """Run one side as a fresh process (the exhibit at ``stage``); its loop's frames per second."""
     env = dict(os.environ, SDL_VIDEODRIVER="dummy")
-    done = subprocess.run([sys.executable, "-m", "demo.tools.bench_processes", side, str(clip), str(frames)],
+    command = [sys.executable, "-m", "demo.tools.bench_processes", side, str(clip), str(frames), str(stage)]
+    done = subprocess.run(command,
                           capture_output=True, text=True, env=env, timeout=TIMEOUT_S)
     rates = [line[len(MARK):] for line in done.stdout.splitlines() if line.startswith(MARK)]
     if done.returncode != 0 or not rates:
@@ -140,6 +149,36 @@ def processes(size: tuple[int, int] = SIZE, frames: int = FRAMES, pairs: int = P
             "goal_ratio": GOAL_RATIO, "load_before": load_before, "load_after": os.getloadavg()[0]}
 
 
+def pattern_stage(size: tuple[int, int] = SIZE, frames: int = FRAMES, pairs: int = PAIRS) -> dict:
+    """``pairs`` turns of the exhibit at step 0 and at step 5, each a fresh process on the same
+    clip; step 5's rate over step 0's per pair and its median, with the load average (1 minute)."""
+    load_before = os.getloadavg()[0]
+    turns = []
+    with tempfile.TemporaryDirectory(prefix="machine-eyes-bench-") as folder:
+        clip = write_clip(Path(folder) / "sample.mp4", size, frames)
+        for _ in range(pairs):
+            step0 = _one("exhibit", clip, frames, 0)
+            step5 = _one("exhibit", clip, frames, PATTERN_STAGE)
+            turns.append({"step0_fps": step0, "step5_fps": step5, "ratio": step5 / step0})
+    return {"size": f"{size[0]}x{size[1]}", "frames": frames, "warm_up": WARM_UP, "pairs": turns,
+            "ratio": statistics.median(turn["ratio"] for turn in turns),
+            "step0_fps": statistics.median(turn["step0_fps"] for turn in turns),
+            "step5_fps": statistics.median(turn["step5_fps"] for turn in turns),
+            "goal_ratio": GOAL_PATTERN_RATIO, "load_before": load_before, "load_after": os.getloadavg()[0]}
+
+
+def format_pattern_stage(figures: dict) -> str:
+    """The step 5 figures as two readable lines, with the goal."""
+    f = figures
+    lines = [f"step 5 (HOG face pattern) against step 0, whole processes {f['size']} in turns: "
+             f"{f['step5_fps']:.1f} / {f['step0_fps']:.1f} fps (medians): {100 * f['ratio']:.0f}% median of "
+             f"{len(f['pairs'])} pairs (goal >= {100 * f['goal_ratio']:.0f}%); load average "
+             f"{f['load_before']:.1f} -> {f['load_after']:.1f}"]
+    lines.append("  per pair, step 0 / step 5 fps: " + ", ".join(
+        f"{t['step0_fps']:.1f} / {t['step5_fps']:.1f} ({100 * t['ratio']:.0f}%)" for t in f["pairs"]))
+    return "\n".join(lines)
+
+
 def format_processes(figures: dict) -> str:
     """The figures as a few readable lines, with the goal."""
     f = figures
@@ -153,5 +192,6 @@ def format_processes(figures: dict) -> str:
 
 if __name__ == "__main__":
     side, clip_path, count = sys.argv[1], sys.argv[2], int(sys.argv[3])
-    rate = {"bare": bare_loop, "exhibit": exhibit_loop}[side](clip_path, count)
+    stage = int(sys.argv[4]) if len(sys.argv) > 4 else 0
+    rate = bare_loop(clip_path, count) if side == "bare" else exhibit_loop(clip_path, count, stage)
     print(f"{MARK}{rate:.3f}", flush=True)

@@ -4,7 +4,7 @@ Stage 5 tells a visitor "here is a face", so the pattern is judged on photograph
 trained on, the way a face detector is judged:
 
 * **Reference faces**: MediaPipe's Face Landmarker runs on each photo; every face it finds has a
-  box (its landmarks' bounding box, the box :mod:`demo.detector` is calibrated to) and a head
+  box (its landmarks' bounding box, the box :mod:`demo.perception.detector` is calibrated to) and a head
   pose. A face *counts* when it is clearly visible and frontal: its box at least ``min_face``
   pixels tall (80 by default) and the head turned (yaw) and nodded (pitch) by at most
   :data:`FRONTAL_DEGREES`. Faces MediaPipe finds that do not count (small, turned) are neither
@@ -17,7 +17,7 @@ trained on, the way a face detector is judged:
 Each photo is scanned on a working copy just small enough that a face of ``min_face`` pixels
 still fills the pattern's window (:func:`working_width_for`), at the pattern's own threshold.
 
-Run ``python -m demo.evaluate_pattern PHOTO [PHOTO ...]`` (``--show FOLDER`` writes each photo
+Run ``python -m demo.tools.evaluate_pattern PHOTO [PHOTO ...]`` (``--show FOLDER`` writes each photo
 with its boxes, for checking the reference faces by eye: MediaPipe's counted faces sky blue,
 the others dashed, the pattern's boxes amber). The photos the test suite evaluates, and where
 they come from, are listed in ``tests/photos.py``.
@@ -35,7 +35,7 @@ from pathlib import Path
 import cv2
 import numpy as np
 
-from demo.detector import Pattern, PatternError, box_iou, detect_faces, load_pattern
+from demo.perception.detector import Pattern, PatternError, box_iou, detect_faces, load_pattern
 
 MIN_FACE_PX = 80.0  # a counted face's reference box is at least this tall, pixels of the photo
 FRONTAL_DEGREES = 25.0  # largest yaw and pitch of a counted face, degrees (0: facing the camera)
@@ -107,9 +107,9 @@ def working_width_for(width: int, pattern: Pattern, min_face: float = MIN_FACE_P
 def reference_faces(rgb: np.ndarray, mesh, min_face: float = MIN_FACE_PX) -> list[ReferenceFace]:
     """MediaPipe's faces in a photo, each marked counted or not (see the module docstring).
 
-    ``mesh`` is a :class:`demo.landmarks.FaceMesh`; its ``detect`` is used (photo mode).
+    ``mesh`` is a :class:`demo.perception.landmarks.FaceMesh`; its ``detect`` is used (photo mode).
     """
-    from demo.prompts import head_angles
+    from demo.perception.prompts import head_angles
 
     faces = []
     for face in mesh.detect(rgb):
@@ -153,7 +153,7 @@ def evaluate_photo(name: str, rgb: np.ndarray, pattern: Pattern, mesh,
 def evaluate(photos: Mapping[str, np.ndarray], pattern: Pattern | None = None,
              min_face: float = MIN_FACE_PX) -> Report:
     """Evaluate the pattern (default the bundled one) on named RGB photos (uint8, h x w x 3)."""
-    from demo.landmarks import FaceMesh
+    from demo.perception.landmarks import FaceMesh
 
     pattern = load_pattern() if pattern is None else pattern
     with FaceMesh(max_faces=MAX_FACES) as mesh:
@@ -177,7 +177,7 @@ def format_report(report: Report, min_face: float = MIN_FACE_PX) -> str:
 def draw_result(rgb: np.ndarray, result: PhotoResult) -> np.ndarray:
     """The photo with MediaPipe's faces (sky blue; dashed when not counted) and the pattern's
     boxes (amber), for checking by eye. RGB uint8, a new array."""
-    from demo.patternview import MEDIAPIPE_COLOUR, VISITOR_COLOUR, _corner_box
+    from demo.picture.patternview import MEDIAPIPE_COLOUR, VISITOR_COLOUR, _corner_box
 
     vis = rgb.copy()
     width = max(1, round(vis.shape[0] / 300))
@@ -198,8 +198,8 @@ def read_photo(path: str | Path) -> np.ndarray:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """``python -m demo.evaluate_pattern PHOTO ... [--pattern FILE] [--min-face PX] [--show DIR]``."""
-    parser = argparse.ArgumentParser(prog="python -m demo.evaluate_pattern",
+    """``python -m demo.tools.evaluate_pattern PHOTO ... [--pattern FILE] [--min-face PX] [--show DIR]``."""
+    parser = argparse.ArgumentParser(prog="python -m demo.tools.evaluate_pattern",
                                      description=__doc__.splitlines()[0])
     parser.add_argument("photos", nargs="*", type=Path, help="photo files (JPEG, PNG)")
     parser.add_argument("--pattern", type=Path, default=None,
