@@ -56,6 +56,7 @@ PYRAMID_STEP = 2.0 ** 0.25  # size ratio of neighbouring pyramid levels (4 level
 NMS_IOU = 0.3  # boxes overlapping a better one by more than this (intersection / union) are dropped
 MAX_DETECTIONS = 16  # faces reported at most, best first
 HEAT_SPREAD = 0.25  # of the window side: how far from its centre a window's score glows
+HEAT_PIXEL = 4  # working-copy pixels per point of the grid the heat is painted on
 # Multiply-adds up to which OpenBLAS keeps a matrix product on the calling thread (its
 # GEMM_MULTITHREAD_THRESHOLD build setting, 4, times 65536); see window_scores.
 BLAS_ONE_THREAD = 4 * 65536
@@ -443,9 +444,9 @@ def _level_boxes(level: Level, pattern: Pattern, picked: np.ndarray) -> np.ndarr
 
 
 def _paint_heat(heat: np.ndarray, probs: np.ndarray, scale: float, pattern: Pattern) -> None:
-    """Raise ``heat`` (working-copy pixels) to one level's window probabilities, in place.
+    """Raise ``heat`` (a grid over the working copy) to one level's window probabilities, in place.
 
-    ``probs`` (rows, cols) are the level's window probabilities, ``scale`` its working-copy pixels
+    ``probs`` (rows, cols) are the level's window probabilities, ``scale`` the heat grid's points
     per level pixel. Each window spreads its probability over the disc reaching
     :data:`HEAT_SPREAD` of its side around its centre (a grey dilation of the level's grid, in
     cells), so a face glows over its middle rather than on one dot.
@@ -459,7 +460,7 @@ def _paint_heat(heat: np.ndarray, probs: np.ndarray, scale: float, pattern: Patt
         disc = cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (2 * reach + 1, 2 * reach + 1))
         grid = cv2.dilate(grid, disc)
     # Grid cell (r, c) is the cell-sized square centred on window (r - reach, c - reach)'s centre.
-    step = pattern.cell * scale  # working-copy pixels per grid cell
+    step = pattern.cell * scale  # heat points per grid cell
     first = ((pattern.window - pattern.cell) / 2.0 - reach * pattern.cell) * scale
     _paste_max(heat, grid, first, step)
 
@@ -552,15 +553,18 @@ def _search(gray: np.ndarray, pattern: Pattern, threshold: float, step: float
             ) -> tuple[np.ndarray, np.ndarray, np.ndarray, list[float], int]:
     """Every window of every level above ``threshold``, before suppression, and the heat map.
 
-    Returns face boxes (n, 4) and probabilities (n,), the heat map (the working copy's size),
-    the levels' scales and the number of windows scored; all in working-copy pixels.
+    Returns face boxes (n, 4) and probabilities (n,) in working-copy pixels, the heat map (one
+    point per :data:`HEAT_PIXEL` working-copy pixels), the levels' scales (working-copy pixels per
+    level pixel) and the number of windows scored.
     """
-    heat = np.zeros(gray.shape, np.float32)
+    # The heat is painted on a coarse grid (HEAT_PIXEL working-copy pixels a point) and enlarged
+    # once at the end: it is a glow, and a window's centre moves by a whole cell per step anyway.
+    heat = np.zeros((-(-gray.shape[0] // HEAT_PIXEL), -(-gray.shape[1] // HEAT_PIXEL)), np.float32)
     boxes, scores, scales = [np.zeros((0, 4))], [np.zeros(0, np.float32)], []
     windows = 0
     for level in scan_levels(gray, pattern, step):  # the only loop: one pass per level
         probs = probability(level.scores)
-        _paint_heat(heat, probs, level.scale, pattern)
+        _paint_heat(heat, probs, level.scale / HEAT_PIXEL, pattern)
         picked = np.flatnonzero(probs.ravel() > threshold)
         boxes.append(_level_boxes(level, pattern, picked))
         scores.append(probs.ravel()[picked])

@@ -5,12 +5,14 @@ learned the way Dalal & Triggs (2005) learned their person detector, on a small 
 
 1. 100 photos of faces and 100 pictures of other things (scikit-image's LFW subset, 25 x 25
    grey pixels) are turned into HOG feature vectors, 1764 numbers each. Every face is also
-   mirrored and copied with small shifts, turns and zooms, so the pattern forgives them.
+   mirrored and copied with small shifts, turns and zooms, the copies also under other light
+   (gamma, contrast, light from one side, blur, noise), so the pattern forgives them.
 2. A linear classifier (logistic regression, trained with numpy) learns one weight per number:
    positive where faces have an edge in that direction, negative where they do not.
-3. The classifier is run over pictures that hold no face: ramps, noise, shapes and text, and
-   the sample photo's flag, wall, shuttle model, suit and hair at the sizes the detector meets
-   them. Every window it wrongly calls a face is a *hard negative*: it is added to the "not a
+3. The classifier is run over pictures that hold no face: ramps, noise, shapes and text,
+   scikit-image's face-free pictures (:data:`SKIMAGE_NEGATIVES`: textures, coins, text, the moon,
+   cells, a retina, the Hubble deep field, ...), and the sample photo's flag, wall, shuttle
+   model, suit and hair at the sizes the detector meets them. Every window it wrongly calls a face is a *hard negative*: it is added to the "not a
    face" examples and the classifier learns again (three rounds).
 4. The weights, the average face's HOG, the window size and the settings are written to
    ``assets/face_pattern.npz`` for :mod:`demo.perception.detector`.
@@ -22,7 +24,7 @@ The file (``np.savez``, uncompressed, about 16 KB, no pickles) holds ``version``
 ``cv_accuracy``, ``train_accuracy`` and ``seed``: see :class:`demo.perception.detector.Pattern`.
 
 Run ``python -m demo.tools.train_pattern`` (needs the ``test`` extra for scikit-image's data); it
-prints the cross-validated accuracy and takes about a minute on two cores. The run is
+prints the cross-validated accuracy and takes about two minutes on two cores. The run is
 deterministic: one seed drives every random choice, and the same machine writes the same file.
 
 Window and cells: the LFW crops are 25 x 25 pixels, tight on the face (forehead to chin). They
