@@ -44,7 +44,8 @@ def add_view_options(parser: argparse.ArgumentParser, defaults: bool = True) -> 
                         help=f"HOG orientation bins ({BINS_RANGE[0]}-{BINS_RANGE[1]}, default 9)")
     parser.add_argument("--max-faces", type=int, default=default(4), help="faces to look for, 1-10 (default 4)")
     parser.add_argument("--model", type=Path, help="a Face Landmarker .task file instead of the bundled one")
-    parser.add_argument("--lang", default=default("en"), help="language of all texts: en (default) or de")
+    parser.add_argument("--lang", default=default("en"), metavar="CODE|FILE.toml",
+                        help="language of all texts: en (default), de, fr, es, or a language file of your own")
 
 
 def live_parser() -> argparse.ArgumentParser:
@@ -129,11 +130,12 @@ def run_live(argv: list[str]) -> int:
     from demo.app import NoDisplayError, run
     from demo.landmarks import FaceMesh, ModelError
     from demo.sources import SourceError, open_source
-    from demo.text import TextError
+    from demo.text import TextError, load_texts
 
     notice = None
     try:
         config = live_config(args)
+        load_texts(config.display.language)  # a wrong language file stops here, before the camera opens
         camera = config.camera
         spec = str(camera.source)
         try:

@@ -49,7 +49,8 @@ except ModuleNotFoundError:  # Python 3.10
 
 # ---- What the rest of the exhibit offers (tests/test_config.py checks these against it) ---------
 
-LANGUAGES = ("en", "de")  # caption languages with a file in assets/lang
+LANGUAGES = ("en", "de", "fr", "es")  # caption languages with a file in assets/lang
+LANGUAGE_FILE = ".toml"  # a language ending in this is a museum's own language file
 STAGE_COUNT = 8  # stages 0-7 of the walk-through
 VIEWS = ("arrows", "glyphs", "pixels")  # HOG pictures, as in demo.hogview
 CELL_RANGE = (4, 32)  # HOG cell size, pixels, as in demo.compose
@@ -435,7 +436,8 @@ class DisplayConfig:
     """``[display]``: the window and its language."""
 
     language: str = setting("en", Text(empty_ok=False),
-                            f"Language of every text on screen: {_listed(LANGUAGES)}.")
+                            f"Language of every text on screen: {_listed(LANGUAGES)}, or a language "
+                            "file of your own (\"sv.toml\", relative to this file; see the README).")
     fullscreen: bool = setting(False, Flag(), "Start fullscreen (kiosk mode always is).")
     kiosk: bool = setting(False, Flag(),
                           "Kiosk mode for an unattended exhibit: fullscreen, no mouse pointer, help "
@@ -562,7 +564,15 @@ def load_config(path: str | os.PathLike[str], languages: Sequence[str] = LANGUAG
         raise ConfigError(f"{where}: not valid TOML: {error}") from None
     config = _build(data, where)
     _raise_first(_relations(config, languages), where)
+    language = config.display.language
+    if _is_language_file(language) and not Path(language).expanduser().is_absolute():
+        language = os.fspath(Path(path).parent / Path(language).expanduser())  # beside the settings file
+        config = dataclasses.replace(config, display=dataclasses.replace(config.display, language=language))
     return config
+
+
+def _is_language_file(language: str) -> bool:
+    return language.strip().lower().endswith(LANGUAGE_FILE)
 
 
 def _read_text(path: Path, where: str) -> str:
@@ -633,9 +643,10 @@ class _Problem:
 def _relations(config: Config, languages: Sequence[str]) -> Iterator[_Problem]:
     """Every disagreement between keys, or with the languages there are."""
     display, stages, kiosk = config.display, config.stages, config.kiosk
-    if display.language not in languages:
+    if display.language not in languages and not _is_language_file(display.language):
         yield _Problem("display", "language", display.language,
-                       f"is not one of {_listed(languages)}{_suggest(display.language, languages, QUOTED)}")
+                       f"is not one of {_listed(languages)} or a language file FILE{LANGUAGE_FILE}"
+                       f"{_suggest(display.language, languages, QUOTED)}")
     if stages.start not in stages.enabled:
         yield _Problem("stages", "start", stages.start,
                        f"is not one of the enabled stages ({', '.join(map(str, stages.enabled))})")
