@@ -31,7 +31,7 @@ import logging
 import os
 import re
 import string
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -50,17 +50,6 @@ HELP_KEYS = ("quit", "fullscreen", "freeze", "help", "hog_view", "cell", "bins",
              "smoothing", "timing", "screenshot", "next", "back", "jump")  # help overlay, in order
 GROUP_FROM = 10_000  # numbers from here on get thousands separators; 1920 stays 1920
 FILE_SUFFIX = ".toml"  # a --lang ending in this is a language file, not a code
-
-# Where text goes, as fractions of the window, and its font sizes at a 720 px tall window; they
-# scale with the height. A font size is pygame's (the em in pixels); a line of DejaVu Sans takes
-# about 1.17 times that (28 px at size 24).
-REFERENCE_HEIGHT = 720  # window height, pixels, at which the font sizes below apply
-CAPTION_BOX = (0.9, 0.22)  # stage caption: of the window's width, of its height
-CAPTION_MIN_PX_AT_720 = 24
-CAPTION_MAX_PX_AT_720 = 44
-TITLE_BOX = (0.9, 0.10)  # stage title, bold, one line: of the window's width, of its height
-TITLE_MIN_PX_AT_720 = 28
-TITLE_MAX_PX_AT_720 = 48
 
 log = logging.getLogger(__name__)
 
@@ -407,101 +396,3 @@ def _bundled_font(bold: bool) -> Path:
     if not path.is_file():
         raise TextError(f"{path}: font not found; restore assets/fonts from git")
     return path
-
-
-def fit_text(text: str, box_w: int, box_h: int, font_path: str | Path | None = None,
-             max_size: int = CAPTION_MAX_PX_AT_720,
-             min_size: int = CAPTION_MIN_PX_AT_720) -> tuple[int, list[str]]:
-    """The largest font size from ``max_size`` down to ``min_size`` at which ``text`` fits a box.
-
-    Parameters
-    ----------
-    text : str
-        The text to fit; it is wrapped with :func:`wrap`.
-    box_w, box_h : int
-        The box in pixels. The wrapped lines must each be at most ``box_w`` wide and, stacked at
-        the font's line spacing (``font.get_linesize()``), at most ``box_h`` tall.
-    font_path : str or Path, optional
-        A TrueType font file; by default the bundled regular DejaVu Sans.
-    max_size, min_size : int
-        The range of pygame font sizes to try, largest first.
-
-    Returns
-    -------
-    (size, lines)
-        The font size and the wrapped lines to draw one below the other. If the text does not fit
-        even at ``min_size``, that size and its lines are returned and overflow the box (the
-        shipped texts are tested to fit the exhibit's boxes).
-
-    Notes
-    -----
-    Needs only ``pygame.font``, not a display; it is initialised here if it was not. Results are
-    remembered, so calling this every frame costs a dictionary look-up.
-    """
-    path = str(font_path) if font_path is not None else str(_bundled_font(False))
-    size, lines = _fit(text, int(box_w), int(box_h), path, int(max_size), int(min_size))
-    return size, list(lines)
-
-
-@functools.lru_cache(maxsize=512)
-def _fit(text: str, box_w: int, box_h: int, path: str,
-         max_size: int, min_size: int) -> tuple[int, tuple[str, ...]]:
-    os.environ.setdefault("PYGAME_HIDE_SUPPORT_PROMPT", "1")
-    import pygame.font
-
-    if not pygame.font.get_init():
-        pygame.font.init()
-    lines: list[str] = []
-    size = max_size
-    for size in range(max_size, min_size - 1, -1):
-        font = pygame.font.Font(path, size)
-        lines = wrap(text, box_w, lambda s: font.size(s)[0])
-        if len(lines) * font.get_linesize() <= box_h and all(font.size(line)[0] <= box_w for line in lines):
-            break
-    return size, tuple(lines)
-
-
-@dataclass(frozen=True)
-class TextBox:
-    """Where one kind of text goes: a box as fractions of the window, and its font sizes.
-
-    ``min_px`` and ``max_px`` are pygame font sizes at a 720 px tall window; they grow and shrink
-    with the window's height.
-    """
-
-    width: float  # of the window's width
-    height: float  # of the window's height
-    min_px: int  # smallest font size at 720 px window height
-    max_px: int  # largest font size at 720 px window height
-    bold: bool = False
-
-    def in_window(self, window: tuple[int, int]) -> tuple[int, int, int, int]:
-        """``(box_w, box_h, min_size, max_size)`` in pixels for a ``(width, height)`` window."""
-        width, height = window
-        scale = height / REFERENCE_HEIGHT
-        return (int(width * self.width), int(height * self.height),
-                max(1, round(self.min_px * scale)), max(1, round(self.max_px * scale)))
-
-
-CAPTION = TextBox(*CAPTION_BOX, CAPTION_MIN_PX_AT_720, CAPTION_MAX_PX_AT_720)
-TITLE = TextBox(*TITLE_BOX, TITLE_MIN_PX_AT_720, TITLE_MAX_PX_AT_720, bold=True)
-
-
-def fit_in_window(text: str, box: TextBox, window: tuple[int, int]) -> tuple[int, list[str]]:
-    """:func:`fit_text` for one of the exhibit's boxes (``CAPTION``, ``TITLE``) in a window of
-    ``(width, height)`` pixels, with the bundled font (bold if the box says so)."""
-    box_w, box_h, min_size, max_size = box.in_window(window)
-    return fit_text(text, box_w, box_h, font_path(box.bold), max_size, min_size)
-
-
-def fit_all(texts: Sequence[str], box: TextBox, window: tuple[int, int]) -> tuple[int, list[list[str]]]:
-    """One font size for several texts: the largest at which every one fits ``box``.
-
-    Use it for the stage captions so the letters do not change size from one stage to the next.
-    Returns the size and each text's wrapped lines at that size.
-    """
-    box_w, box_h, min_size, max_size = box.in_window(window)
-    path = font_path(box.bold)
-    sizes = [fit_text(text, box_w, box_h, path, max_size, min_size)[0] for text in texts]
-    size = min(sizes, default=max_size)
-    return size, [fit_text(text, box_w, box_h, path, size, size)[1] for text in texts]
