@@ -53,14 +53,13 @@ from demo.prompts import prompts_for  # noqa: E402
 from demo.quiet import native_stderr_silenced  # noqa: E402
 from demo.smoothing import FaceSmoother  # noqa: E402
 from demo.sources import Frame, SampleSource, Source  # noqa: E402
-from demo.stages import STAGE_COUNT, Scene, window_picture  # noqa: E402
-from demo.text import Texts, font_path, load_texts  # noqa: E402
+from demo.chrome import draw_moving  # noqa: E402
+from demo.layout import Overlays  # noqa: E402
+from demo.notices import BADGE_OF, Notice, Notices  # noqa: E402
+from demo.stages import STAGE_COUNT, Scene, hud_text, window_layout, window_picture  # noqa: E402
+from demo.text import Texts, load_texts  # noqa: E402
 
 WINDOW_SIZE = (1280, 720)  # initial window, pixels
-ACCENT = (255, 190, 60)  # amber, like the HOG arrows
-NOTICE_SIZE = 0.045  # notice font height, as a fraction of the window height
-HUD_SIZE = 0.022  # of the window height: fps and faces in the bottom line
-NOTICE_S = 3.0  # seconds a passing notice (e.g. "Screenshot saved") stays
 TAKE_TIMEOUT_S = 0.1  # longest wait for a frame before the window is redrawn anyway
 # How long a thread may keep Python's lock while another waits for it (Python's default is
 # 5 ms). MediaPipe's wrapper needs the lock between its steps; while the window draws, a shorter
@@ -92,8 +91,7 @@ class LoopState:
     screenshot: bool = False  # save the next picture shown
     timings: dict[str, float] = dataclasses.field(default_factory=dict)  # ms per step, last picture
     shown: Seen | None = None  # the frame and faces on screen now
-    notice: str | None = None  # a passing line over the picture
-    notice_until: float = 0.0
+    notices: Notices = dataclasses.field(default_factory=Notices)  # shown one at a time, then as badges
 
 
 def open_display(size: tuple[int, int], fullscreen: bool) -> pygame.Surface:
@@ -126,34 +124,6 @@ def set_window(size: tuple[int, int], fullscreen: bool) -> pygame.Surface:
     if fullscreen:
         return pygame.display.set_mode((0, 0), pygame.FULLSCREEN)
     return pygame.display.set_mode(size, pygame.RESIZABLE)
-
-
-class TextCache:
-    """Rendered text surfaces, made once per (text, height, colour) and reused every frame."""
-
-    def __init__(self) -> None:
-        self._path = str(font_path())
-        self._fonts: dict[int, pygame.font.Font] = {}
-        self._texts: dict[tuple[str, int, tuple[int, int, int]], pygame.Surface] = {}
-
-    def render(self, text: str, height: int, colour: tuple[int, int, int] = (235, 235, 235)) -> pygame.Surface:
-        key = (text, height, colour)
-        surface = self._texts.get(key)
-        if surface is None:
-            if height not in self._fonts:
-                self._fonts[height] = pygame.font.Font(self._path, height)
-            surface = self._fonts[height].render(text, True, colour)
-            if len(self._texts) > 512:  # e.g. an fps counter: keep the cache small
-                self._texts.clear()
-            self._texts[key] = surface
-        return surface
-
-    def blit_shadowed(self, screen: pygame.Surface, text: str, height: int, pos: tuple[int, int],
-                      colour: tuple[int, int, int] = (235, 235, 235)) -> pygame.Rect:
-        """Draw text with a dark shadow so it reads over any picture; returns where it went."""
-        offset = max(1, height // 16)
-        screen.blit(self.render(text, height, (0, 0, 0)), (pos[0] + offset, pos[1] + offset))
-        return screen.blit(self.render(text, height, colour), pos)
 
 
 def pressed(combo: KeyCombo, key: int, mod: int) -> bool:
@@ -218,36 +188,6 @@ def handle_teacher_key(key: int, unicode: str, state: LoopState, now: float) -> 
         state.stages.jump(now, min(int(unicode), STAGE_COUNT - 1))
 
 
-NOTICE_COLOUR = (110, 30, 30)  # RGB behind notices about the exhibit (camera lost, ...)
-PROMPT_COLOUR = (20, 70, 120)  # RGB behind prompts for the visitor ("Come closer")
-
-
-TIMING_STEPS = ("capture", "landmarks", "hog", "detection", "drawing", "display")
-TIMING_FULL_MS = 40.0  # a bar this long means 40 ms: more than a frame at 25 fps
-
-
-def draw_timing(screen: pygame.Surface, texts: TextCache, words: Texts, timings: dict[str, float]) -> None:
-    """The timing strip: one bar per step of the pipeline with its milliseconds for this picture."""
-    window = screen.get_size()
-    height = max(10, int(window[1] * 0.024))
-    line = int(height * 1.35)
-    steps = [step for step in TIMING_STEPS if step in timings]
-    box = pygame.Rect(0, 0, height * 24, line * (len(steps) + 1) + height // 2)
-    box.topright = (window[0] - height // 2, height // 2)
-    shade = pygame.Surface(box.size, pygame.SRCALPHA)
-    shade.fill((0, 0, 0, 200))
-    screen.blit(shade, box.topleft)
-    texts.blit_shadowed(screen, words.get("timing.title"), height, (box.x + height // 2, box.y + height // 4), ACCENT)
-    bar_x, bar_w = box.x + height * 12, height * 9
-    for row, step in enumerate(steps, start=1):
-        top = box.y + height // 4 + row * line
-        ms = timings[step]
-        texts.blit_shadowed(screen, words.get(f"timing.{step}"), height, (box.x + height // 2, top))
-        width = max(1, int(bar_w * min(ms, TIMING_FULL_MS) / TIMING_FULL_MS))
-        pygame.draw.rect(screen, ACCENT, (bar_x, top + height // 5, width, height * 3 // 5))
-        texts.blit_shadowed(screen, f"{ms:.1f}", height, (bar_x + bar_w + height // 2, top))
-
-
 # Byte order of a 32-bit surface's pixels, by its (red, green, blue) shifts, as an OpenCV
 # conversion from RGB: "XRGB" (red in bits 16-23) is B, G, R, X in memory on little-endian machines.
 _SCREEN_CONVERSIONS = {(16, 8, 0): cv2.COLOR_RGB2BGRA, (0, 8, 16): cv2.COLOR_RGB2RGBA}
@@ -277,65 +217,40 @@ def show_picture(screen: pygame.Surface, picture: np.ndarray) -> None:
         del view
 
 
-def draw_screen(screen: pygame.Surface, seen: Seen, state: LoopState, words: Texts,
-                hud_texts: TextCache, fps: float, notices: list[tuple[str, tuple[int, int, int]]],
-                live: bool, timings: dict[str, float]) -> None:
-    """The stage's picture for ``seen``, then the live-only overlays: HUD, notices, help, timing.
+def draw_screen(screen: pygame.Surface, seen: Seen, state: LoopState, words: Texts, fps: float,
+                message: tuple[str, str] | None, overlays: Overlays, timings: dict[str, float]) -> None:
+    """The stage's picture for ``seen`` with the live window's overlays, put on the screen.
 
-    ``notices`` are (text, background colour) lines shown one below the other near the top.
-    ``timings`` holds this picture's milliseconds per step so far; composition adds its own.
+    ``message`` is the (key, text) of the notice or prompt to show now, if any; ``overlays``
+    says which of the rest are on (see :class:`demo.layout.Overlays`). Everything goes where
+    the layout puts it, so nothing covers anything else. ``timings`` holds this picture's
+    milliseconds per step so far; composition adds its own.
     """
     window = screen.get_size()
     scene = Scene(seen.frame.rgb, seen.faces, state.settings, state.stages.stage)
-    picture = window_picture(scene, words, window, timings)
+    picture = window_picture(scene, words, window, timings, overlays)
+    layout = window_layout(scene, words, window, overlays)
+    hud = hud_text(words, fps, len(seen.faces), state.frozen) if overlays.hud else None
+    draw_moving(picture, layout, hud, message, timings if overlays.timing else None,
+                lambda ms: words.number(ms, 1))
     show_picture(screen, picture)
-    small = max(10, int(window[1] * HUD_SIZE))
-    hud_y = window[1] - small * 5 // 4
-    if not state.kiosk:
-        faces = len(seen.faces)
-        hud = f"{words.get('hud.fps', fps=float(fps))}   {words.count('hud.faces', faces, faces=faces)}"
-        if state.frozen:
-            hud += f"   {words.get('hud.frozen')}"
-        hud_texts.blit_shadowed(screen, f"{hud}   {words.get('hud.help_hint')}", small, (small // 2, hud_y),
-                                (170, 170, 170))
-    if live:
-        line = hud_texts.render(words.get("notice.not_recorded"), small)
-        hud_texts.blit_shadowed(screen, words.get("notice.not_recorded"), small,
-                                (window[0] - line.get_width() - small // 2, hud_y), (170, 170, 170))
-    label = max(12, int(window[1] * NOTICE_SIZE))
-    top = int(window[1] * 0.08)
-    for notice, colour in notices:
-        rect = hud_texts.render(notice, label).get_rect(centerx=window[0] // 2, top=top)
-        pygame.draw.rect(screen, colour, rect.inflate(label, label // 2), border_radius=label // 3)
-        hud_texts.blit_shadowed(screen, notice, label, rect.topleft)
-        top += label * 2
-    if state.timing:
-        draw_timing(screen, hud_texts, words, timings)
-    if state.help:
-        draw_help(screen, hud_texts, words, max(12, int(window[1] * 0.03)))
 
 
-def draw_help(screen: pygame.Surface, texts: TextCache, words: Texts, height: int) -> None:
-    """A dark box in the middle of the window listing every key."""
-    window = screen.get_size()
-    lines = words.help_lines()
-    line = int(height * 1.3)
-    box = pygame.Rect(0, 0, height * 20, line * (len(lines) + 2))
-    box.center = (window[0] // 2, window[1] // 2)
-    shade = pygame.Surface(box.size, pygame.SRCALPHA)
-    shade.fill((0, 0, 0, 220))
-    screen.blit(shade, box.topleft)
-    texts.blit_shadowed(screen, words.get("help.title"), height, (box.x + height, box.y + line // 2), ACCENT)
-    for row, (key, what) in enumerate(lines, start=1):
-        top = box.y + line // 2 + row * line
-        texts.blit_shadowed(screen, key, height, (box.x + height, top), ACCENT)
-        texts.blit_shadowed(screen, what, height, (box.x + height * 7, top))
+def message_now(notices: Notices, now: float, words: Texts, attracting: bool,
+                prompts: list[str]) -> tuple[str, str] | None:
+    """The one line the message band shows now, as (key, text): the notice of the moment, else
+    the attract loop's invitation, else the most useful prompt; None if there is nothing to say."""
+    notice = notices.current(now)
+    if notice is not None:
+        return notice.key, notice.text
+    key = "notice.attract" if attracting else prompts[0] if prompts else None
+    return (key, words.get(key)) if key else None
 
 
-def save_screenshot(screen: pygame.Surface, folder: Path | None, words: Texts) -> str:
-    """Save the window as a PNG in ``folder``; returns the line to show (saved, or why not)."""
+def save_screenshot(screen: pygame.Surface, folder: Path | None, words: Texts) -> Notice:
+    """Save the window as a PNG in ``folder``; returns the notice to show (saved, or why not)."""
     if folder is None:
-        return words.get("notice.no_screenshot_dir")
+        return Notice("notice.no_screenshot_dir", words.get("notice.no_screenshot_dir"))
     folder.mkdir(parents=True, exist_ok=True)
     stamp = time.strftime("%Y%m%d-%H%M%S")
     path = folder / f"machine-eyes-{stamp}.png"
@@ -344,7 +259,7 @@ def save_screenshot(screen: pygame.Surface, folder: Path | None, words: Texts) -
         path = folder / f"machine-eyes-{stamp}-{n}.png"
         n += 1
     pygame.image.save(screen, str(path))
-    return words.get("notice.screenshot", name=path.name)
+    return Notice("notice.screenshot", words.get("notice.screenshot", name=path.name))
 
 
 class Feeds:
@@ -414,7 +329,7 @@ def run(source: Source, mesh: FaceMesh, config: Config, frames: int = 0, unpaced
     unpaced : bool
         Run files and the sample as fast as possible instead of at their frame rate (benchmarks).
     notice_key : str, optional
-        Key of a text to keep showing over the picture, e.g. ``"notice.no_camera"``.
+        Key of a notice to show first, e.g. ``"notice.no_camera"``; it then stays as a badge.
     attract_mesh : callable, optional
         Makes the landmarker for the attract loop; without it there is no attract loop.
     clock : callable
@@ -436,7 +351,9 @@ def run(source: Source, mesh: FaceMesh, config: Config, frames: int = 0, unpaced
     screen = open_display(WINDOW_SIZE, state.fullscreen)
     pygame.mouse.set_visible(not kiosk)
     windowed_size = WINDOW_SIZE
-    texts = TextCache()
+    if notice_key:
+        state.notices.post(Notice(notice_key, words.get(notice_key), BADGE_OF.get(notice_key)))
+    camera_was_ok = True
     ticker = pygame.time.Clock()
     pace = 0.0 if unpaced else (config.display.fps or (0.0 if source.live else source.fps))
     smoother = FaceSmoother()
@@ -509,23 +426,23 @@ def run(source: Source, mesh: FaceMesh, config: Config, frames: int = 0, unpaced
             stages.update(now)
             if shown_seen is None:
                 continue  # a camera that has not delivered yet
-            notices = [(words.get(notice_key), NOTICE_COLOUR)] if notice_key else []
-            if not camera_ok:
-                notices.append((words.get("notice.camera_lost"), NOTICE_COLOUR))
-            if attract.active:
-                notices.append((words.get("notice.attract"), PROMPT_COLOUR))
-            else:
-                notices += [(words.get(key), PROMPT_COLOUR)
-                            for key in prompts_for(shown_seen.frame.rgb, shown_seen.faces, stages.stage)]
-            if state.notice and now < state.notice_until:
-                notices.append((state.notice, NOTICE_COLOUR))
+            if camera_ok != camera_was_ok:
+                if camera_ok:
+                    state.notices.clear("notice.camera_lost")
+                else:
+                    state.notices.post(Notice("notice.camera_lost", words.get("notice.camera_lost"),
+                                              BADGE_OF["notice.camera_lost"]))
+                camera_was_ok = camera_ok
+            prompts = [] if attract.active else prompts_for(shown_seen.frame.rgb, shown_seen.faces, stages.stage)
+            message = message_now(state.notices, now, words, attract.active, prompts)
+            overlays = Overlays(messages=True, badges=state.notices.badges, help=state.help, timing=state.timing,
+                                hud=not state.kiosk, not_recorded=source.live or kiosk, frozen=state.frozen)
             timings = {"capture": shown_seen.read_ms, "landmarks": shown_seen.landmarks_ms, "display": display_ms}
-            draw_screen(screen, shown_seen, state, words, texts, fps, notices, source.live or kiosk, timings)
+            draw_screen(screen, shown_seen, state, words, fps, message, overlays, timings)
             state.timings, state.shown = timings, shown_seen
             if state.screenshot:
                 state.screenshot = False
-                state.notice = save_screenshot(screen, config.screenshot_folder, words)
-                state.notice_until = now + NOTICE_S
+                state.notices.post(save_screenshot(screen, config.screenshot_folder, words))
             flip_start = time.perf_counter()
             pygame.display.flip()
             display_ms = (time.perf_counter() - flip_start) * 1000.0

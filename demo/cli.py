@@ -58,7 +58,8 @@ def live_parser() -> argparse.ArgumentParser:
                         help="exhibit settings file (see --print-config); options given here win over it")
     parser.add_argument("--print-config", action="store_true",
                         help="print the default settings as a commented file to start from, and exit")
-    parser.add_argument("--source", help="camera index (default 0), 'sample', or an image or video file")
+    parser.add_argument("--source", help="camera index (default 0; 'camera' is 0 too), 'sample', "
+                                            "or an image or video file")
     parser.add_argument("--width", type=int, help="camera width to ask for, pixels")
     parser.add_argument("--height", type=int, help="camera height to ask for, pixels")
     parser.add_argument("--mirror", action=argparse.BooleanOptionalAction, default=None,
@@ -141,7 +142,7 @@ def run_live(argv: list[str]) -> int:
         try:
             source = open_source(spec, camera.width or None, camera.height or None, camera.mirror_arg())
         except SourceError as error:
-            if not spec.isdigit():
+            if not (spec.isdigit() or spec == "camera"):
                 raise
             print(f"machine-eyes: {error}; showing the bundled sample instead", file=sys.stderr)
             source = open_source("sample", mirror=camera.mirror_arg())

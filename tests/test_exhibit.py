@@ -177,10 +177,10 @@ def test_a_screenshot_never_overwrites_an_earlier_one(tmp_path):
 
     pygame.init()
     surface = pygame.Surface((32, 24))
-    lines = [save_screenshot(surface, tmp_path, load_texts("en")) for _ in range(3)]
+    lines = [save_screenshot(surface, tmp_path, load_texts("en")).text for _ in range(3)]
     assert len(list(tmp_path.glob("machine-eyes-*.png"))) == 3
     assert all(line.startswith("Screenshot saved: machine-eyes-") for line in lines)
-    assert "Screenshots need a folder" in save_screenshot(surface, None, load_texts("en"))
+    assert "No screenshot: start with --screenshots" in save_screenshot(surface, None, load_texts("en")).text
 
 
 def test_sigterm_ends_even_a_kiosk_cleanly(tmp_path):
