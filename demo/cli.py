@@ -1,4 +1,4 @@
-"""Command line: ``machine-eyes`` (the live window), ``machine-eyes render``, ``machine-eyes bench``.
+"""Command line: ``machine-eyes`` (the live window), ``render``, ``bench``, ``soak``, ``check-layout``.
 
 Every bad input ends in one line on stderr naming the file or setting and what to do, and exit
 code 2; never a traceback.
@@ -52,7 +52,8 @@ def live_parser() -> argparse.ArgumentParser:
     parser = OneLineParser(
         prog="machine-eyes",
         description="See yourself the way face detection sees you. Subcommands: "
-                    "'machine-eyes render --help', 'machine-eyes bench --help', 'machine-eyes soak --help'.")
+                    "'machine-eyes render --help', 'machine-eyes bench --help', 'machine-eyes soak --help', "
+                    "'machine-eyes check-layout --help'.")
     parser.add_argument("--version", action="version", version=f"machine-eyes {__version__}")
     parser.add_argument("--config", type=Path, metavar="FILE.toml",
                         help="exhibit settings file (see --print-config); options given here win over it")
@@ -184,6 +185,10 @@ def main(argv: list[str] | None = None) -> int:
             from demo import bench
 
             return bench.main(argv[1:])
+        if argv and argv[0] == "check-layout":
+            from demo import check_layout
+
+            return check_layout.main(argv[1:])
         if argv and argv[0] == "soak":
             from demo import soak
 
