@@ -1,6 +1,6 @@
 """The screen layout: every text fits, nothing overlaps, on every screen and in every language.
 
-The layout is one pure function (demo.layout.lay_out) that the drawing and the checker share;
+The layout is one pure function (demo.picture.layout.lay_out) that the drawing and the checker share;
 these tests run the translators' command over the shipped languages, feed it a language far too
 long, and check that the pictures are drawn where the layout says and nowhere else.
 """
@@ -12,16 +12,17 @@ import re
 import numpy as np
 import pytest
 
-from demo import check_layout
-from demo.boxes import Block, Box, Element, Layout
-from demo.chrome import BOX, draw_moving
-from demo.compose import ViewSettings
-from demo.layout import EVERY_OVERLAY, Overlays
-from demo.layoutcheck import problems
-from demo.notices import Notice, Notices
-from demo.stages import BACKGROUND, STAGE_COUNT, Scene, hud_text, window_layout, window_picture
-from demo.text import available_languages, load_texts
-from demo.typeset import SHADOW_OFFSET
+from demo.commands import check_layout
+from demo.picture.boxes import Block, Box, Element, Layout
+from demo.picture.chrome import draw_moving
+from demo.picture.colours import BACKGROUND, BOX_BACKGROUND
+from demo.picture.compose import ViewSettings
+from demo.picture.layout import EVERY_OVERLAY, Overlays
+from demo.picture.layoutcheck import problems
+from demo.live.notices import Notice, Notices
+from demo.picture.stages import STAGE_COUNT, Scene, hud_text, window_layout, window_picture
+from demo.picture.text import available_languages, load_texts
+from demo.picture.typeset import SHADOW_OFFSET
 
 SEVEN = ["800x480", "1024x768", "1280x720", "1920x1080", "3840x2160", "1080x1920", "768x1024"]
 
@@ -46,7 +47,7 @@ def test_check_layout_passes_for_every_shipped_language_at_every_size(lang, caps
 @pytest.fixture
 def long_captions(tmp_path):
     """A language file like English, but every caption three times as long."""
-    from demo.assets import assets_dir
+    from demo.base.assets import assets_dir
 
     english = (assets_dir() / "lang" / "en.toml").read_text("utf-8")
     path = tmp_path / "long.toml"
@@ -79,7 +80,7 @@ def test_check_layout_refuses_a_bad_size_with_exit_2(capsys):
     with pytest.raises(SystemExit) as caught:
         check_layout.main(["--size", "800by480"])
     assert caught.value.code == 2
-    assert "--size must look like 1280x720, not '800by480'" in capsys.readouterr().err
+    assert "argument --size: must look like 1280x720, not '800by480'" in capsys.readouterr().err
 
 
 # ---- The checker can fail -------------------------------------------------------------------
@@ -141,7 +142,7 @@ def test_the_help_box_is_as_large_as_its_text_and_opaque(frame):
     picture = window_picture(scene, texts, (1280, 720), overlays=overlays)
     inside = picture[box.y0 + 2:box.y1 - 2, box.x0 + 2:box.x1 - 2].reshape(-1, 3)
     # Only the box colour and letters: nothing of the picture or the caption shows through.
-    letters = (inside != BOX).any(axis=1)
+    letters = (inside != BOX_BACKGROUND).any(axis=1)
     assert 0.02 < letters.mean() < 0.5
     assert not layout.get("picture").box.overlaps(box) and not layout.get("caption").box.overlaps(box)
 

@@ -11,9 +11,10 @@ from itertools import product
 
 import pytest
 
-from demo.assets import assets_dir
-from demo.text import (HELP_KEYS, STAGE_COUNT, MissingTextError, TextError, available_languages, font_path,
-                       format_number, load_texts, placeholders, read_texts, wrap)
+from demo.base.assets import assets_dir
+from demo.base.choices import STAGE_COUNT
+from demo.picture.text import (HELP_KEYS, MissingTextError, TextError, available_languages, font_path, format_number,
+                               load_texts, placeholders, read_texts, wrap)
 
 LANGS = available_languages()
 NBSP = "\u00a0"
@@ -120,7 +121,7 @@ def test_missing_text_falls_back_to_english_with_one_warning(assets_copy, caplog
     text = re.sub(r'(?m)^title = "Jedes Pixel wird zum Pfeil"\n', "", german.read_text("utf-8"))
     german.write_text(text, "utf-8")
     texts = load_texts("de")
-    with caplog.at_level(logging.WARNING, logger="demo.text"):
+    with caplog.at_level(logging.WARNING, logger="demo.picture.text"):
         first = texts.get("stage.3.title")
         second = texts.get("stage.3.title")
         texts.get("stage.3.caption")
@@ -222,7 +223,7 @@ def test_the_commands_stop_on_a_bad_language_file_with_exit_2(swedish, command, 
 
 
 def test_module_imports_without_pygame():
-    code = "import sys, demo.text; assert 'pygame' not in sys.modules, 'pygame imported'"
+    code = "import sys, demo.picture.text; assert 'pygame' not in sys.modules, 'pygame imported'"
     subprocess.run([sys.executable, "-c", code], check=True)
 
 

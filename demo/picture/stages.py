@@ -1,0 +1,329 @@
+"""The walk-through: how a machine finds a face, one step at a time.
+
+Stage 0 is the exhibit's main view (the two panels). Stages 1-7 each fill the window with one
+step of the pipeline, a progress strip, a title and a caption of one or two plain sentences:
+
+1. the camera's picture is only numbers, 2. grey is enough, 3. every pixel becomes an arrow,
+4. squares keep their strongest direction, 5. the face pattern is found, 6. 478 points,
+7. what a face-swap tool would take from you (and this exhibit never does).
+
+:func:`window_picture` makes the whole picture for a window size as a numpy RGB array, so the live
+window and ``machine-eyes render --stage/--sheet`` show exactly the same thing. Sizes are pixels,
+x right, y down.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import dataclasses
+import functools
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+import cv2
+import numpy as np
+
+from demo.base.choices import STAGE_COUNT
+from demo.perception.align import aligned_face
+from demo.perception.landmarks import POINT_COUNT, Face
+from demo.picture import typeset
+from demo.picture.alignview import draw_aligned_inset, draw_cutout
+from demo.picture.boxes import Box, Layout
+from demo.picture.chrome import draw_static
+from demo.picture.colours import BACKGROUND, CHANNEL_DIGITS, DIM, GRID_DARK, GRID_LIGHT, WHITE
+from demo.picture.compose import ViewSettings, focus_point, mesh_panel
+from demo.picture.docked import TIMING_STEPS
+from demo.picture.draw import draw_mesh, plain_picture, resized
+from demo.picture.hogview import hog_panel
+from demo.picture.layout import MESSAGE_PREFIXES, STATUS_KEYS, Overlays, Screen, lay_out
+from demo.picture.text import HELP_KEYS, Texts
+
+STEPS = STAGE_COUNT - 1  # the steps after stage 0 (the two panels)
+HUD_SEPARATOR = " · "  # between the HUD line's parts
+SAMPLE_FPS = 888.8  # the widest frame rate the HUD line makes room for
+SAMPLE_SCREENSHOT = "machine-eyes-20260101-120000.png"  # a screenshot's name, for the notice's room
+NUMBER_PIXELS = (3, 2)  # columns, rows of pixels whose numbers stage 1 shows
+NUMBER_CELL = 0.2  # of the picture's height: one magnified pixel with its three numbers
+
+
+@dataclass(frozen=True)
+class Scene:
+    """Everything one window picture is made from.
+
+    Attributes
+    ----------
+    frame : ndarray, (height, width, 3) uint8, RGB
+    faces : list of Face
+        Landmarks in pixels of ``frame``.
+    settings : ViewSettings
+        HOG view, cell size, bins, points and axes.
+    stage : int
+        0-7.
+    """
+
+    frame: np.ndarray
+    faces: list[Face]
+    settings: ViewSettings
+    stage: int = 0
+
+
+@contextlib.contextmanager
+def timed(timings: dict[str, float] | None, step: str) -> Iterator[None]:
+    """Add the block's duration in milliseconds to ``timings[step]`` (nothing if ``timings`` is None)."""
+    if timings is None:
+        yield
+        return
+    start = time.perf_counter()
+    try:
+        yield
+    finally:
+        timings[step] = timings.get(step, 0.0) + (time.perf_counter() - start) * 1000.0
+
+
+def caption_values(scene: Scene) -> dict[int, dict[str, int]]:
+    """The numbers each stage's caption speaks of, by stage."""
+    height, width = scene.frame.shape[:2]
+    cell, bins = scene.settings.cell, scene.settings.bins
+    return {
+        1: {"width": width, "height": height, "numbers": width * height * 3},
+        4: {"numbers": (height // cell) * (width // cell) * bins},
+        6: {"numbers": max(1, len(scene.faces)) * POINT_COUNT * 3},
+    }
+
+
+def captions(scene: Scene, texts: Texts) -> list[str]:
+    """Every stage's caption with its numbers filled in, stage 0 first."""
+    values = caption_values(scene)
+    return [texts.get(f"stage.{n}.caption", **values.get(n, {})) for n in range(STAGE_COUNT)]
+
+
+def screen_texts(scene: Scene, texts: Texts, overlays: Overlays = Overlays()) -> tuple[tuple[str, str], ...]:
+    """Every (key, text) the layout of ``scene`` needs, in ``texts``' language.
+
+    All steps' titles and captions (so they share a size), this step's progress or panel
+    labels, and the texts of the ``overlays`` that are on. Notices with a value get a sample
+    one (a screenshot's name) of the usual length.
+    """
+    pairs = []
+    for n, caption in enumerate(captions(scene, texts)):
+        pairs += [(f"stage.{n}.title", texts.get(f"stage.{n}.title")), (f"stage.{n}.caption", caption)]
+    if scene.stage:
+        pairs.append(("nav.progress", texts.get("nav.progress", step=scene.stage, count=STEPS)))
+    else:
+        faces, settings = len(scene.faces), scene.settings
+        pairs += [("panel.mesh", texts.count("panel.mesh", faces, faces=faces)),
+                  ("panel.hog.label", texts.get("panel.hog.label")),
+                  ("panel.hog.detail", texts.get("panel.hog.detail", view=texts.get(f"panel.hog.view.{settings.view}"),
+                                                 cell=settings.cell, bins=settings.bins))]
+    if overlays.messages:
+        pairs += [(key, texts.get(key, name=SAMPLE_SCREENSHOT)) for key in texts.reference
+                  if key.startswith(MESSAGE_PREFIXES) and key not in STATUS_KEYS]
+    pairs += [(key, texts.get(key)) for key in overlays.badges]
+    if overlays.hud:
+        pairs.append(("hud", hud_text(texts, SAMPLE_FPS, len(scene.faces), overlays.frozen)))
+    if overlays.not_recorded:
+        pairs.append(("notice.not_recorded", texts.get("notice.not_recorded")))
+    if overlays.help:
+        pairs.append(("help.title", texts.get("help.title")))
+        for name in HELP_KEYS:
+            pairs += [(f"help.{name}.key", texts.get(f"help.{name}.key")),
+                      (f"help.{name}.what", texts.get(f"help.{name}.what"))]
+    if overlays.timing:
+        pairs += [(f"timing.{step}", texts.get(f"timing.{step}")) for step in ("title", *TIMING_STEPS)]
+    return tuple(pairs)
+
+
+def hud_text(texts: Texts, fps: float, faces: int, frozen: bool) -> str:
+    """The teacher's line at the bottom left: frames per second, faces, frozen, the help key."""
+    parts = [texts.get("hud.fps", fps=float(fps)), texts.count("hud.faces", faces, faces=faces)]
+    if frozen:
+        parts.append(texts.get("hud.frozen"))
+    return HUD_SEPARATOR.join(parts + [texts.get("hud.help_hint")])
+
+
+def _paste(vis: np.ndarray, picture: np.ndarray, box: Box) -> None:
+    vis[box.y0:box.y0 + picture.shape[0], box.x0:box.x0 + picture.shape[1]] = picture
+
+
+def draw_pixel_numbers(vis: np.ndarray, frame: np.ndarray, focus_xy: tuple[float, float], scale: float,
+                       plain: bool = False) -> None:
+    """Stage 1's inset: a few pixels near ``focus_xy`` magnified, each with its red, green, blue numbers.
+
+    ``vis`` is the frame resized by ``scale`` (display pixels per frame pixel); drawn in place.
+    ``plain`` leaves the squares dark instead of filling them with the pixels' colours.
+    """
+    cols, rows = NUMBER_PIXELS
+    fx = int(np.clip(focus_xy[0] - cols // 2, 0, frame.shape[1] - cols))
+    fy = int(np.clip(focus_xy[1] - rows // 2, 0, frame.shape[0] - rows))
+    patch = frame[fy:fy + rows, fx:fx + cols]
+    cell = max(24, int(vis.shape[0] * NUMBER_CELL))
+    x0 = vis.shape[1] - cols * cell - cell // 3
+    y0 = cell // 3
+    if plain:
+        vis[y0:y0 + rows * cell, x0:x0 + cols * cell] = GRID_DARK
+        vis[y0:y0 + rows * cell:cell, x0:x0 + cols * cell] = GRID_LIGHT
+        vis[y0:y0 + rows * cell, x0:x0 + cols * cell:cell] = GRID_LIGHT
+    else:
+        vis[y0:y0 + rows * cell, x0:x0 + cols * cell] = cv2.resize(
+            patch, (cols * cell, rows * cell), interpolation=cv2.INTER_NEAREST)
+    size = max(8, cell // 4)
+    for row in range(rows):
+        for col in range(cols):
+            r, g, b = (int(v) for v in patch[row, col])
+            for line, (value, colour) in enumerate(zip((r, g, b), CHANNEL_DIGITS)):
+                typeset.draw_line(vis, str(value), size, (x0 + col * cell + cell // 2, y0 + row * cell + cell // 8
+                                                          + line * int(size * 1.05)), colour, anchor="centre")
+    cv2.rectangle(vis, (x0, y0), (x0 + cols * cell, y0 + rows * cell), WHITE, 2)
+    sx, sy = int(fx * scale), int(fy * scale)
+    spot = max(4, int(cols * scale))
+    cv2.rectangle(vis, (sx - 2, sy - 2), (sx + spot + 2, sy + max(3, int(rows * scale)) + 2), WHITE, 2)
+    cv2.line(vis, (sx + spot + 2, sy), (x0, y0 + rows * cell), WHITE, 1, cv2.LINE_AA)
+
+
+@functools.lru_cache(maxsize=1)
+def _pattern():
+    from demo.perception.detector import load_pattern
+
+    return load_pattern()
+
+
+def stage_picture(scene: Scene, size: tuple[int, int], timings: dict[str, float] | None = None,
+                  texts: Texts | None = None) -> np.ndarray:
+    """The picture of stage 1-7 for ``scene``, ``size`` (width, height) pixels, without texts.
+
+    ``timings``, if given, gets the milliseconds spent per step (``"hog"``, ``"detection"``,
+    ``"drawing"``) added to it.
+    """
+    step = {3: "hog", 4: "hog", 5: "detection"}.get(scene.stage, "drawing")
+    with timed(timings, step):
+        return _stage_picture(scene, size, texts)
+
+
+def _picture_or_plain(frame: np.ndarray, size: tuple[int, int], plain: bool) -> np.ndarray:
+    """The frame at ``size``, or with ``plain`` an empty dark picture with a thin outline."""
+    if not plain:
+        return resized(frame, size)
+    vis = plain_picture(size)
+    cv2.rectangle(vis, (0, 0), (size[0] - 1, size[1] - 1), DIM, 1)
+    return vis
+
+
+def _stage_picture(scene: Scene, size: tuple[int, int], texts: Texts | None) -> np.ndarray:
+    frame, faces, stage, settings = scene.frame, scene.faces, scene.stage, scene.settings
+    plain = settings.no_pixels
+    scale = size[0] / frame.shape[1]
+    focus = focus_point(frame, faces)
+    if stage == 1:
+        vis = _picture_or_plain(frame, size, plain)
+        draw_pixel_numbers(vis, frame, focus, scale, plain)
+    elif stage == 2:
+        if plain:
+            vis = _picture_or_plain(frame, size, plain)
+        else:
+            vis = cv2.cvtColor(cv2.cvtColor(resized(frame, size), cv2.COLOR_RGB2GRAY), cv2.COLOR_GRAY2RGB)
+    elif stage == 3:
+        vis = hog_panel(frame, "pixels", settings.cell, settings.bins, focus, size, plain)
+    elif stage == 4:
+        vis = hog_panel(frame, "arrows", settings.cell, settings.bins, focus, size, plain)
+    elif stage == 5:
+        from demo.perception.detector import detect_faces
+        from demo.picture.patternview import stage_picture as pattern_stage
+
+        pattern = _pattern()
+        scan = detect_faces(frame, pattern)
+        vis = pattern_stage(frame, scan, pattern, [f.box for f in faces], size, plain=plain, words=texts)
+    elif stage == 6:
+        vis = mesh_panel(frame, faces, size, ViewSettings(show_points=True, show_axes=settings.show_axes,
+                                                          no_pixels=plain))
+    else:
+        vis = _picture_or_plain(frame, size, plain)
+        if faces:
+            face = max(faces, key=lambda f: f.height)
+            draw_mesh(vis, [face], scale=scale)
+            aligned = aligned_face(frame, face)
+            if plain:  # the square keeps only the face's outline, never its pixels
+                aligned = dataclasses.replace(aligned, image=np.full_like(aligned.image, 40))
+            draw_cutout(vis, aligned, scale)
+            draw_aligned_inset(vis, aligned, "top-right")
+    return vis
+
+
+def window_layout(scene: Scene, texts: Texts, window: tuple[int, int], overlays: Overlays = Overlays()) -> Layout:
+    """Where everything of ``scene``'s window picture goes (see :mod:`demo.layout`).
+
+    Remembered by what it depends on (step, language, window, frame size, face count, HOG
+    settings, overlays), so asking every frame costs a dictionary look-up.
+    """
+    frame_size = (scene.frame.shape[1], scene.frame.shape[0])
+    key = (scene.stage, texts.lang, id(texts), window, frame_size, len(scene.faces), scene.settings, overlays)
+    layout = _LAYOUTS.get(key)
+    if layout is None:
+        if len(_LAYOUTS) >= KEPT:
+            _LAYOUTS.pop(next(iter(_LAYOUTS)))
+        layout = lay_out(Screen(window, scene.stage, frame_size, screen_texts(scene, texts, overlays), overlays))
+        _LAYOUTS[key] = layout
+    return layout
+
+
+def window_picture(scene: Scene, texts: Texts, window: tuple[int, int],
+                   timings: dict[str, float] | None = None, overlays: Overlays = Overlays()) -> np.ndarray:
+    """The whole window for ``scene``: ``window`` (width, height) pixels, RGB uint8, a new array.
+
+    With ``overlays`` the room for them is kept and their fixed parts drawn (the help box, the
+    timing strip's names, badges); :func:`demo.chrome.draw_moving` adds the rest each frame.
+    ``timings``, if given, gets milliseconds per step added: ``"hog"``, ``"detection"``, ``"drawing"``.
+    """
+    with timed(timings, "drawing"):
+        layout = window_layout(scene, texts, window, overlays)
+        vis = _chrome(layout).copy()
+    frame, settings = scene.frame, scene.settings
+    if scene.stage == 0:
+        mesh, hog = layout.get("picture.mesh").box, layout.get("picture.hog").box
+        size = (mesh.width, mesh.height)
+        with timed(timings, "drawing"):
+            _paste(vis, mesh_panel(frame, scene.faces, size, settings), mesh)
+        with timed(timings, "hog"):
+            _paste(vis, hog_panel(frame, settings.view, settings.cell, settings.bins, focus_point(frame, scene.faces),
+                                  size, settings.no_pixels), hog)
+        return vis
+    box = layout.get("picture").box
+    _paste(vis, stage_picture(scene, (box.width, box.height), timings, texts), box)
+    return vis
+
+
+_LAYOUTS: dict[tuple, Layout] = {}  # layouts by what they depend on
+_CHROME: dict[Layout, np.ndarray] = {}  # window pictures without their frame, by layout
+KEPT = 16  # layouts and chromes remembered: a few stages, windows, languages and overlays
+
+
+def _chrome(layout: Layout) -> np.ndarray:
+    """Everything of the window picture that does not change from frame to frame.
+
+    Background, progress strip, title, caption, labels and the fixed parts of the overlays
+    depend only on the layout, so they are drawn once and reused: text costs nothing per frame.
+    The frame's pictures go into the picture boxes, which no text touches.
+    """
+    chrome = _CHROME.get(layout)
+    if chrome is None:
+        if len(_CHROME) >= KEPT:
+            _CHROME.pop(next(iter(_CHROME)))
+        chrome = np.empty((layout.window[1], layout.window[0], 3), np.uint8)
+        chrome[:] = BACKGROUND
+        draw_static(chrome, layout)
+        _CHROME[layout] = chrome
+    return chrome
+
+
+def sheet(scene: Scene, texts: Texts, tile: tuple[int, int] = (960, 540), columns: int = 4) -> np.ndarray:
+    """All stages of one frame in a grid (stage 0 top left), for slides. RGB uint8."""
+    tiles = [window_picture(Scene(scene.frame, scene.faces, scene.settings, n), texts, tile)
+             for n in range(STAGE_COUNT)]
+    rows = -(-STAGE_COUNT // columns)
+    grid = np.zeros((rows * tile[1], columns * tile[0], 3), np.uint8)
+    for n, picture in enumerate(tiles):
+        row, col = divmod(n, columns)
+        grid[row * tile[1]:(row + 1) * tile[1], col * tile[0]:(col + 1) * tile[0]] = picture
+    grid[:, ::tile[0]] = GRID_DARK  # thin lines between the tiles
+    grid[::tile[1], :] = GRID_DARK
+    return grid
