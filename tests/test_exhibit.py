@@ -143,6 +143,22 @@ def test_attract_cycle_in_the_live_loop_with_an_empty_room_then_a_visitor():
     assert story.index(".", 41) - 40 < 15, story  # within a few frames of the face appearing
 
 
+def test_the_no_camera_notice_shows_four_seconds_then_stays_as_a_corner_badge():
+    from demo.sources import open_source
+
+    clock = FakeClock()
+    badges = []
+
+    def on_frame(shown, state, attracting):
+        badges.append(state.notices.badges)
+        clock.now += 0.5
+
+    with FaceMesh(max_faces=1) as mesh:
+        run(open_source("sample"), mesh, Config(), frames=12, unpaced=True, clock=clock, on_frame=on_frame,
+            notice_key="notice.no_camera")
+    assert badges == [()] * 8 + [("badge.no_camera",)] * 4
+
+
 def test_a_soak_survives_every_fault_with_flat_memory_and_threads():
     from demo.tools.soak import soak
 
