@@ -34,6 +34,7 @@ class Style:
     floor: int  # it never gets smaller than this; below, it is cut instead
     bold: bool = False
     one_line: bool = False  # shrink to the floor before wrapping onto a second line
+    wrap_at_floor: bool = False  # a one-line text that must wrap anyway is set at the floor: the least room
 
     def pixels(self, unit: float) -> tuple[int, int]:
         """(largest, floor) font sizes in pixels, for ``unit`` = short side / 720."""
@@ -96,8 +97,8 @@ def fit_texts(texts: Sequence[str], width: int, height: int, style: Style, unit:
     """The largest size (from the style's down to its floor) at which every text fits the box.
 
     Every text wraps to ``width`` pixels and must stack no taller than ``height``. A one-line
-    style first looks for a size where each text takes one line, and wraps at its floor if there
-    is none. What does not fit at the floor is cut (see the module docstring) and flagged.
+    style first looks for a size where each text takes one line, and wraps if there is none (at
+    its floor if it says so). What does not fit at the floor is cut (see the module docstring) and flagged.
     """
     texts = tuple(texts)
     high, floor = style.pixels(unit)
@@ -117,7 +118,8 @@ def fit_texts(texts: Sequence[str], width: int, height: int, style: Style, unit:
         size = largest(fitting(1), floor, high)
         if size is not None:
             return Fit(size, tuple(wrapped(t, size, bold, width) for t in texts), (False,) * len(texts), bold)
-        high = floor  # a one-line text that must wrap anyway takes the least room at its floor
+        if style.wrap_at_floor:
+            high = floor
     size = largest(fitting(None), floor, high)
     if size is not None:
         return Fit(size, tuple(wrapped(t, size, bold, width) for t in texts), (False,) * len(texts), bold)

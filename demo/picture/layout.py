@@ -51,11 +51,11 @@ STYLES = {
     "caption": Style(44, 24),
     "label": Style(26, 20),  # step 0's panel labels
     "detail": Style(21, 18),  # the HOG settings under its label
-    "progress": Style(22, 18, one_line=True),
-    "message": Style(32, 22, one_line=True),  # notices and prompts
-    "badge": Style(19, 16, one_line=True),
-    "not_recorded": Style(20, 18, one_line=True),
-    "hud": Style(17, 13, one_line=True),
+    "progress": Style(22, 18, one_line=True, wrap_at_floor=True),
+    "message": Style(32, 22, one_line=True, wrap_at_floor=True),  # notices and prompts
+    "badge": Style(19, 16, one_line=True, wrap_at_floor=True),
+    "not_recorded": Style(20, 18, one_line=True, wrap_at_floor=True),
+    "hud": Style(17, 13, one_line=True, wrap_at_floor=True),
     "help": Style(19, 14),
     "timing": Style(17, 13),
 }
@@ -137,7 +137,7 @@ def lay_out(screen: Screen) -> Layout:
     if overlays.messages or overlays.badges:
         _band(room, overlays)
     _dock(room, overlays, portrait=height > width)
-    titles, captions = _stage_texts(room)
+    titles, captions = _stage_texts(room, screen.frame)
     if screen.stage:
         _progress(room)
     if screen.stage == 0:
@@ -182,22 +182,24 @@ def _dock(room: _Room, overlays: Overlays, portrait: bool) -> None:
         room.elements += elements
 
 
-def _stage_texts(room: _Room) -> tuple[tuple[Fit, list[str]], tuple[Fit, list[str]]]:
+def _stage_texts(room: _Room, frame: tuple[int, int]) -> tuple[tuple[Fit, list[str]], tuple[Fit, list[str]]]:
     """Every step's titles, and every step's captions, each set at one size for all steps.
 
     As large as their styles allow while the picture keeps ``PICTURE_SHARE`` of the stage's
-    height; else smaller, down to their floors. A caption that does not fit even then takes
-    room from the picture, down to ``PICTURE_LEAST``, before it is cut.
+    height; else smaller, down to their floors. A caption gets ``CAPTION_SHARE`` of the height,
+    or what a picture as wide as the stage leaves (a portrait window). One that does not fit
+    even at its floor takes room from the picture, down to ``PICTURE_LEAST``, before it is cut.
     """
     area, texts = room.box, room.texts
     stages = sorted({int(key.split(".")[1]) for key in texts if key.startswith("stage.")})
     titles = [texts[f"stage.{n}.title"] for n in stages]
     captions = [texts[f"stage.{n}.caption"] for n in stages]
     title_room = TITLE_LINES * line_step(room.px("title")[0], True)
+    widest_picture = area.width * frame[1] // frame[0]
+    caption_room = max(int(area.height * CAPTION_SHARE), area.height - widest_picture - title_room - 2 * room.pad)
     for squeeze in SQUEEZES:
         title = fit_texts(tuple(titles), area.width, title_room, _squeezed("title", squeeze), room.unit)
-        caption = fit_texts(tuple(captions), area.width, int(area.height * CAPTION_SHARE),
-                            _squeezed("caption", squeeze), room.unit)
+        caption = fit_texts(tuple(captions), area.width, caption_room, _squeezed("caption", squeeze), room.unit)
         if not any(caption.cut) and area.height - title.height - caption.height >= PICTURE_SHARE * area.height:
             break
     if any(caption.cut):
