@@ -322,14 +322,17 @@ def _one_picture(room: _Room, stage: int, frame: tuple[int, int], titles, captio
 def _two_panels(room: _Room, frame: tuple[int, int], captions) -> None:
     """Step 0: what the network sees beside (or above) what HOG sees, labelled, and the caption.
 
-    Side by side or stacked, whichever gives the larger panels: stacked in a portrait window
-    (unless help and timing took most of its height).
+    Stacked where the room left is taller than wide (a portrait window, unless help and timing
+    took most of its height), side by side elsewhere; but never the way that would cut a label.
     """
-    def merit(elements: list[Element]) -> tuple[bool, int]:  # no text cut first, then the larger panels
-        return (not any(b.cut for e in elements for b in e.blocks), elements[0].box.width * elements[0].box.height)
+    tall = room.box.height > room.box.width
+    preferred = _panels(room, frame, captions, stacked=tall)
+    other = _panels(room, frame, captions, stacked=not tall)
+    room.elements += other if _cuts(preferred) and not _cuts(other) else preferred
 
-    room.elements += max(_panels(room, frame, captions, stacked=False), _panels(room, frame, captions, stacked=True),
-                         key=merit)
+
+def _cuts(elements: list[Element]) -> bool:
+    return any(text.cut for element in elements for text in element.blocks)
 
 
 def _panels(room: _Room, frame: tuple[int, int], captions, stacked: bool) -> list[Element]:
