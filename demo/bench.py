@@ -203,8 +203,8 @@ def main(argv: Sequence[str] | None = None) -> int:
                         help="frame size WxH in pixels (default 640x480)")
     parser.add_argument("--json", action="store_true", help="print one JSON object")
     parser.add_argument("--only", default="all",
-                        help="comma-separated parts: hog,landmarks,pipeline,latency,start,detector,smoothing,render "
-                             "(default all)")
+                        help="comma-separated parts: hog,landmarks,pipeline,latency,start,detector,smoothing,"
+                             "render,processes (default all)")
     args = parser.parse_args(argv)
     if args.frames < 1:
         parser.error("--frames must be at least 1")
@@ -243,6 +243,7 @@ def machine() -> str:
 
 def _live_parts() -> dict[str, Callable[[], Any]]:
     from demo import bench_live as live
+    from demo import bench_processes
 
     return {
         "landmarks": live.landmarks_overhead,
@@ -252,6 +253,7 @@ def _live_parts() -> dict[str, Callable[[], Any]]:
         "detector": live.detector_scan,
         "smoothing": live.smoothing,
         "render": live.render_speed,
+        "processes": bench_processes.processes,
     }
 
 
@@ -262,7 +264,7 @@ class _LazyParts(dict):
 
 
 LIVE_PARTS = _LazyParts()
-PARTS = ("hog", "landmarks", "pipeline", "latency", "start", "detector", "smoothing", "render")
+PARTS = ("hog", "landmarks", "pipeline", "latency", "start", "detector", "smoothing", "render", "processes")
 
 
 def format_live(part: str, figures: Any) -> str:
@@ -270,9 +272,7 @@ def format_live(part: str, figures: Any) -> str:
     if part == "landmarks":
         f = figures
         return (f"landmarks {f['size']}: FaceMesh.track {f['facemesh_ms']:.1f} ms, bare MediaPipe {f['bare_ms']:.1f} ms"
-                f" mean, frame by frame in turn: overhead {100 * f['overhead']:+.0f}% (goal <= {100 * f['goal_overhead']:.0f}%);"
-                f" against the direct C calls FaceMesh makes ({f['direct_ms']:.1f} ms) {100 * f['direct_overhead']:+.0f}%"
-                + ("" if f["direct_calls"] else " (this MediaPipe's internals differ: both peers use its Python API)"))
+                f" mean, frame by frame in turn: overhead {100 * f['overhead']:+.0f}% (goal <= {100 * f['goal_overhead']:.0f}%)")
     if part == "pipeline":
         lines = []
         for f in figures:
@@ -280,11 +280,7 @@ def format_live(part: str, figures: Any) -> str:
             lines.append(f"live pipeline {f['size']}: {f['fps']:.1f} fps unpaced, bare MediaPipe loop "
                          f"{f['bare_mediapipe_fps']:.1f} fps: {100 * f['ratio']:.0f}% (goal >= "
                          f"{100 * f['goal_ratio']:.0f}% and >= {f['goal_fps']:.0f} fps); resident {f['rss_mb']:.0f} MB"
-                         f" ({f['clip_mb']:.0f} MB of it the preloaded clip, and the two bare landmarkers too)")
-            calls = ("the direct C calls FaceMesh makes" if f["direct_calls"]
-                     else "MediaPipe's Python API again (this MediaPipe's internals differ: no direct calls)")
-            lines.append(f"  against a bare loop of {calls} "
-                         f"({f['direct_mediapipe_fps']:.1f} fps): {100 * f['direct_ratio']:.0f}%")
+                         f" ({f['clip_mb']:.0f} MB of it the preloaded clip, and the bare landmarker too)")
             lines.append(f"  per step, median ms: {steps}")
         return "\n".join(lines)
     if part == "latency":
@@ -302,6 +298,10 @@ def format_live(part: str, figures: Any) -> str:
         return (f"smoothing: jitter {f['jitter_raw_px']:.3f} -> {f['jitter_smoothed_px']:.3f} px "
                 f"(ratio {f['jitter_ratio']:.2f}, goal <= 0.5), lag on a fast pan {f['lag_frames']:.2f} frames "
                 f"(goal < 1)")
+    if part == "processes":
+        from demo.bench_processes import format_processes
+
+        return format_processes(figures)
     if part == "render":
         return f"render: {figures['render_fps']:.1f} fps for the sample clip at {figures['size']}"
     return f"{part}: {figures}"

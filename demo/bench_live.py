@@ -38,56 +38,26 @@ def _median(values: list[float]) -> float:
     return float(statistics.median(values)) if values else float("nan")
 
 
-def _bare_landmarker():
-    """MediaPipe's landmarker alone in VIDEO mode, set up as FaceMesh sets it up: the peer."""
-    from demo.landmarks import _vision, load_model
-    from mediapipe.tasks.python import BaseOptions
-
-    vision = _vision()
-    options = vision.FaceLandmarkerOptions(
-        base_options=BaseOptions(model_asset_buffer=load_model()), running_mode=vision.RunningMode.VIDEO,
-        num_faces=4, output_face_blendshapes=True, output_facial_transformation_matrixes=True)
-    return vision.FaceLandmarker.create_from_options(options)
-
-
-def _direct_landmarker():
-    """The same landmarker called as FaceMesh calls it: straight through MediaPipe's C library."""
-    from demo.landmarks import _Landmarker
-
-    return _Landmarker(_bare_landmarker())
-
-
 def landmarks_overhead(size: tuple[int, int] = (640, 480), count: int = 150) -> dict:
     """The landmarks row: ``FaceMesh.track`` (with the distant-face search, smoothing not included)
-    against a bare MediaPipe call, frame by frame in turn so both see the same machine load.
-
-    A second peer makes the direct C calls FaceMesh itself makes (:func:`_direct_landmarker`):
-    against it, ``direct_overhead`` is what FaceMesh's own work adds.
-    """
-    import mediapipe as mp
-
-    from demo.landmarks import FaceMesh
+    against a bare MediaPipe call (:func:`demo.landmarks.bare_landmarker`, its public API and
+    nothing else), frame by frame in turn so both see the same machine load."""
+    from demo.landmarks import FaceMesh, bare_landmarker, mediapipe_image
 
     frames = clip(size, count)
-    bare, direct, ours = [], [], []
-    with _bare_landmarker() as landmarker, _direct_landmarker() as direct_landmarker, \
-            FaceMesh(max_faces=4) as mesh:
-        direct_calls = direct_landmarker.direct  # False: this MediaPipe's internals differ
+    bare, ours = [], []
+    with bare_landmarker() as landmarker, FaceMesh(max_faces=4) as mesh:
         for index, rgb in enumerate(frames):
             start = time.perf_counter()
-            landmarker.detect_for_video(mp.Image(image_format=mp.ImageFormat.SRGB, data=rgb), index * 33)
+            landmarker.detect_for_video(mediapipe_image(rgb), index * 33)
             middle = time.perf_counter()
-            direct_landmarker.detect_for_video(mp.Image(image_format=mp.ImageFormat.SRGB, data=rgb), index * 33)
-            third = time.perf_counter()
             mesh.track(rgb, index * 33.0)
             end = time.perf_counter()
             bare.append((middle - start) * 1000.0)
-            direct.append((third - middle) * 1000.0)
-            ours.append((end - third) * 1000.0)
-    bare_ms, direct_ms, ours_ms = (float(np.mean(times[WARM_UP:])) for times in (bare, direct, ours))
-    return {"size": f"{size[0]}x{size[1]}", "bare_ms": bare_ms, "direct_ms": direct_ms, "facemesh_ms": ours_ms,
-            "overhead": ours_ms / bare_ms - 1.0, "direct_overhead": ours_ms / direct_ms - 1.0, "direct_calls": direct_calls,
-            "goal_overhead": GOAL_LANDMARK_OVERHEAD}
+            ours.append((end - middle) * 1000.0)
+    bare_ms, ours_ms = (float(np.mean(times[WARM_UP:])) for times in (bare, ours))
+    return {"size": f"{size[0]}x{size[1]}", "bare_ms": bare_ms, "facemesh_ms": ours_ms,
+            "overhead": ours_ms / bare_ms - 1.0, "goal_overhead": GOAL_LANDMARK_OVERHEAD}
 
 
 class _Clip:
@@ -115,25 +85,21 @@ def live_pipeline(size: tuple[int, int], count: int = PIPELINE_FRAMES, rounds: i
 
     The two run in turns (``rounds`` times each, ``count`` frames per turn) so a change in the
     machine's load during the benchmark affects both alike; the medians of all turns are compared.
-    The peer is MediaPipe's own Python API (``detect_for_video``). FaceMesh calls MediaPipe's C
-    library directly, which is faster (see :class:`demo.landmarks._Landmarker`), so a second peer
-    makes those same direct calls: ``direct_ratio`` is what the exhibit's drawing alone costs.
+    The peer is MediaPipe's own Python API (``detect_for_video``, :func:`demo.landmarks.bare_landmarker`).
     ``rss_mb`` is the whole process's resident memory, ``clip_mb`` the part of it that is the
-    benchmark's own preloaded frames (the exhibit holds only a few frames at a time); the two
-    peers' landmarkers are in it too.
+    benchmark's own preloaded frames (the exhibit holds only a few frames at a time); the bare
+    peer's landmarker is in it too. :mod:`demo.bench_processes` measures the same comparison as
+    two whole processes.
     """
-    import mediapipe as mp
-
     os.environ.setdefault("SDL_VIDEODRIVER", "dummy")
     from demo.app import run
     from demo.config import Config
-    from demo.landmarks import FaceMesh
+    from demo.landmarks import FaceMesh, bare_landmarker, mediapipe_image
     from demo.soak import resident_mb
 
     frames = clip(size, count)
     intervals: list[float] = []
     bare: list[float] = []
-    direct: list[float] = []
     steps: dict[str, list[float]] = {}
 
     def on_frame(shown, state, attracting):
@@ -143,27 +109,21 @@ def live_pipeline(size: tuple[int, int], count: int = PIPELINE_FRAMES, rounds: i
                 steps.setdefault(step, []).append(ms)
         last[0] = state.shown
 
-    with _bare_landmarker() as landmarker, _direct_landmarker() as direct_landmarker, \
-            FaceMesh(max_faces=4) as mesh:
-        direct_calls = direct_landmarker.direct  # False: this MediaPipe's internals differ
+    with bare_landmarker() as landmarker, FaceMesh(max_faces=4) as mesh:
         for turn in range(rounds):
-            for peer, times in ((landmarker, bare), (direct_landmarker, direct)):
-                for index, rgb in enumerate(frames):
-                    start = time.perf_counter()
-                    peer.detect_for_video(mp.Image(image_format=mp.ImageFormat.SRGB, data=rgb),
-                                          (turn * count + index) * 33)
-                    if index >= WARM_UP // 2:
-                        times.append((time.perf_counter() - start) * 1000.0)
+            for index, rgb in enumerate(frames):
+                start = time.perf_counter()
+                landmarker.detect_for_video(mediapipe_image(rgb), (turn * count + index) * 33)
+                if index >= WARM_UP // 2:
+                    bare.append((time.perf_counter() - start) * 1000.0)
             marks: list[float] = []
             last: list = [None]
             run(_Clip(frames), mesh, Config(), frames=count, unpaced=True, on_frame=on_frame)
             intervals += list(np.diff(marks[WARM_UP:]))
     fps = 1.0 / float(np.median(intervals)) if intervals else float("nan")
     bare_fps = 1000.0 / _median(bare)
-    direct_fps = 1000.0 / _median(direct)
     return {"size": f"{size[0]}x{size[1]}", "fps": fps, "bare_mediapipe_fps": bare_fps,
             "ratio": fps / bare_fps, "goal_ratio": GOAL_RATIO, "goal_fps": GOAL_FPS,
-            "direct_mediapipe_fps": direct_fps, "direct_ratio": fps / direct_fps, "direct_calls": direct_calls,
             "steps_ms": {step: _median(values) for step, values in steps.items()},
             "rss_mb": resident_mb(), "clip_mb": sum(frame.nbytes for frame in frames) / 1e6}
 

@@ -17,17 +17,16 @@ to the head's centre, in the same pixel scale as x (smaller is nearer the camera
 
 from __future__ import annotations
 
-import ctypes
 import functools
 import hashlib
 import importlib
 import io
-import operator
 import sys
 import threading
 import types
 import zipfile
-from collections.abc import Callable
+from concurrent import futures
+from concurrent.futures import Future
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -37,13 +36,13 @@ import numpy as np
 from demo.assets import asset_path
 from demo.offline import keep_offline
 from demo.quiet import native_stderr_silenced
+from demo.worker import CLOSE_WAIT_S, Worker
 
 MODEL_NAME = "face_landmarker.task"
 MODEL_SHA256 = "64184e229b263107bc2b804c6625db1341ff2bb731874b0bcc2fe6544e0bc9ff"
 MODEL_PARTS = ("face_detector.tflite", "face_landmarks_detector.tflite")  # inside the .task zip
 POINT_COUNT = 478
 MAX_FACES_LIMIT = 10
-CLOSE_WAIT_S = 60.0  # longest wait for the background search's square when closing, seconds
 # The face detector inside the model looks at a 128x128 copy of the picture, so a face 60 px tall
 # in a 1280x720 frame shrinks to 6 px and is lost. Faces at a distance are searched for in
 # overlapping squares of the frame instead, then meshed through their own enlarged crop.
@@ -75,7 +74,9 @@ def _vision() -> types.ModuleType:
     ``mediapipe.tasks.python`` imports matplotlib (for drawing helpers) and sounddevice (for audio
     tasks): half a second of start-up, and both write to disk as they load (matplotlib a font cache
     and config folders in the user's home, sounddevice temporary files while it looks for a
-    library), which the live exhibit must not do: it records nothing. While the package loads,
+    library), which the live exhibit must not do: it records nothing (checked with MediaPipe 1.2.3:
+    imported bare in an empty home, it leaves ``.cache/matplotlib/fontlist-v3.11.0.json`` and
+    ``.config/matplotlib`` there). While the package loads,
     stand-ins answer for them; they are removed afterwards, and the references MediaPipe keeps load
     the real module the first time anything is asked of them, so a notebook can still use
     MediaPipe's plotting helpers.
@@ -225,262 +226,146 @@ def _is_new(box: tuple[float, float, float, float], faces: list[Face]) -> bool:
     return not any(_inside(centre, f.box) or _inside(f.centre, box) for f in faces)
 
 
-_XYZ = operator.attrgetter("x", "y", "z")  # a landmark's coordinates, read in C: 478 a face
-
 Box = tuple[float, float, float, float]  # (x0, y0, x1, y1) pixels, x right, y down
 
 
-class _BackgroundSearch:
-    """The search for distant faces on a thread of its own, so a stream never waits for it.
+def mediapipe_image(rgb: np.ndarray):
+    """An RGB uint8 picture (height, width, 3) as MediaPipe's ``mp.Image`` (which copies the pixels)."""
+    _vision()  # MediaPipe is imported here first, without the modules it never uses
+    import mediapipe as mp
 
-    One square at a time: :meth:`offer` hands over a copy of a square of the frame when the last
-    one is done (and declines otherwise); :meth:`collect` gives the boxes found since it was last
-    called, in frame pixels. ``search(square) -> boxes`` does the looking, in the square's pixels.
+    return mp.Image(image_format=mp.ImageFormat.SRGB, data=np.ascontiguousarray(rgb))
+
+
+def _landmarker_options(model: bytes, video: bool, max_faces: int, min_confidence: float):
+    """The options every Face Landmarker here is made with: blendshapes and pose matrices on."""
+    vision = _vision()
+    from mediapipe.tasks.python import BaseOptions
+
+    return vision.FaceLandmarkerOptions(
+        base_options=BaseOptions(model_asset_buffer=model),
+        running_mode=vision.RunningMode.VIDEO if video else vision.RunningMode.IMAGE,
+        num_faces=max_faces,
+        min_face_detection_confidence=min_confidence,
+        min_face_presence_confidence=min_confidence,
+        min_tracking_confidence=min_confidence,
+        output_face_blendshapes=True,
+        output_facial_transformation_matrixes=True,
+    )
+
+
+def bare_landmarker(max_faces: int = 4, min_confidence: float = 0.5, video: bool = True):
+    """MediaPipe's own ``FaceLandmarker``, made with the options :class:`FaceMesh` uses, nothing
+    around it: the peer ``machine-eyes bench`` measures FaceMesh and the exhibit against.
+
+    Call it as MediaPipe's documentation shows, e.g.
+    ``landmarker.detect_for_video(mediapipe_image(rgb), time_ms)``; close it (it is a context
+    manager).
+    """
+    vision = _vision()
+    with native_stderr_silenced():
+        return vision.FaceLandmarker.create_from_options(
+            _landmarker_options(load_model(), video, max_faces, min_confidence))
+
+
+def _to_faces(result, width: int, height: int, offset=(0.0, 0.0), scale: float = 1.0,
+              far: bool = False) -> list[Face]:
+    """MediaPipe's ``FaceLandmarkerResult`` as Faces in pixels of the frame.
+
+    MediaPipe gives x and y as fractions of the analysed picture's width and height, z in the
+    width's scale. ``offset`` (x, y) and ``scale`` map a crop's pixels back to the frame:
+    frame = crop / scale + offset.
+    """
+    to_frame = np.array([width, height, width], dtype=np.float32) / np.float32(scale)
+    shift = np.array([offset[0], offset[1], 0.0], dtype=np.float32)
+    shapes = result.face_blendshapes or []
+    matrices = result.facial_transformation_matrixes or []
+    faces = []
+    for i, marks in enumerate(result.face_landmarks):
+        points = np.array([(m.x, m.y, m.z) for m in marks], dtype=np.float32) * to_frame + shift
+        box = (float(points[:, 0].min()), float(points[:, 1].min()),
+               float(points[:, 0].max()), float(points[:, 1].max()))
+        blendshapes = {c.category_name: float(c.score) for c in shapes[i]} if i < len(shapes) else {}
+        transform = np.asarray(matrices[i], dtype=np.float32) if i < len(matrices) else None
+        faces.append(Face(points, box, blendshapes, transform, far))
+    return faces
+
+
+class _SquareSearch:
+    """MediaPipe's face detector alone, from the landmarker's bundle: cheap enough to run on
+    squares of a frame. The detector is made on first use; one thread at a time calls it."""
+
+    def __init__(self, model: bytes, min_confidence: float) -> None:
+        self._model = model
+        self._min_confidence = min_confidence
+        self._detector = None
+
+    def __call__(self, square: np.ndarray) -> list[Box]:
+        """Boxes (x0, y0, x1, y1, pixels of ``square``) of the faces the detector finds in it."""
+        if self._detector is None:
+            vision = _vision()
+            from mediapipe.tasks.python import BaseOptions
+
+            with zipfile.ZipFile(io.BytesIO(self._model)) as bundle:
+                detector_model = bundle.read("face_detector.tflite")
+            options = vision.FaceDetectorOptions(base_options=BaseOptions(model_asset_buffer=detector_model),
+                                                 min_detection_confidence=self._min_confidence)
+            with native_stderr_silenced():
+                self._detector = vision.FaceDetector.create_from_options(options)
+        result = self._detector.detect(mediapipe_image(square))
+        return [(b.origin_x, b.origin_y, b.origin_x + b.width, b.origin_y + b.height)
+                for b in (found.bounding_box for found in result.detections)]
+
+    def close(self) -> None:
+        if self._detector is not None:
+            self._detector.close()
+            self._detector = None
+
+
+class _BackgroundSearch:
+    """The search for distant faces on a worker thread of its own, so a stream never waits for it.
+
+    One square at a time: :meth:`offer` hands the worker a copy of a square of the frame when the
+    last one's boxes have been collected (and declines otherwise); :meth:`collect` gives the boxes
+    found, in frame pixels, once that square is done. The worker's thread alone uses the face
+    detector, and closes it as its last job.
     """
 
-    def __init__(self, search: Callable[[np.ndarray], list[Box]]):
-        self._search = search
-        self._cond = threading.Condition()
-        self._job: tuple[np.ndarray, int, int] | None = None  # square, its x0, y0 in the frame
-        self._busy = False
-        self._found: list[Box] = []
-        self._error: BaseException | None = None
-        self._stop = False
-        self._thread = threading.Thread(target=self._work, name="distant-face search", daemon=True)
-        self._thread.start()
+    def __init__(self, squares: _SquareSearch) -> None:
+        self._squares = squares
+        self._worker = Worker("distant-face search")
+        self._searching: Future | None = None  # the square offered last, until collected
 
     def offer(self, rgb: np.ndarray, tile: tuple[int, int, int, int]) -> bool:
         """Search ``tile`` (x0, y0, x1, y1) of ``rgb`` next, if idle; True if taken on."""
-        with self._cond:
-            if self._busy or self._job is not None or self._error is not None or self._stop:
-                return False
-            x0, y0, x1, y1 = tile
-            self._job = (rgb[y0:y1, x0:x1].copy(), x0, y0)
-            self._cond.notify_all()
-            return True
+        if self._searching is not None:
+            return False
+        x0, y0, x1, y1 = tile
+        self._searching = self._worker.submit(self._search, rgb[y0:y1, x0:x1].copy(), x0, y0)
+        return True
+
+    def _search(self, square: np.ndarray, x0: int, y0: int) -> list[Box]:
+        return [(x0 + a, y0 + b, x0 + c, y0 + d) for a, b, c, d in self._squares(square)]
 
     def collect(self) -> list[Box]:
-        """Boxes found since the last call; raises what the search raised."""
-        with self._cond:
-            if self._error is not None:
-                raise self._error
-            found, self._found = self._found, []
-            return found
+        """Boxes found in the square last offered, once it is searched (until then none);
+        raises what the search raised."""
+        if self._searching is None or not self._searching.done():
+            return []
+        found = self._searching.result()
+        self._searching = None
+        return found
 
     def wait(self) -> None:
         """Until the square last offered has been searched (tests; no timing depends on it)."""
-        with self._cond:
-            self._cond.wait_for(lambda: (self._job is None and not self._busy) or self._stop
-                                or self._error is not None)
-
-    def _work(self) -> None:
-        while True:
-            with self._cond:
-                self._cond.wait_for(lambda: self._job is not None or self._stop)
-                if self._stop:
-                    return
-                (square, x0, y0), self._job, self._busy = self._job, None, True
-            try:
-                boxes = [(x0 + a, y0 + b, x0 + c, y0 + d) for a, b, c, d in self._search(square)]
-            except BaseException as error:  # handed to the stream's thread by collect()
-                boxes, self._error = [], error
-            with self._cond:
-                self._found += boxes
-                self._busy = False
-                self._cond.notify_all()
-                if self._error is not None:
-                    return
+        if self._searching is not None:
+            futures.wait([self._searching])
 
     def close(self) -> None:
-        """Stop after the square being searched (its detector may be closed afterwards)."""
-        with self._cond:
-            self._stop = True
-            self._cond.notify_all()
-        self._thread.join(timeout=CLOSE_WAIT_S)
-
-
-@dataclass(frozen=True)
-class _Result:
-    """One landmarker call's answer, per face: ``points`` (n, 3) float32 normalised to the
-    picture (x and y as fractions of its width and height, z in the width's scale), the
-    blendshape scores by name, and the 4 x 4 pose matrix (float32)."""
-
-    points: list[np.ndarray]
-    blendshapes: list[dict[str, float]]
-    matrices: list[np.ndarray]
-
-
-def _from_wrapper(result) -> _Result:
-    """MediaPipe's Python result (one object per point) as a :class:`_Result`."""
-    return _Result([np.array(list(map(_XYZ, marks)), dtype=np.float32) for marks in result.face_landmarks],
-                   [{c.category_name: float(c.score) for c in shapes} for shapes in result.face_blendshapes or ()],
-                   [np.asarray(matrix, dtype=np.float32) for matrix in result.facial_transformation_matrixes or ()])
-
-
-# The C structs as MediaPipe 1.2 declares them: the direct path is used only if they still match.
-_C_LAYOUT = {
-    "MpFaceLandmarkerResultC": ("face_landmarks", "face_landmarks_count", "face_blendshapes",
-                                "face_blendshapes_count", "facial_transformation_matrixes",
-                                "facial_transformation_matrixes_count"),
-    "MpNormalizedLandmarksC": ("landmarks", "landmarks_count"),
-    "MpNormalizedLandmarkC": ("x", "y", "z"),
-    "MpCategoriesC": ("categories", "categories_count"),
-    "MpCategoryC": ("score", "category_name"),
-    "MpMatrixC": ("rows", "cols", "data"),
-}
-_C_ARGUMENTS = {"MpFaceLandmarkerDetectImage": 5, "MpFaceLandmarkerDetectForVideo": 6,
-                "MpFaceLandmarkerCloseResult": 1}  # counts, the error message included
-
-
-class _CallsInC:
-    """What :class:`_Landmarker` needs of MediaPipe's C library; raises if this MediaPipe differs."""
-
-    def __init__(self, task) -> None:
-        from mediapipe.tasks.python.core import mediapipe_c_utils
-        from mediapipe.tasks.python.vision import face_landmarker
-
-        self.lib = task._lib._lib  # the library itself, under the wrapper's dispatcher
-        for name, count in _C_ARGUMENTS.items():
-            if len(getattr(self.lib, name).argtypes) != count:
-                raise TypeError(f"{name} takes other arguments in this MediaPipe")
-        getattr(self.lib, "MpErrorFree")
-        if not task._handle:
-            raise TypeError("no handle")
-        self.task = task
-        self.result_type = face_landmarker.MpFaceLandmarkerResultC
-        self.exception = mediapipe_c_utils.convert_to_exception
-        self.is_shutdown = mediapipe_c_utils.is_shutdown
-        result_fields = dict(self.result_type._fields_)
-        faces_type = result_fields["face_landmarks"]._type_
-        point_type = dict(faces_type._fields_)["landmarks"]._type_
-        shapes_type = result_fields["face_blendshapes"]._type_
-        category_type = dict(shapes_type._fields_)["categories"]._type_
-        matrix_type = result_fields["facial_transformation_matrixes"]._type_
-        for struct in (self.result_type, faces_type, point_type, shapes_type, category_type, matrix_type):
-            names = {field[0] for field in struct._fields_}
-            if not set(_C_LAYOUT[struct.__name__]) <= names:
-                raise TypeError(f"{struct.__name__} has other fields in this MediaPipe")
-        if any(dict(point_type._fields_)[axis] is not ctypes.c_float for axis in "xyz"):
-            raise TypeError("landmark coordinates are not C floats in this MediaPipe")
-        # Each point's x, y and z, read in place from the C array of point structs.
-        self.point_dtype = np.dtype({"names": ["x", "y", "z"], "formats": [np.float32] * 3,
-                                     "offsets": [point_type.x.offset, point_type.y.offset, point_type.z.offset],
-                                     "itemsize": ctypes.sizeof(point_type)})
-
-    def call(self, image, stamp: int | None) -> _Result:
-        # Closed, or Python is exiting: answer nothing, as MediaPipe's wrapper then does (the C
-        # library aborts the process when called without a handle).
-        if not self.task._handle or self.is_shutdown():
-            return _Result([], [], [])
-        result, message = self.result_type(), ctypes.c_char_p()
-        if stamp is None:
-            status = self.lib.MpFaceLandmarkerDetectImage(
-                self.task._handle, image._image_ptr, None, ctypes.byref(result), ctypes.byref(message))
-        else:
-            status = self.lib.MpFaceLandmarkerDetectForVideo(
-                self.task._handle, image._image_ptr, None, stamp, ctypes.byref(result), ctypes.byref(message))
-        try:
-            error = self.exception(status, message)
-            if error is not None:
-                raise error
-            try:
-                return self._read(result)
-            finally:
-                self.lib.MpFaceLandmarkerCloseResult(ctypes.byref(result))
-        finally:
-            if message.value is not None:
-                self.lib.MpErrorFree(message)
-
-    def _read(self, result) -> _Result:
-        points = []
-        for face in range(result.face_landmarks_count):
-            marks = result.face_landmarks[face]
-            count = marks.landmarks_count
-            if count == 0:
-                points.append(np.zeros((0, 3), np.float32))
-                continue
-            raw = (ctypes.c_char * (count * self.point_dtype.itemsize)).from_address(
-                ctypes.addressof(marks.landmarks.contents))
-            fields = np.frombuffer(raw, self.point_dtype)
-            points.append(np.stack([fields["x"], fields["y"], fields["z"]], axis=1))  # a copy
-        shapes = []
-        for face in range(result.face_blendshapes_count):
-            categories = result.face_blendshapes[face]
-            shapes.append({c.category_name.decode("utf-8") if c.category_name else None: float(c.score)
-                           for c in categories.categories[:categories.categories_count]})
-        matrices = [np.asarray(result.facial_transformation_matrixes[face].to_numpy(), dtype=np.float32)
-                    for face in range(result.facial_transformation_matrixes_count)]
-        return _Result(points, shapes, matrices)
-
-
-class _Landmarker:
-    """A MediaPipe FaceLandmarker called straight through its C library.
-
-    MediaPipe 1.2's Python wrapper hands every call to a thread of its own and waits for it, then
-    makes a Python object of each of the 478 points: 1.3 ms a frame on a 2-core machine, and 3 ms
-    while another thread runs Python, as each hand-over waits for Python's lock. This makes the
-    same C calls from the caller's thread, one at a time per landmarker (a lock, as the wrapper
-    serialises them), and copies the points straight from the C result into numpy. If this
-    MediaPipe is built differently (a name is missing), the wrapper's own methods are used.
-    """
-
-    def __init__(self, task) -> None:
-        self._task = task
-        self._lock = threading.Lock()
-        try:
-            self._c: _CallsInC | None = _CallsInC(task)
-        except Exception:  # any difference from the MediaPipe this was written for
-            self._c = None
-
-    @property
-    def direct(self) -> bool:
-        """Whether calls go straight to the C library (False: through MediaPipe's wrapper)."""
-        return self._c is not None
-
-    def detect(self, image) -> _Result:
-        """A still picture (MediaPipe IMAGE mode)."""
-        return self._call(image, None)
-
-    def detect_for_video(self, image, stamp: int) -> _Result:
-        """A frame of a stream at ``stamp`` ms (VIDEO mode)."""
-        return self._call(image, stamp)
-
-    def _call(self, image, stamp: int | None) -> _Result:
-        with self._lock:
-            if self._c is not None and getattr(image, "_image_ptr", None) is not None:
-                return self._c.call(image, stamp)
-            if stamp is None:
-                return _from_wrapper(self._task.detect(image))
-            return _from_wrapper(self._task.detect_for_video(image, stamp))
-
-    def close(self) -> None:
-        with self._lock:  # never while a call is under way on another thread
-            self._task.close()
-
-    def __enter__(self) -> _Landmarker:
-        return self
-
-    def __exit__(self, *exc) -> None:
-        self.close()
-
-
-def _to_faces(result: _Result, width: int, height: int, offset=(0.0, 0.0), scale: float = 1.0,
-              far: bool = False) -> list[Face]:
-    """A landmarker's normalised result as Faces in pixels of the frame.
-
-    ``offset`` (x, y) and ``scale`` map a crop's pixels back to the frame: frame = crop / scale + offset.
-    """
-    faces = []
-    to_frame = np.array([width, height, width], dtype=np.float32) / np.float32(scale)
-    shift = np.array([offset[0], offset[1], 0.0], dtype=np.float32)
-    for i, marks in enumerate(result.points):
-        points = marks * to_frame + shift
-        box = (float(points[:, 0].min()), float(points[:, 1].min()),
-               float(points[:, 0].max()), float(points[:, 1].max()))
-        shapes = result.blendshapes[i] if i < len(result.blendshapes) else {}
-        transform = result.matrices[i] if i < len(result.matrices) else None
-        faces.append(Face(points, box, shapes, transform, far))
-    return faces
+        """Stop after the square being searched; then the worker closes the detector and ends."""
+        if not self._worker.closed:
+            self._worker.submit(self._squares.close)
+            self._worker.close(CLOSE_WAIT_S)
 
 
 class FaceMesh:
@@ -496,6 +381,8 @@ class FaceMesh:
         How sure the face detector must be (0-1). Lower finds more faces and more mistakes.
 
     Use it as a context manager (or call :meth:`close`): MediaPipe must be closed explicitly.
+    Calls from several threads take turns; :meth:`close` waits for the call under way, and any
+    call after it raises ``ValueError``.
     """
 
     def __init__(self, max_faces: int = 4, model: str | Path | None = None,
@@ -505,16 +392,16 @@ class FaceMesh:
         self.max_faces = max_faces
         self.min_confidence = min_confidence
         self._model = load_model(model)
+        self._turn = threading.Lock()  # one call into MediaPipe at a time; close() waits for it
+        self._closed = False
         self._image_mode = None
         self._video_mode = None
-        self._detector = None
+        self._squares = _SquareSearch(self._model, min_confidence)  # searched during track()
+        self._background: _BackgroundSearch | None = None  # or on a worker of its own
         self._last_ms = -1  # timestamp last given to MediaPipe's VIDEO mode
         self._far: list[Face] = []  # distant faces followed from frame to frame
         self._next_tile = 0  # where the spread-out search for distant faces goes on
         self._frames = 0  # frames tracked so far
-        self._detector_lock = threading.Lock()  # the search may run on its own thread
-        self._closed = False  # close() was called: a late background search must not start a detector
-        self._background: _BackgroundSearch | None = None
 
     @property
     def background_search(self) -> bool:
@@ -529,77 +416,44 @@ class FaceMesh:
 
     @background_search.setter
     def background_search(self, on: bool) -> None:
-        if on and self._background is None:
-            self._closed = False
-            self._background = _BackgroundSearch(functools.partial(self._search_square, background=True))
-        elif not on and self._background is not None:
-            self._background.close()
-            self._background = None
+        with self._turn:
+            if on and self._background is None:
+                self._check_open()
+                self._background = _BackgroundSearch(_SquareSearch(self._model, self.min_confidence))
+            elif not on and self._background is not None:
+                self._background.close()
+                self._background = None
+
+    def _check_open(self) -> None:
+        if self._closed:
+            raise ValueError("this FaceMesh is closed")
 
     def _create(self, video: bool):
-        vision = _vision()  # heavy: only when a landmarker is really needed
-        import mediapipe as mp
-        from mediapipe.tasks.python import BaseOptions
-
-        options = vision.FaceLandmarkerOptions(
-            base_options=BaseOptions(model_asset_buffer=self._model),
-            running_mode=vision.RunningMode.VIDEO if video else vision.RunningMode.IMAGE,
-            num_faces=self.max_faces,
-            min_face_detection_confidence=self.min_confidence,
-            min_face_presence_confidence=self.min_confidence,
-            min_tracking_confidence=self.min_confidence,
-            output_face_blendshapes=True,
-            output_facial_transformation_matrixes=True,
-        )
-        self._mp = mp
         with native_stderr_silenced():
             try:
-                return _Landmarker(vision.FaceLandmarker.create_from_options(options))
+                return _vision().FaceLandmarker.create_from_options(
+                    _landmarker_options(self._model, video, self.max_faces, self.min_confidence))
             except (RuntimeError, ValueError) as error:
                 first = str(error).strip().splitlines()[0] if str(error).strip() else "unknown error"
                 raise ModelError(f"face landmarker model could not be loaded: {first}") from None
 
-    def _still_landmarker(self) -> _Landmarker:
-        """The still-picture landmarker, made on first use. Callers keep what this returns:
-        ``close()`` may set the attribute to None while they still use it."""
-        landmarker = self._image_mode
-        if landmarker is None:
-            landmarker = self._image_mode = self._create(video=False)
-        return landmarker
+    def _still_landmarker(self):
+        """The still-picture landmarker (MediaPipe IMAGE mode), made on first use."""
+        if self._image_mode is None:
+            self._image_mode = self._create(video=False)
+        return self._image_mode
 
-    def _create_detector(self):
-        """MediaPipe's face detector alone, from the same bundle: cheap enough to run on squares."""
-        vision = _vision()
-        from mediapipe.tasks.python import BaseOptions
-
-        with zipfile.ZipFile(io.BytesIO(self._model)) as bundle:
-            detector_model = bundle.read("face_detector.tflite")
-        options = vision.FaceDetectorOptions(base_options=BaseOptions(model_asset_buffer=detector_model),
-                                             min_detection_confidence=self.min_confidence)
-        with native_stderr_silenced():
-            return vision.FaceDetector.create_from_options(options)
-
-    def _image(self, rgb: np.ndarray):
+    @staticmethod
+    def _image(rgb: np.ndarray):
         if rgb.ndim != 3 or rgb.shape[2] != 3 or rgb.dtype != np.uint8:
             raise ValueError(f"expected an RGB uint8 image (height, width, 3), got {rgb.dtype} {rgb.shape}")
-        return self._mp.Image(image_format=self._mp.ImageFormat.SRGB, data=np.ascontiguousarray(rgb))
-
-    def _search_square(self, square: np.ndarray, background: bool = False) -> list[Box]:
-        """Boxes (x0, y0, x1, y1, pixels of ``square``) of faces the detector finds in it."""
-        with self._detector_lock:
-            if background and self._closed:  # it outlived close(): no new detector to leak
-                return []
-            if self._detector is None:
-                self._detector = self._create_detector()
-            result = self._detector.detect(self._image(square))
-        return [(b.origin_x, b.origin_y, b.origin_x + b.width, b.origin_y + b.height)
-                for b in (found.bounding_box for found in result.detections)]
+        return mediapipe_image(rgb)
 
     def _search(self, rgb: np.ndarray, tiles: list[tuple[int, int, int, int]]) -> list[Box]:
         """Boxes (x0, y0, x1, y1, frame pixels) of faces the detector finds in ``tiles``."""
         boxes: list[Box] = []
         for x0, y0, x1, y1 in tiles:
-            for a, b, c, d in self._search_square(rgb[y0:y1, x0:x1]):
+            for a, b, c, d in self._squares(rgb[y0:y1, x0:x1]):
                 box = (x0 + a, y0 + b, x0 + c, y0 + d)
                 centre = ((box[0] + box[2]) / 2.0, (box[1] + box[3]) / 2.0)
                 if not any(_inside(centre, other) for other in boxes):  # the same face in two tiles
@@ -608,7 +462,6 @@ class FaceMesh:
 
     def _mesh_crop(self, rgb: np.ndarray, box: tuple[float, float, float, float], margin: float) -> Face | None:
         """Mesh the face in ``box`` through an enlarged square crop around it; None if lost."""
-        landmarker = self._still_landmarker()
         centre_x, centre_y = (box[0] + box[2]) / 2.0, (box[1] + box[3]) / 2.0
         side = max(box[2] - box[0], box[3] - box[1]) * margin
         scale = CROP_SIDE / side
@@ -616,7 +469,7 @@ class FaceMesh:
         matrix = np.array([[scale, 0.0, -x0 * scale], [0.0, scale, -y0 * scale]], dtype=np.float64)
         crop = cv2.warpAffine(rgb, matrix, (CROP_SIDE, CROP_SIDE), flags=cv2.INTER_LINEAR,
                               borderMode=cv2.BORDER_REPLICATE)
-        result = landmarker.detect(self._image(crop))
+        result = self._still_landmarker().detect(self._image(crop))
         faces = _to_faces(result, CROP_SIDE, CROP_SIDE, (x0, y0), scale, far=True)
         if not faces:
             return None
@@ -640,12 +493,13 @@ class FaceMesh:
         The whole picture is searched first; then, if fewer than ``max_faces`` were found,
         overlapping squares of it are searched for faces too small to be seen at once.
         """
-        landmarker = self._still_landmarker()
-        result = landmarker.detect(self._image(rgb))
-        faces = _to_faces(result, rgb.shape[1], rgb.shape[0])
-        if len(faces) < self.max_faces:
-            faces += self._add_far(rgb, faces, self._search(rgb, tile_grid(rgb.shape[1], rgb.shape[0])))
-        return faces
+        with self._turn:
+            self._check_open()
+            result = self._still_landmarker().detect(self._image(rgb))
+            faces = _to_faces(result, rgb.shape[1], rgb.shape[0])
+            if len(faces) < self.max_faces:
+                faces += self._add_far(rgb, faces, self._search(rgb, tile_grid(rgb.shape[1], rgb.shape[0])))
+            return faces
 
     def track(self, rgb: np.ndarray, time_ms: float) -> list[Face]:
         """Faces in one frame of a stream, following them from the frame before.
@@ -658,13 +512,17 @@ class FaceMesh:
         square every ``SEARCH_EVERY`` frames (a sweep of a 1280x720 frame takes 90 frames, 3 s
         at 30 fps) and each one found is then followed through its own crop every frame.
         """
+        with self._turn:
+            self._check_open()
+            return self._track(rgb, time_ms)
+
+    def _track(self, rgb: np.ndarray, time_ms: float) -> list[Face]:
         if self._video_mode is None:
             self._video_mode = self._create(video=True)
-        landmarker = self._video_mode  # read once: close() may set it to None meanwhile
         image = self._image(rgb)  # checks the picture before its timestamp is used up
         stamp = max(int(time_ms), self._last_ms + 1)
         self._last_ms = stamp
-        result = landmarker.detect_for_video(image, stamp)
+        result = self._video_mode.detect_for_video(image, stamp)
         faces = _to_faces(result, rgb.shape[1], rgb.shape[0])
         followed = []
         for old in self._far:
@@ -698,8 +556,9 @@ class FaceMesh:
 
         For scripts and tests that want the same faces on every run; the live loop never waits.
         """
-        if self._background is not None:
-            self._background.wait()
+        with self._turn:
+            if self._background is not None:
+                self._background.wait()
 
     @property
     def last_timestamp_ms(self) -> int:
@@ -707,14 +566,23 @@ class FaceMesh:
         return self._last_ms
 
     def close(self) -> None:
-        """Release MediaPipe's graphs. Safe to call twice."""
-        self.background_search = False  # its thread uses the detector
-        with self._detector_lock:  # in case that thread is still searching after its wait
+        """Release MediaPipe's graphs, after the call under way (waiting at most
+        ``CLOSE_WAIT_S``). Safe to call twice."""
+        if not self._turn.acquire(timeout=CLOSE_WAIT_S):
+            raise RuntimeError(f"a MediaPipe call has not returned in {CLOSE_WAIT_S:g} s; "
+                               "its landmarker is left open rather than closed under it")
+        try:
             self._closed = True
-            for task in (self._image_mode, self._video_mode, self._detector):
+            if self._background is not None:
+                self._background.close()  # its worker closes its own detector
+                self._background = None
+            for task in (self._image_mode, self._video_mode):
                 if task is not None:
                     task.close()
-            self._image_mode = self._video_mode = self._detector = None
+            self._squares.close()
+            self._image_mode = self._video_mode = None
+        finally:
+            self._turn.release()
 
     def __enter__(self) -> FaceMesh:
         return self

@@ -3,15 +3,13 @@
 The live window has two cores to share. One thread, the *perception worker*, reads a frame and runs
 the landmarker on it; meanwhile the window's loop draws the previous frame. Each result keeps the
 frame it was computed from, so the mesh is always drawn on its own picture, never slid over a newer
-one. Stale frames are never queued: the worker is at most one frame ahead of the loop, and a
-camera gives its newest.
+one. Stale frames are never queued: the worker is at most one frame ahead of the loop (it starts a
+frame only when the loop has taken the last answer and asks for the next), and a camera gives its
+newest.
 
 The worker never sleeps or decides timing: it runs when the loop asks (:meth:`Pipeline.request`)
-and the loop collects the answer (:meth:`Pipeline.take`). When the loop has already collected the
-previous answer by the time the worker finishes one (the loop keeps up), the worker goes straight
-on to the next frame without waiting to be asked: the hand-over between the two threads then
-costs the landmarker no time. At most one answer waits; a live source's newer answer replaces an
-unread one, a file's waits for it to be read.
+and the loop collects the answer (:meth:`Pipeline.take`), a :class:`concurrent.futures.Future`
+from a :class:`demo.worker.Worker`.
 """
 
 from __future__ import annotations
@@ -19,10 +17,12 @@ from __future__ import annotations
 import threading
 import time
 from collections.abc import Callable
+from concurrent import futures
 from dataclasses import dataclass
 
 from demo.landmarks import Face
 from demo.sources import Frame, Source
+from demo.worker import CLOSE_WAIT_S, Worker
 
 
 @dataclass(frozen=True)
@@ -49,7 +49,6 @@ class Seen:
 
 
 Perceive = Callable[[Frame], list[Face]]
-CLOSE_WAIT_S = 60.0  # longest wait for the worker to finish its frame when closing, seconds
 
 
 class Pipeline:
@@ -61,52 +60,31 @@ class Pipeline:
         Where frames come from. Only the worker reads it.
     perceive : callable
         ``perceive(frame) -> list[Face]``, e.g. ``lambda f: mesh.track(f.rgb, f.time_ms)``. Only the
-        worker calls it, so a landmarker that is not thread-safe is safe here.
+        worker calls it, one frame at a time.
+
+    :meth:`request`, :meth:`take`, :attr:`ended` and :meth:`close` are for one thread, the loop's.
+    Once :meth:`close` has returned, the worker has finished with ``perceive``, and its
+    landmarker may be closed.
     """
 
     def __init__(self, source: Source, perceive: Perceive):
         self._source = source
         self._perceive = perceive
-        self._cond = threading.Condition()
-        self._wanted = False  # the worker may start a frame: the loop asked, or it keeps up
-        self._busy = False  # the worker is reading or perceiving
-        self._result: Seen | None = None
-        self._ended = False  # the source has no more frames
-        self._error: BaseException | None = None
-        self._stop = False
-        self._thread = threading.Thread(target=self._work, name="perception", daemon=True)
-        self._thread.start()
+        self._worker = Worker("perception")
+        self._next: futures.Future | None = None  # the answer being worked on, or done and not taken
+        self._ended = False  # a file has run out and the loop has been told
+        self._closing = threading.Event()
 
-    def _work(self) -> None:
-        while True:
-            with self._cond:
-                self._cond.wait_for(lambda: self._wanted or self._stop)
-                if self._stop:
-                    return
-                self._wanted, self._busy = False, True
-            try:
-                seen = self._one()
-            except BaseException as error:  # handed to the loop, which decides what to do
-                with self._cond:
-                    self._error, self._busy = error, False
-                    self._cond.notify_all()
-                return
-            live = getattr(self._source, "live", False)
-            with self._cond:
-                if seen is None:
-                    # A file has ended. A camera that gave nothing (unplugged for longer than
-                    # its read timeout) is tried again: its read waits, so this does not spin.
-                    self._ended = self._ended or not live
-                    self._wanted = self._wanted or live
-                else:
-                    if not live:  # every frame of a file is shown: wait for the last to be read
-                        self._cond.wait_for(lambda: self._result is None or self._stop)
-                    # Going straight on only while the loop keeps up, so a slow loop is not
-                    # starved of the second core by answers it never shows.
-                    self._wanted = self._wanted or self._result is None
-                    self._result = seen
-                self._busy = False
-                self._cond.notify_all()
+    def _work(self) -> Seen | None:
+        """On the worker: the next frame and its faces; None when a file has ended."""
+        live = getattr(self._source, "live", False)
+        while not self._closing.is_set():
+            seen = self._one()
+            if seen is not None or not live:
+                return seen
+            # A camera that gave nothing (unplugged for longer than its read timeout) is tried
+            # again: its read waits, so this does not spin.
+        return None
 
     def _one(self) -> Seen | None:
         start = time.perf_counter()
@@ -119,40 +97,37 @@ class Pipeline:
         return Seen(frame, faces, (read_at - start) * 1000.0, (done - read_at) * 1000.0, read_at)
 
     def request(self) -> None:
-        """Ask the worker for the next frame (does nothing if it is already working on one)."""
-        with self._cond:
-            if not self._busy:
-                self._wanted = True
-                self._cond.notify_all()
+        """Ask the worker for the next frame (does nothing while an answer is on its way or not
+        yet taken, or once a file has ended)."""
+        if self._next is None and not self._ended:
+            self._next = self._worker.submit(self._work)
 
     def take(self, timeout_s: float) -> Seen | None:
-        """The newest finished result, waiting up to ``timeout_s`` seconds; ``None`` if none came.
+        """The answer asked for, waiting up to ``timeout_s`` seconds; ``None`` if none came.
 
         Raises whatever the worker raised (a broken source or landmarker) in the caller's thread.
         """
-        with self._cond:
-            self._cond.wait_for(lambda: self._result is not None or self._error is not None
-                                or self._ended or not (self._wanted or self._busy), timeout_s)
-            if self._error is not None:
-                raise self._error
-            seen, self._result = self._result, None
-            self._cond.notify_all()  # a worker holding a file's next answer may hand it over now
-            return seen
+        if self._next is None:
+            return None
+        try:
+            seen = self._next.result(timeout=timeout_s)
+        except futures.TimeoutError:
+            return None
+        self._next = None
+        self._ended = seen is None
+        return seen
 
     @property
     def ended(self) -> bool:
         """True when a file source has run out of frames and its last answer has been taken."""
-        with self._cond:
-            return self._ended and self._result is None
+        return self._ended
 
     def close(self) -> None:
         """Stop the worker after its current frame, and wait for it.
 
-        The wait is long on purpose: the landmarker may only be closed once the worker is done
-        with it (its first frame also builds MediaPipe's graph, seconds on a busy machine), and a
-        landmarker left open makes MediaPipe fail at interpreter exit.
+        The wait is long on purpose (``CLOSE_WAIT_S``): the landmarker may only be closed once the
+        worker is done with it (its first frame also builds MediaPipe's graph, seconds on a busy
+        machine). Safe to call twice.
         """
-        with self._cond:
-            self._stop = True
-            self._cond.notify_all()
-        self._thread.join(timeout=CLOSE_WAIT_S)
+        self._closing.set()
+        self._worker.close(CLOSE_WAIT_S)

@@ -153,67 +153,45 @@ def test_timestamps_never_go_backwards_across_a_looping_video(mesh, sample_video
     assert all(b > a for a, b in zip(given, given[1:]))
 
 
-def _faces_both_ways(frames: list[np.ndarray], still: np.ndarray) -> dict[bool, list[list]]:
-    """Faces of a stream and of a still picture, with the landmarkers' direct C calls and with
-    MediaPipe's Python wrapper (``_c = None`` makes a landmarker use the wrapper)."""
-    found = {}
-    for direct in (True, False):
-        with FaceMesh(max_faces=4) as mesh:
-            mesh._video_mode, mesh._image_mode = mesh._create(video=True), mesh._create(video=False)
-            assert mesh._video_mode.direct and mesh._image_mode.direct  # this MediaPipe's layout is known
-            if not direct:
-                mesh._video_mode._c = mesh._image_mode._c = None
-            found[direct] = [mesh.track(rgb, i * 33.0) for i, rgb in enumerate(frames)] + [mesh.detect(still)]
-    return found
+def test_close_waits_for_the_call_under_way_and_later_calls_are_refused(photo):
+    """A worker still tracking when the exhibit stops: close() waits for its call to return, then
+    closes MediaPipe, and the next call is refused instead of reaching a closed landmarker."""
+    mesh = FaceMesh(max_faces=1)
+    tracking = threading.Event()
+    outcomes: list = []
+
+    def keep_tracking() -> None:
+        for i in range(1000):
+            try:
+                outcomes.append(len(mesh.track(photo, i * 33.0)))
+            except ValueError as error:
+                outcomes.append(str(error))
+                return
+            tracking.set()
+
+    thread = threading.Thread(target=keep_tracking)
+    thread.start()
+    assert tracking.wait(60)
+    mesh.close()
+    mesh.close()  # twice is safe
+    thread.join(60)
+    assert outcomes[-1] == "this FaceMesh is closed"
+    assert set(outcomes[:-1]) == {1}  # every call before it saw the face: none met a closed landmarker
+    with pytest.raises(ValueError, match="closed"):
+        mesh.detect(photo)
+    with pytest.raises(ValueError, match="closed"):
+        mesh.background_search = True
 
 
-def test_direct_c_calls_give_exactly_what_mediapipes_wrapper_gives(photo):
-    from demo.sources import make_group
+def test_a_bare_landmarker_is_mediapipes_own_with_facemeshs_options(mesh, photo):
+    from demo.landmarks import bare_landmarker, mediapipe_image
 
-    frames = [SampleSource((640, 480)).frame_at(i) for i in range(8)]
-    group, _ = make_group(count=3, face_height=60, size=(1280, 720))  # distant faces: meshed via crops
-    found = _faces_both_ways(frames, group)
-    assert [len(faces) for faces in found[True]] == [1] * 8 + [3]
-    for ours, theirs in zip(found[True], found[False]):
-        assert len(ours) == len(theirs)
-        for a, b in zip(ours, theirs):
-            assert a.points.dtype == np.float32 and a.points.shape == (478, 3)
-            assert np.array_equal(a.points, b.points) and a.box == b.box
-            assert a.blendshapes == b.blendshapes and len(a.blendshapes) == 52
-            assert a.transform.shape == (4, 4) and np.array_equal(a.transform, b.transform)
-
-
-def test_direct_c_calls_raise_mediapipes_own_errors(photo):
-    with FaceMesh() as mesh:
-        mesh.track(photo, 100.0)
-        with pytest.raises(ValueError, match="monotonically increasing"):
-            mesh._video_mode.detect_for_video(mesh._image(photo), 50)  # FaceMesh.track never does this
-        assert len(mesh.track(photo, 150.0)) == 1  # and the landmarker still works afterwards
-
-
-def test_a_closed_landmarker_answers_nothing_either_way(photo):
-    """A worker finishing late (the exhibit stopping) may call a landmarker already closed: no
-    call reaches the C library then, and the answer is empty, as with MediaPipe's wrapper."""
-    for direct in (True, False):
-        mesh = FaceMesh()
-        assert len(mesh.track(photo, 10.0)) == 1
-        landmarker, image = mesh._video_mode, mesh._image(photo)
-        if not direct:
-            landmarker._c = None
-        mesh.close()
-        assert landmarker.detect_for_video(image, 50).points == []
-
-
-def test_a_mediapipe_laid_out_differently_falls_back_to_its_python_api(photo, monkeypatch):
-    from demo import landmarks
-
-    expected = landmarks._C_LAYOUT["MpNormalizedLandmarkC"]
-    monkeypatch.setitem(landmarks._C_LAYOUT, "MpNormalizedLandmarkC", expected + ("w",))
-    with FaceMesh() as mesh:
-        faces = mesh.detect(photo)
-        assert not mesh._image_mode.direct
-    monkeypatch.setitem(landmarks._C_LAYOUT, "MpNormalizedLandmarkC", expected)
-    with FaceMesh() as direct:
-        again = direct.detect(photo)
-        assert direct._image_mode.direct
-    assert len(faces) == len(again) == 1 and np.array_equal(faces[0].points, again[0].points)
+    with bare_landmarker(video=False) as bare:
+        result = bare.detect(mediapipe_image(photo))
+    assert len(result.face_landmarks) == 1 and len(result.face_blendshapes[0]) == 52
+    assert len(result.facial_transformation_matrixes) == 1
+    ours = mesh.detect(photo)[0]
+    expected = np.array([(m.x * 512, m.y * 512) for m in result.face_landmarks[0]])
+    assert np.linalg.norm(ours.points[:, :2] - expected, axis=1).mean() <= 0.5
+    assert ours.blendshapes == pytest.approx({c.category_name: c.score for c in result.face_blendshapes[0]},
+                                             abs=1e-6)
