@@ -204,7 +204,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--json", action="store_true", help="print one JSON object")
     parser.add_argument("--only", default="all",
                         help="comma-separated parts: hog,landmarks,pipeline,latency,start,detector,smoothing,"
-                             "render,processes (default all)")
+                             "render,processes,groups (default all)")
     args = parser.parse_args(argv)
     if args.frames < 1:
         parser.error("--frames must be at least 1")
@@ -254,6 +254,7 @@ def _live_parts() -> dict[str, Callable[[], Any]]:
         "smoothing": live.smoothing,
         "render": live.render_speed,
         "processes": bench_processes.processes,
+        "groups": bench_processes.groups,
     }
 
 
@@ -264,7 +265,8 @@ class _LazyParts(dict):
 
 
 LIVE_PARTS = _LazyParts()
-PARTS = ("hog", "landmarks", "pipeline", "latency", "start", "detector", "smoothing", "render", "processes")
+PARTS = ("hog", "landmarks", "pipeline", "latency", "start", "detector", "smoothing", "render", "processes",
+         "groups")
 
 
 def format_live(part: str, figures: Any) -> str:
@@ -302,6 +304,10 @@ def format_live(part: str, figures: Any) -> str:
         from demo.bench_processes import format_processes
 
         return format_processes(figures)
+    if part == "groups":
+        from demo.bench_processes import format_groups
+
+        return format_groups(figures)
     if part == "render":
         return f"render: {figures['render_fps']:.1f} fps for the sample clip at {figures['size']}"
     return f"{part}: {figures}"

@@ -42,7 +42,7 @@ def add_view_options(parser: argparse.ArgumentParser, defaults: bool = True) -> 
                         help=f"HOG cell size in pixels ({CELL_RANGE[0]}-{CELL_RANGE[1]}, default 8)")
     parser.add_argument("--bins", type=int, default=default(9),
                         help=f"HOG orientation bins ({BINS_RANGE[0]}-{BINS_RANGE[1]}, default 9)")
-    parser.add_argument("--max-faces", type=int, default=default(4), help="faces to look for, 1-10 (default 4)")
+    parser.add_argument("--max-faces", type=int, default=default(6), help="faces to look for, 1-10 (default 6)")
     parser.add_argument("--model", type=Path, help="a Face Landmarker .task file instead of the bundled one")
     parser.add_argument("--lang", default=default("en"), help="language of all texts: en (default) or de")
 

@@ -473,7 +473,7 @@ class AttractConfig:
 class FacesConfig:
     """``[faces]``: how many faces to look for, and how sure to be."""
 
-    max_faces: int = setting(4, Whole(*MAX_FACES), "Faces to look for at once.")
+    max_faces: int = setting(6, Whole(*MAX_FACES), "Faces to look for at once.")
     min_confidence: float = setting(0.5, Number(*MIN_CONFIDENCE),
                                     "How sure the face finder must be before it shows a face; "
                                     "higher = fewer false faces, but faces further away are missed.")

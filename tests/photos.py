@@ -9,6 +9,7 @@ package is missing or ships different bytes, the test is skipped with a note say
 | grace_hopper | matplotlib, mpl-data/sample_data/grace_hopper.jpg        | public domain (US Navy portrait) |
 | astronaut    | scikit-image, data/astronaut.png                         | public domain (NASA, Eileen Collins) |
 | camera       | scikit-image, data/camera.png                            | CC0 (photographer Lav Varshney) |
+| chelsea      | scikit-image, data/chelsea.png (a cat: no human face)    | CC0 (photographer Stefan van der Walt) |
 """
 
 from __future__ import annotations
@@ -29,6 +30,8 @@ PHOTOS = {
                   "88431cd9653ccd539741b555fb0a46b61558b301d4110412b5bc28b5e3ea6cb5"),
     "camera": ("skimage", "data/camera.png",
                "b0793d2adda0fa6ae899c03989482bff9a42d3d5690fc7e3648f2795d730c23a"),
+    "chelsea": ("skimage", "data/chelsea.png",
+                "596aa1e7cb875eb79f437e310381d26b338a81c2da23439704a73c4651e8c4bb"),
 }
 
 

@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 
 from conftest import NOSE_TIP, PHOTO_NOSE_BOX
-from demo.landmarks import SEARCH_EVERY, FaceMesh, ModelError, connections, load_model, tile_grid
+from demo.landmarks import SEARCH_EVERY, FaceMesh, ModelError, connections, load_model, search_squares
 from demo.sources import SampleSource
 
 
@@ -109,7 +109,7 @@ def test_six_distant_faces_are_all_found():
         assert owners == list(range(6))
         assert all(40 <= f.height <= 80 for f in faces)
         # A stream finds them too, within one sweep of the search squares.
-        sweep = len(tile_grid(1280, 720)) * SEARCH_EVERY
+        sweep = len(search_squares(1280, 720)) * SEARCH_EVERY
         counts = [len(far_mesh.track(group, i * 33.3)) for i in range(sweep + SEARCH_EVERY)]
         assert counts[-1] == 6
 
@@ -123,7 +123,7 @@ def test_a_stream_searching_in_the_background_finds_them_too():
     with FaceMesh(max_faces=6) as far_mesh:
         far_mesh.background_search = True
         counts = []
-        for i in range(len(tile_grid(1280, 720)) * SEARCH_EVERY + 2 * SEARCH_EVERY):
+        for i in range(len(search_squares(1280, 720)) * SEARCH_EVERY + 2 * SEARCH_EVERY):
             counts.append(len(far_mesh.track(group, i * 33.3)))
             far_mesh.wait_for_search()  # the same faces on every run of the test
         assert counts[-1] == 6
