@@ -17,7 +17,7 @@ import cv2  # noqa: E402
 import numpy as np  # noqa: E402
 import pytest  # noqa: E402
 
-from demo.landmarks import FaceMesh  # noqa: E402
+from demo.perception.landmarks import FaceMesh  # noqa: E402
 from demo.sources import SampleSource, load_sample_photo  # noqa: E402
 
 # Where the tip of the nose is in assets/astronaut.png, in pixels (x0, y0, x1, y1), found by eye.

@@ -1,6 +1,6 @@
 """Runs commands for the tests from a process the network filter never reached.
 
-Machine Eyes takes the network away from its own process for good (``demo.offline``), and every
+Machine Eyes takes the network away from its own process for good (``demo.base.offline``), and every
 child inherits that. The test session makes FaceMesh objects, so later test processes could not
 open a socket even to show that our checks would see one. conftest.py starts this launcher before
 any test runs; it reads one JSON request per line ({"argv", "cwd", "env", "timeout"}) and answers

@@ -6,10 +6,11 @@ import cv2
 import numpy as np
 import pytest
 
-from demo.align import (ALIGNED_SIZE, LEFT_EYE_TARGET, MOUTH_TARGET, RIGHT_EYE_TARGET, AlignedFace,
-                        alignment_matrix, aligned_face, anchor_points, draw_aligned_inset, draw_cutout,
-                        face_oval_order, target_points, transform_points)
-from demo.landmarks import connections
+from demo.perception.align import (ALIGNED_SIZE, LEFT_EYE_TARGET, MOUTH_TARGET, RIGHT_EYE_TARGET, AlignedFace,
+                                   alignment_matrix, aligned_face, anchor_points, face_oval_order, target_points,
+                                   transform_points)
+from demo.picture.alignview import draw_aligned_inset, draw_cutout
+from demo.perception.landmarks import connections
 
 ROTATIONS = (0, -20, 15, 30)  # degrees, counter-clockwise on screen (OpenCV's convention)
 PAD = 128  # grey border added around the photo so the turned head stays whole

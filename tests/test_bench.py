@@ -7,21 +7,23 @@ import json
 
 import pytest
 
-from demo import bench, bench_live
+from demo.commands.bench import main as bench_main
+from demo.tools import bench, bench_live
 
 
 def test_hog_table_times_the_headline_pair_in_turns(capsys: pytest.CaptureFixture[str]) -> None:
     pytest.importorskip("skimage.feature")
-    assert bench.main(["--frames", "3", "--size", "96x64", "--only", "hog", "--json"]) == 0
+    assert bench_main(["--frames", "3", "--size", "96x64", "--only", "hog", "--json"]) == 0
     report = json.loads(capsys.readouterr().out)["hog"]
     rows = {row["stage"]: row for row in report["rows"]}
     assert list(rows) == ["gradients", "histograms", "dominant directions",
                           "histograms + directions", "arrows drawn", bench.COMBINED,
-                          "hog_panel arrows", bench.SKIMAGE]
+                          "hog_panel arrows", bench.REFERENCE, bench.SKIMAGE]
     # One turn per scikit-image frame, all of our frames in each turn.
     assert rows[bench.SKIMAGE]["frames"] == 3
     assert rows[bench.COMBINED]["frames"] == 3 * 3
     assert rows["gradients"]["frames"] == 3
+    assert rows[bench.REFERENCE]["frames"] == bench.REFERENCE_FRAMES
     head = report["summary"]
     assert head["speedup"] == pytest.approx(
         rows[bench.SKIMAGE]["median_ms"] / rows[bench.COMBINED]["median_ms"])
@@ -49,7 +51,7 @@ def test_landmarks_row_times_facemesh_and_its_peer_frame_by_frame() -> None:
 
 
 def test_whole_processes_take_turns_and_each_times_its_own_loop() -> None:
-    from demo import bench_processes
+    from demo.tools import bench_processes
 
     # Start-up is left out: the rate counts frames after the warm-up over their own wall time.
     marks = [100.0 + 0.5 * i for i in range(bench_processes.WARM_UP)] + [200.0 + 0.1 * i for i in range(11)]

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from demo.faults import Fault, FaultyCamera
+from demo.tools.faults import Fault, FaultyCamera
 from demo.sources import CameraLink, CameraSource
 
 

@@ -63,7 +63,7 @@ def test_a_bad_model_file_is_one_line_and_exit_2(tmp_path, capsys):
 
 
 def test_print_config_is_a_file_that_loads_back(tmp_path, capsys):
-    from demo.config import Config, load_config
+    from demo.live.config import Config, load_config
 
     assert main(["--print-config"]) == 0
     path = tmp_path / "exhibit.toml"

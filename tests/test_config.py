@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from demo import config as cfg
-from demo.config import Config, ConfigError, KeyCombo, default_config_text, load_config, merge_cli, parse_keys
+from demo.live import config as cfg
+from demo.live.config import Config, ConfigError, KeyCombo, default_config_text, load_config, merge_cli, parse_keys
 
 FULL_FILE = """\
 [camera]
@@ -309,9 +309,10 @@ def test_command_line_takes_paths_and_refuses_unknown_options():
 # ---- Agreement with the rest of the exhibit ------------------------------------------------
 
 def test_constants_agree_with_the_modules_they_mirror():
-    from demo.compose import BINS_RANGE, CELL_RANGE
-    from demo.hogview import VIEWS
-    from demo.text import STAGE_COUNT, available_languages
+    from demo.picture.compose import BINS_RANGE, CELL_RANGE
+    from demo.picture.hogview import VIEWS
+    from demo.picture.stages import STAGE_COUNT
+    from demo.picture.text import available_languages
 
     assert (cfg.VIEWS, cfg.CELL_RANGE, cfg.BINS_RANGE) == (VIEWS, CELL_RANGE, BINS_RANGE)
     assert cfg.STAGE_COUNT == STAGE_COUNT
@@ -319,7 +320,7 @@ def test_constants_agree_with_the_modules_they_mirror():
 
 
 def test_module_imports_neither_pygame_nor_mediapipe():
-    code = ("import sys, demo.config; heavy = {'pygame', 'mediapipe', 'cv2'} & set(sys.modules); "
+    code = ("import sys, demo.live.config; heavy = {'pygame', 'mediapipe', 'cv2'} & set(sys.modules); "
             "sys.exit(sorted(heavy) or 0)")
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
     assert done.returncode == 0, done.stderr

@@ -13,15 +13,16 @@ import numpy as np
 import pytest
 from skimage.feature import hog as skimage_hog
 
-from demo import train_pattern
-from demo.detector import (PATTERN_KEYS, WORKING_WIDTH, Detection, Pattern, PatternError,
+from demo.tools import train_pattern
+from demo.perception.detector import (PATTERN_KEYS, WORKING_WIDTH, Detection, Pattern, PatternError,
                            ScanResult, block_map, box_iou, detect_faces, load_pattern,
                            window_scores)
-from demo.assets import asset_path
-from demo.hog import hog_features
-from demo.patternview import (display_cells, draw_detections, heat_picture, pattern_picture,
+from demo.base.assets import asset_path
+from demo.perception.hog import hog_features
+from demo.picture.patternview import (display_cells, draw_detections, heat_picture, pattern_picture,
                               stage_picture)
-from demo.sources import SampleSource, make_group
+from demo.sources import SampleSource
+from scenes import make_group
 
 FRAME = (480, 640)  # rows, cols of the test pictures (a 640 x 480 camera frame)
 CLIP_FRAMES = (0, 60, 120, 180)  # sample clip frames: the head at both ends of its motion
@@ -92,7 +93,7 @@ def _same_faces_pictures(photo: np.ndarray) -> dict[str, tuple[np.ndarray, int]]
 
 
 def test_retrained_pattern_finds_the_same_faces(retrained, pattern, photo, tmp_path):
-    np.savez(tmp_path / "retrained.npz", **retrained)  # as python -m demo.train_pattern writes it
+    np.savez(tmp_path / "retrained.npz", **retrained)  # as python -m demo.tools.train_pattern writes it
     again = load_pattern(tmp_path / "retrained.npz")
     for name, (picture, width) in _same_faces_pictures(photo).items():
         want = detect_faces(picture, pattern, working_width=width).detections
@@ -115,7 +116,7 @@ def test_committed_pattern_is_small_and_accurate(pattern):
 
 
 def test_missing_or_damaged_pattern_gives_one_line(tmp_path):
-    expected = "face pattern not found; run python -m demo.train_pattern"
+    expected = "face pattern not found; run python -m demo.tools.train_pattern"
     with pytest.raises(PatternError, match=expected):
         load_pattern(tmp_path / "none.npz")
     damaged = tmp_path / "damaged.npz"

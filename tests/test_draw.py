@@ -6,8 +6,8 @@ import dataclasses
 
 import numpy as np
 
-from demo.compose import ViewSettings, mesh_panel
-from demo.draw import FACE_PALETTE, face_colour
+from demo.picture.compose import ViewSettings, mesh_panel
+from demo.picture.draw import FACE_PALETTE, face_colour
 
 
 def test_mesh_is_drawn_on_a_copy_and_only_around_the_face(mesh, photo):
@@ -41,8 +41,8 @@ def test_mesh_paths_draw_every_line_as_often_as_listed():
     """The mesh goes to OpenCV as a few long paths; together they walk exactly the listed lines."""
     from collections import Counter
 
-    from demo.draw import _trails
-    from demo.landmarks import connections
+    from demo.picture.draw import _trails
+    from demo.perception.landmarks import connections
 
     for group in ("tessellation", "contours", "irises"):
         listed = Counter(tuple(sorted(pair)) for pair in connections()[group].tolist())

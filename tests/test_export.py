@@ -10,12 +10,12 @@ import os
 import numpy as np
 import pytest
 
-from demo import hog
-from demo.export import (FrameData, HogFrames, atomic_path, frame_data, hog_arrays, landmarks_csv_header,
+from demo.perception import hog
+from demo.files.export import (FrameData, HogFrames, atomic_path, frame_data, hog_arrays, landmarks_csv_header,
                          read_landmarks_csv, read_landmarks_json, write_blendshapes_csv, write_hog_npz,
                          write_landmarks_csv, write_landmarks_json)
-from demo.landmarks import Face
-from demo.progress import Progress, format_line, summary
+from demo.perception.landmarks import Face
+from demo.files.progress import Progress, format_line, summary
 
 
 def make_frames():

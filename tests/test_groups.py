@@ -1,5 +1,5 @@
 """A family in front of the screen: six real faces 60-150 px tall in a 1280x720 stream, every mesh
-on a face. The group is six cut-outs of real, clearly licensed portraits (demo/scenes.py)."""
+on a face. The group is six cut-outs of real, clearly licensed portraits (demo/tools/group_scene.py)."""
 
 from __future__ import annotations
 
@@ -7,8 +7,8 @@ import numpy as np
 import pytest
 
 import photos
-from demo.landmarks import FaceMesh, Face, agrees
-from demo.scenes import GroupScene
+from demo.perception.landmarks import Face, FaceMesh, agrees
+from demo.tools.group_scene import GroupScene
 
 FRAMES = 120
 FOUND_BY = 30  # frames: one second at 30 fps

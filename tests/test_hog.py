@@ -18,7 +18,8 @@ import cv2
 import numpy as np
 import pytest
 
-from demo import hog
+from demo.perception import hog
+from demo.picture import hogdraw
 
 skimage_feature = pytest.importorskip("skimage.feature")
 
@@ -226,6 +227,54 @@ def test_diagonal_gradients_on_a_bin_edge_follow_scikit_image() -> None:
     assert np.count_nonzero(ours[2:-2, 2:-2].sum(axis=(0, 1))) == 1
 
 
+# ---- The fast path equals the readable reference (hog_reference) ---------------------------
+REFERENCE_CASES = 50  # random pictures: each kind, odd sizes, cells 4-16, bins 6-18, blocks 1-4
+
+
+def assert_equals_reference(gray: np.ndarray, cell: int, block: int, bins: int, case: str) -> None:
+    """hog_cells and hog_features against hog_reference: histograms bit for bit (the same sums
+    in the same order), features and arrows to float rounding, same shapes and types."""
+    want = hog.hog_reference(gray, cell, block, bins)
+    histograms, arrows = hog.hog_cells(gray, cell, bins)
+    np.testing.assert_array_equal(histograms, want.histograms, err_msg=case)
+    assert arrows.dtype == want.directions.dtype == np.float32, case
+    np.testing.assert_allclose(arrows, want.directions, rtol=0, atol=1e-6, err_msg=case)
+    assert not np.signbit(arrows[arrows == 0]).any(), case  # flat cells: +0.0, as the reference
+    if want.features.size:
+        features = hog.hog_features(gray, cell, block, bins)
+        assert features.dtype == want.features.dtype, case
+        np.testing.assert_allclose(features, want.features, rtol=0, atol=1e-6, err_msg=case)
+
+
+def test_fast_path_equals_hog_reference_on_random_pictures(face: np.ndarray) -> None:
+    rng = np.random.default_rng(2005_0177)
+    for index in range(REFERENCE_CASES):
+        cell, block = int(rng.integers(4, 17)), int(rng.integers(1, 5))
+        bins = int(rng.integers(6, 19))
+        shape = tuple(int(side) for side in rng.integers(cell, 4 * cell + 40, 2) | 1)  # odd sizes
+        kind = index % 5  # uint8, float64 and float32 noise, the face, float32 noise of 0-255
+        gray = random_picture(rng, kind, shape, face) if kind < 4 else \
+            (rng.random(shape) * 255).astype(np.float32)
+        case = f"case {index}: {gray.dtype} {shape} cell={cell} block={block} bins={bins}"
+        assert_equals_reference(gray, cell, block, bins, case)
+
+
+@pytest.mark.parametrize("bins", [6, 8, 9, 12, 18, 26, 31])
+def test_fast_path_equals_hog_reference_on_bin_edges_and_edges(face: np.ndarray, bins: int) -> None:
+    """Gradients exactly on bin edges (the 45-degree ramp, step edges at 0 and 90 degrees), the
+    face with its clean edges (where arrows follow the mean gradient), thin lines (whose two
+    sides cancel in the mean: arrows take their bin's centre), a flat picture, and pictures
+    smaller than a cell or a block."""
+    lines = np.full((40, 56), 40, np.uint8)
+    lines[:, 4::8] = 200  # a bright 1-pixel line down the middle of every cell
+    pictures = {"diagonal": diagonal_ramp(), "face": face[60:220, 120:300], "lines": lines,
+                "flat": np.full((40, 56), 77, np.uint8), "tiny": face[:7, :9]}
+    pictures.update({f"step {turns}": step_edge(turns) for turns in range(4)})
+    for name, gray in pictures.items():
+        for picture in (gray, gray.astype(np.float64) / 255.0):
+            assert_equals_reference(picture, 8, 2, bins, f"{name} {picture.dtype} bins={bins}")
+
+
 # ---- Numbers: scikit-image's results stored once (tests/references/hog.npz) -----------------
 @pytest.mark.parametrize("key", _stored("features"))
 def test_hog_features_equal_the_stored_scikit_image_results(references, key: str) -> None:
@@ -283,28 +332,25 @@ def test_too_small_picture_has_scikit_image_message() -> None:
 
 
 def test_uint8_fast_path_equals_the_plain_float_path() -> None:
-    """The lookup table, border mirroring and integral-image sums against plain numpy.
+    """The uint8 lookup tables and the plain float path give the very same numbers.
 
     Tiny and odd pictures (1-3 pixels a side, cells of 1-16 pixels) and bin counts beyond the
-    live range reach every border case of the fast path.
+    live range reach every border case of the fast path. Both paths add the same float64
+    strengths in the same order, so even exact ties between bins are broken alike.
     """
     rng = np.random.default_rng(7)
     for shape in [(1, 9), (9, 1), (2, 2), (3, 3), (3, 40), (17, 5), (37, 29), (64, 61)]:
         gray = rng.integers(0, 256, shape).astype(np.uint8)
-        for cell, bins in [(1, 9), (2, 6), (3, 18), (5, 31), (8, 9), (16, 12)]:
+        for cell, bins in [(1, 9), (2, 6), (3, 18), (5, 31), (8, 9), (16, 12), (4, 180)]:
             fast_histograms, fast_arrows = hog.hog_cells(gray, cell, bins)
             histograms, arrows = hog.hog_cells(gray.astype(np.float64), cell, bins)
             case = f"{shape} cell={cell} bins={bins}"
-            np.testing.assert_allclose(fast_histograms, histograms, rtol=1e-12, atol=1e-12,
-                                       err_msg=case)
-            # Exact ties between bins may be broken either way (1e-14 apart): compare lengths.
-            np.testing.assert_allclose(np.hypot(*np.moveaxis(fast_arrows, -1, 0)),
-                                       np.hypot(*np.moveaxis(arrows, -1, 0)), atol=1e-5,
-                                       err_msg=case)
+            np.testing.assert_array_equal(fast_histograms, histograms, err_msg=case)
+            np.testing.assert_array_equal(fast_arrows, arrows, err_msg=case)
 
 
 def test_summed_cell_gradients_equal_plain_sums() -> None:
-    """The arrows' mean gradients, read off the integral image, against summing every pixel.
+    """The arrows' summed gradient per cell against summing every pixel's gradient.
 
     Random sizes from 1 pixel up, with and without partial cells, reach the border rules.
     """
@@ -317,8 +363,9 @@ def test_summed_cell_gradients_equal_plain_sums() -> None:
         g_row, g_col = (g[: rows * cell, : cols * cell].astype(np.float64)
                         for g in hog.gradients(gray))
         plain = (g_col + 1j * g_row).reshape(rows, cell, cols, cell).sum(axis=(1, 3))
-        np.testing.assert_array_equal(hog._cell_gradient_sums(gray, rows, cols, cell), plain,
-                                      err_msg=f"{height}x{width} cell={cell}")
+        for picture in (gray, gray.astype(np.float32)):
+            np.testing.assert_array_equal(hog._cell_votes(picture, cell, 9, with_mean=True)[1], plain,
+                                          err_msg=f"{height}x{width} cell={cell} {picture.dtype}")
 
 
 def test_partial_cells_are_left_out() -> None:
@@ -350,19 +397,21 @@ def test_step_edge_arrows_cross_the_edge_and_nothing_else(turns: int) -> None:
         np.testing.assert_allclose(turned, 1.0, atol=1e-6)
 
 
-def test_a_cells_strongest_bin_wins_and_ties_go_to_the_first() -> None:
-    """The peak search packs each bin's number into its sum's lowest bits: check it decodes."""
+def test_a_cells_strongest_bin_wins_and_exact_ties_go_to_the_first() -> None:
+    """``np.argmax`` over each cell's direction bins: the first of exactly equal bins wins, and
+    any difference, however small, is a difference (no tolerance, as in ``hog_reference``)."""
     turn = 18
-    votes = np.zeros((1, 4, turn + 2))
+    votes = np.zeros((1, 4, turn))
     votes[0, 0, [3, 7]] = 10.0  # an exact tie
-    votes[0, 1, [3, 7]] = 10.0, 10.0 * (1 + 2e-15)  # a tie to rounding
+    votes[0, 1, [3, 7]] = 10.0, 10.0 * (1 + 2e-15)  # the later bin, by rounding's width
     votes[0, 2, [3, 7]] = 10.0, 10.5  # a clear winner, the later bin
-    votes[0, 3, 17] = 3.0  # the last direction bin; the left-out slots after it never win
-    votes[0, 3, [18, 19]] = 99.0
-    unit, peak = hog._peak_directions(votes, None)
-    centre = np.exp(1j * (np.array([3, 3, 7, 17]) + 0.5) * 2 * np.pi / turn)
-    np.testing.assert_allclose(unit, centre, atol=1e-12)
-    np.testing.assert_allclose(peak, [10.0, 10.0, 10.5, 3.0], rtol=1e-13)
+    votes[0, 3, 17] = 5.0  # the last direction bin
+    mean = np.zeros((1, 4), complex)  # no clean edge: each arrow takes its bin's centre
+    arrows = hog._arrows(votes, mean, 1)[0]
+    assert np.all(np.hypot(arrows[:, 0], arrows[:, 1]) > 0)
+    centre = np.exp(1j * (np.array([3, 7, 7, 17]) + 0.5) * 2 * np.pi / turn)
+    drawn = -(arrows[:, 0] + 1j * arrows[:, 1])  # arrows point against the gradient
+    np.testing.assert_allclose(drawn / np.abs(drawn), centre, atol=1e-6)
 
 
 def test_flat_picture_has_exactly_zero_arrows() -> None:
@@ -392,7 +441,7 @@ def test_float_and_uint8_pictures_give_the_same_arrows(face: np.ndarray) -> None
                                hog.dominant_directions(face), atol=1e-5)
 
 
-# ---- Drawings -------------------------------------------------------------------------------
+# ---- Drawings (demo.picture.hogdraw) ----------------------------------------------------------------
 def changed_cells(before: np.ndarray, after: np.ndarray, cell: int) -> np.ndarray:
     """(rows, cols) bool: which cells of the picture have any changed pixel."""
     changed = np.any(before != after, axis=2)
@@ -403,7 +452,7 @@ def changed_cells(before: np.ndarray, after: np.ndarray, cell: int) -> np.ndarra
 def test_arrows_are_drawn_in_the_edge_cells_only() -> None:
     arrows = hog.dominant_directions(step_edge(0), 8, 9)
     canvas = np.zeros((SIDE, SIDE, 3), np.uint8)
-    count = hog.draw_arrows(canvas, arrows, 8, (255, 200, 0), thickness=1)
+    count = hogdraw.draw_arrows(canvas, arrows, 8, (255, 200, 0), thickness=1)
     assert count == 2 * (SIDE // 8)
     touched = changed_cells(np.zeros_like(canvas), canvas, 8)
     assert touched[:, 3:5].all()  # every cell along the edge
@@ -412,7 +461,7 @@ def test_arrows_are_drawn_in_the_edge_cells_only() -> None:
 
 def test_no_arrows_no_change() -> None:
     canvas = np.full((SIDE, SIDE, 3), 40, np.uint8)
-    assert hog.draw_arrows(canvas, np.zeros((8, 8, 2), np.float32)) == 0
+    assert hogdraw.draw_arrows(canvas, np.zeros((8, 8, 2), np.float32)) == 0
     assert np.all(canvas == 40)
 
 
@@ -420,8 +469,8 @@ def test_arrows_scale_to_a_display_picture() -> None:
     arrows = hog.dominant_directions(step_edge(1), 8, 9)  # a horizontal edge
     small = np.zeros((SIDE, SIDE, 3), np.uint8)
     large = np.zeros((3 * SIDE, 3 * SIDE, 3), np.uint8)
-    hog.draw_arrows(small, arrows, 8, (255, 255, 255))
-    hog.draw_arrows(large, arrows, 8, (255, 255, 255), scale=3.0)
+    hogdraw.draw_arrows(small, arrows, 8, (255, 255, 255))
+    hogdraw.draw_arrows(large, arrows, 8, (255, 255, 255), scale=3.0)
     assert np.array_equal(changed_cells(np.zeros_like(small), small, 8),
                           changed_cells(np.zeros_like(large), large, 24))
 
@@ -431,7 +480,7 @@ def test_arrow_points_at_the_dark_side() -> None:
     arrows = np.zeros((1, 1, 2), np.float32)
     arrows[0, 0] = (1.0, 0.0)  # full length, pointing right
     canvas = np.zeros((40, 40, 3), np.uint8)
-    hog.draw_arrows(canvas, arrows, 40, (255, 255, 255))
+    hogdraw.draw_arrows(canvas, arrows, 40, (255, 255, 255))
     ink = canvas[..., 0].astype(float)
     assert ink[:, 20:].sum() > 1.5 * ink[:, :20].sum()
 
@@ -439,26 +488,26 @@ def test_arrow_points_at_the_dark_side() -> None:
 def test_glyphs_are_drawn_in_the_edge_cells_along_the_edge() -> None:
     histograms = hog.cell_histograms(step_edge(0), 8, 9)
     canvas = np.zeros((SIDE, SIDE, 3), np.uint8)
-    assert hog.draw_glyphs(canvas, histograms, 8, (0, 255, 255)) == 2 * (SIDE // 8)
+    assert hogdraw.draw_glyphs(canvas, histograms, 8, (0, 255, 255)) == 2 * (SIDE // 8)
     touched = changed_cells(np.zeros_like(canvas), canvas, 8)
     assert touched[:, 3:5].all() and not touched[:, :2].any() and not touched[:, 6:].any()
     # The edge is vertical, so each star line is nearly vertical: taller than wide.
     large = np.zeros((4 * SIDE, 4 * SIDE, 3), np.uint8)
-    hog.draw_glyphs(large, histograms, 8, (0, 255, 255), scale=4.0)
+    hogdraw.draw_glyphs(large, histograms, 8, (0, 255, 255), scale=4.0)
     ys, xs = np.nonzero(large[32:64, 96:128, 1] > 128)
     assert np.ptp(ys) > 4 * np.ptp(xs)
 
 
 def test_flat_histograms_draw_no_glyphs() -> None:
     canvas = np.zeros((SIDE, SIDE, 3), np.uint8)
-    assert hog.draw_glyphs(canvas, np.zeros((8, 8, 9)), 8) == 0
+    assert hogdraw.draw_glyphs(canvas, np.zeros((8, 8, 9)), 8) == 0
     assert not canvas.any()
 
 
 def test_pixel_patch_gives_every_pixel_its_own_arrow() -> None:
     gray = step_edge(0)
     before = gray.copy()
-    patch = hog.draw_pixel_arrows(gray, (EDGE_COL, 20), radius=4, zoom=20)
+    patch = hogdraw.draw_pixel_arrows(gray, (EDGE_COL, 20), radius=4, zoom=20)
     assert patch.shape == (160, 160, 3) and patch.dtype == np.uint8
     assert np.array_equal(gray, before)
     # Only the two pixel columns either side of the edge have a gradient: arrows there only.
@@ -468,11 +517,11 @@ def test_pixel_patch_gives_every_pixel_its_own_arrow() -> None:
 
 
 def test_flat_patch_has_no_arrows() -> None:
-    patch = hog.draw_pixel_arrows(np.full((30, 30), 90, np.uint8), (15, 15), radius=3, zoom=10)
+    patch = hogdraw.draw_pixel_arrows(np.full((30, 30), 90, np.uint8), (15, 15), radius=3, zoom=10)
     assert len(np.unique(patch.reshape(-1, 3), axis=0)) == 2  # grey squares and grid lines
 
 
 def test_patch_box_stays_inside_the_picture() -> None:
-    assert hog.patch_box((100, 80), (2, 97), 6) == (0, 88, 12, 100)
-    assert hog.patch_box((100, 80), (40, 50), 6) == (34, 44, 46, 56)
-    assert hog.patch_box((5, 7), (3, 3), 6) == (0, 0, 7, 5)
+    assert hogdraw.patch_box((100, 80), (2, 97), 6) == (0, 88, 12, 100)
+    assert hogdraw.patch_box((100, 80), (40, 50), 6) == (34, 44, 46, 56)
+    assert hogdraw.patch_box((5, 7), (3, 3), 6) == (0, 0, 7, 5)

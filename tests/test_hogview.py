@@ -6,7 +6,7 @@ import cv2
 import numpy as np
 import pytest
 
-from demo import hogview
+from demo.picture import hogview
 
 # Regions of assets/astronaut.png (x0, y0, x1, y1), found by eye, the same size: the face
 # (eyes, nose, mouth, cheeks) and the plain mottled wall between her hair and the shuttle.

@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 
 from conftest import NOSE_TIP, PHOTO_NOSE_BOX
-from demo.landmarks import SEARCH_EVERY, FaceMesh, ModelError, connections, load_model, search_squares
+from demo.perception.landmarks import SEARCH_EVERY, FaceMesh, ModelError, connections, load_model, search_squares
 from demo.sources import SampleSource
 
 
@@ -74,7 +74,7 @@ def test_truncated_model_is_one_clear_error(tmp_path):
 
 
 def test_a_copied_model_works(tmp_path, photo):
-    from demo.assets import asset_path
+    from demo.base.assets import asset_path
 
     copy = tmp_path / "copy.task"
     shutil.copy(asset_path("face_landmarker.task"), copy)
@@ -97,7 +97,7 @@ def test_landmarks_equal_a_direct_mediapipe_call(mesh, photo):
 
 
 def test_six_distant_faces_are_all_found():
-    from demo.sources import make_group
+    from scenes import make_group
 
     group, heads = make_group(count=6, face_height=60, size=(1280, 720))
     with FaceMesh(max_faces=6) as far_mesh:
@@ -117,7 +117,7 @@ def test_six_distant_faces_are_all_found():
 def test_a_stream_searching_in_the_background_finds_them_too():
     """The live window's way: the squares are searched on their own thread, never waited for
     by the stream; faces found are meshed from the next frame on."""
-    from demo.sources import make_group
+    from scenes import make_group
 
     group, _ = make_group(count=6, face_height=60, size=(1280, 720))
     with FaceMesh(max_faces=6) as far_mesh:
@@ -133,7 +133,7 @@ def test_a_stream_searching_in_the_background_finds_them_too():
 
 
 def test_max_faces_caps_the_distant_search():
-    from demo.sources import make_group
+    from scenes import make_group
 
     group, _ = make_group(count=6, face_height=60)
     with FaceMesh(max_faces=2) as two:
@@ -184,7 +184,7 @@ def test_close_waits_for_the_call_under_way_and_later_calls_are_refused(photo):
 
 
 def test_a_bare_landmarker_is_mediapipes_own_with_facemeshs_options(mesh, photo):
-    from demo.landmarks import bare_landmarker, mediapipe_image
+    from demo.perception.landmarks import bare_landmarker, mediapipe_image
 
     with bare_landmarker(video=False) as bare:
         result = bare.detect(mediapipe_image(photo))

@@ -5,9 +5,9 @@ from __future__ import annotations
 import numpy as np
 
 from conftest import NOSE_TIP, PHOTO_NOSE_BOX
-from demo.faults import FaultyCamera
-from demo.landmarks import FaceMesh
-from demo.pipeline import Pipeline
+from demo.tools.faults import FaultyCamera
+from demo.perception.landmarks import FaceMesh
+from demo.live.pipeline import Pipeline
 from demo.sources import CameraSource, SampleSource
 
 PHOTO_NOSE = np.array([(PHOTO_NOSE_BOX[0] + PHOTO_NOSE_BOX[2]) / 2, (PHOTO_NOSE_BOX[1] + PHOTO_NOSE_BOX[3]) / 2, 1.0])

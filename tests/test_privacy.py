@@ -19,7 +19,7 @@ from pathlib import Path
 
 import pytest
 
-from demo.offline import ARCHITECTURES, NOT_ENFORCED, filter_program
+from demo.base.offline import ARCHITECTURES, NOT_ENFORCED, filter_program
 
 ROOT = Path(__file__).resolve().parent.parent
 PHOTO = ROOT / "assets" / "astronaut.png"
@@ -190,7 +190,7 @@ def test_where_every_name_resolves_mediapipe_phones_home_and_machine_eyes_does_n
 
 FILTER_CHECK = textwrap.dedent("""
     import socket, subprocess, sys, threading
-    from demo.offline import forbid_network
+    from demo.base.offline import forbid_network
 
     def attempt(family):
         try:
@@ -228,7 +228,7 @@ def test_the_filter_program_is_whole_instructions():
 
 
 def test_a_system_without_the_filter_is_told_once(monkeypatch, capsys):
-    from demo import offline
+    from demo.base import offline
 
     monkeypatch.setattr(offline, "_installed", False)
     monkeypatch.setattr(offline, "_warned", False)

@@ -6,8 +6,8 @@ import cv2
 import numpy as np
 import pytest
 
-from demo.prompts import head_angles, prompts_for
-from demo.sources import make_group
+from demo.perception.prompts import head_angles, prompts_for
+from scenes import make_group
 
 
 def test_the_plain_sample_needs_no_prompt(mesh, photo):

@@ -14,11 +14,12 @@ import numpy as np
 import pytest
 
 from conftest import NOSE_TIP, PHOTO_NOSE_BOX
-from demo import hog
 from demo.cli import main
-from demo.export import read_landmarks_csv, read_landmarks_json
-from demo.render import MAX_PANEL_SIDE, bench_render
+from demo.files.export import read_landmarks_csv, read_landmarks_json
+from demo.files.render import MAX_PANEL_SIDE
+from demo.perception import hog
 from demo.sources import SampleSource
+from demo.tools.bench_parts import bench_render
 
 CLIP_FRAMES = 12  # frames of the conftest sample_video, 640x480 at 30 fps
 
@@ -124,9 +125,9 @@ def test_render_stage_has_the_window_size_for_a_photo_and_every_video_frame(tmp_
 
 
 def test_render_stage_is_the_live_windows_picture(tmp_path, photo, mesh):
-    from demo.compose import ViewSettings
-    from demo.stages import Scene, window_picture
-    from demo.text import load_texts
+    from demo.picture.compose import ViewSettings
+    from demo.picture.stages import Scene, window_picture
+    from demo.picture.text import load_texts
 
     src = save(tmp_path / "face.png", photo)
     out = tmp_path / "stage2.png"
@@ -329,10 +330,10 @@ def test_render_unreadable_input_is_one_line(tmp_path, capsys):
 
 
 def test_an_interrupted_video_render_leaves_nothing_behind(tmp_path, sample_video, monkeypatch):
-    import demo.render
+    import demo.files.render
 
     drawn = []
-    real_picture = demo.render.picture
+    real_picture = demo.files.render.picture
 
     def picture_then_ctrl_c(*args, **kwargs):
         drawn.append(1)
@@ -340,7 +341,7 @@ def test_an_interrupted_video_render_leaves_nothing_behind(tmp_path, sample_vide
             raise KeyboardInterrupt
         return real_picture(*args, **kwargs)
 
-    monkeypatch.setattr(demo.render, "picture", picture_then_ctrl_c)
+    monkeypatch.setattr(demo.files.render, "picture", picture_then_ctrl_c)
     out = tmp_path / "out"
     assert main(["render", str(sample_video), "-o", str(out), "--data", "all"]) == 130
     assert len(drawn) == 5

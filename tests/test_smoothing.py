@@ -6,9 +6,9 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from demo.landmarks import Face
-from demo.smoothing import (PAN_STILL_FRAMES, SETTLE_FRAMES, FaceSmoother, OneEuroFilter,
-                            jitter_px, lag_frames, measure, pan_clip, pan_offsets)
+from demo.perception.landmarks import Face
+from demo.perception.smoothing import FaceSmoother, OneEuroFilter
+from demo.tools.steadiness import PAN_STILL_FRAMES, SETTLE_FRAMES, jitter_px, lag_frames, measure, pan_clip, pan_offsets
 from demo.sources import SampleSource
 
 FRAME_MS = 1000.0 / 30.0  # one frame at 30 fps, milliseconds

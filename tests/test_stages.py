@@ -5,10 +5,10 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from demo.compose import ViewSettings
+from demo.picture.compose import ViewSettings
 from demo.sources import SampleSource
-from demo.stages import CAPTION_TOP, MAIN_CAPTION_TOP, STAGE_COUNT, Scene, captions, sheet, window_picture
-from demo.text import CAPTION, available_languages, fit_all, load_texts, read_texts
+from demo.picture.stages import CAPTION_TOP, MAIN_CAPTION_TOP, STAGE_COUNT, Scene, captions, sheet, window_picture
+from demo.picture.text import CAPTION, available_languages, fit_all, load_texts, read_texts
 
 WINDOWS = [(1280, 720), (1920, 1080)]
 
@@ -56,7 +56,7 @@ def test_captions_fit_their_box(sample_scene, lang, window):
     assert size >= min_size
     import pygame.font
 
-    from demo.text import font_path
+    from demo.picture.text import font_path
 
     font = pygame.font.Font(str(font_path()), size)
     for wrapped in lines:
@@ -117,7 +117,7 @@ def test_no_pixels_shows_no_camera_pixel_in_any_stage(sample_scene, stage):
 
 @pytest.mark.parametrize("view", ["arrows", "glyphs", "pixels"])
 def test_no_pixels_hog_views_do_not_show_the_grey_picture(sample_scene, view):
-    from demo.hogview import hog_panel
+    from demo.picture.hogview import hog_panel
 
     frame = (sample_scene.frame * 0.8 + 20).astype(np.uint8)  # room to brighten without clipping
     brighter = frame + np.uint8(25)  # same gradients everywhere, every grey level 25 higher

@@ -11,11 +11,12 @@ from itertools import product
 
 import pytest
 
-from demo.assets import assets_dir
-from demo.text import (CAPTION, CAPTION_BOX, CAPTION_MAX_PX_AT_720, CAPTION_MIN_PX_AT_720, HELP_KEYS,
-                       STAGE_COUNT, TITLE, MissingTextError, TextError, available_languages, fit_all,
-                       fit_in_window, fit_text, font_path, format_number, load_texts, placeholders,
-                       read_texts, wrap)
+from demo.base.assets import assets_dir
+from demo.base.choices import STAGE_COUNT
+from demo.picture.text import (CAPTION, CAPTION_BOX, CAPTION_MAX_PX_AT_720, CAPTION_MIN_PX_AT_720, HELP_KEYS,
+                               TITLE, MissingTextError, TextError, available_languages, fit_all,
+                               fit_in_window, fit_text, font_path, format_number, load_texts, placeholders,
+                               read_texts, wrap)
 
 LANGS = available_languages()
 WINDOWS = ((1280, 720), (1920, 1080))
@@ -113,7 +114,7 @@ def test_missing_text_falls_back_to_english_with_one_warning(assets_copy, caplog
     text = re.sub(r'(?m)^title = "Jedes Pixel wird zum Pfeil"\n', "", german.read_text("utf-8"))
     german.write_text(text, "utf-8")
     texts = load_texts("de")
-    with caplog.at_level(logging.WARNING, logger="demo.text"):
+    with caplog.at_level(logging.WARNING, logger="demo.picture.text"):
         first = texts.get("stage.3.title")
         second = texts.get("stage.3.title")
         texts.get("stage.3.caption")
@@ -162,7 +163,7 @@ def test_positional_placeholders_are_refused(assets_copy):
 
 
 def test_module_imports_without_pygame():
-    code = "import sys, demo.text; assert 'pygame' not in sys.modules, 'pygame imported'"
+    code = "import sys, demo.picture.text; assert 'pygame' not in sys.modules, 'pygame imported'"
     subprocess.run([sys.executable, "-c", code], check=True)
 
 

@@ -6,7 +6,7 @@ import threading
 
 import pytest
 
-from demo.worker import Worker
+from demo.base.worker import Worker
 
 
 def test_jobs_run_in_order_on_one_named_thread_and_answer_through_futures():

@@ -1,6 +1,6 @@
 """Write tests/references/hog.npz: scikit-image's HOG numbers for fixed pictures, computed once.
 
-``tests/test_hog.py`` compares :mod:`demo.hog` with these stored arrays, the way scikit-image's
+``tests/test_hog.py`` compares :mod:`demo.perception.hog` with these stored arrays, the way scikit-image's
 own tests keep ``.npy`` references, so that the tests do not depend on scikit-image's private
 routines and keep their meaning when a release changes. Run it only to add cases (needs the
 ``test`` extra; a second)::

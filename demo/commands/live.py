@@ -1,0 +1,127 @@
+"""``machine-eyes`` without a subcommand: the live window.
+
+Every bad input ends in one line on stderr naming the file or setting and what to do, and exit
+code 2; never a traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import faulthandler
+import signal
+import sys
+import threading
+from pathlib import Path
+
+from demo import __version__
+from demo.base.choices import STAGE_COUNT
+from demo.commands.options import OneLineParser, add_view_options
+
+SHUTDOWN_LIMIT_S = 45.0  # after SIGTERM, seconds the clean shutdown may take before ending anyway
+
+
+def live_parser() -> argparse.ArgumentParser:
+    parser = OneLineParser(
+        prog="machine-eyes",
+        description="See yourself the way face detection sees you. Subcommands: "
+                    "'machine-eyes render --help', 'machine-eyes bench --help', 'machine-eyes soak --help'.")
+    parser.add_argument("--version", action="version", version=f"machine-eyes {__version__}")
+    parser.add_argument("--config", type=Path, metavar="FILE.toml",
+                        help="exhibit settings file (see --print-config); options given here win over it")
+    parser.add_argument("--print-config", action="store_true",
+                        help="print the default settings as a commented file to start from, and exit")
+    parser.add_argument("--source", help="camera index (default 0), 'sample', or an image or video file")
+    parser.add_argument("--width", type=int, help="camera width to ask for, pixels")
+    parser.add_argument("--height", type=int, help="camera height to ask for, pixels")
+    parser.add_argument("--mirror", action=argparse.BooleanOptionalAction, default=None,
+                        help="flip left-right like a mirror (default: on for cameras, off for files)")
+    parser.add_argument("--fullscreen", action="store_true", default=None, help="start fullscreen (key f toggles)")
+    parser.add_argument("--kiosk", action="store_true", default=None,
+                        help="exhibit mode: fullscreen, no cursor, one button, quit only by Ctrl+Shift+Q")
+    parser.add_argument("--stage", type=int, help=f"step of the walk-through to start at, 0-{STAGE_COUNT - 1}")
+    parser.add_argument("--screenshots", type=Path, metavar="FOLDER",
+                        help="key s saves screenshots here (never in kiosk mode); without it, s saves nothing")
+    parser.add_argument("--fps", type=float, help="pace files and the sample at this rate (default: their own)")
+    parser.add_argument("--frames", type=int, default=0, help="stop after N frames (for tests and benchmarks)")
+    parser.add_argument("--no-pixels", action="store_true",
+                        help="draw the mesh, arrows and boxes on a plain background, never the camera's picture")
+    parser.add_argument("--unpaced", action="store_true",
+                        help="run files and the sample as fast as possible (for tests and benchmarks)")
+    add_view_options(parser, defaults=False)
+    return parser
+
+
+def live_config(args: argparse.Namespace):
+    """The exhibit's settings: defaults, then the --config file, then the command line."""
+    from demo.live.config import Config, load_config, merge_cli
+    from demo.picture.text import available_languages
+
+    languages = available_languages()
+    config = load_config(args.config, languages=languages) if args.config else Config()
+    screenshots = str(args.screenshots) if args.screenshots is not None else None
+    return merge_cli(config, languages=languages, source=args.source, width=args.width, height=args.height,
+                     mirror=args.mirror, lang=args.lang, fullscreen=args.fullscreen, kiosk=args.kiosk,
+                     fps=args.fps, stage=args.stage, max_faces=args.max_faces, cell=args.cell,
+                     bins=args.bins, view=args.view, screenshot_dir=screenshots)
+
+
+def _stop_on_sigterm() -> None:
+    """Let SIGTERM (``systemctl stop``, a shutdown) end the program like a normal exit.
+
+    ``SystemExit`` unwinds through every ``finally``, so the camera is released and MediaPipe
+    closed, also in kiosk mode, which ignores the window's close button. Should a native library
+    hang while closing, the process ends anyway after ``SHUTDOWN_LIMIT_S`` with exit code 1,
+    printing every thread's stack to stderr (Python's ``faulthandler``: its timer is a C thread,
+    so it fires even when no Python code can run any more).
+    """
+    def stop(signum, frame):
+        try:
+            faulthandler.dump_traceback_later(SHUTDOWN_LIMIT_S, exit=True, file=sys.stderr)
+        except (AttributeError, OSError, ValueError):  # a stderr with no descriptor (tests)
+            faulthandler.dump_traceback_later(SHUTDOWN_LIMIT_S, exit=True, file=sys.__stderr__)
+        raise SystemExit(0)
+
+    if threading.current_thread() is threading.main_thread():
+        signal.signal(signal.SIGTERM, stop)
+
+
+def main(argv: list[str]) -> int:
+    """Open the live window on the chosen source until the user quits; returns the exit code."""
+    args = live_parser().parse_args(argv)
+    _stop_on_sigterm()
+    if args.print_config:
+        from demo.live.config import default_config_text
+
+        print(default_config_text(), end="")
+        return 0
+    from demo.live.app import run
+    from demo.live.window import NoDisplayError
+    from demo.perception.landmarks import FaceMesh, ModelError
+    from demo.picture.text import TextError
+    from demo.sources import SourceError, open_source
+
+    notice = None
+    try:
+        config = live_config(args)
+        camera = config.camera
+        spec = str(camera.source)
+        try:
+            source = open_source(spec, camera.width or None, camera.height or None, camera.mirror_arg())
+        except SourceError as error:
+            if not spec.isdigit():
+                raise
+            print(f"machine-eyes: {error}; showing the bundled sample instead", file=sys.stderr)
+            source = open_source("sample", mirror=camera.mirror_arg())
+            notice = "notice.no_camera"
+        try:
+            faces = config.faces
+            with FaceMesh(max_faces=faces.max_faces, model=args.model, min_confidence=faces.min_confidence) as mesh:
+                return run(source, mesh, config, frames=args.frames, unpaced=args.unpaced, notice_key=notice,
+                           no_pixels=args.no_pixels,
+                           attract_mesh=lambda: FaceMesh(max_faces=1, model=args.model))
+        finally:
+            source.close()
+    except (SourceError, ModelError, NoDisplayError, TextError, ValueError) as error:
+        message = str(error)
+        print(message if message.startswith("machine-eyes") else f"machine-eyes: {message}", file=sys.stderr)
+        return 2

@@ -1,0 +1,144 @@
+"""``machine-eyes render INPUT... -o OUTPUT``: the options, then plan, render each input, report.
+
+The work itself (planning the files, drawing, writing) is :mod:`demo.files.render`; a batch goes on
+past a bad file, reports each in one line and exits with 2 at the end.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+from contextlib import ExitStack
+from pathlib import Path
+
+import cv2
+
+from demo.base.choices import MAX_FACES_RANGE, STAGE_COUNT
+from demo.commands.options import OneLineParser, add_view_options, size_type
+from demo.files.progress import Progress, summary
+from demo.files.render import (DATA_KINDS, SCALE_RANGE, SIZE_RANGE, Look, RenderError, announced_frames,
+                               plan_jobs, render)
+from demo.perception.landmarks import FaceMesh, ModelError
+from demo.picture.compose import ViewSettings
+from demo.picture.text import TextError, load_texts
+from demo.sources import SourceError
+
+PROG = "machine-eyes render"
+
+
+def _kinds(text: str) -> tuple[str, ...]:
+    """``"json,csv"`` -> ``("json", "csv")``; ``"all"`` -> every kind. Checked by :func:`plan_jobs`."""
+    return tuple(DATA_KINDS) if text == "all" else tuple(k.strip() for k in text.split(",") if k.strip())
+
+
+def render_parser() -> argparse.ArgumentParser:
+    parser = OneLineParser(
+        prog=PROG,
+        description="Write what the machine sees in images and videos to files: the two-panel picture, "
+                    "a step of the walk-through, a sheet of all steps, and the numbers behind them.",
+        epilog="In -o DIR each input gets <stem>-seen.png or .mp4 (-stageN, -sheet), <stem>.landmarks.json, "
+               "<stem>.landmarks.csv, <stem>.hog.npz, <stem>.blendshapes.csv. Numbers are in source pixels. "
+               "Exit code 2 if any input failed.")
+    parser.add_argument("inputs", nargs="+", type=Path, metavar="INPUT",
+                        help="images (PNG, JPEG, ...), videos (MP4, AVI, ...) or folders of them")
+    parser.add_argument("-o", "--output", type=Path, metavar="OUTPUT",
+                        help="a file for one input (PNG/JPG picture, MP4 video) or a folder for any number")
+    parser.add_argument("-r", "--recursive", action="store_true",
+                        help="also look in subfolders of folder inputs (kept as subfolders in -o DIR)")
+    parser.add_argument("--force", action="store_true", help="replace outputs that already exist")
+    look = parser.add_argument_group("what the pictures show")
+    look.add_argument("--stage", type=int, metavar="N",
+                      help=f"step N (0-{STAGE_COUNT - 1}) of the walk-through, as in the live window")
+    look.add_argument("--sheet", action="store_true",
+                      help="all steps of one frame in a 4x2 grid, for slides (a picture, also from a video)")
+    look.add_argument("--at", type=float, metavar="SECONDS",
+                      help="the video frame --sheet shows (default: the first frame with a face)")
+    look.add_argument("--size", type=size_type("1280x720", *SIZE_RANGE), metavar="WxH",
+                      help="--stage window (default 1280x720) or --sheet tile (default 960x540), pixels")
+    look.add_argument("--scale", type=float, default=1.0, metavar="F",
+                      help=f"draw F times the natural size, {SCALE_RANGE[0]}-{SCALE_RANGE[1]:g} "
+                           "(default 1: two panels of the input's size)")
+    look.add_argument("--mirror", action=argparse.BooleanOptionalAction, default=False,
+                      help="flip the picture left-right (default off); numbers stay in source pixels")
+    look.add_argument("--no-pixels", action="store_true",
+                      help="diagrams only, without any pixel of the input (for sharing)")
+    look.add_argument("--points", action="store_true", help="draw the raw landmark points")
+    look.add_argument("--axes", action="store_true", help="draw each head's pose axes")
+    add_view_options(look)
+    numbers = parser.add_argument_group("numbers (always in source pixels)")
+    numbers.add_argument("--landmarks", type=Path, metavar="FILE",
+                         help="one input's 478 landmarks per face and frame, as FILE.json or FILE.csv")
+    numbers.add_argument("--data", type=_kinds, default=(), metavar="KINDS",
+                         help="comma-separated json,csv,npz,blendshapes (or all): files beside the pictures")
+    numbers.add_argument("--every", type=int, default=1, metavar="N",
+                         help="HOG arrays (npz) of every Nth video frame only (default 1: all)")
+    numbers.add_argument("--no-picture", action="store_true",
+                         help="write only the numbers; -o is then a folder")
+    return parser
+
+
+def _look(args: argparse.Namespace) -> Look:
+    settings = ViewSettings(view=args.view, cell=args.cell, bins=args.bins, show_points=args.points,
+                            show_axes=args.axes, no_pixels=args.no_pixels)
+    return Look(settings, args.stage, args.sheet, args.size, args.scale, args.mirror, args.lang)
+
+
+def _check_options(args: argparse.Namespace) -> None:
+    if args.at is not None and not args.sheet:
+        raise ValueError("--at picks the frame of a --sheet; add --sheet")
+    if args.at is not None and args.at < 0:
+        raise ValueError(f"--at must be 0 or more seconds, not {args.at:g}")
+    if args.every < 1:
+        raise ValueError(f"--every must be 1 or more, not {args.every}")
+    low, high = MAX_FACES_RANGE
+    if not low <= args.max_faces <= high:
+        raise ValueError(f"--max-faces must be {low}-{high}, not {args.max_faces}")
+
+
+def main(argv: list[str] | None = None) -> int:
+    """``machine-eyes render``: plan, render each input, report. Returns the exit code (0, or 2)."""
+    args = render_parser().parse_args(argv)
+    try:
+        _check_options(args)
+        look = _look(args)
+        load_texts(args.lang)  # a wrong --lang is reported before any work
+        jobs, problems = plan_jobs(args.inputs, args.output, picture=not args.no_picture,
+                                   landmarks=args.landmarks, data=args.data, recursive=args.recursive, look=look,
+                                   at_s=args.at, every=args.every, max_faces=args.max_faces, model=args.model,
+                                   force=args.force)
+    except (RenderError, TextError, ValueError) as error:
+        print(f"{PROG}: {error}", file=sys.stderr)
+        return 2
+    progress = Progress()
+    if progress.enabled:
+        progress.total = sum(announced_frames(job.input) for job in jobs)
+    for problem in problems:
+        progress.note(f"{PROG}: {problem}", sys.stderr)
+    failed, files, frames = len(problems), 0, 0
+    started = time.perf_counter()
+    with ExitStack() as stack:
+        stack.callback(progress.clear)  # also on Ctrl-C
+        still_mesh = None
+        for job in jobs:
+            progress.start(job.input.name)
+            try:
+                if job.still and still_mesh is None:
+                    still_mesh = stack.enter_context(FaceMesh(max_faces=job.max_faces, model=job.model))
+                report = render(job, still_mesh if job.still else None, progress)
+            except ModelError as error:  # the same for every input: stop here
+                progress.note(f"{PROG}: {error}", sys.stderr)
+                return 2
+            except (RenderError, SourceError, ValueError, cv2.error, OSError, MemoryError) as error:
+                message = str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
+                if not isinstance(error, (RenderError, SourceError)):
+                    message = f"{job.input}: {message}"
+                progress.note(f"{PROG}: {message}", sys.stderr)
+                failed += 1
+                continue
+            files += 1
+            frames += report.frames
+            written = ", ".join(str(p) for p in report.outputs)
+            progress.note(f"{job.input} -> {written} ({report.frames} frame{'s' if report.frames != 1 else ''})")
+    print(summary(files, frames, time.perf_counter() - started, failed, PROG))
+    return 2 if failed else 0

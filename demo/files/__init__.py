@@ -1,0 +1,1 @@
+"""Files: pictures, videos and numbers written for lessons (``machine-eyes render``)."""

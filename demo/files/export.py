@@ -1,0 +1,287 @@
+"""The numbers behind the pictures, as files a pupil can open in a notebook or a spreadsheet.
+
+What the machine measured in each frame is written in plain formats, always in pixels of the
+source picture (x right, y down, un-mirrored), so a pupil can check a number against the photo:
+
+- ``<stem>.landmarks.json``: every face's 478 points per frame (the format of ``--landmarks``).
+- ``<stem>.landmarks.csv``: one row per face per frame, ``frame,time_ms,face,x0,y0,z0,...,z477``.
+- ``<stem>.hog.npz``: HOG's cell histograms and the arrows' directions, with a frame axis.
+- ``<stem>.blendshapes.csv``: one row per face per frame, MediaPipe's 52 expression scores.
+
+Every file is written under a temporary name beside its destination and renamed when complete
+(:func:`atomic_path`, the one helper all writers share), so a cut-off export never looks finished.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import os
+import tempfile
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+
+from demo.perception import hog
+from demo.perception.landmarks import POINT_COUNT, Face
+
+LANDMARKS_VERSION = 1  # of the JSON format
+DECIMALS = 3  # of coordinates and times in the landmark files (1/1000 pixel, 1/1000 ms)
+SCORE_DECIMALS = 4  # of blendshape scores (0-1)
+HOG_DTYPE = np.float16  # about 3 significant digits: plenty for a lesson, half the file of float32
+LANDMARK_COLUMNS = ("frame", "time_ms", "face")  # before x0, y0, z0, ..., x477, y477, z477
+
+
+@dataclass(frozen=True)
+class FrameData:
+    """What was measured in one frame, ready to export.
+
+    Attributes
+    ----------
+    index : int
+        Frame number in the source, from 0 (0 for a still image).
+    time_ms : float
+        The frame's time in the source, milliseconds from its start.
+    points : tuple of ndarray, each (478, 3) float64
+        Per face: x, y in source pixels (x right, y down, un-mirrored); z relative depth in the
+        same scale (smaller is nearer the camera).
+    blendshapes : tuple of dict
+        Per face, in the same order: MediaPipe's expression scores (0-1) by name.
+    """
+
+    index: int
+    time_ms: float
+    points: tuple[np.ndarray, ...] = ()
+    blendshapes: tuple[dict[str, float], ...] = field(default=())
+
+
+def frame_data(index: int, time_ms: float, faces: Sequence[Face], width: int,
+               mirrored: bool = False) -> FrameData:
+    """The export record of one frame's faces.
+
+    Parameters
+    ----------
+    faces : list of Face
+        As found in the picture that was analysed, which is the source flipped left-right when
+        ``mirrored``.
+    width : int
+        The picture's width in pixels, to undo the mirroring: ``x_source = width - x``.
+    """
+    points = []
+    for face in faces:
+        xyz = face.points.astype(np.float64)
+        if mirrored:
+            xyz[:, 0] = width - xyz[:, 0]
+        points.append(xyz)
+    return FrameData(index, float(time_ms), tuple(points), tuple(dict(f.blendshapes) for f in faces))
+
+
+# ---- Writing safely -----------------------------------------------------------------------------
+
+def temporary_path(path: Path) -> Path:
+    """A new hidden file beside ``path`` (``.name.XXXX.part.ext``), keeping the extension for OpenCV."""
+    handle, name = tempfile.mkstemp(prefix=f".{path.stem}.", suffix=f".part{path.suffix}", dir=path.parent)
+    os.close(handle)
+    umask = os.umask(0)  # mkstemp makes the file private (0600); the output gets the usual rights
+    os.umask(umask)
+    os.chmod(name, 0o666 & ~umask)
+    return Path(name)
+
+
+@contextmanager
+def atomic_path(path: str | Path) -> Iterator[Path]:
+    """Write ``path`` through a temporary file: yields the temporary path, renames it when the
+    block ends normally, deletes it if the block raises (also on Ctrl-C)."""
+    path = Path(path)
+    tmp = temporary_path(path)
+    try:
+        yield tmp
+        os.replace(tmp, path)
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
+
+
+def _write_text(path: str | Path, text: str) -> None:
+    with atomic_path(path) as tmp:
+        tmp.write_text(text, encoding="utf-8")
+
+
+# ---- Landmarks: JSON ----------------------------------------------------------------------------
+
+def landmarks_json(source: str, width: int, height: int, frames: Iterable[FrameData]) -> dict:
+    """The landmarks file as a JSON-ready dict.
+
+    ``{"version": 1, "source", "width", "height", "frames": [{"index", "time_ms", "faces":
+    [{"landmarks": [[x, y, z], ... 478]}]}]}``; coordinates in source pixels, 3 decimals.
+    """
+    return {
+        "version": LANDMARKS_VERSION, "source": source, "width": int(width), "height": int(height),
+        "frames": [{"index": f.index, "time_ms": round(f.time_ms, DECIMALS),
+                    "faces": [{"landmarks": np.round(p, DECIMALS).tolist()} for p in f.points]}
+                   for f in frames],
+    }
+
+
+def write_landmarks_json(path: str | Path, source: str, width: int, height: int,
+                         frames: Iterable[FrameData]) -> None:
+    _write_text(path, json.dumps(landmarks_json(source, width, height, frames), separators=(",", ":")))
+
+
+def read_landmarks_json(path: str | Path) -> list[FrameData]:
+    """The frames of a landmarks JSON file (points only; JSON has no blendshapes)."""
+    data = json.loads(Path(path).read_text(encoding="utf-8"))
+    return [FrameData(f["index"], float(f["time_ms"]),
+                      tuple(np.array(face["landmarks"], dtype=np.float64).reshape(POINT_COUNT, 3)
+                            for face in f["faces"]))
+            for f in data["frames"]]
+
+
+# ---- Landmarks: CSV -----------------------------------------------------------------------------
+
+def landmarks_csv_header() -> list[str]:
+    """``frame, time_ms, face, x0, y0, z0, x1, ..., z477``."""
+    return [*LANDMARK_COLUMNS, *(f"{axis}{n}" for n in range(POINT_COUNT) for axis in "xyz")]
+
+
+def landmarks_csv_rows(frames: Iterable[FrameData]) -> Iterator[list[str]]:
+    """One row per face per frame, as strings; a frame without a face has no row."""
+    number = f"{{:.{DECIMALS}f}}".format
+    for f in frames:
+        for face, points in enumerate(f.points):
+            yield [str(f.index), number(f.time_ms), str(face), *map(number, points.reshape(-1))]
+
+
+def write_landmarks_csv(path: str | Path, frames: Iterable[FrameData]) -> None:
+    with atomic_path(path) as tmp, tmp.open("w", newline="", encoding="utf-8") as out:
+        writer = csv.writer(out)
+        writer.writerow(landmarks_csv_header())
+        writer.writerows(landmarks_csv_rows(frames))
+
+
+def read_landmarks_csv(path: str | Path) -> list[FrameData]:
+    """The frames with at least one face in a landmarks CSV file, faces in order."""
+    frames: list[FrameData] = []
+    with Path(path).open(newline="", encoding="utf-8") as handle:
+        rows = csv.reader(handle)
+        if next(rows, None) != landmarks_csv_header():
+            raise ValueError(f"{path}: not a landmarks CSV (its first line is not the expected header)")
+        for row in rows:
+            index, time_ms = int(row[0]), float(row[1])
+            points = np.array(row[3:], dtype=np.float64).reshape(POINT_COUNT, 3)
+            if frames and frames[-1].index == index:
+                last = frames[-1]
+                frames[-1] = FrameData(index, last.time_ms, last.points + (points,))
+            else:
+                frames.append(FrameData(index, time_ms, (points,)))
+    return frames
+
+
+# ---- Blendshapes: CSV ---------------------------------------------------------------------------
+
+def blendshape_names(frames: Iterable[FrameData]) -> list[str]:
+    """Every score name found, in MediaPipe's order (the order of the first face that has it)."""
+    names: dict[str, None] = {}
+    for f in frames:
+        for scores in f.blendshapes:
+            names.update(dict.fromkeys(scores))
+    return list(names)
+
+
+def write_blendshapes_csv(path: str | Path, frames: Sequence[FrameData]) -> None:
+    """``frame, time_ms, face, _neutral, browDownLeft, ...``: one row per face per frame, scores 0-1."""
+    names = blendshape_names(frames)
+    with atomic_path(path) as tmp, tmp.open("w", newline="", encoding="utf-8") as out:
+        writer = csv.writer(out)
+        writer.writerow([*LANDMARK_COLUMNS, *names])
+        for f in frames:
+            for face, scores in enumerate(f.blendshapes):
+                writer.writerow([f.index, f"{f.time_ms:.{DECIMALS}f}", face,
+                                 *(f"{scores[n]:.{SCORE_DECIMALS}f}" if n in scores else "" for n in names)])
+
+
+# ---- HOG: NPZ -----------------------------------------------------------------------------------
+
+def hog_arrays(gray: np.ndarray, cell: int = hog.CELL, bins: int = hog.BINS) -> dict[str, np.ndarray | int]:
+    """HOG's numbers for one grey picture, as stored in the ``.npz`` file.
+
+    Returns
+    -------
+    dict
+        ``histograms`` (rows, cols, bins) float16: :func:`demo.hog.cell_histograms`;
+        ``directions`` (rows, cols, 2) float16: :func:`demo.hog.dominant_directions`, (dx, dy)
+        per cell, from light to dark, length 0-1; ``cell`` and ``bins`` as ints.
+        ``rows = height // cell``, ``cols = width // cell``.
+    """
+    histograms, directions = hog.hog_cells(gray, cell, bins)
+    return {"histograms": histograms.astype(HOG_DTYPE), "directions": directions.astype(HOG_DTYPE),
+            "cell": int(cell), "bins": int(bins)}
+
+
+class HogFrames:
+    """HOG arrays of many frames collected for one ``.npz`` file with a frame axis.
+
+    The arrays are spooled to an anonymous temporary file (deleted by the system even if the
+    program is killed), so a long video does not have to fit in memory.
+    """
+
+    def __init__(self, cell: int = hog.CELL, bins: int = hog.BINS):
+        self.cell, self.bins = cell, bins
+        self._spool = tempfile.TemporaryFile()
+        self._shape: tuple[int, int] | None = None  # rows, cols
+        self._size = (0, 0)  # width, height of the frames in pixels
+        self.indices: list[int] = []
+        self.times: list[float] = []
+
+    def add(self, index: int, time_ms: float, gray: np.ndarray) -> None:
+        """Measure one grey frame (source pixels, un-mirrored) and keep its arrays."""
+        arrays = hog_arrays(gray, self.cell, self.bins)
+        shape = arrays["histograms"].shape[:2]
+        if self._shape is None:
+            self._shape, self._size = shape, (gray.shape[1], gray.shape[0])
+        elif shape != self._shape:
+            raise ValueError(f"frame {index} is {gray.shape[1]}x{gray.shape[0]} pixels, "
+                             f"not {self._size[0]}x{self._size[1]} like the frames before it")
+        self._spool.write(arrays["histograms"].tobytes())
+        self._spool.write(arrays["directions"].tobytes())
+        self.indices.append(int(index))
+        self.times.append(float(time_ms))
+
+    def write(self, path: str | Path) -> None:
+        """Write ``histograms (frames, rows, cols, bins)``, ``directions (frames, rows, cols, 2)``,
+        ``frame``, ``time_ms``, ``cell``, ``bins``, ``width``, ``height`` to a compressed ``.npz``."""
+        rows, cols = self._shape or (0, 0)
+        count = len(self.indices)
+        record = np.dtype([("histograms", HOG_DTYPE, (rows, cols, self.bins)),
+                           ("directions", HOG_DTYPE, (rows, cols, 2))])
+        self._spool.flush()
+        if count:
+            spooled = np.memmap(self._spool, dtype=record, mode="r", shape=(count,))
+        else:
+            spooled = np.zeros(0, record)
+        with atomic_path(path) as tmp, tmp.open("wb") as out:
+            np.savez_compressed(out, histograms=spooled["histograms"], directions=spooled["directions"],
+                                frame=np.array(self.indices, np.int64), time_ms=np.array(self.times, np.float64),
+                                cell=self.cell, bins=self.bins, width=self._size[0], height=self._size[1])
+        del spooled
+
+    def close(self) -> None:
+        self._spool.close()
+
+    def __enter__(self) -> HogFrames:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+
+def write_hog_npz(path: str | Path, grays: Iterable[tuple[int, float, np.ndarray]],
+                  cell: int = hog.CELL, bins: int = hog.BINS) -> None:
+    """Measure ``(index, time_ms, gray)`` frames and write their ``.npz`` (see :class:`HogFrames`)."""
+    with HogFrames(cell, bins) as frames:
+        for index, time_ms, gray in grays:
+            frames.add(index, time_ms, gray)
+        frames.write(path)

@@ -1,0 +1,540 @@
+"""Pictures, videos and numbers to files: what the machine sees, for slides and for pupils.
+
+The work behind ``machine-eyes render INPUT... -o OUTPUT`` (its options are
+:mod:`demo.commands.render`): images and videos (or folders of them) go through the same
+perception and composition as the live window, and out come
+
+- the two-panel picture (mesh beside HOG), one step of the walk-through (``--stage N``), or a
+  contact sheet of all eight steps of one frame (``--sheet``): PNG/JPG for a still, MP4 for a video,
+  same frame rate and frame count as the input;
+- the numbers (``--landmarks FILE``, ``--data json,csv,npz,blendshapes``), in source pixels, in the
+  formats of :mod:`demo.files.export`.
+
+Inputs are never overwritten, existing outputs only with ``--force``, and every file is written
+under a temporary name and renamed when complete, so a cut-off render never looks finished.
+"""
+
+from __future__ import annotations
+
+import os
+import time
+from collections.abc import Collection, Iterator, Sequence
+from contextlib import ExitStack
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+
+import cv2
+import numpy as np
+
+from demo.base.choices import DEFAULT_MAX_FACES, STAGE_COUNT
+from demo.files.export import (FrameData, HogFrames, atomic_path, frame_data, write_blendshapes_csv,
+                               write_landmarks_csv, write_landmarks_json)
+from demo.files.progress import Progress
+from demo.perception.landmarks import Face, FaceMesh
+from demo.picture.compose import ViewSettings, side_by_side
+from demo.picture.colours import BACKGROUND
+from demo.picture.stages import Scene, sheet, window_picture
+from demo.picture.text import Texts, load_texts
+from demo.sources import IMAGE_SUFFIXES, Frame, VideoSource, read_image
+
+IMAGE_OUTPUTS = {".png", ".jpg", ".jpeg"}
+VIDEO_OUTPUTS = {".mp4"}
+# What a folder is searched for besides IMAGE_SUFFIXES; a file named on the command line is
+# tried as a video whatever its suffix.
+VIDEO_SUFFIXES = {".mp4", ".m4v", ".mov", ".avi", ".mkv", ".webm", ".mpg", ".mpeg", ".wmv"}
+DATA_KINDS = {"json": ".landmarks.json", "csv": ".landmarks.csv", "npz": ".hog.npz",
+              "blendshapes": ".blendshapes.csv"}  # --data kind -> file name ending after the stem
+MIN_SIDE = 32  # pixels: smaller inputs are refused (no face to find, no HOG cell to show)
+MAX_PANEL_SIDE = 3840  # pixels: longest side of one drawn panel; bigger inputs are drawn at this
+# The landmarker is made for camera frames: it misses faces in an 8K photo that it finds in the same
+# photo at 1920 px. Larger frames are measured on a copy this size, the points scaled back.
+PERCEPTION_MAX_SIDE = 1920  # pixels
+MAX_VIDEO_SIDE = 8192  # pixels: the MP4 (MPEG-4 part 2) encoder's largest frame side
+MAX_PICTURE_SIDE = 16384  # pixels: largest side of a picture written (a 16K sheet is 800 MB in memory)
+WINDOW = (1280, 720)  # pixels: --stage picture size unless --size
+TILE = (960, 540)  # pixels: one --sheet tile unless --size
+SHEET_COLUMNS = 4  # tiles per row of a --sheet: stages 0-3 above 4-7
+SCALE_RANGE = (0.1, 4.0)  # --scale factors allowed
+SIZE_RANGE = (160, 7680)  # pixels: --size sides allowed
+LOST_FRAMES = 0.01  # of the frames a video announces: missing more (and more than 1) means damaged
+MP4_FOURCC = "mp4v"  # MPEG-4 part 2: the encoder every OpenCV wheel has
+
+
+class RenderError(Exception):
+    """Bad input or output for a render; the message is one line naming the file and what to do."""
+
+
+@dataclass(frozen=True)
+class Look:
+    """What the pictures show and how big.
+
+    Attributes
+    ----------
+    settings : ViewSettings
+        HOG view, cell, bins, points, axes, no_pixels.
+    stage : int or None
+        None: the two-panel picture. 0-7: that step of the walk-through, as the live window.
+    sheet : bool
+        All eight steps of one frame in a grid.
+    size : (width, height) or None
+        Pixels of the ``stage`` window (default ``WINDOW``) or of one ``sheet`` tile (``TILE``).
+    scale : float
+        The output is drawn this many times its natural size (two panels: the input's size).
+    mirror : bool
+        Flip left-right; the numbers exported stay in source pixels.
+    lang : str
+        Language of the walk-through's texts.
+    """
+
+    settings: ViewSettings = ViewSettings()
+    stage: int | None = None
+    sheet: bool = False
+    size: tuple[int, int] | None = None
+    scale: float = 1.0
+    mirror: bool = False
+    lang: str = "en"
+
+    def __post_init__(self) -> None:
+        if self.stage is not None and not 0 <= self.stage < STAGE_COUNT:
+            raise ValueError(f"--stage must be 0-{STAGE_COUNT - 1}, not {self.stage}")
+        if self.stage is not None and self.sheet:
+            raise ValueError("--stage and --sheet cannot go together; a sheet shows every stage")
+        if not SCALE_RANGE[0] <= self.scale <= SCALE_RANGE[1]:
+            raise ValueError(f"--scale must be {SCALE_RANGE[0]}-{SCALE_RANGE[1]:g}, not {self.scale:g}")
+
+    @property
+    def name(self) -> str:
+        """What ``-o DIR`` file names say after the input's stem: ``seen``, ``stage4``, ``sheet``."""
+        return "sheet" if self.sheet else "seen" if self.stage is None else f"stage{self.stage}"
+
+    @property
+    def uses_texts(self) -> bool:
+        return self.sheet or self.stage is not None
+
+
+@dataclass(frozen=True)
+class RenderJob:
+    """One input and everything to write for it. Paths are final names; None: not written."""
+
+    input: Path
+    output: Path | None = None  # the picture (PNG/JPG) or video (MP4)
+    landmarks: Path | None = None  # landmarks JSON
+    landmarks_csv: Path | None = None
+    hog: Path | None = None  # HOG arrays .npz
+    blendshapes: Path | None = None  # blendshapes CSV
+    look: Look = Look()
+    at_s: float | None = None  # --sheet of a video: the frame at this time; None: first with a face
+    every: int = 1  # HOG arrays of every Nth video frame
+    max_faces: int = DEFAULT_MAX_FACES
+    model: Path | None = None
+    force: bool = False
+
+    @property
+    def outputs(self) -> list[Path]:
+        return [p for p in (self.output, self.landmarks, self.landmarks_csv, self.hog, self.blendshapes)
+                if p is not None]
+
+    @property
+    def still(self) -> bool:
+        return is_image(self.input)
+
+
+@dataclass(frozen=True)
+class RenderReport:
+    """What one job did: frames read, files written, seconds taken, frames per second after the
+    first frame (model loading excluded)."""
+
+    frames: int
+    outputs: list[Path] = field(default_factory=list)
+    seconds: float = 0.0
+    steady_fps: float = 0.0
+
+
+def is_image(path: Path) -> bool:
+    return path.suffix.lower() in IMAGE_SUFFIXES
+
+
+def _same_file(a: Path, b: Path) -> bool:
+    try:
+        return a.resolve() == b.resolve() or (b.exists() and os.path.samefile(a, b))
+    except OSError:
+        return False
+
+
+def check_paths(job: RenderJob) -> None:
+    """Refuse a job that would overwrite its input or an existing file (unless ``force``)."""
+    if not job.input.is_file():
+        raise RenderError(f"{job.input}: no such file; check the path")
+    if not job.outputs:
+        raise RenderError("nothing to write; give -o OUTPUT, --landmarks FILE, or --data KINDS -o DIR")
+    if job.output is not None:
+        picture = job.still or job.look.sheet
+        allowed = IMAGE_OUTPUTS if picture else VIDEO_OUTPUTS
+        if job.output.suffix.lower() not in allowed:
+            kind = "a sheet" if job.look.sheet else "an image" if job.still else "a video"
+            raise RenderError(f"{job.output}: {kind} renders to {' or '.join(sorted(allowed))}; "
+                              "change the output's extension")
+    for out in job.outputs:
+        if _same_file(job.input, out):
+            raise RenderError(f"{out}: that is the input file; choose another output name")
+        if out.exists() and not job.force:
+            raise RenderError(f"{out}: already exists; choose another name or add --force")
+    if len({p.resolve() for p in job.outputs}) < len(job.outputs):
+        raise RenderError(f"{job.input}: two outputs would be the same file; give them different names")
+
+
+# ---- Planning a batch ---------------------------------------------------------------------------
+
+def _wanted(path: Path) -> bool:
+    suffix = path.suffix.lower()
+    return not path.name.startswith(".") and (suffix in IMAGE_SUFFIXES or suffix in VIDEO_SUFFIXES)
+
+
+def find_inputs(inputs: Sequence[Path], recursive: bool = False, skip: Path | None = None
+                ) -> tuple[list[tuple[Path, Path | None]], list[str]]:
+    """Files to render as ``(path, folder it was found in or None)``, and one line per bad input.
+
+    A folder gives its images and videos (by suffix, sorted; hidden files left out), with
+    ``recursive`` those of its subfolders too, except anything inside ``skip`` (the output folder).
+    """
+    found: list[tuple[Path, Path | None]] = []
+    problems: list[str] = []
+    seen: set[Path] = set()
+    skip_resolved = skip.resolve() if skip is not None else None
+    for path in inputs:
+        if path.is_dir():
+            pattern = path.rglob("*") if recursive else path.iterdir()
+            files = sorted(p for p in pattern if p.is_file() and _wanted(p.relative_to(path))
+                           and not any(part.startswith(".") for part in p.relative_to(path).parts)
+                           and not (skip_resolved and skip_resolved in p.resolve().parents))
+            if not files:
+                hint = "" if recursive else " (add --recursive to look in its subfolders)"
+                problems.append(f"{path}: no images or videos in this folder{hint}")
+            items: list[tuple[Path, Path | None]] = [(p, path) for p in files]
+        elif path.exists():
+            items = [(path, None)]
+        else:
+            problems.append(f"{path}: no such file or folder; check the path")
+            items = []
+        for file, root in items:
+            key = file.resolve()
+            if key not in seen:
+                seen.add(key)
+                found.append((file, root))
+    return found, problems
+
+
+def plan_jobs(inputs: Sequence[Path], output: Path | None = None, *, picture: bool = True,
+              landmarks: Path | None = None, data: Collection[str] = (), recursive: bool = False,
+              look: Look = Look(), **job_fields) -> tuple[list[RenderJob], list[str]]:
+    """One :class:`RenderJob` per input file, and one line for each input that cannot be rendered.
+
+    ``output`` is a file for a single input file, otherwise a folder (made if missing). In a folder
+    each input gets ``<stem>-seen.png|.mp4`` (``-stage4``, ``-sheet`` with those options) and the
+    ``--data`` files ``<stem>.landmarks.json`` etc.; inputs found in a folder input keep their
+    subfolder. ``-o FILE`` puts the data files beside FILE. Two inputs that would write the same
+    file: the second is refused. ``job_fields`` go to every job (``at_s``, ``every``, ``force``...).
+
+    Raises
+    ------
+    RenderError
+        For options that do not fit together (the whole command is wrong).
+    """
+    unknown = set(data) - set(DATA_KINDS)
+    if unknown:
+        raise RenderError(f"unknown --data kind {sorted(unknown)[0]!r}; choose from {', '.join(DATA_KINDS)} or all")
+    if not ((picture and output) or landmarks or (data and output)):
+        raise RenderError("nothing to write; give -o OUTPUT, --landmarks FILE, or --data KINDS -o DIR")
+    if data and output is None:
+        raise RenderError("--data needs -o DIR to say where the files go")
+    if landmarks is not None and landmarks.suffix.lower() not in (".json", ".csv"):
+        raise RenderError(f"{landmarks}: --landmarks writes .json or .csv; change the extension")
+    folder_output = output is not None and output.is_dir()
+    files, problems = find_inputs(inputs, recursive, output if folder_output else None)
+    several = len(files) + len(problems) > 1 or any(p.is_dir() for p in inputs)
+    to_folder = output is not None and (several or folder_output or not picture or not output.suffix)
+    if landmarks is not None and several:
+        raise RenderError("--landmarks FILE takes one input; for several use --data json -o DIR")
+    if output is not None and to_folder and not output.is_dir():
+        if output.suffix.lower() in IMAGE_OUTPUTS | VIDEO_OUTPUTS:
+            raise RenderError(f"{output}: -o must be a folder for several inputs, a folder input or "
+                              "--no-picture, not a file name")
+        output.mkdir(parents=True, exist_ok=True)
+    if output is not None and not to_folder and not output.parent.is_dir():
+        raise RenderError(f"{output.parent}: no such folder for the output; create it first")
+    if landmarks is not None and not landmarks.parent.is_dir():
+        raise RenderError(f"{landmarks.parent}: no such folder for the landmarks; create it first")
+
+    inputs_resolved = {f.resolve() for f, _ in files}
+    taken: dict[Path, Path] = {}  # output -> the input that writes it
+    jobs = []
+    for file, root in files:
+        if to_folder:
+            folder = output / file.parent.relative_to(root) if root is not None else output
+            suffix = ".png" if is_image(file) or look.sheet else ".mp4"
+            target = folder / f"{file.stem}-{look.name}{suffix}" if picture else None
+        else:
+            folder = output.parent if output is not None else None
+            target = output if picture else None
+        kinds = {kind: folder / f"{file.stem}{DATA_KINDS[kind]}" for kind in data} if folder else {}
+        json_file, csv_file = kinds.get("json"), kinds.get("csv")
+        if landmarks is not None and landmarks.suffix.lower() == ".json":
+            json_file = landmarks
+        elif landmarks is not None:
+            csv_file = landmarks
+        job = RenderJob(file, target, json_file, csv_file, kinds.get("npz"), kinds.get("blendshapes"), look,
+                        **job_fields)
+        try:
+            check_paths(job)
+            for out in job.outputs:
+                key = out.resolve()
+                if key in inputs_resolved:
+                    raise RenderError(f"{out}: is one of the inputs; choose another output folder")
+                if key in taken:
+                    raise RenderError(f"{file}: would write {out} like {taken[key]}; rename one or "
+                                      "render them separately")
+        except RenderError as error:
+            problems.append(str(error))
+            continue
+        taken.update({out.resolve(): file for out in job.outputs})
+        jobs.append(job)
+    return jobs, problems
+
+
+# ---- Drawing ------------------------------------------------------------------------------------
+
+def _scaled(size: tuple[int, int], scale: float) -> tuple[int, int]:
+    return max(1, round(size[0] * scale)), max(1, round(size[1] * scale))
+
+
+def panel_size(frame_size: tuple[int, int], scale: float = 1.0) -> tuple[int, int]:
+    """One panel's (width, height): the frame's size times ``scale``, at most ``MAX_PANEL_SIDE``."""
+    width, height = _scaled(frame_size, scale)
+    shrink = min(1.0, MAX_PANEL_SIDE / max(width, height))
+    return max(1, round(width * shrink)), max(1, round(height * shrink))
+
+
+def _scale_faces(faces: Sequence[Face], sx: float, sy: float) -> list[Face]:
+    """Faces measured in a resized copy, in pixels of a picture ``sx`` times as wide, ``sy`` as tall."""
+    factors = np.array([sx, sy, sx], np.float32)  # z is in the same pixel scale as x
+    return [replace(f, points=f.points * factors, box=(f.box[0] * sx, f.box[1] * sy, f.box[2] * sx, f.box[3] * sy))
+            for f in faces]
+
+
+def _reduced(frame: np.ndarray, max_side: int) -> np.ndarray:
+    """``frame`` shrunk (area-averaged) so its longest side is at most ``max_side``; itself if it is."""
+    factor = max_side / max(frame.shape[:2])
+    if factor >= 1.0:
+        return frame
+    size = (max(1, round(frame.shape[1] * factor)), max(1, round(frame.shape[0] * factor)))
+    return cv2.resize(frame, size, interpolation=cv2.INTER_AREA)
+
+
+def _rescaled(faces: list[Face], measured: np.ndarray, shown: np.ndarray) -> list[Face]:
+    """Faces in pixels of ``measured``, moved to pixels of ``shown`` (the same picture, resized)."""
+    if measured is shown:
+        return faces
+    return _scale_faces(faces, shown.shape[1] / measured.shape[1], shown.shape[0] / measured.shape[0])
+
+
+def find_faces(mesh: FaceMesh, frame: np.ndarray, time_ms: float | None = None) -> list[Face]:
+    """Faces in ``frame`` (a still if ``time_ms`` is None, else a video frame), in its pixels.
+
+    Frames larger than ``PERCEPTION_MAX_SIDE`` are measured on a reduced copy.
+    """
+    small = _reduced(frame, PERCEPTION_MAX_SIDE)
+    faces = mesh.detect(small) if time_ms is None else mesh.track(small, time_ms)
+    return _rescaled(faces, small, frame)
+
+
+def _drawable(frame: np.ndarray, faces: list[Face]) -> tuple[np.ndarray, list[Face]]:
+    """A very large frame reduced to ``MAX_PANEL_SIDE`` for drawing, its faces to match."""
+    small = _reduced(frame, MAX_PANEL_SIDE)
+    return small, _rescaled(faces, frame, small)
+
+
+def picture(frame: np.ndarray, faces: list[Face], look: Look, texts: Texts | None = None) -> np.ndarray:
+    """The picture of one frame as ``look`` asks, RGB uint8, a new array.
+
+    Two panels: ``2 * panel_size`` wide. ``--stage``: the window size (``look.size`` or
+    ``WINDOW``) times ``look.scale``. ``--sheet``: 4 x 2 tiles of ``look.size`` or ``TILE``.
+    """
+    source_size = (frame.shape[1], frame.shape[0])
+    frame, faces = _drawable(frame, faces)
+    if look.uses_texts and texts is None:
+        texts = load_texts(look.lang)
+    if look.sheet:
+        return sheet(Scene(frame, faces, look.settings, 0), texts, _scaled(look.size or TILE, look.scale),
+                     SHEET_COLUMNS)
+    if look.stage is not None:
+        return window_picture(Scene(frame, faces, look.settings, look.stage), texts,
+                              _scaled(look.size or WINDOW, look.scale))
+    return side_by_side(frame, faces, look.settings, panel_size(source_size, look.scale))
+
+
+def output_size(look: Look, frame_size: tuple[int, int]) -> tuple[int, int]:
+    """(width, height) of the picture :func:`picture` makes for frames of ``frame_size``."""
+    if look.sheet:
+        tile = _scaled(look.size or TILE, look.scale)
+        return tile[0] * SHEET_COLUMNS, tile[1] * -(-STAGE_COUNT // SHEET_COLUMNS)
+    if look.stage is not None:
+        return _scaled(look.size or WINDOW, look.scale)
+    width, height = panel_size(frame_size, look.scale)
+    return 2 * width, height
+
+
+def _check_output_size(job: RenderJob, frame_size: tuple[int, int], video: bool) -> None:
+    width, height = output_size(job.look, frame_size)
+    limit, kind = (MAX_VIDEO_SIDE, "MP4") if video else (MAX_PICTURE_SIDE, "a picture")
+    if max(width, height) > limit:
+        raise RenderError(f"{job.output}: {width}x{height} pixels is too large for {kind} "
+                          f"(at most {limit} a side); lower --scale or --size")
+
+
+def _write_image(path: Path, rgb: np.ndarray, name: Path) -> None:
+    if not cv2.imwrite(str(path), cv2.cvtColor(rgb, cv2.COLOR_RGB2BGR)):
+        raise RenderError(f"{name}: could not be written; check the disk and folder permissions")
+
+
+class VideoOut:
+    """MP4 frames to ``path`` at ``fps``; the size is set by the first frame, padded to even numbers
+    (the encoder needs them) with the walk-through's background colour."""
+
+    def __init__(self, path: Path, fps: float, name: Path | None = None):
+        self.path, self.fps, self.name = path, fps, name or path
+        self.size: tuple[int, int] | None = None
+        self._writer: cv2.VideoWriter | None = None
+
+    def write(self, rgb: np.ndarray) -> None:
+        height, width = rgb.shape[:2]
+        if self._writer is None:
+            self.size = (width + width % 2, height + height % 2)
+            self._writer = cv2.VideoWriter(str(self.path), cv2.VideoWriter_fourcc(*MP4_FOURCC), self.fps, self.size)
+            if not self._writer.isOpened():
+                raise RenderError(f"{self.name}: OpenCV cannot write MP4 here; check the disk and permissions")
+        if (width, height) != self.size:
+            rgb = cv2.copyMakeBorder(rgb, 0, self.size[1] - height, 0, self.size[0] - width,
+                                     cv2.BORDER_CONSTANT, value=BACKGROUND)
+        self._writer.write(cv2.cvtColor(rgb, cv2.COLOR_RGB2BGR))
+
+    def close(self) -> None:
+        if self._writer is not None:
+            self._writer.release()
+            self._writer = None
+
+
+# ---- Rendering one input ------------------------------------------------------------------------
+
+def _check_size(path: Path, rgb: np.ndarray) -> None:
+    height, width = rgb.shape[:2]
+    if min(width, height) < MIN_SIDE:
+        raise RenderError(f"{path}: {width}x{height} pixels is too small to show "
+                          f"(at least {MIN_SIDE}x{MIN_SIDE}); use a larger picture")
+
+
+def _open(job: RenderJob, stack: ExitStack) -> tuple[Iterator[Frame], float, int]:
+    """The input's frames (source pixels, not mirrored), its frame rate and announced frame count."""
+    if job.input.is_file() and job.input.stat().st_size == 0:
+        raise RenderError(f"{job.input}: empty file (0 bytes); copy it again or leave it out")
+    if job.still:
+        rgb = read_image(job.input)
+        return iter([Frame(rgb, 0, 0.0)]), 0.0, 1
+    video = VideoSource(job.input, loop=False)
+    stack.callback(video.close)
+    return iter(video.read, None), video.fps, video.frame_count
+
+
+def announced_frames(path: Path) -> int:
+    """Frames an input says it has (1 for an image, 0 if unknown), without decoding them."""
+    if is_image(path):
+        return 1
+    capture = cv2.VideoCapture(str(path))
+    try:
+        return max(0, int(capture.get(cv2.CAP_PROP_FRAME_COUNT))) if capture.isOpened() else 0
+    finally:
+        capture.release()
+
+
+def _write_numbers(job: RenderJob, records: list[FrameData], size: tuple[int, int]) -> None:
+    """The landmark and blendshape files ``job`` asks for, from every frame's ``records``."""
+    if job.landmarks is not None:
+        write_landmarks_json(job.landmarks, str(job.input), size[0], size[1], records)
+    if job.landmarks_csv is not None:
+        write_landmarks_csv(job.landmarks_csv, records)
+    if job.blendshapes is not None:
+        write_blendshapes_csv(job.blendshapes, records)
+
+
+def render(job: RenderJob, mesh: FaceMesh | None = None, progress: Progress | None = None) -> RenderReport:
+    """Run one job; returns what it did. Raises :class:`RenderError` (and ``SourceError``) with one line.
+
+    ``mesh`` is used for a still image (one can serve a whole batch); a video gets a fresh
+    :class:`FaceMesh` unless ``mesh`` is given, which must then not have followed another stream.
+    Nothing is left behind if it fails: every output is written to a temporary name first.
+    """
+    check_paths(job)
+    progress = progress or Progress(enabled=False)
+    started = time.perf_counter()
+    look = job.look
+    texts = load_texts(look.lang) if look.uses_texts else None
+    records: list[FrameData] | None = [] if (job.landmarks or job.landmarks_csv or job.blendshapes) else None
+    settings = look.settings
+    with ExitStack() as stack:
+        frames, fps, announced = _open(job, stack)
+        for out in job.outputs:  # a subfolder of -o DIR, once the input could be opened
+            out.parent.mkdir(parents=True, exist_ok=True)
+        if mesh is None:
+            mesh = stack.enter_context(FaceMesh(max_faces=job.max_faces, model=job.model))
+        hog_frames = stack.enter_context(HogFrames(settings.cell, settings.bins)) if job.hog else None
+        video = None
+        if job.output is not None and not job.still and not look.sheet:
+            video = VideoOut(stack.enter_context(atomic_path(job.output)), fps, job.output)
+            stack.callback(video.close)  # released before the rename above
+        needs_all = video is not None or records is not None or hog_frames is not None
+        target = None if job.at_s is None or job.still else round(job.at_s * fps)
+        chosen: tuple[np.ndarray, list[Face]] | None = None  # the frame of a still picture or sheet
+        first: tuple[np.ndarray, list[Face]] | None = None
+        count, first_done, width, height = 0, started, 0, 0
+        for frame in frames:
+            if count == 0:
+                _check_size(job.input, frame.rgb)
+                height, width = frame.rgb.shape[:2]
+                if job.output is not None:
+                    _check_output_size(job, (width, height), video is not None)
+            view = cv2.flip(frame.rgb, 1) if look.mirror else frame.rgb
+            faces = find_faces(mesh, view, None if job.still else frame.time_ms)
+            if records is not None:
+                records.append(frame_data(frame.index, frame.time_ms, faces, width, look.mirror))
+            if hog_frames is not None and frame.index % job.every == 0:
+                hog_frames.add(frame.index, frame.time_ms, cv2.cvtColor(frame.rgb, cv2.COLOR_RGB2GRAY))
+            if video is not None:
+                video.write(picture(view, faces, look, texts))
+            elif job.output is not None and chosen is None:
+                first = first or (view, faces)
+                if job.still or (frame.index == target if target is not None else bool(faces)):
+                    chosen = (view, faces)
+            count += 1
+            if count == 1:
+                first_done = time.perf_counter()
+            progress.advance()
+            if chosen is not None and not needs_all:
+                break
+        if count == 0:
+            raise RenderError(f"{job.input}: no frames could be read (empty, damaged or not a video)")
+        if announced > 0 and needs_all and announced - count > max(1, announced * LOST_FRAMES):
+            raise RenderError(f"{job.input}: the video ends after {count} of the {announced} frames it "
+                              "announces (cut off or damaged); nothing written for it")
+        if job.output is not None and video is None:
+            if chosen is None and target is not None:
+                raise RenderError(f"{job.input}: --at {job.at_s:g} s is past the end of the video "
+                                  f"({count / fps:.1f} s)")
+            view, faces = chosen or first
+            with atomic_path(job.output) as tmp:
+                _write_image(tmp, picture(view, faces, look, texts), job.output)
+        if records is not None:
+            _write_numbers(job, records, (width, height))
+        if hog_frames is not None:
+            hog_frames.write(job.hog)
+    done = time.perf_counter()
+    steady = (count - 1) / (done - first_done) if count > 1 and done > first_done else 0.0
+    return RenderReport(count, job.outputs, done - started, steady)

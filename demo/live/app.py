@@ -1,0 +1,324 @@
+"""The live window: you with a face mesh on the left, you as HOG arrows on the right.
+
+Keys:
+    q, Esc   quit (in kiosk mode only the quit combination, Ctrl+Shift+Q by default)
+    f        fullscreen on/off
+    p        freeze the picture (the knobs still work on it)
+    h        help: this list on screen
+    g        HOG view: arrows, stars (all directions), pixels (every pixel an arrow)
+    + / -    HOG cell size (4-32 pixels)
+    [ / ]    HOG orientation bins (6-18)
+    l        landmark points on/off
+    a        head-pose axes on/off
+    j        smoothing of the mesh on/off (see the shiver it removes)
+    t        timing strip: milliseconds each step took for this picture
+    s        save a screenshot (only with --screenshots DIR; in kiosk mode only if the config
+             file sets [kiosk] screenshots = true)
+    -> Space next step of the walk-through, <- previous step, 0-9 jump to a step
+
+In kiosk mode only the next and back keys (Space and Left by default) and the quit combination
+work; the stages may also move by themselves, and the attract loop plays when nobody is there.
+
+:func:`run` is the only realtime loop, a game loop: events, collect, compose, present. It owns
+timing; sources, landmarks and drawing below it never sleep or read keys. The window itself is
+:mod:`demo.live.window`. The live window writes no file unless the user names a screenshot
+folder, and opens no network connection.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import dataclasses
+import time
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+
+import pygame  # demo/live/__init__.py has set pygame's environment first
+
+from demo.base.choices import BINS_RANGE, CELL_RANGE, STAGE_COUNT, VIEWS
+from demo.live.config import Config, KeyCombo
+from demo.live.exhibit import Attract, StageClock
+from demo.live.feeds import Feeds
+from demo.live.pipeline import Seen
+from demo.live.window import (Notice, Window, draw_help, draw_hud, draw_notices, draw_timing, save_screenshot,
+                              show_picture)
+from demo.perception.landmarks import FaceMesh
+from demo.perception.prompts import prompts_for
+from demo.picture.colours import NOTICE_BACKGROUND, PROMPT_BACKGROUND
+from demo.picture.compose import ViewSettings
+from demo.picture.stages import Scene, window_picture
+from demo.picture.text import Texts, load_texts
+from demo.sources import Source
+
+NOTICE_S = 3.0  # seconds a passing notice (e.g. "Screenshot saved") stays
+
+
+# ---- State and keys ---------------------------------------------------------------------------
+
+@dataclass
+class LoopState:
+    """What the keys change. Everything the loop remembers between frames lives here."""
+
+    settings: ViewSettings
+    stages: StageClock
+    kiosk: bool = False
+    smoothing: bool = True
+    timing: bool = False
+    frozen: bool = False
+    help: bool = False
+    fullscreen: bool = False
+    running: bool = True
+    screenshot: bool = False  # save the next picture shown
+    timings: dict[str, float] = dataclasses.field(default_factory=dict)  # ms per step, last picture
+    shown: Seen | None = None  # the frame and faces on screen now
+    notice: str | None = None  # a passing line over the picture
+    notice_until: float = 0.0
+
+
+def new_state(config: Config, no_pixels: bool) -> LoopState:
+    """The state the exhibit starts in, from its settings."""
+    hog, stages = config.hog, config.stages
+    return LoopState(settings=ViewSettings(hog.view, hog.cell, hog.bins, no_pixels=no_pixels),
+                     stages=StageClock(stages.enabled, stages.seconds, stages.auto_advance, stages.start),
+                     kiosk=config.display.kiosk, fullscreen=config.wants_fullscreen)
+
+
+def pressed(combo: KeyCombo, key: int, mod: int) -> bool:
+    """Whether a key press (pygame key code and modifier bits) is ``combo``."""
+    if key != getattr(pygame, combo.pygame_name, None):
+        return False
+    held = (bool(mod & pygame.KMOD_CTRL), bool(mod & pygame.KMOD_SHIFT), bool(mod & pygame.KMOD_ALT))
+    return held == (combo.ctrl, combo.shift, combo.alt)
+
+
+def handle_key(key: int, mod: int, unicode: str, state: LoopState, config: Config, now: float) -> None:
+    """Change ``state`` for one key press (see the module docstring for the keys)."""
+    kiosk = config.kiosk
+    if pressed(kiosk.quit_keys, key, mod):
+        state.running = False
+    elif pressed(kiosk.next_key, key, mod) or (not state.kiosk and key in (pygame.K_RIGHT, pygame.K_SPACE)):
+        state.stages.next(now)
+    elif pressed(kiosk.back_key, key, mod) or (not state.kiosk and key == pygame.K_LEFT):
+        state.stages.back(now)
+    elif state.kiosk:
+        # A visitor has one button; everything else is for the people who run the exhibit. Only
+        # a config file that sets [kiosk] screenshots = true lets s save a picture here.
+        if key == pygame.K_s and config.screenshot_folder is not None:
+            state.screenshot = True
+    else:
+        handle_teacher_key(key, unicode, state, now)
+
+
+def handle_teacher_key(key: int, unicode: str, state: LoopState, now: float) -> None:
+    """The keys that only work outside kiosk mode."""
+    settings = state.settings
+    if key in (pygame.K_q, pygame.K_ESCAPE):
+        state.running = False
+    elif key == pygame.K_f:
+        state.fullscreen = not state.fullscreen
+    elif key == pygame.K_p:
+        state.frozen = not state.frozen
+    elif key == pygame.K_h:
+        state.help = not state.help
+    elif key == pygame.K_s:
+        state.screenshot = True
+    elif key == pygame.K_g:
+        view = VIEWS[(VIEWS.index(settings.view) + 1) % len(VIEWS)]
+        state.settings = dataclasses.replace(settings, view=view)
+    elif unicode in ("+", "=") or key == pygame.K_KP_PLUS:
+        state.settings = dataclasses.replace(settings, cell=min(settings.cell + 2, CELL_RANGE[1]))
+    elif unicode == "-" or key == pygame.K_KP_MINUS:
+        state.settings = dataclasses.replace(settings, cell=max(settings.cell - 2, CELL_RANGE[0]))
+    elif unicode == "]":
+        state.settings = dataclasses.replace(settings, bins=min(settings.bins + 1, BINS_RANGE[1]))
+    elif unicode == "[":
+        state.settings = dataclasses.replace(settings, bins=max(settings.bins - 1, BINS_RANGE[0]))
+    elif key == pygame.K_l:
+        state.settings = dataclasses.replace(settings, show_points=not settings.show_points)
+    elif key == pygame.K_a:
+        state.settings = dataclasses.replace(settings, show_axes=not settings.show_axes)
+    elif key == pygame.K_j:
+        state.smoothing = not state.smoothing
+    elif key == pygame.K_t:
+        state.timing = not state.timing
+    elif unicode.isdigit():
+        state.stages.jump(now, min(int(unicode), STAGE_COUNT - 1))
+
+
+# ---- Notices ------------------------------------------------------------------------------
+
+def notices_for(state: LoopState, seen: Seen, feeds: Feeds, words: Texts, notice_key: str | None,
+                now: float) -> list[Notice]:
+    """The lines over the picture: the exhibit's own (no camera, camera lost, screenshot saved) on
+    red, and for the visitor (the attract loop's invitation, or why their face is seen badly) on blue."""
+    notices = [(words.get(notice_key), NOTICE_BACKGROUND)] if notice_key else []
+    if not feeds.camera_ok:
+        notices.append((words.get("notice.camera_lost"), NOTICE_BACKGROUND))
+    if feeds.attracting:
+        notices.append((words.get("notice.attract"), PROMPT_BACKGROUND))
+    else:
+        notices += [(words.get(key), PROMPT_BACKGROUND)
+                    for key in prompts_for(seen.frame.rgb, seen.faces, state.stages.stage)]
+    if state.notice and now < state.notice_until:
+        notices.append((state.notice, NOTICE_BACKGROUND))
+    return notices
+
+
+# ---- Pace ------------------------------------------------------------------------------------
+
+class Pacer:
+    """Holds the loop to at most ``limit`` frames per second (0: as fast as it goes) and measures
+    the frames per second it reaches."""
+
+    def __init__(self, limit: float) -> None:
+        self.limit = limit
+        self.fps = 0.0
+        self._clock = pygame.time.Clock()
+        self._last = time.perf_counter()
+
+    def tick(self) -> None:
+        self._clock.tick(self.limit)
+        now = time.perf_counter()
+        interval = max(now - self._last, 1e-6)
+        self.fps = 0.9 * self.fps + 0.1 / interval if self.fps else 1.0 / interval
+        self._last = now
+
+
+def frame_rate_limit(source: Source, config: Config, unpaced: bool) -> float:
+    """Frames per second to pace the loop at: a camera paces itself, files and the sample play at
+    their own rate unless the settings say otherwise; 0 runs unpaced (tests, benchmarks)."""
+    if unpaced:
+        return 0.0
+    return config.display.fps or (0.0 if source.live else source.fps)
+
+
+@contextlib.contextmanager
+def background_search(mesh: FaceMesh) -> Iterator[None]:
+    """While the loop runs, the landmarker's distant-face search has a thread of its own: the
+    landmarker's thread sets the frame rate and must never wait. Restored afterwards."""
+    searching = mesh.background_search
+    mesh.background_search = True
+    try:
+        yield
+    finally:
+        mesh.background_search = searching  # after the workers have stopped: they may still be tracking
+
+
+# ---- The loop's steps ------------------------------------------------------------------------
+
+def handle_events(state: LoopState, config: Config, window: Window, feeds: Feeds, now: float) -> None:
+    """Keys and the window's close button change ``state``; the window and the live feed follow."""
+    for event in pygame.event.get():
+        if event.type == pygame.QUIT and not state.kiosk:
+            state.running = False
+        elif event.type == pygame.KEYDOWN:
+            was_frozen = state.frozen
+            handle_key(event.key, event.mod, event.unicode, state, config, now)
+            window.follow(state.fullscreen)
+            if was_frozen and not state.frozen:
+                feeds.drop_stale()
+
+
+def collect(state: LoopState, feeds: Feeds, now: float) -> Seen | None:
+    """The frame and faces to show now; a new visitor starts the walk-through at the beginning,
+    and the stages move on by their clock."""
+    seen = feeds.collect(now, state.frozen, state.smoothing)
+    if feeds.visitor_arrived:
+        state.stages.restart(now)
+    if not feeds.finished:
+        state.stages.update(now)
+    return seen
+
+
+def compose(window: Window, seen: Seen, state: LoopState, words: Texts, notices: list[Notice],
+            fps: float, not_recorded: bool) -> None:
+    """Draw the stage's picture of ``seen`` into the window, then the overlays: the bottom line,
+    notices, timing strip and help. Nothing is on screen until :func:`present`."""
+    timings = {"capture": seen.read_ms, "landmarks": seen.landmarks_ms, "display": window.flip_ms}
+    scene = Scene(seen.frame.rgb, seen.faces, state.settings, state.stages.stage)
+    show_picture(window.screen, window_picture(scene, words, window.size, timings))
+    draw_hud(window, words, len(seen.faces), fps, state.frozen, teacher=not state.kiosk, not_recorded=not_recorded)
+    draw_notices(window, notices)
+    if state.timing:
+        draw_timing(window, words, timings)
+    if state.help:
+        draw_help(window, words)
+    state.timings, state.shown = timings, seen
+
+
+def present(window: Window, state: LoopState, config: Config, words: Texts, now: float) -> None:
+    """Save the picture if a screenshot was asked for (its notice shows from the next frame), then
+    show it."""
+    if state.screenshot:
+        state.screenshot = False
+        state.notice = save_screenshot(window.screen, config.screenshot_folder, words)
+        state.notice_until = now + NOTICE_S
+    window.flip()
+
+
+def run(source: Source, mesh: FaceMesh, config: Config, frames: int = 0, unpaced: bool = False,
+        notice_key: str | None = None, attract_mesh: Callable[[], FaceMesh] | None = None,
+        clock: Callable[[], float] = time.monotonic,
+        on_frame: Callable[[int, LoopState, bool], None] | None = None, no_pixels: bool = False) -> int:
+    """The realtime loop: events, collect, compose, present, until the user quits. Returns the exit code.
+
+    Perception runs on worker threads (:class:`demo.live.pipeline.Pipeline`) so the landmarks of the
+    next frame are found while this one is drawn; every frame is drawn with its own landmarks.
+
+    Parameters
+    ----------
+    source : Source
+        The live picture.
+    mesh : FaceMesh
+        The landmarker for ``source``; during the loop its distant-face search runs on a thread
+        of its own.
+    config : Config
+        Everything the exhibit was set up with (file and command line merged).
+    frames : int
+        Stop after this many frames (0: run until the user quits).
+    unpaced : bool
+        Run files and the sample as fast as possible instead of at their frame rate (benchmarks).
+    notice_key : str, optional
+        Key of a text to keep showing over the picture, e.g. ``"notice.no_camera"``.
+    attract_mesh : callable, optional
+        Makes the landmarker for the attract loop; without it there is no attract loop.
+    clock : callable
+        Seconds, for the attract loop and the stage timer (tests pass a fake one).
+    on_frame : callable, optional
+        ``on_frame(frames_shown, state, attracting)`` after each frame shown (tests, the soak).
+    no_pixels : bool
+        Draw the diagrams on a plain background, never the camera's picture (a second screen,
+        or classes that may not show pupils' faces).
+    """
+    words = load_texts(config.display.language)
+    state = new_state(config, no_pixels)
+    attract = Attract(config.attract.delay_s, config.attract.enabled and source.live and attract_mesh is not None)
+    window = Window(state.fullscreen, pointer=not state.kiosk)
+    pacer = Pacer(frame_rate_limit(source, config, unpaced))
+    shown = 0
+    try:
+        # Feeds start inside the try: a SIGTERM (SystemExit) right after the workers start must
+        # still stop them before the landmarker is closed under them.
+        with background_search(mesh), Feeds(source, mesh, attract, attract_mesh) as feeds:
+            while state.running:
+                now = clock()
+                handle_events(state, config, window, feeds, now)
+                if not state.running:
+                    break
+                seen = collect(state, feeds, now)
+                if feeds.finished:
+                    break
+                if seen is None:
+                    continue  # a camera that has not delivered yet
+                notices = notices_for(state, seen, feeds, words, notice_key, now)
+                compose(window, seen, state, words, notices, pacer.fps, not_recorded=source.live or state.kiosk)
+                present(window, state, config, words, now)
+                pacer.tick()
+                shown += 1
+                if on_frame is not None:
+                    on_frame(shown, state, feeds.attracting)
+                if frames and shown >= frames:
+                    break
+    finally:
+        window.close()
+    return 0

@@ -1,0 +1,133 @@
+"""Seeing and showing at the same time: the landmarker works on the next frame while this one is drawn.
+
+The live window has two cores to share. One thread, the *perception worker*, reads a frame and runs
+the landmarker on it; meanwhile the window's loop draws the previous frame. Each result keeps the
+frame it was computed from, so the mesh is always drawn on its own picture, never slid over a newer
+one. Stale frames are never queued: the worker is at most one frame ahead of the loop (it starts a
+frame only when the loop has taken the last answer and asks for the next), and a camera gives its
+newest.
+
+The worker never sleeps or decides timing: it runs when the loop asks (:meth:`Pipeline.request`)
+and the loop collects the answer (:meth:`Pipeline.take`), a :class:`concurrent.futures.Future`
+from a :class:`demo.base.worker.Worker`.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Callable
+from concurrent import futures
+from dataclasses import dataclass
+
+from demo.perception.landmarks import Face
+from demo.sources import Frame, Source
+from demo.base.worker import CLOSE_WAIT_S, Worker
+
+
+@dataclass(frozen=True)
+class Seen:
+    """One frame and what perception found in it.
+
+    Attributes
+    ----------
+    frame : Frame
+        The picture the faces were found in.
+    faces : list of Face
+        Landmarks in pixels of ``frame``.
+    read_ms, landmarks_ms : float
+        How long reading the frame and finding its landmarks took, in milliseconds.
+    read_at : float
+        ``time.perf_counter()`` seconds when the frame had been read: latency is measured from here.
+    """
+
+    frame: Frame
+    faces: list[Face]
+    read_ms: float = 0.0
+    landmarks_ms: float = 0.0
+    read_at: float = 0.0
+
+
+Perceive = Callable[[Frame], list[Face]]
+
+
+class Pipeline:
+    """A perception worker thread with a one-frame hand-over.
+
+    Parameters
+    ----------
+    source : Source
+        Where frames come from. Only the worker reads it.
+    perceive : callable
+        ``perceive(frame) -> list[Face]``, e.g. ``lambda f: mesh.track(f.rgb, f.time_ms)``. Only the
+        worker calls it, one frame at a time.
+
+    :meth:`request`, :meth:`take`, :attr:`ended` and :meth:`close` are for one thread, the loop's.
+    Once :meth:`close` has returned, the worker has finished with ``perceive``, and its
+    landmarker may be closed.
+    """
+
+    def __init__(self, source: Source, perceive: Perceive):
+        self._source = source
+        self._perceive = perceive
+        self._worker = Worker("perception")
+        self._next: futures.Future | None = None  # the answer being worked on, or done and not taken
+        self._ended = False  # a file has run out and the loop has been told
+        self._closing = threading.Event()
+
+    def _work(self) -> Seen | None:
+        """On the worker: the next frame and its faces; None when a file has ended."""
+        live = getattr(self._source, "live", False)
+        while not self._closing.is_set():
+            seen = self._one()
+            if seen is not None or not live:
+                return seen
+            # A camera that gave nothing (unplugged for longer than its read timeout) is tried
+            # again: its read waits, so this does not spin.
+        return None
+
+    def _one(self) -> Seen | None:
+        start = time.perf_counter()
+        frame = self._source.read()
+        read_at = time.perf_counter()
+        if frame is None:
+            return None
+        faces = self._perceive(frame)
+        done = time.perf_counter()
+        return Seen(frame, faces, (read_at - start) * 1000.0, (done - read_at) * 1000.0, read_at)
+
+    def request(self) -> None:
+        """Ask the worker for the next frame (does nothing while an answer is on its way or not
+        yet taken, or once a file has ended)."""
+        if self._next is None and not self._ended:
+            self._next = self._worker.submit(self._work)
+
+    def take(self, timeout_s: float) -> Seen | None:
+        """The answer asked for, waiting up to ``timeout_s`` seconds; ``None`` if none came.
+
+        Raises whatever the worker raised (a broken source or landmarker) in the caller's thread.
+        """
+        if self._next is None:
+            return None
+        try:
+            seen = self._next.result(timeout=timeout_s)
+        except futures.TimeoutError:
+            return None
+        self._next = None
+        self._ended = seen is None
+        return seen
+
+    @property
+    def ended(self) -> bool:
+        """True when a file source has run out of frames and its last answer has been taken."""
+        return self._ended
+
+    def close(self) -> None:
+        """Stop the worker after its current frame, and wait for it.
+
+        The wait is long on purpose (``CLOSE_WAIT_S``): the landmarker may only be closed once the
+        worker is done with it (its first frame also builds MediaPipe's graph, seconds on a busy
+        machine). Safe to call twice.
+        """
+        self._closing.set()
+        self._worker.close(CLOSE_WAIT_S)

@@ -1,0 +1,674 @@
+"""478 points on a face: MediaPipe's Face Landmarker, made easy to call.
+
+A neural network first finds each face, then places 478 points on it (eyes, brows, lips, the
+face's outline and the irises). This is the only module that imports MediaPipe.
+
+Use it from a notebook like this::
+
+    from demo.landmarks import FaceMesh
+    with FaceMesh(max_faces=4) as mesh:
+        faces = mesh.detect(rgb)          # a still picture
+        faces = mesh.track(rgb, t_ms)     # frames of a video or camera, in order
+    faces[0].points                       # (478, 3): x, y in pixels, z relative depth
+
+Coordinates: x right and y down in pixels of the image passed in; z is MediaPipe's depth relative
+to the head's centre, in the same pixel scale as x (smaller is nearer the camera).
+"""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+import importlib
+import sys
+import threading
+import types
+import zipfile
+from concurrent import futures
+from concurrent.futures import Future
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import cv2
+import numpy as np
+
+from demo.base.assets import asset_path
+from demo.base.choices import DEFAULT_MAX_FACES, MAX_FACES_RANGE
+from demo.base.offline import keep_offline
+from demo.base.quiet import native_stderr_silenced
+from demo.base.worker import CLOSE_WAIT_S, Worker
+
+MODEL_NAME = "face_landmarker.task"
+MODEL_SHA256 = "64184e229b263107bc2b804c6625db1341ff2bb731874b0bcc2fe6544e0bc9ff"
+MODEL_PARTS = ("face_detector.tflite", "face_landmarks_detector.tflite")  # inside the .task zip
+POINT_COUNT = 478
+# The face detector inside the landmarker looks at a 128x128 copy of the picture, so a face 60 px
+# tall in a 1280x720 frame shrinks to 6 px and is lost. Faces at a distance are searched for by
+# MediaPipe's full-range detector (192x192, made for faces up to 5 m away) in squares as tall as
+# the frame (two cover a 16:9 frame), then meshed through their own enlarged crop.
+DETECTOR_NAME = "face_detection_full_range_sparse.tflite"
+DETECTOR_SHA256 = "2c3728e6da56f21e21a320433396fb06d40d9088f2247c05e5635a688d45dfe1"
+SEARCH_EVERY = 3  # streamed frames per searched square: a 16:9 frame is searched every 6 frames
+CROP_SIDE = 256  # a distant face is cut out and enlarged to a square of this many pixels
+CROP_MARGIN = 2.2  # the cut-out's side as a multiple of the face's size
+# Each face's mesh costs as much as a lone face's whole frame. A stream meshes at most this many
+# distant faces a frame, the longest-waiting first; the others keep their mesh until their turn
+# (six faces: each meshed every third frame, 10 times a second from a 30 fps camera).
+FAR_MESHES_PER_FRAME = 2
+# A mesh made from a box must agree with it: centres at most this fraction of the box's size
+# apart, sizes within this ratio. Otherwise it lies on something else (a neck, a chin, no face).
+# Measured on real faces: shifts below 0.2 (a face turned three-quarters) and sizes 0.9-1.3
+# times the full-range detector's box; a mesh slid down onto a chin and neck was 0.35 off.
+AGREE_SHIFT = 0.25
+AGREE_SIZE = (0.7, 1.5)
+
+
+# Modules MediaPipe's package imports that the landmarker never uses: matplotlib (its drawing
+# helpers) and sounddevice (its audio tasks, which look for PortAudio with temporary files).
+_STAND_INS = ("matplotlib", "matplotlib.pyplot", "sounddevice")
+
+
+class _StandIn(types.ModuleType):
+    """Answers for a module while MediaPipe's package loads; afterwards loads the real one on use."""
+
+    def __getattr__(self, name: str):
+        if name.startswith("__") or sys.modules.get(self.__name__) is self:
+            raise AttributeError(name)  # the import system probing, or asked while still standing in
+        return getattr(importlib.import_module(self.__name__), name)
+
+
+@functools.lru_cache(maxsize=1)
+def _vision() -> types.ModuleType:
+    """MediaPipe's vision tasks, imported without loading modules the landmarker never uses.
+
+    ``mediapipe.tasks.python`` imports matplotlib (for drawing helpers) and sounddevice (for audio
+    tasks): half a second of start-up, and both write to disk as they load (matplotlib a font cache
+    and config folders in the user's home, sounddevice temporary files while it looks for a
+    library), which the live exhibit must not do: it records nothing (checked with MediaPipe 1.2.3:
+    imported bare in an empty home, it leaves ``.cache/matplotlib/fontlist-v3.11.0.json`` and
+    ``.config/matplotlib`` there). While the package loads,
+    stand-ins answer for them; they are removed afterwards, and the references MediaPipe keeps load
+    the real module the first time anything is asked of them, so a notebook can still use
+    MediaPipe's plotting helpers.
+    """
+    keep_offline()  # the kernel keeps MediaPipe's usage-data uploader off the network
+    placed = [name for name in _STAND_INS if name not in sys.modules]
+    if "matplotlib" in sys.modules:  # already loaded by the user: pyplot may load for real
+        placed = [name for name in placed if not name.startswith("matplotlib")]
+    for name in placed:
+        sys.modules[name] = _StandIn(name, "Stand-in while Machine Eyes imports MediaPipe.")
+    try:
+        from mediapipe.tasks.python import vision
+    finally:
+        for name in placed:
+            if isinstance(sys.modules.get(name), _StandIn):
+                del sys.modules[name]
+    return vision
+
+
+class ModelError(Exception):
+    """The landmark model is missing or damaged; the message is one line meant for the user."""
+
+
+@dataclass(frozen=True)
+class Face:
+    """One face as MediaPipe measured it.
+
+    Attributes
+    ----------
+    points : ndarray, shape (478, 3), float32
+        x, y in pixels of the analysed image (x right, y down); z relative depth in the same scale.
+    box : tuple of 4 floats
+        ``(x0, y0, x1, y1)`` in pixels: the smallest box around the points.
+    blendshapes : dict
+        MediaPipe's 52 expression scores in [0, 1] by name (e.g. ``"eyeBlinkLeft"``).
+    transform : ndarray, shape (4, 4), or None
+        The head's pose: rotation and translation from a canonical face to this one.
+    """
+
+    points: np.ndarray
+    box: tuple[float, float, float, float]
+    blendshapes: dict[str, float] = field(default_factory=dict)
+    transform: np.ndarray | None = None
+    far: bool = False  # found only by the search for faces at a distance
+    person: int = -1  # the same number for the same person from frame to frame (-1: not followed)
+
+    @property
+    def centre(self) -> tuple[float, float]:
+        """Middle of the box in pixels (x, y)."""
+        return (self.box[0] + self.box[2]) / 2.0, (self.box[1] + self.box[3]) / 2.0
+
+    @property
+    def height(self) -> float:
+        """Height of the face's box in pixels."""
+        return self.box[3] - self.box[1]
+
+
+def load_model(path: str | Path | None = None) -> bytes:
+    """Read the Face Landmarker model and check it before MediaPipe sees it.
+
+    Parameters
+    ----------
+    path : str or Path, optional
+        A ``.task`` file; by default the bundled one, which must match its sha256.
+
+    Raises
+    ------
+    ModelError
+        With one line naming the file and what to do.
+    """
+    bundled = path is None
+    path = Path(path) if path is not None else asset_path(MODEL_NAME)
+    if not path.is_file():
+        where = "restore assets/ from git" if bundled else "check --model"
+        raise ModelError(f"{path}: face landmarker model not found; {where}")
+    data = path.read_bytes()
+    if bundled and hashlib.sha256(data).hexdigest() != MODEL_SHA256:
+        raise ModelError(f"{path}: model is damaged (sha256 mismatch); restore assets/ from git")
+    try:
+        with zipfile.ZipFile(path) as bundle:
+            names = set(bundle.namelist())
+    except (zipfile.BadZipFile, OSError):
+        names = set()
+    if not set(MODEL_PARTS) <= names:
+        raise ModelError(f"{path}: not a Face Landmarker .task model (truncated or wrong file); "
+                         "use the official face_landmarker.task")
+    return data
+
+
+# Named groups of MediaPipe's connection lists, for drawing and for callers that want "the lips".
+_GROUPS = {
+    "tessellation": "FACE_LANDMARKS_TESSELATION",
+    "contours": "FACE_LANDMARKS_CONTOURS",
+    "face_oval": "FACE_LANDMARKS_FACE_OVAL",
+    "lips": "FACE_LANDMARKS_LIPS",
+    "left_eye": "FACE_LANDMARKS_LEFT_EYE",
+    "right_eye": "FACE_LANDMARKS_RIGHT_EYE",
+    "left_eyebrow": "FACE_LANDMARKS_LEFT_EYEBROW",
+    "right_eyebrow": "FACE_LANDMARKS_RIGHT_EYEBROW",
+    "left_iris": "FACE_LANDMARKS_LEFT_IRIS",
+    "right_iris": "FACE_LANDMARKS_RIGHT_IRIS",
+    "nose": "FACE_LANDMARKS_NOSE",
+}
+
+
+@functools.lru_cache(maxsize=1)
+def connections() -> dict[str, np.ndarray]:
+    """Which landmarks are joined by lines, by group name.
+
+    Returns a dict from group name (``"tessellation"``, ``"contours"``, ``"lips"``, ``"left_eye"``,
+    ``"left_iris"``, ... and ``"irises"`` for both) to an int array of shape (n, 2): each row is a
+    pair of landmark indices (0-477) joined by one line. "Left" is the person's left, which is on
+    the right of an unmirrored picture.
+    """
+    mp_connections = _vision().FaceLandmarksConnections
+
+    groups = {name: np.array([(c.start, c.end) for c in getattr(mp_connections, attr)], dtype=np.int32)
+              for name, attr in _GROUPS.items()}
+    groups["irises"] = np.concatenate([groups["left_iris"], groups["right_iris"]])
+    return groups
+
+
+def search_squares(width: int, height: int) -> list[tuple[int, int, int, int]]:
+    """Squares as wide as the picture's short side covering a ``width`` x ``height`` picture,
+    spread evenly along its long side, as (x0, y0, x1, y1) pixels: two for 16:9 or 4:3."""
+    side = min(width, height)
+    count = -(-max(width, height) // side)
+    starts = [round(k * (max(width, height) - side) / max(1, count - 1)) for k in range(count)]
+    if width >= height:
+        return [(x, 0, x + side, side) for x in starts]
+    return [(0, y, side, y + side) for y in starts]
+
+
+def agrees(mesh_box: tuple[float, float, float, float], box: tuple[float, float, float, float],
+           picture: tuple[int, int] | None = None) -> bool:
+    """Whether a mesh's box (x0, y0, x1, y1 pixels) sits on the face box it was made from: centres
+    at most ``AGREE_SHIFT`` of the box's size apart and sizes within ``AGREE_SIZE`` of each other.
+    With ``picture`` (width, height) both boxes are first cut to it, for a face the edge cuts."""
+    if picture is not None:
+        mesh_box, box = (_clip(mesh_box, picture), _clip(box, picture))
+    size = max(box[2] - box[0], box[3] - box[1], 1e-6)
+    mesh_size = max(mesh_box[2] - mesh_box[0], mesh_box[3] - mesh_box[1])
+    shift = np.hypot((mesh_box[0] + mesh_box[2] - box[0] - box[2]) / 2.0,
+                     (mesh_box[1] + mesh_box[3] - box[1] - box[3]) / 2.0)
+    return AGREE_SIZE[0] <= mesh_size / size <= AGREE_SIZE[1] and shift <= AGREE_SHIFT * size
+
+
+def _clip(box: tuple[float, float, float, float], picture: tuple[int, int]) -> tuple[float, float, float, float]:
+    return (min(max(box[0], 0.0), picture[0]), min(max(box[1], 0.0), picture[1]),
+            min(max(box[2], 0.0), picture[0]), min(max(box[3], 0.0), picture[1]))
+
+
+def _inside(point: tuple[float, float], box: tuple[float, float, float, float]) -> bool:
+    return box[0] <= point[0] <= box[2] and box[1] <= point[1] <= box[3]
+
+
+def _is_new(box: tuple[float, float, float, float], faces: list[Face]) -> bool:
+    """True when ``box`` (x0, y0, x1, y1) is not a face already in ``faces``."""
+    centre = ((box[0] + box[2]) / 2.0, (box[1] + box[3]) / 2.0)
+    return not any(_inside(centre, f.box) or _inside(f.centre, box) for f in faces)
+
+
+Box = tuple[float, float, float, float]  # (x0, y0, x1, y1) pixels, x right, y down
+
+
+def mediapipe_image(rgb: np.ndarray):
+    """An RGB uint8 picture (height, width, 3) as MediaPipe's ``mp.Image`` (which copies the pixels)."""
+    _vision()  # MediaPipe is imported here first, without the modules it never uses
+    import mediapipe as mp
+
+    return mp.Image(image_format=mp.ImageFormat.SRGB, data=np.ascontiguousarray(rgb))
+
+
+def _landmarker_options(model: bytes, video: bool, max_faces: int, min_confidence: float):
+    """The options every Face Landmarker here is made with: blendshapes and pose matrices on."""
+    vision = _vision()
+    from mediapipe.tasks.python import BaseOptions
+
+    return vision.FaceLandmarkerOptions(
+        base_options=BaseOptions(model_asset_buffer=model),
+        running_mode=vision.RunningMode.VIDEO if video else vision.RunningMode.IMAGE,
+        num_faces=max_faces,
+        min_face_detection_confidence=min_confidence,
+        min_face_presence_confidence=min_confidence,
+        min_tracking_confidence=min_confidence,
+        output_face_blendshapes=True,
+        output_facial_transformation_matrixes=True,
+    )
+
+
+def bare_landmarker(max_faces: int = DEFAULT_MAX_FACES, min_confidence: float = 0.5, video: bool = True):
+    """MediaPipe's own ``FaceLandmarker``, made with the options :class:`FaceMesh` uses, nothing
+    around it: the peer ``machine-eyes bench`` measures FaceMesh and the exhibit against.
+
+    Call it as MediaPipe's documentation shows, e.g.
+    ``landmarker.detect_for_video(mediapipe_image(rgb), time_ms)``; close it (it is a context
+    manager).
+    """
+    vision = _vision()
+    with native_stderr_silenced():
+        return vision.FaceLandmarker.create_from_options(
+            _landmarker_options(load_model(), video, max_faces, min_confidence))
+
+
+def _to_faces(result, width: int, height: int, offset=(0.0, 0.0), scale: float = 1.0,
+              far: bool = False) -> list[Face]:
+    """MediaPipe's ``FaceLandmarkerResult`` as Faces in pixels of the frame.
+
+    MediaPipe gives x and y as fractions of the analysed picture's width and height, z in the
+    width's scale. ``offset`` (x, y) and ``scale`` map a crop's pixels back to the frame:
+    frame = crop / scale + offset.
+    """
+    to_frame = np.array([width, height, width], dtype=np.float32) / np.float32(scale)
+    shift = np.array([offset[0], offset[1], 0.0], dtype=np.float32)
+    shapes = result.face_blendshapes or []
+    matrices = result.facial_transformation_matrixes or []
+    faces = []
+    for i, marks in enumerate(result.face_landmarks):
+        points = np.array([(m.x, m.y, m.z) for m in marks], dtype=np.float32) * to_frame + shift
+        box = (float(points[:, 0].min()), float(points[:, 1].min()),
+               float(points[:, 0].max()), float(points[:, 1].max()))
+        blendshapes = {c.category_name: float(c.score) for c in shapes[i]} if i < len(shapes) else {}
+        transform = np.asarray(matrices[i], dtype=np.float32) if i < len(matrices) else None
+        faces.append(Face(points, box, blendshapes, transform, far))
+    return faces
+
+
+def load_detector_model() -> bytes:
+    """The bundled full-range face detector, checked against its sha256 (``ModelError`` if not)."""
+    path = asset_path(DETECTOR_NAME)
+    if not path.is_file():
+        raise ModelError(f"{path}: face detector model not found; restore assets/ from git")
+    data = path.read_bytes()
+    if hashlib.sha256(data).hexdigest() != DETECTOR_SHA256:
+        raise ModelError(f"{path}: face detector model is damaged (sha256 mismatch); restore assets/ from git")
+    return data
+
+
+class _SquareSearch:
+    """MediaPipe's full-range face detector on squares of a frame. The detector is made on first
+    use; one thread at a time calls it."""
+
+    def __init__(self, model: bytes, min_confidence: float) -> None:
+        self._model = model
+        self._min_confidence = min_confidence
+        self._detector = None
+
+    def __call__(self, square: np.ndarray) -> list[Box]:
+        """Boxes (x0, y0, x1, y1, pixels of ``square``) of the faces the detector finds in it."""
+        if self._detector is None:
+            vision = _vision()
+            from mediapipe.tasks.python import BaseOptions
+
+            options = vision.FaceDetectorOptions(base_options=BaseOptions(model_asset_buffer=self._model),
+                                                 min_detection_confidence=self._min_confidence)
+            with native_stderr_silenced():
+                self._detector = vision.FaceDetector.create_from_options(options)
+        result = self._detector.detect(mediapipe_image(square))
+        return [(b.origin_x, b.origin_y, b.origin_x + b.width, b.origin_y + b.height)
+                for b in (found.bounding_box for found in result.detections)]
+
+    def close(self) -> None:
+        if self._detector is not None:
+            self._detector.close()
+            self._detector = None
+
+
+class _BackgroundSearch:
+    """The search for distant faces on a worker thread of its own, so a stream never waits for it.
+
+    One square at a time: :meth:`offer` hands the worker a copy of a square of the frame when the
+    last one's boxes have been collected (and declines otherwise); :meth:`collect` gives the boxes
+    found, in frame pixels, once that square is done. The worker's thread alone uses the face
+    detector, and closes it as its last job.
+    """
+
+    def __init__(self, squares: _SquareSearch) -> None:
+        self._squares = squares
+        self._worker = Worker("distant-face search")
+        self._searching: Future | None = None  # the square offered last, until collected
+
+    def offer(self, rgb: np.ndarray, tile: tuple[int, int, int, int]) -> bool:
+        """Search ``tile`` (x0, y0, x1, y1) of ``rgb`` next, if idle; True if taken on."""
+        if self._searching is not None:
+            return False
+        x0, y0, x1, y1 = tile
+        self._searching = self._worker.submit(self._search, rgb[y0:y1, x0:x1].copy(), tile)
+        return True
+
+    def _search(self, square: np.ndarray, tile: tuple[int, int, int, int]) -> tuple[tuple[int, int, int, int], list[Box]]:
+        x0, y0 = tile[:2]
+        return tile, [(x0 + a, y0 + b, x0 + c, y0 + d) for a, b, c, d in self._squares(square)]
+
+    def collect(self) -> tuple[tuple[int, int, int, int], list[Box]] | None:
+        """The square last offered and the boxes found in it, once it is searched (until then
+        None); raises what the search raised."""
+        if self._searching is None or not self._searching.done():
+            return None
+        found = self._searching.result()
+        self._searching = None
+        return found
+
+    def wait(self) -> None:
+        """Until the square last offered has been searched (tests; no timing depends on it)."""
+        if self._searching is not None:
+            futures.wait([self._searching])
+
+    def close(self) -> None:
+        """Stop after the square being searched; then the worker closes the detector and ends."""
+        if not self._worker.closed:
+            self._worker.submit(self._squares.close)
+            self._worker.close(CLOSE_WAIT_S)
+
+
+@dataclass(frozen=True)
+class _Far:
+    """A distant face followed by a stream: its latest mesh and how many frames ago it was made."""
+
+    face: Face
+    waited: int = 0
+
+
+class FaceMesh:
+    """Finds faces and their 478 landmarks in RGB pictures.
+
+    Parameters
+    ----------
+    max_faces : int
+        How many faces to look for at most (1-10). More faces cost more time.
+    model : str or Path, optional
+        A Face Landmarker ``.task`` file instead of the bundled one.
+    min_confidence : float
+        How sure the face detector must be (0-1). Lower finds more faces and more mistakes.
+
+    Use it as a context manager (or call :meth:`close`): MediaPipe must be closed explicitly.
+    Calls from several threads take turns; :meth:`close` waits for the call under way, and any
+    call after it raises ``ValueError``.
+    """
+
+    def __init__(self, max_faces: int = DEFAULT_MAX_FACES, model: str | Path | None = None,
+                 min_confidence: float = 0.5):
+        low, high = MAX_FACES_RANGE
+        if not low <= max_faces <= high:
+            raise ValueError(f"max_faces must be {low}-{high}, not {max_faces}")
+        self.max_faces = max_faces
+        self.min_confidence = min_confidence
+        self._model = load_model(model)
+        self._detector_model = load_detector_model()
+        self._turn = threading.Lock()  # one call into MediaPipe at a time; close() waits for it
+        self._closed = False
+        self._image_mode = None
+        self._video_mode = None
+        self._squares = _SquareSearch(self._detector_model, min_confidence)  # searched during track()
+        self._background: _BackgroundSearch | None = None  # or on a worker of its own
+        self._last_ms = -1  # timestamp last given to MediaPipe's VIDEO mode
+        self._far: list[_Far] = []  # distant faces followed from frame to frame
+        self._disputed: dict[tuple[int, int, int, int], list[Box]] = {}  # near meshes no detector box agreed with
+        self._next_tile = 0  # where the spread-out search for distant faces goes on
+        self._frames = 0  # frames tracked so far
+
+    @property
+    def background_search(self) -> bool:
+        """Whether :meth:`track` searches for distant faces on a thread of its own.
+
+        Off by default: each square is searched during the :meth:`track` call that reaches it,
+        so results do not depend on timing (notebooks, tests, rendering). The live window turns
+        it on: the stream's landmarker then never waits for the search, which runs on whatever
+        the machine has to spare, and faces it finds are meshed from the next frame on.
+        """
+        return self._background is not None
+
+    @background_search.setter
+    def background_search(self, on: bool) -> None:
+        with self._turn:
+            if on and self._background is None:
+                self._check_open()
+                self._background = _BackgroundSearch(_SquareSearch(self._detector_model, self.min_confidence))
+            elif not on and self._background is not None:
+                self._background.close()
+                self._background = None
+
+    def _check_open(self) -> None:
+        if self._closed:
+            raise ValueError("this FaceMesh is closed")
+
+    def _create(self, video: bool):
+        with native_stderr_silenced():
+            try:
+                return _vision().FaceLandmarker.create_from_options(
+                    _landmarker_options(self._model, video, self.max_faces, self.min_confidence))
+            except (RuntimeError, ValueError) as error:
+                first = str(error).strip().splitlines()[0] if str(error).strip() else "unknown error"
+                raise ModelError(f"face landmarker model could not be loaded: {first}") from None
+
+    def _still_landmarker(self):
+        """The still-picture landmarker (MediaPipe IMAGE mode), made on first use."""
+        if self._image_mode is None:
+            self._image_mode = self._create(video=False)
+        return self._image_mode
+
+    @staticmethod
+    def _image(rgb: np.ndarray):
+        if rgb.ndim != 3 or rgb.shape[2] != 3 or rgb.dtype != np.uint8:
+            raise ValueError(f"expected an RGB uint8 image (height, width, 3), got {rgb.dtype} {rgb.shape}")
+        return mediapipe_image(rgb)
+
+    def _search(self, rgb: np.ndarray, tiles: list[tuple[int, int, int, int]]) -> list[Box]:
+        """Boxes (x0, y0, x1, y1, frame pixels) of faces the detector finds in ``tiles``."""
+        boxes: list[Box] = []
+        for x0, y0, x1, y1 in tiles:
+            for a, b, c, d in self._squares(rgb[y0:y1, x0:x1]):
+                box = (x0 + a, y0 + b, x0 + c, y0 + d)
+                centre = ((box[0] + box[2]) / 2.0, (box[1] + box[3]) / 2.0)
+                if not any(_inside(centre, other) for other in boxes):  # the same face in two tiles
+                    boxes.append(box)
+        return boxes
+
+    def _mesh_crop(self, rgb: np.ndarray, box: tuple[float, float, float, float], margin: float) -> Face | None:
+        """Mesh the face in ``box`` through an enlarged square crop around it; None if lost or if
+        the mesh does not agree with ``box`` (it found something else in the crop)."""
+        centre_x, centre_y = (box[0] + box[2]) / 2.0, (box[1] + box[3]) / 2.0
+        side = max(box[2] - box[0], box[3] - box[1]) * margin
+        scale = CROP_SIDE / side
+        x0, y0 = centre_x - side / 2.0, centre_y - side / 2.0
+        matrix = np.array([[scale, 0.0, -x0 * scale], [0.0, scale, -y0 * scale]], dtype=np.float64)
+        crop = cv2.warpAffine(rgb, matrix, (CROP_SIDE, CROP_SIDE), flags=cv2.INTER_LINEAR,
+                              borderMode=cv2.BORDER_REPLICATE)
+        result = self._still_landmarker().detect(self._image(crop))
+        faces = _to_faces(result, CROP_SIDE, CROP_SIDE, (x0, y0), scale, far=True)
+        if not faces:
+            return None
+        face = min(faces, key=lambda f: (f.centre[0] - centre_x) ** 2 + (f.centre[1] - centre_y) ** 2)
+        return face if agrees(face.box, box) else None
+
+    def _add_far(self, rgb: np.ndarray, faces: list[Face], boxes: list[Box]) -> list[Face]:
+        """Faces in ``boxes`` that are not in ``faces`` yet, meshed, up to ``max_faces``."""
+        added: list[Face] = []
+        for box in boxes:
+            if len(faces) + len(added) >= self.max_faces:
+                break
+            if _is_new(box, faces + added):
+                face = self._mesh_crop(rgb, box, CROP_MARGIN)
+                if face is not None and _is_new(face.box, faces + added):
+                    added.append(face)
+        return added
+
+    def detect(self, rgb: np.ndarray) -> list[Face]:
+        """Faces in one still picture (RGB uint8, height x width x 3), near and far.
+
+        The landmarker looks at the whole picture, and the full-range detector at squares of it.
+        A mesh of the whole picture that agrees with no face the detector found is dropped (it
+        lies on a neck, or on no face at all); faces the detector found that no mesh covers yet,
+        too small to be seen at once, are meshed through their own crops.
+        """
+        with self._turn:
+            self._check_open()
+            result = self._still_landmarker().detect(self._image(rgb))
+            boxes = self._search(rgb, search_squares(rgb.shape[1], rgb.shape[0]))
+            faces = [f for f in _to_faces(result, rgb.shape[1], rgb.shape[0])
+                     if any(agrees(f.box, box, (rgb.shape[1], rgb.shape[0])) for box in boxes)]
+            return faces + self._add_far(rgb, faces, boxes)
+
+    def track(self, rgb: np.ndarray, time_ms: float) -> list[Face]:
+        """Faces in one frame of a stream, following them from the frame before.
+
+        ``time_ms`` is the frame's time in milliseconds. MediaPipe needs strictly increasing
+        timestamps; if the source's clock repeats or goes back (a looping video, a frozen camera)
+        the frame is given the next free millisecond instead.
+
+        Near faces are followed by MediaPipe itself. Faces at a distance are searched for one
+        square every ``SEARCH_EVERY`` frames (a sweep of a 1280x720 frame takes 6 frames, 0.2 s
+        at 30 fps); each one found is followed through its own crop, ``FAR_MESHES_PER_FRAME``
+        of them meshed a frame in turn.
+        """
+        with self._turn:
+            self._check_open()
+            return self._track(rgb, time_ms)
+
+    def _track(self, rgb: np.ndarray, time_ms: float) -> list[Face]:
+        if self._video_mode is None:
+            self._video_mode = self._create(video=True)
+        image = self._image(rgb)  # checks the picture before its timestamp is used up
+        stamp = max(int(time_ms), self._last_ms + 1)
+        self._last_ms = stamp
+        result = self._video_mode.detect_for_video(image, stamp)
+        picture = (rgb.shape[1], rgb.shape[0])
+        meshed = _to_faces(result, *picture)  # near faces as MediaPipe follows them
+        faces = self._undisputed(meshed)
+        followed = self._follow(rgb, faces)
+        self._frames += 1
+        if len(faces) + len(followed) < self.max_faces:
+            kept = faces + [t.face for t in followed]
+            searched = self._background.collect() if self._background is not None else None
+            if searched is not None:
+                faces = self._check_near(meshed, *searched, picture)
+                kept = faces + [t.face for t in followed]
+                followed += [_Far(f) for f in self._add_far(rgb, kept, searched[1])]
+            if self._frames % SEARCH_EVERY == 0:
+                # The still-picture landmarker is made with the first search, not when the first
+                # distant face appears: a stream's memory and threads then stay flat after its
+                # first frames.
+                self._still_landmarker()
+                squares = search_squares(rgb.shape[1], rgb.shape[0])
+                square = squares[(self._next_tile + 1) % len(squares)]
+                if self._background is None:
+                    self._next_tile = (self._next_tile + 1) % len(squares)
+                    boxes = self._search(rgb, [square])
+                    faces = self._check_near(meshed, square, boxes, picture)
+                    kept = faces + [t.face for t in followed]
+                    followed += [_Far(f) for f in self._add_far(rgb, kept, boxes)]
+                elif self._background.offer(rgb, square):
+                    self._next_tile = (self._next_tile + 1) % len(squares)
+        self._far = followed
+        return faces + [t.face for t in followed]
+
+    def _check_near(self, near: list[Face], square: tuple[int, int, int, int], boxes: list[Box],
+                    picture: tuple[int, int]) -> list[Face]:
+        """Near faces, less those lying wholly in ``square`` that agree with none of the ``boxes``
+        the detector found there. Their boxes are remembered: until ``square`` is searched again,
+        a mesh in the same place is dropped too (MediaPipe keeps following it)."""
+        self._disputed[square] = [f.box for f in near if _inside(f.box[:2], square) and _inside(f.box[2:], square)
+                                  and not any(agrees(f.box, box, picture) for box in boxes)]
+        return self._undisputed(near)
+
+    def _undisputed(self, near: list[Face]) -> list[Face]:
+        """``near`` less the meshes in the place of one a search disputed."""
+        return [f for f in near if not any(agrees(f.box, box) for boxes in self._disputed.values() for box in boxes)]
+
+    def _follow(self, rgb: np.ndarray, near: list[Face]) -> list[_Far]:
+        """The distant faces of the frame before, in this frame: the ``FAR_MESHES_PER_FRAME``
+        that waited longest are meshed again through their crops (and dropped if lost), the
+        others keep their mesh for now. Near faces ``near`` take precedence over them."""
+        turn = set(sorted(range(len(self._far)), key=lambda i: -self._far[i].waited)[:FAR_MESHES_PER_FRAME])
+        followed: list[_Far] = []
+        for i, old in enumerate(self._far):
+            if len(near) + len(followed) >= self.max_faces:
+                break
+            if i in turn:
+                # The landmarks' box is tighter than the detector's, so the crop gets a wider margin.
+                face = self._mesh_crop(rgb, old.face.box, CROP_MARGIN * 1.3)
+                track = _Far(face) if face is not None else None
+            else:
+                track = _Far(old.face, old.waited + 1)
+            if track is not None and _is_new(track.face.box, near + [t.face for t in followed]):
+                followed.append(track)
+        return followed
+
+    def wait_for_search(self) -> None:
+        """Until the background search has finished the square it was given (if it is on).
+
+        For scripts and tests that want the same faces on every run; the live loop never waits.
+        """
+        with self._turn:
+            if self._background is not None:
+                self._background.wait()
+
+    @property
+    def last_timestamp_ms(self) -> int:
+        """The timestamp (ms) last given to MediaPipe's stream mode; -1 before the first frame."""
+        return self._last_ms
+
+    def close(self) -> None:
+        """Release MediaPipe's graphs, after the call under way (waiting at most
+        ``CLOSE_WAIT_S``). Safe to call twice."""
+        if not self._turn.acquire(timeout=CLOSE_WAIT_S):
+            raise RuntimeError(f"a MediaPipe call has not returned in {CLOSE_WAIT_S:g} s; "
+                               "its landmarker is left open rather than closed under it")
+        try:
+            self._closed = True
+            if self._background is not None:
+                self._background.close()  # its worker closes its own detector
+                self._background = None
+            for task in (self._image_mode, self._video_mode):
+                if task is not None:
+                    task.close()
+            self._squares.close()
+            self._image_mode = self._video_mode = None
+        finally:
+            self._turn.release()
+
+    def __enter__(self) -> FaceMesh:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()

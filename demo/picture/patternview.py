@@ -1,0 +1,429 @@
+"""Stage 5 on screen: the face pattern, and where in your picture it fits best.
+
+What a visitor sees and learns:
+
+* **The face pattern** - a hundred faces' HOG averaged into one grid of stars. Eyes, nose, mouth
+  and the outline of the cheeks appear as bright strokes, though the machine was never told what
+  an eye is: it is simply where faces have edges, and in which direction.
+* **The search** - the picture goes dark and glows wherever a window of its HOG looks like the
+  pattern, at any size (the *heat map*). Most of the picture stays dark: walls, clothes, flags.
+* **The answer** - the best window becomes an amber box, drawn beside the sky-blue box of
+  MediaPipe's neural network, so the old method and the new one can be compared; and the HOG
+  inside the amber box is shown next to the pattern it matched.
+
+Pure functions on RGB ``uint8`` arrays (x right, y down, pixels): ``*_picture`` functions return
+new arrays; ``draw_detections`` draws in place on a copy the caller made. The glyphs are drawn by
+:func:`demo.picture.hogdraw.draw_glyphs`; the detector is :mod:`demo.perception.detector` (Dalal & Triggs 2005,
+:DOI:`10.1109/CVPR.2005.177`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import cv2
+import numpy as np
+
+from demo.perception.detector import Detection, Pattern, ScanResult
+from demo.perception.hog import cell_histograms
+from demo.picture import typeset
+from demo.picture.colours import AMBER, GLYPH_CYAN, INSET_FRAME, PATTERN_BACKGROUND, SKY_BLUE, TEXT
+from demo.picture.draw import line_width, plain_picture, resized
+from demo.picture.hogdraw import draw_glyphs
+from demo.picture.text import Texts, load_texts
+
+Box = tuple[float, float, float, float]  # x0, y0, x1, y1 in pixels
+
+# ---- Colours (RGB) ------------------------------------------------------------------------------
+PATTERN_COLOUR = GLYPH_CYAN  # the learned pattern
+VISITOR_COLOUR = AMBER  # the visitor's own HOG and the detector's box
+MEDIAPIPE_COLOUR = SKY_BLUE  # MediaPipe's box, as its first face in the mesh view
+
+# ---- The glyph pictures -------------------------------------------------------------------------
+GLYPH_CONTRAST = 1.5  # exponent on each bin's excess over its cell's mean: strong edges stand out
+GLYPH_MARGIN = 0.06  # of the picture's shorter side: empty border around the grid of stars
+GLOW_SIGMA = 0.18  # of a displayed cell: blur radius of the soft glow under the strokes
+GLOW_GAIN = 1.6  # brightness of the glow added back under the strokes
+VIGNETTE = 0.35  # brightness kept by the outermost ring of cells (around the face, not on it)
+STROKE_WIDTH = 1.0 / 14.0  # of a displayed cell: line width of the stars (at least 1 px)
+
+# ---- The heat map -------------------------------------------------------------------------------
+DIM_GAIN = 0.42  # the picture under the heat is grey at this fraction of its brightness
+HEAT_FLOOR = 0.12  # face probability (0-1) under which nothing glows
+HEAT_SOFTEN = 0.012  # of the picture's width: blur of the heat, so windows merge into a glow
+HEAT_ALPHA = 0.85  # strength of the glow where the probability is 1 (screen blend)
+HEAT_GAMMA = 0.6  # < 1: middling probabilities glow more than in proportion, so the search shows
+HEAT_TOP = 0.82  # the colour map's position (0-1) for probability 1: orange-yellow, not white
+
+# ---- Boxes and layout ---------------------------------------------------------------------------
+BOX_WIDTH = 2.0  # line width of the best box, pixels at a 480 px tall picture
+LABEL_PX = 17  # label font size at a 480 px tall picture
+INSET_FRACTION = 0.36  # of the picture's height: side of each inset square
+INSET_GAP = 0.025  # of the picture's height: margin around and between the insets
+REFERENCE_HEIGHT = 480.0  # picture height (px) at which the sizes above apply
+
+
+# ---- Glyph pictures -----------------------------------------------------------------------------
+def display_cells(histograms: np.ndarray) -> np.ndarray:
+    """Cell histograms (rows, cols, bins) made readable: what is left above each cell's mean.
+
+    A cell with edges in every direction (texture, noise) becomes faint; a cell with one clear
+    edge (an eyebrow, the side of the nose) keeps a single bright stroke. Raised to
+    :data:`GLYPH_CONTRAST` so the strongest strokes dominate.
+    """
+    histograms = np.asarray(histograms, np.float64)
+    excess = np.clip(histograms - histograms.mean(axis=2, keepdims=True), 0.0, None)
+    return excess ** GLYPH_CONTRAST * _vignette(*histograms.shape[:2])[..., None]
+
+
+def _vignette(rows: int, cols: int) -> np.ndarray:
+    """Weights (rows, cols): 1 inside, falling to :data:`VIGNETTE` on the outermost cells.
+
+    The window reaches a little past the face (ears, background, a replicated border on the
+    training crops), so its rim is drawn dimmer to let the face's own strokes lead.
+    """
+    def ramp(n: int) -> np.ndarray:
+        edge = np.minimum(np.arange(n), np.arange(n)[::-1])  # cells from the nearest side
+        return np.minimum(1.0, VIGNETTE + (1.0 - VIGNETTE) * edge)
+
+    return np.minimum(ramp(rows)[:, None], ramp(cols)[None, :])
+
+
+def _glyph_square(histograms: np.ndarray, cell: int, side: int,
+                  colour: tuple[int, int, int]) -> np.ndarray:
+    """A ``side`` x ``side`` RGB square with the cells' glyphs drawn over it, softly glowing."""
+    square = np.empty((side, side, 3), np.uint8)
+    square[:] = PATTERN_BACKGROUND
+    rows = histograms.shape[0]
+    strokes = np.zeros_like(square)
+    shown = display_cells(histograms)
+    draw_glyphs(strokes, shown, cell=cell, colour=colour, scale=side / float(rows * cell),
+                thickness=max(1, round(STROKE_WIDTH * side / rows)))
+    sigma = max(0.8, GLOW_SIGMA * side / rows)
+    glow = cv2.GaussianBlur(strokes, (0, 0), sigma)
+    lit = cv2.addWeighted(strokes, 1.0, glow, GLOW_GAIN, 0.0)
+    return cv2.max(square, lit)
+
+
+def _on_background(square: np.ndarray, size: tuple[int, int]) -> np.ndarray:
+    """``square`` centred on a ``size`` (width, height) picture of the background colour."""
+    width, height = size
+    out = np.empty((height, width, 3), np.uint8)
+    out[:] = PATTERN_BACKGROUND
+    side = square.shape[0]
+    x0, y0 = (width - side) // 2, (height - side) // 2
+    out[y0:y0 + side, x0:x0 + side] = square
+    return out
+
+
+def _square_side(size: tuple[int, int]) -> int:
+    return max(1, int(round(min(size) * (1.0 - 2.0 * GLYPH_MARGIN))))
+
+
+def pattern_picture(pattern: Pattern, size: tuple[int, int] = (480, 480)) -> np.ndarray:
+    """The learned face pattern as HOG stars: the "average face" in edges.
+
+    Parameters
+    ----------
+    pattern : Pattern
+        Its ``mean_face`` (the training faces' average cell histograms) is drawn.
+    size : (width, height)
+        Size of the picture in pixels; the square grid of stars is centred in it.
+
+    Returns
+    -------
+    ndarray, (height, width, 3) uint8, RGB
+        Cyan stars on near black, one per cell, strokes along the edges faces have there
+        (after :func:`display_cells`).
+    """
+    square = _glyph_square(pattern.mean_face, pattern.mean_face_cell, _square_side(size),
+                           PATTERN_COLOUR)
+    return _on_background(square, size)
+
+
+def window_histograms(rgb: np.ndarray, box: Box, pattern: Pattern) -> np.ndarray:
+    """The visitor's HOG in the window whose face box is ``box``, on the average face's grid.
+
+    Made the way the average face was: the window is cut out of ``rgb`` (its border repeated
+    where the window leaves the picture), shrunk to ``pattern.window`` pixels as the detector
+    sees it, enlarged to the ``mean_face`` grid and cut into ``pattern.mean_face_cell`` px cells.
+
+    Returns
+    -------
+    ndarray, (rows, cols, bins) float64
+        Comparable cell for cell with ``pattern.mean_face``.
+    """
+    gray = cv2.cvtColor(rgb, cv2.COLOR_RGB2GRAY) if rgb.ndim == 3 else rgb
+    seen = _crop(gray, pattern.window_of(box), pattern.window)
+    side = pattern.mean_face.shape[0] * pattern.mean_face_cell
+    grid = cv2.resize(seen, (side, side), interpolation=cv2.INTER_CUBIC)
+    return cell_histograms(grid, pattern.mean_face_cell, pattern.bins)
+
+
+def _crop(gray: np.ndarray, box: Box, side: int) -> np.ndarray:
+    """The square ``box`` (x0, y0, x1, y1 px) of ``gray`` resized to ``side`` px, border
+    repeated where the box leaves the picture."""
+    x0, y0, x1, y1 = (int(round(v)) for v in box)
+    height, width = gray.shape
+    pad = max(0, -x0, -y0, x1 - width, y1 - height)
+    if pad:
+        gray = cv2.copyMakeBorder(gray, pad, pad, pad, pad, cv2.BORDER_REPLICATE)
+    crop = gray[y0 + pad:y1 + pad, x0 + pad:x1 + pad]
+    if crop.size == 0:
+        return np.zeros((side, side), np.uint8)
+    return resized(crop, (side, side))
+
+
+def visitor_picture(rgb: np.ndarray, box: Box, pattern: Pattern,
+                    size: tuple[int, int] = (480, 480)) -> np.ndarray:
+    """The visitor's HOG inside a detection, drawn like :func:`pattern_picture` but amber."""
+    square = _glyph_square(window_histograms(rgb, box, pattern), pattern.mean_face_cell,
+                           _square_side(size), VISITOR_COLOUR)
+    return _on_background(square, size)
+
+
+# ---- The heat map -------------------------------------------------------------------------------
+def heat_colours(heat: np.ndarray) -> np.ndarray:
+    """Face probabilities (h, w) 0-1 as RGB (h, w, 3) uint8 on the "inferno" colour map."""
+    levels = np.clip(heat * 255.0, 0, 255).astype(np.uint8)
+    return cv2.cvtColor(cv2.applyColorMap(levels, cv2.COLORMAP_INFERNO), cv2.COLOR_BGR2RGB)
+
+
+def heat_picture(rgb: np.ndarray, scan: ScanResult, size: tuple[int, int] | None = None,
+                 plain: bool = False) -> np.ndarray:
+    """The picture dimmed to grey with the detector's heat map glowing over it.
+
+    Parameters
+    ----------
+    rgb : ndarray, (height, width, 3) uint8
+        The scanned picture; not changed.
+    scan : ScanResult
+        Its ``heat`` (face probability 0-1 per pixel of ``rgb``) is drawn.
+    size : (width, height), optional
+        Size of the result in pixels; default the picture's.
+    plain : bool
+        Glow over a plain dark background instead of the picture (no camera pixel shown).
+
+    Returns
+    -------
+    ndarray, (height, width, 3) uint8, RGB
+        Dark grey where nothing looks like a face; orange to yellow-white where windows match
+        the pattern (probability above :data:`HEAT_FLOOR`), more opaque the higher it is.
+    """
+    size = size or (rgb.shape[1], rgb.shape[0])
+    if plain:
+        dim = plain_picture(size).astype(np.float32)
+    else:
+        gray = cv2.cvtColor(resized(rgb, size), cv2.COLOR_RGB2GRAY)
+        dim = cv2.cvtColor((gray * DIM_GAIN).astype(np.uint8), cv2.COLOR_GRAY2RGB).astype(np.float32)
+    heat = cv2.resize(scan.heat, tuple(size), interpolation=cv2.INTER_LINEAR)
+    heat = cv2.GaussianBlur(heat, (0, 0), max(0.5, HEAT_SOFTEN * size[0]))
+    alpha = np.clip((heat - HEAT_FLOOR) / (1.0 - HEAT_FLOOR), 0.0, 1.0) ** HEAT_GAMMA * HEAT_ALPHA
+    glow = heat_colours(heat * HEAT_TOP).astype(np.float32) * alpha[..., None]
+    # "Screen" blending: the glow adds light without hiding the face underneath.
+    out = 255.0 - (255.0 - dim) * (255.0 - glow) / 255.0
+    return out.astype(np.uint8)
+
+
+# ---- Boxes --------------------------------------------------------------------------------------
+def _scaled(box: Sequence[float], scale: float) -> tuple[int, int, int, int]:
+    return tuple(int(round(v * scale)) for v in box)  # type: ignore[return-value]
+
+
+def _corner_box(vis: np.ndarray, box: tuple[int, int, int, int], colour: tuple[int, int, int],
+                width: int, dashed: bool = False) -> None:
+    """A rectangle; dashed ones are drawn as short segments (MediaPipe's, so both show)."""
+    x0, y0, x1, y1 = box
+    if not dashed:
+        cv2.rectangle(vis, (x0, y0), (x1, y1), colour, width, cv2.LINE_AA)
+        return
+    dash = max(4, 3 * width)
+    segments = []
+    for (ax, ay), (bx, by) in (((x0, y0), (x1, y0)), ((x1, y0), (x1, y1)),
+                               ((x1, y1), (x0, y1)), ((x0, y1), (x0, y0))):
+        length = max(abs(bx - ax), abs(by - ay))
+        steps = np.arange(0, length, 2 * dash)
+        t0, t1 = steps / max(length, 1), np.minimum(steps + dash, length) / max(length, 1)
+        segments += [np.array([[ax + (bx - ax) * a, ay + (by - ay) * a],
+                               [ax + (bx - ax) * b, ay + (by - ay) * b]], np.int32)
+                     for a, b in zip(t0, t1)]
+    cv2.polylines(vis, segments, False, colour, width, cv2.LINE_AA)
+
+
+def _label(vis: np.ndarray, text: str, xy: tuple[int, int], colour: tuple[int, int, int],
+           size_at_480: float = LABEL_PX, anchor: str = "left", bold: bool = False
+           ) -> tuple[int, int, int, int]:
+    """One short English label with a shadow; ``xy`` is the top of the text. Returns its box."""
+    return typeset.draw_line(vis, text, line_width(vis, size_at_480), xy, colour, bold=bold, anchor=anchor)
+
+
+def draw_detections(vis: np.ndarray, detections: Sequence[Detection],
+                    mediapipe_boxes: Sequence[Box] = (), scale: float = 1.0,
+                    labels: bool = True) -> None:
+    """Draw the detector's boxes (amber) and MediaPipe's (sky blue, dashed) in place.
+
+    Parameters
+    ----------
+    vis : ndarray, (height, width, 3) uint8
+        RGB picture to draw on (a copy the caller owns).
+    detections : sequence of Detection
+        Best first; the best is drawn thick with its face probability, the others thin.
+    mediapipe_boxes : sequence of (x0, y0, x1, y1)
+        MediaPipe's face boxes (its landmarks' bounding boxes), same pixels as the detections.
+    scale : float
+        Pixels of ``vis`` per pixel of the boxes, when ``vis`` is a resized picture.
+    labels : bool
+        Write "HOG 97%" above the best box and "MediaPipe" below each of MediaPipe's.
+    """
+    width = line_width(vis, BOX_WIDTH)
+    for box in mediapipe_boxes:
+        x0, y0, x1, y1 = _scaled(box, scale)
+        _corner_box(vis, (x0, y0, x1, y1), MEDIAPIPE_COLOUR, width, dashed=True)
+        if labels:
+            _label(vis, "MediaPipe", (x0, y1 + width + 1), MEDIAPIPE_COLOUR)
+    for rank, detection in reversed(list(enumerate(detections))):
+        x0, y0, x1, y1 = _scaled(detection.box, scale)
+        thickness = width if rank == 0 else max(1, width // 2)
+        _corner_box(vis, (x0, y0, x1, y1), VISITOR_COLOUR, thickness)
+        if labels and rank == 0:
+            text = f"HOG {100.0 * detection.score:.0f}%"
+            height = line_width(vis, LABEL_PX) * 1.3
+            _label(vis, text, (x0, int(y0 - width - height)), VISITOR_COLOUR, bold=True)
+
+
+# ---- The whole stage ----------------------------------------------------------------------------
+def _inset_places(size: tuple[int, int], side: int, gap: int, title: int
+                  ) -> list[tuple[tuple[int, int], tuple[int, int]]]:
+    """Candidate top-left corners of the two insets: stacked at the right or left edge, or side
+    by side in one of the four corners (the footer line left free at the bottom)."""
+    width, height = size
+    right, left = width - gap - side, gap
+    top, below = gap + title, 2 * (gap + title) + side
+    bottom = height - 2 * title - side
+    pairs = [((right, top), (right, below)), ((left, top), (left, below))]
+    for y in (bottom, top):
+        pairs.append(((width - 2 * (gap + side), y), (right, y)))
+        pairs.append(((left, y), (2 * gap + side, y)))
+    return pairs
+
+
+def _hidden(places: tuple[tuple[int, int], tuple[int, int]], side: int,
+            boxes: Sequence[Box], scale: float) -> float:
+    """Area (stage pixels) of the face boxes that the two insets at ``places`` would cover."""
+    area = 0.0
+    for x, y in places:
+        for b in boxes:
+            wide = min(x + side, b[2] * scale) - max(x, b[0] * scale)
+            tall = min(y + side, b[3] * scale) - max(y, b[1] * scale)
+            area += max(0.0, wide) * max(0.0, tall)
+    return area
+
+
+def _choose_places(size: tuple[int, int], boxes: Sequence[Box], scale: float
+                   ) -> tuple[tuple[tuple[int, int], tuple[int, int]], int]:
+    """Where the two insets go and their side: where they hide the least of the faces' boxes
+    (``boxes`` in picture pixels, best first); on a tie, stacked on the side away from the
+    best face, so the line from it to its inset is long and clear."""
+    width, height = size
+    side = int(round(INSET_FRACTION * height))
+    gap = int(round(INSET_GAP * height))
+    title = int(round(LABEL_PX * 1.6 * height / REFERENCE_HEIGHT))
+    places = _inset_places(size, side, gap, title)
+    if boxes and (boxes[0][0] + boxes[0][2]) / 2.0 * scale > width / 2.0:
+        places[0], places[1] = places[1], places[0]  # stack on the left: the face is right
+    costs = [_hidden(p, side, boxes, scale) for p in places]
+    return places[int(np.argmin(costs))], side
+
+
+def _paste_inset(vis: np.ndarray, inset: np.ndarray, x: int, y: int, title: str,
+                 colour: tuple[int, int, int]) -> None:
+    """Paste an inset with a thin frame and a title above it, in place."""
+    side = inset.shape[0]
+    vis[y:y + side, x:x + side] = inset
+    cv2.rectangle(vis, (x - 1, y - 1), (x + side, y + side), INSET_FRAME, 1, cv2.LINE_AA)
+    _label(vis, title, (x + side // 2, y - line_width(vis, LABEL_PX * 1.45)), colour, anchor="centre",
+           bold=True)
+
+
+def stage_picture(rgb: np.ndarray, scan: ScanResult, pattern: Pattern,
+                  mediapipe_boxes: Sequence[Box] = (), size: tuple[int, int] | None = None,
+                  plain: bool = False, words: Texts | None = None) -> np.ndarray:
+    """Stage 5: the heat map and boxes on the picture, with the pattern beside the best match.
+
+    Parameters
+    ----------
+    rgb : ndarray, (height, width, 3) uint8
+        The scanned picture; not changed.
+    scan : ScanResult
+        From :func:`demo.perception.detector.detect_faces` on ``rgb``.
+    pattern : Pattern
+        The pattern that was searched for.
+    mediapipe_boxes : sequence of (x0, y0, x1, y1)
+        MediaPipe's face boxes in pixels of ``rgb``, for comparison.
+    size : (width, height), optional
+        Size of the result in pixels; default the picture's.
+    plain : bool
+        Draw on a plain background: no pixel of ``rgb`` is shown (the HOG insets stay).
+    words : Texts, optional
+        The language of the labels; English by default.
+
+    Returns
+    -------
+    ndarray, (height, width, 3) uint8, RGB
+        The picture dimmed with the heat glowing over it, the detector's box (amber) and
+        MediaPipe's (sky blue); the face pattern (cyan) and the HOG inside the best box (amber,
+        "you") as two insets where they hide the least of the faces, and a line saying how many
+        windows were compared.
+    """
+    size = size or (rgb.shape[1], rgb.shape[0])
+    words = words or load_texts("en")
+    scale = size[0] / float(rgb.shape[1])
+    vis = heat_picture(rgb, scan, size, plain)
+    draw_detections(vis, scan.detections, mediapipe_boxes, scale)
+    boxes = [d.box for d in scan.detections] + [tuple(b) for b in mediapipe_boxes]
+    (pattern_xy, visitor_xy), side = _choose_places(size, boxes, scale)
+    if scan.detections:  # "you" goes in the square nearer the best face, so the line is short
+        face = np.array(scan.detections[0].box).reshape(2, 2).mean(axis=0) * scale
+        if np.hypot(*(np.array(pattern_xy) - face)) < np.hypot(*(np.array(visitor_xy) - face)):
+            pattern_xy, visitor_xy = visitor_xy, pattern_xy
+    _paste_inset(vis, pattern_picture(pattern, (side, side)), *pattern_xy, words.get("pattern.pattern"),
+                 PATTERN_COLOUR)
+    if scan.detections:
+        best = scan.detections[0]
+        x, y = visitor_xy
+        _paste_inset(vis, visitor_picture(rgb, best.box, pattern, (side, side)), x, y, words.get("pattern.you"),
+                     VISITOR_COLOUR)
+        _leader(vis, _scaled(best.box, scale), (x, y, x + side, y + side))
+    _footer(vis, scan, words)
+    return vis
+
+
+def _leader(vis: np.ndarray, box: tuple[int, int, int, int], inset: tuple[int, int, int, int]
+            ) -> None:
+    """A thin amber line from the best box to the "you" inset, edge to edge, in place."""
+    box_centre = np.array([(box[0] + box[2]) / 2.0, (box[1] + box[3]) / 2.0])
+    inset_centre = np.array([(inset[0] + inset[2]) / 2.0, (inset[1] + inset[3]) / 2.0])
+    start = _edge_point(box, inset_centre)
+    end = _edge_point(inset, box_centre)
+    cv2.line(vis, tuple(int(round(v)) for v in start), tuple(int(round(v)) for v in end),
+             VISITOR_COLOUR, 1, cv2.LINE_AA)
+
+
+def _edge_point(rect: Sequence[float], towards: np.ndarray) -> np.ndarray:
+    """Where the line from the middle of ``rect`` (x0, y0, x1, y1) to ``towards`` leaves it."""
+    centre = np.array([(rect[0] + rect[2]) / 2.0, (rect[1] + rect[3]) / 2.0])
+    direction = towards - centre
+    half = np.array([(rect[2] - rect[0]) / 2.0, (rect[3] - rect[1]) / 2.0])
+    reach = np.abs(direction) / np.maximum(half, 1e-9)
+    return centre + direction / max(float(reach.max()), 1.0)
+
+
+def _footer(vis: np.ndarray, scan: ScanResult, words: Texts) -> None:
+    """One line at the bottom: how much searching was done, and what was found."""
+    found = len(scan.detections)
+    text = words.count("pattern.found", found, windows=scan.windows, sizes=len(scan.scales), faces=found)
+    px = line_width(vis, LABEL_PX)
+    width = typeset.text_size(text, px)[0]
+    px = max(8, int(px * min(1.0, 0.94 * vis.shape[1] / max(width, 1))))
+    typeset.draw_line(vis, text, px, (vis.shape[1] // 2, vis.shape[0] - int(px * 1.6)),
+                      TEXT, anchor="centre")

@@ -1,0 +1,102 @@
+"""Text on pictures: captions in any shipped language, drawn into numpy RGB arrays.
+
+Uses only ``pygame.font`` (no window, no display), so the live window and the file renderer put
+exactly the same letters on the picture. Rendered lines are cached: a caption costs a dictionary
+look-up and one alpha blend per frame.
+
+Positions are pixels, x right, y down; colours are RGB.
+"""
+
+from __future__ import annotations
+
+import functools
+import os
+
+import numpy as np
+
+from demo.picture.colours import SHADOW, TEXT, WHITE
+from demo.picture.text import font_path
+
+os.environ.setdefault("PYGAME_HIDE_SUPPORT_PROMPT", "1")
+import pygame.font  # noqa: E402
+
+SHADOW_OFFSET = 0.06  # of the font size: how far the shadow sits down and right
+
+
+def _font(size: int, bold: bool) -> pygame.font.Font:
+    if not pygame.font.get_init():  # someone quit pygame: fonts made before are dead
+        _load_font.cache_clear()
+        pygame.font.init()
+    return _load_font(size, bold)
+
+
+@functools.lru_cache(maxsize=64)
+def _load_font(size: int, bold: bool) -> pygame.font.Font:
+    return pygame.font.Font(str(font_path(bold)), size)
+
+
+@functools.lru_cache(maxsize=1024)
+def _alpha(text: str, size: int, bold: bool) -> np.ndarray:
+    """Coverage of ``text`` as a float32 (height, width) array in [0, 1]."""
+    surface = _font(size, bold).render(text, True, WHITE)
+    coverage = pygame.surfarray.array_alpha(surface) if surface.get_flags() & pygame.SRCALPHA else \
+        pygame.surfarray.array3d(surface)[..., 0]
+    return np.ascontiguousarray(coverage.T, dtype=np.float32) / 255.0
+
+
+def text_size(text: str, size: int, bold: bool = False) -> tuple[int, int]:
+    """(width, height) in pixels of one line of ``text`` at font ``size``."""
+    return _font(size, bold).size(text)
+
+
+def line_height(size: int, bold: bool = False) -> int:
+    """Distance in pixels from one line's top to the next's at font ``size``."""
+    return _font(size, bold).get_linesize()
+
+
+def _blend(vis: np.ndarray, alpha: np.ndarray, x: int, y: int, colour: tuple[int, int, int]) -> None:
+    height, width = alpha.shape
+    x0, y0 = max(x, 0), max(y, 0)
+    x1, y1 = min(x + width, vis.shape[1]), min(y + height, vis.shape[0])
+    if x0 >= x1 or y0 >= y1:
+        return
+    a = alpha[y0 - y:y1 - y, x0 - x:x1 - x, None]
+    region = vis[y0:y1, x0:x1]
+    region[:] = (region * (1.0 - a) + np.asarray(colour, np.float32) * a).astype(np.uint8)
+
+
+def draw_line(vis: np.ndarray, text: str, size: int, xy: tuple[int, int], colour=TEXT,
+              bold: bool = False, shadow: bool = True, anchor: str = "left") -> tuple[int, int, int, int]:
+    """Draw one line of text on ``vis`` in place; returns its box (x0, y0, x1, y1).
+
+    ``xy`` is the top of the line at its left end, centre or right end (``anchor`` ``"left"``,
+    ``"centre"`` or ``"right"``). A soft dark shadow keeps it readable on any picture.
+    """
+    if not text:
+        return xy[0], xy[1], xy[0], xy[1]
+    alpha = _alpha(text, size, bold)
+    height, width = alpha.shape
+    x = {"left": xy[0], "centre": xy[0] - width // 2, "right": xy[0] - width}[anchor]
+    y = xy[1]
+    if shadow:
+        offset = max(1, round(size * SHADOW_OFFSET))
+        _blend(vis, alpha, x + offset, y + offset, SHADOW)
+    _blend(vis, alpha, x, y, colour)
+    return x, y, x + width, y + height
+
+
+def draw_lines(vis: np.ndarray, lines: list[str], size: int, box: tuple[int, int, int, int],
+               colour=TEXT, bold: bool = False, align: str = "centre") -> None:
+    """Draw wrapped ``lines`` one below the other, centred vertically in ``box`` (x0, y0, x1, y1)."""
+    step = line_height(size, bold)
+    top = box[1] + max(0, (box[3] - box[1] - step * len(lines)) // 2)
+    anchor_x = {"left": box[0], "centre": (box[0] + box[2]) // 2, "right": box[2]}[align]
+    for row, line in enumerate(lines):
+        draw_line(vis, line, size, (anchor_x, top + row * step), colour, bold, anchor=align)
+
+
+def shade(vis: np.ndarray, box: tuple[int, int, int, int], strength: float = 0.6) -> None:
+    """Darken a box of ``vis`` in place, so text on it reads well."""
+    x0, y0, x1, y1 = (max(0, v) for v in box)
+    region = vis[y0:y1, x0:x1]
+    region[:] = (region * (1.0 - strength)).astype(np.uint8)

@@ -1,0 +1,89 @@
+"""Where the pictures come from: a camera, a video, a still image or the bundled sample.
+
+Every source has the same small interface (like OpenCV's samples ``video.create_capture``):
+``read()`` gives the newest :class:`Frame` or ``None`` when the source has ended, ``close()``
+releases it, and ``name``/``fps``/``live`` describe it. Frames are RGB ``uint8`` arrays of shape
+``(height, width, 3)``; times are milliseconds since the source opened.
+
+:func:`open_source` opens one from what the user typed. The kinds live in their own modules:
+:mod:`~demo.sources.camera`, :mod:`~demo.sources.video`, :mod:`~demo.sources.image` and
+:mod:`~demo.sources.sample` (a synthetic clip of the NASA photo of Eileen Collins that knows
+where the face is in every frame, so tests need no camera).
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+# OpenCV prints a warning per capture backend it tries; the user gets our one line instead.
+os.environ.setdefault("OPENCV_LOG_LEVEL", "SILENT")
+os.environ.setdefault("OPENCV_VIDEOIO_DEBUG", "0")
+import cv2  # noqa: E402
+
+from demo.sources.camera import CameraLink, CameraSource, Capture, open_camera  # noqa: E402
+from demo.sources.frames import Frame, Source, SourceError, to_rgb  # noqa: E402
+from demo.sources.image import IMAGE_SUFFIXES, ImageSource, read_image  # noqa: E402
+from demo.sources.sample import SAMPLE_FPS, SAMPLE_SIZE, SampleSource, load_sample_photo  # noqa: E402
+from demo.sources.video import VideoSource  # noqa: E402
+
+cv2.utils.logging.setLogLevel(cv2.utils.logging.LOG_LEVEL_SILENT)
+
+__all__ = ["IMAGE_SUFFIXES", "SAMPLE_FPS", "SAMPLE_SIZE", "CameraLink", "CameraSource", "Capture", "Frame",
+           "ImageSource", "Mirrored", "SampleSource", "Source", "SourceError", "VideoSource", "load_sample_photo",
+           "open_camera", "open_source", "read_image", "to_rgb"]
+
+
+class Mirrored:
+    """Wraps a source and flips every frame left-right, like a mirror (selfie view)."""
+
+    def __init__(self, source: Source):
+        self.source = source
+        self.name, self.fps, self.live = source.name, source.fps, source.live
+
+    @property
+    def connected(self) -> bool:
+        """Whether the wrapped source delivers (always True but for a lost camera)."""
+        return getattr(self.source, "connected", True)
+
+    def read(self) -> Frame | None:
+        frame = self.source.read()
+        if frame is None:
+            return None
+        return Frame(cv2.flip(frame.rgb, 1), frame.index, frame.time_ms)
+
+    def close(self) -> None:
+        self.source.close()
+
+
+def open_source(spec: str, width: int | None = None, height: int | None = None,
+                mirror: bool | None = None, loop: bool = True) -> Source:
+    """Open a source from what the user typed.
+
+    Parameters
+    ----------
+    spec : str
+        A camera index (``"0"``), ``"sample"``, or the path of an image or video file.
+    width, height : int, optional
+        Camera resolution to ask for, in pixels; the camera may pick the nearest it supports.
+    mirror : bool, optional
+        Flip frames left-right. ``None`` means on for cameras (a selfie view), off for files.
+    loop : bool
+        Start a video again when it ends (the live window), or end (rendering).
+
+    Raises
+    ------
+    SourceError
+        With a one-line message naming the source and what to do.
+    """
+    if spec.isdigit():
+        source: Source = CameraSource(int(spec), width, height)
+    elif spec == "sample":
+        source = SampleSource()
+    elif Path(spec).suffix.lower() in IMAGE_SUFFIXES:
+        source = ImageSource(spec)
+    else:
+        source = VideoSource(spec, loop=loop)
+    if mirror if mirror is not None else source.live:
+        return Mirrored(source)
+    return source
