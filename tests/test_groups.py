@@ -92,10 +92,12 @@ def test_each_real_portrait_gets_one_mesh_on_its_face(name, face_box):
 
 def test_a_cat_among_the_people_gets_no_mesh(scene):
     """Something that is not a face: scikit-image's photo of a cat (CC0) stands in the front row."""
-    cat = photos.load("chelsea")  # 300 x 451: the cat's head about 150 px
+    cat = photos.load("chelsea")  # 451 x 300: the cat's head about 150 px
     frame = scene.frame(0).copy()
-    frame[470:, 560:560 + cat.shape[1]] = cat[:250]
-    people = [p for p in scene.people(0) if not 560 <= p.centre[0] <= 560 + cat.shape[1] or p.centre[1] < 470]
+    left, top = 470, 470  # in front of the woman in the middle of the front row
+    frame[top:, left:left + cat.shape[1]] = cat[:720 - top]
+    people = [p for p in scene.people(0)
+              if not (left <= p.centre[0] <= left + cat.shape[1] and p.centre[1] >= top)]
     with FaceMesh(max_faces=8) as mesh:
         faces = mesh.detect(frame)
     owners = [owner(face, people) for face in faces]

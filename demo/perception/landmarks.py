@@ -234,6 +234,16 @@ def agrees(mesh_box: tuple[float, float, float, float], box: tuple[float, float,
     return AGREE_SIZE[0] <= mesh_size / size <= AGREE_SIZE[1] and shift <= AGREE_SHIFT * size
 
 
+def contested(mesh_box: tuple[float, float, float, float], boxes: list[tuple[float, float, float, float]],
+              picture: tuple[int, int]) -> bool:
+    """Whether the detector found a face where a mesh lies (a box's centre inside the mesh's box,
+    or the mesh's centre inside a box) but none of those boxes agrees with the mesh: it has slid
+    off that face. A mesh where the detector found nothing is not contested (the detector may miss
+    a face the landmarker follows, tilted or cut by the edge)."""
+    touching = [box for box in boxes if not _is_new(box, [mesh_box])]
+    return bool(touching) and not any(agrees(mesh_box, box, picture) for box in touching)
+
+
 def _clip(box: tuple[float, float, float, float], picture: tuple[int, int]) -> tuple[float, float, float, float]:
     return (min(max(box[0], 0.0), picture[0]), min(max(box[1], 0.0), picture[1]),
             min(max(box[2], 0.0), picture[0]), min(max(box[3], 0.0), picture[1]))
@@ -243,13 +253,18 @@ def _inside(point: tuple[float, float], box: tuple[float, float, float, float]) 
     return box[0] <= point[0] <= box[2] and box[1] <= point[1] <= box[3]
 
 
-def _is_new(box: tuple[float, float, float, float], faces: list[Face]) -> bool:
-    """True when ``box`` (x0, y0, x1, y1) is not a face already in ``faces``."""
-    centre = ((box[0] + box[2]) / 2.0, (box[1] + box[3]) / 2.0)
-    return not any(_inside(centre, f.box) or _inside(f.centre, box) for f in faces)
+def _centre(box: tuple[float, float, float, float]) -> tuple[float, float]:
+    return (box[0] + box[2]) / 2.0, (box[1] + box[3]) / 2.0
+
+
+def _is_new(box: tuple[float, float, float, float], faces: list) -> bool:
+    """True when ``box`` (x0, y0, x1, y1) is not a face already in ``faces`` (Faces or boxes)."""
+    others = [f.box if isinstance(f, Face) else f for f in faces]
+    return not any(_inside(_centre(box), other) or _inside(_centre(other), box) for other in others)
 
 
 Box = tuple[float, float, float, float]  # (x0, y0, x1, y1) pixels, x right, y down
+Square = tuple[int, int, int, int]  # a searched square of the frame, (x0, y0, x1, y1) pixels
 
 
 def mediapipe_image(rgb: np.ndarray):
@@ -376,11 +391,11 @@ class _BackgroundSearch:
         self._searching = self._worker.submit(self._search, rgb[y0:y1, x0:x1].copy(), tile)
         return True
 
-    def _search(self, square: np.ndarray, tile: tuple[int, int, int, int]) -> tuple[tuple[int, int, int, int], list[Box]]:
+    def _search(self, square: np.ndarray, tile: Square) -> tuple[Square, list[Box]]:
         x0, y0 = tile[:2]
         return tile, [(x0 + a, y0 + b, x0 + c, y0 + d) for a, b, c, d in self._squares(square)]
 
-    def collect(self) -> tuple[tuple[int, int, int, int], list[Box]] | None:
+    def collect(self) -> tuple[Square, list[Box]] | None:
         """The square last offered and the boxes found in it, once it is searched (until then
         None); raises what the search raised."""
         if self._searching is None or not self._searching.done():
@@ -443,7 +458,7 @@ class FaceMesh:
         self._background: _BackgroundSearch | None = None  # or on a worker of its own
         self._last_ms = -1  # timestamp last given to MediaPipe's VIDEO mode
         self._far: list[_Far] = []  # distant faces followed from frame to frame
-        self._disputed: dict[tuple[int, int, int, int], list[Box]] = {}  # near meshes no detector box agreed with
+        self._disputed: dict[Square, list[Box]] = {}  # near meshes no detector box agreed with
         self._next_tile = 0  # where the spread-out search for distant faces goes on
         self._frames = 0  # frames tracked so far
 
@@ -537,16 +552,17 @@ class FaceMesh:
         """Faces in one still picture (RGB uint8, height x width x 3), near and far.
 
         The landmarker looks at the whole picture, and the full-range detector at squares of it.
-        A mesh of the whole picture that agrees with no face the detector found is dropped (it
-        lies on a neck, or on no face at all); faces the detector found that no mesh covers yet,
-        too small to be seen at once, are meshed through their own crops.
+        A mesh of the whole picture lying where the detector found a face it does not agree with
+        is dropped (it has slid onto a chin and neck); faces the detector found that no mesh
+        covers, too small to be seen at once or left by such a mesh, are meshed through their own
+        crops.
         """
         with self._turn:
             self._check_open()
             result = self._still_landmarker().detect(self._image(rgb))
             boxes = self._search(rgb, search_squares(rgb.shape[1], rgb.shape[0]))
             faces = [f for f in _to_faces(result, rgb.shape[1], rgb.shape[0])
-                     if any(agrees(f.box, box, (rgb.shape[1], rgb.shape[0])) for box in boxes)]
+                     if not contested(f.box, boxes, (rgb.shape[1], rgb.shape[0]))]
             return faces + self._add_far(rgb, faces, boxes)
 
     def track(self, rgb: np.ndarray, time_ms: float) -> list[Face]:
@@ -602,13 +618,13 @@ class FaceMesh:
         self._far = followed
         return faces + [t.face for t in followed]
 
-    def _check_near(self, near: list[Face], square: tuple[int, int, int, int], boxes: list[Box],
+    def _check_near(self, near: list[Face], square: Square, boxes: list[Box],
                     picture: tuple[int, int]) -> list[Face]:
-        """Near faces, less those lying wholly in ``square`` that agree with none of the ``boxes``
-        the detector found there. Their boxes are remembered: until ``square`` is searched again,
-        a mesh in the same place is dropped too (MediaPipe keeps following it)."""
+        """Near faces, less those lying wholly in ``square`` that the ``boxes`` the detector found
+        there contest. Their boxes are remembered: until ``square`` is searched again, a mesh in
+        the same place is dropped too (MediaPipe keeps following it)."""
         self._disputed[square] = [f.box for f in near if _inside(f.box[:2], square) and _inside(f.box[2:], square)
-                                  and not any(agrees(f.box, box, picture) for box in boxes)]
+                                  and contested(f.box, boxes, picture)]
         return self._undisputed(near)
 
     def _undisputed(self, near: list[Face]) -> list[Face]:

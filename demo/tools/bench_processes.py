@@ -2,8 +2,8 @@
 
 ``machine-eyes bench --only processes``. The goal: the live exhibit runs at >= 85% of the rate
 of the simplest program that reads the same video with OpenCV and gives every frame to MediaPipe's
-Face Landmarker (VIDEO mode, the default --max-faces, blendshapes and pose matrices on, as the exhibit asks for
-them), at 640x480.
+Face Landmarker (VIDEO mode, as many faces as the default ``--max-faces``, blendshapes and pose
+matrices on, as the exhibit asks for them), at 640x480.
 
 Both sides are fresh Python processes on a clip of the bundled sample written to a temporary
 file, and they run in turns, bare, exhibit, bare, exhibit, ..., so a change in the machine's load
@@ -229,7 +229,8 @@ def format_groups(figures: dict) -> str:
              f"{f['one_fps']:.1f} fps: {100 * f['ratio']:.0f}% median of {len(f['pairs'])} pairs "
              f"(goal >= {100 * f['goal_ratio']:.0f}%); all six by frame {f['first_six']} at the latest "
              f"(goal <= {f['goal_found_by']}), six held in {100 * f['held']:.0f}% of later frames at the "
-             f"least (goal >= {100 * f['goal_held']:.0f}%); load average {f['load_before']:.1f} -> {f['load_after']:.1f}"]
+             f"least (goal >= {100 * f['goal_held']:.0f}%); load average {f['load_before']:.1f} -> "
+             f"{f['load_after']:.1f}"]
     lines.append("  per pair, one / six fps: " + ", ".join(
         f"{t['one_fps']:.1f} / {t['six_fps']:.1f} ({100 * t['ratio']:.0f}%)" for t in f["pairs"]))
     return "\n".join(lines)
