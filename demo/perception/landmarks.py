@@ -44,11 +44,14 @@ MODEL_PARTS = ("face_detector.tflite", "face_landmarks_detector.tflite")  # insi
 POINT_COUNT = 478
 # The face detector inside the landmarker looks at a 128x128 copy of the picture, so a face 60 px
 # tall in a 1280x720 frame shrinks to 6 px and is lost. Faces at a distance are searched for by
-# MediaPipe's full-range detector (192x192, made for faces up to 5 m away) in squares as tall as
-# the frame (two cover a 16:9 frame), then meshed through their own enlarged crop.
+# MediaPipe's full-range detector (192x192, made for faces up to 5 m away) in overlapping squares
+# of the frame, then meshed through their own enlarged crop. In squares as tall as a 720p frame
+# it missed some faces 60 px tall; in 480 px squares a 60 px face is 24 px of its input.
 DETECTOR_NAME = "face_detection_full_range_sparse.tflite"
 DETECTOR_SHA256 = "2c3728e6da56f21e21a320433396fb06d40d9088f2247c05e5635a688d45dfe1"
-SEARCH_EVERY = 3  # streamed frames per searched square: a 16:9 frame is searched every 6 frames
+SQUARE_SIDE = 480  # pixels of the frame: side of one searched square
+SQUARE_OVERLAP = 160  # pixels shared by neighbouring squares: a distant face (<= 150 px) lies whole in one
+SEARCH_EVERY = 3  # streamed frames per searched square: 1280x720 (8 squares) is searched every 24 frames
 CROP_SIDE = 256  # a distant face is cut out and enlarged to a square of this many pixels
 CROP_MARGIN = 2.2  # the cut-out's side as a multiple of the face's size
 # Each face's mesh costs as much as a lone face's whole frame. A stream meshes at most this many
@@ -210,14 +213,18 @@ def connections() -> dict[str, np.ndarray]:
 
 
 def search_squares(width: int, height: int) -> list[tuple[int, int, int, int]]:
-    """Squares as wide as the picture's short side covering a ``width`` x ``height`` picture,
-    spread evenly along its long side, as (x0, y0, x1, y1) pixels: two for 16:9 or 4:3."""
-    side = min(width, height)
-    count = -(-max(width, height) // side)
-    starts = [round(k * (max(width, height) - side) / max(1, count - 1)) for k in range(count)]
-    if width >= height:
-        return [(x, 0, x + side, side) for x in starts]
-    return [(0, y, side, y + side) for y in starts]
+    """Overlapping squares covering a ``width`` x ``height`` picture, as (x0, y0, x1, y1) pixels,
+    row by row: ``SQUARE_SIDE`` wide from 720 px up (8 for 1280x720), else as wide as the picture's
+    short side (2 for 640x480, 1 for a square photo). Neighbours share at least ``SQUARE_OVERLAP``."""
+    short = min(width, height)
+    side = SQUARE_SIDE if short >= 1.5 * SQUARE_SIDE else short  # a small picture: squares of its short side
+    step = max(1, side - SQUARE_OVERLAP)
+
+    def starts(length: int) -> list[int]:
+        count = max(1, -(-(length - side) // step) + 1)
+        return [round(k * (length - side) / max(1, count - 1)) for k in range(count)]
+
+    return [(x, y, x + side, y + side) for y in starts(height) for x in starts(width)]
 
 
 def agrees(mesh_box: tuple[float, float, float, float], box: tuple[float, float, float, float],
@@ -242,6 +249,16 @@ def contested(mesh_box: tuple[float, float, float, float], boxes: list[tuple[flo
     a face the landmarker follows, tilted or cut by the edge)."""
     touching = [box for box in boxes if not _is_new(box, [mesh_box])]
     return bool(touching) and not any(agrees(mesh_box, box, picture) for box in touching)
+
+
+def _distinct(faces: list[Face]) -> list[Face]:
+    """``faces`` less any lying on one before it: MediaPipe's stream mode sometimes follows a face
+    and finds it again as a new one, a second, larger mesh on the same face."""
+    kept: list[Face] = []
+    for face in faces:
+        if _is_new(face.box, kept):
+            kept.append(face)
+    return kept
 
 
 def _clip(box: tuple[float, float, float, float], picture: tuple[int, int]) -> tuple[float, float, float, float]:
@@ -561,7 +578,7 @@ class FaceMesh:
             self._check_open()
             result = self._still_landmarker().detect(self._image(rgb))
             boxes = self._search(rgb, search_squares(rgb.shape[1], rgb.shape[0]))
-            faces = [f for f in _to_faces(result, rgb.shape[1], rgb.shape[0])
+            faces = [f for f in _distinct(_to_faces(result, rgb.shape[1], rgb.shape[0]))
                      if not contested(f.box, boxes, (rgb.shape[1], rgb.shape[0]))]
             return faces + self._add_far(rgb, faces, boxes)
 
@@ -573,7 +590,7 @@ class FaceMesh:
         the frame is given the next free millisecond instead.
 
         Near faces are followed by MediaPipe itself. Faces at a distance are searched for one
-        square every ``SEARCH_EVERY`` frames (a sweep of a 1280x720 frame takes 6 frames, 0.2 s
+        square every ``SEARCH_EVERY`` frames (a sweep of a 1280x720 frame takes 24 frames, 0.8 s
         at 30 fps); each one found is followed through its own crop, ``FAR_MESHES_PER_FRAME``
         of them meshed a frame in turn.
         """
@@ -589,7 +606,7 @@ class FaceMesh:
         self._last_ms = stamp
         result = self._video_mode.detect_for_video(image, stamp)
         picture = (rgb.shape[1], rgb.shape[0])
-        meshed = _to_faces(result, *picture)  # near faces as MediaPipe follows them
+        meshed = _distinct(_to_faces(result, *picture))  # near faces as MediaPipe follows them
         faces = self._undisputed(meshed)
         followed = self._follow(rgb, faces)
         self._frames += 1
