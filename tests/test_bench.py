@@ -65,7 +65,7 @@ def test_whole_processes_take_turns_and_each_times_its_own_loop() -> None:
 
 
 def test_the_group_row_runs_six_faces_against_one_in_turns() -> None:
-    from demo import bench_processes
+    from demo.tools import bench_processes
 
     assert bench_processes.six_held([0, 3, 6, 6, 5] + [6] * 40) == (2, pytest.approx(1.0))
     assert bench_processes.six_held([5] * 50)[0] is None
