@@ -51,7 +51,9 @@ DETECTOR_NAME = "face_detection_full_range_sparse.tflite"
 DETECTOR_SHA256 = "2c3728e6da56f21e21a320433396fb06d40d9088f2247c05e5635a688d45dfe1"
 SQUARE_SIDE = 480  # pixels of the frame: side of one searched square
 SQUARE_OVERLAP = 160  # pixels shared by neighbouring squares: a distant face (<= 150 px) lies whole in one
-SEARCH_EVERY = 2  # streamed frames per searched square: 1280x720 (8 squares) is searched every 16 frames
+SWEEP_MS = 500.0  # a stream's search covers the whole frame this often, however many squares it has,
+# so a newcomer is found within half a second at any frame rate and a 640x480 frame (2 squares)
+# costs a search every quarter second, not every second frame
 CROP_SIDE = 256  # a distant face is cut out and enlarged to a square of this many pixels
 CROP_MARGIN = 2.2  # the cut-out's side as a multiple of the face's size
 # Each face's mesh costs as much as a lone face's whole frame. A stream meshes at most this many
@@ -478,7 +480,7 @@ class FaceMesh:
         self._far: list[_Far] = []  # distant faces followed from frame to frame
         self._disputed: dict[Square, list[Box]] = {}  # near meshes no detector box agreed with
         self._next_tile = 0  # where the spread-out search for distant faces goes on
-        self._frames = 0  # frames tracked so far
+        self._last_search_ms = -np.inf  # stream time of the last square searched
 
     @property
     def background_search(self) -> bool:
@@ -591,9 +593,9 @@ class FaceMesh:
         the frame is given the next free millisecond instead.
 
         Near faces are followed by MediaPipe itself. Faces at a distance are searched for one
-        square every ``SEARCH_EVERY`` frames (a sweep of a 1280x720 frame takes 16 frames, 0.5 s
-        at 30 fps); each one found is followed through its own crop, ``FAR_MESHES_PER_FRAME``
-        of them meshed a frame in turn.
+        square at a time, the whole frame every ``SWEEP_MS`` of stream time (a 1280x720 frame's 8
+        squares one every 62.5 ms, about every second frame at 30 fps); each one found is followed
+        through its own crop, ``FAR_MESHES_PER_FRAME`` of them meshed a frame in turn.
         """
         with self._turn:
             self._check_open()
@@ -610,7 +612,6 @@ class FaceMesh:
         meshed = _distinct(_to_faces(result, *picture))  # near faces as MediaPipe follows them
         faces = self._undisputed(meshed)
         followed = self._follow(rgb, faces)
-        self._frames += 1
         squares = search_squares(*picture)
         if len(faces) + len(followed) < self.max_faces:
             kept = faces + [t.face for t in followed]
@@ -619,7 +620,7 @@ class FaceMesh:
                 faces = self._check_near(meshed, *searched, picture)
                 kept = faces + [t.face for t in followed]
                 followed += [_Far(f) for f in self._add_far(rgb, kept, searched[1])]
-            if self._frames % SEARCH_EVERY == 0:
+            if stamp - self._last_search_ms >= SWEEP_MS / len(squares):
                 # The still-picture landmarker is made with the first search, not when the first
                 # distant face appears: a stream's memory and threads then stay flat after its
                 # first frames.
@@ -627,12 +628,14 @@ class FaceMesh:
                 square = squares[(self._next_tile + 1) % len(squares)]
                 if self._background is None:
                     self._next_tile = (self._next_tile + 1) % len(squares)
+                    self._last_search_ms = stamp
                     boxes = self._search(rgb, [square])
                     faces = self._check_near(meshed, square, boxes, picture)
                     kept = faces + [t.face for t in followed]
                     followed += [_Far(f) for f in self._add_far(rgb, kept, boxes)]
                 elif self._background.offer(rgb, square):
                     self._next_tile = (self._next_tile + 1) % len(squares)
+                    self._last_search_ms = stamp
         self._far = followed
         return faces + [t.face for t in followed]
 
