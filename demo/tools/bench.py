@@ -236,6 +236,7 @@ def _live_parts() -> dict[str, Callable[[], Any]]:
         "render": live.render_speed,
         "processes": bench_processes.processes,
         "pattern": bench_processes.pattern_stage,
+        "groups": bench_processes.groups,
     }
 
 
@@ -247,7 +248,7 @@ class _LazyParts(dict):
 
 LIVE_PARTS = _LazyParts()
 PARTS = ("hog", "landmarks", "pipeline", "latency", "start", "detector", "smoothing", "render", "processes",
-         "pattern")
+         "pattern", "groups")
 
 
 def format_live(part: str, figures: Any) -> str:
@@ -289,6 +290,10 @@ def format_live(part: str, figures: Any) -> str:
         from demo.tools.bench_processes import format_pattern_stage
 
         return format_pattern_stage(figures)
+    if part == "groups":
+        from demo.tools.bench_processes import format_groups
+
+        return format_groups(figures)
     if part == "render":
         return f"render: {figures['render_fps']:.1f} fps for the sample clip at {figures['size']}"
     return f"{part}: {figures}"
