@@ -16,3 +16,4 @@ DEFAULT_BINS = 9  # Dalal & Triggs' bins, also the algorithm's default
 MAX_FACES_RANGE = (1, 10)  # faces the landmarker looks for at once; more cost more time
 DEFAULT_MAX_FACES = 6
 STAGE_COUNT = 8  # stage 0 (the two panels) and the seven steps of the walk-through
+PATTERN_STAGE = 5  # the step at which the HOG face pattern searches the picture

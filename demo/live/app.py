@@ -35,11 +35,12 @@ from dataclasses import dataclass
 
 import pygame  # demo/live/__init__.py has set pygame's environment first
 
-from demo.base.choices import BINS_RANGE, CELL_RANGE, STAGE_COUNT, VIEWS
+from demo.base.choices import BINS_RANGE, CELL_RANGE, PATTERN_STAGE, STAGE_COUNT, VIEWS
 from demo.live.config import Config, KeyCombo
 from demo.live.exhibit import Attract, StageClock
 from demo.live.feeds import Feeds
 from demo.live.pipeline import Seen
+from demo.live.search import PatternSearch
 from demo.live.notices import BADGE_OF, Notice, Notices
 from demo.live.window import Window, save_screenshot, show_picture
 from demo.perception.landmarks import FaceMesh
@@ -236,13 +237,13 @@ def collect(state: LoopState, feeds: Feeds, now: float) -> Seen | None:
 
 
 def compose(window: Window, seen: Seen, state: LoopState, words: Texts, message: tuple[str, str] | None,
-            fps: float, not_recorded: bool) -> None:
+            fps: float, not_recorded: bool, scan: object | None = None) -> None:
     """Draw the stage's picture of ``seen`` into the window with the overlays that are on: the
     message band and badges, help, timing strip, the bottom line. Each goes where the layout
     puts it (:mod:`demo.picture.layout`), so none covers another. Nothing is on screen until
     :func:`present`."""
     timings = {"capture": seen.read_ms, "landmarks": seen.landmarks_ms, "display": window.flip_ms}
-    scene = Scene(seen.frame.rgb, seen.faces, state.settings, state.stages.stage)
+    scene = Scene(seen.frame.rgb, seen.faces, state.settings, state.stages.stage, scan)
     overlays = Overlays(messages=True, badges=state.notices.badges, help=state.help, timing=state.timing,
                         hud=not state.kiosk, not_recorded=not_recorded, frozen=state.frozen)
     picture = window_picture(scene, words, window.size, timings, overlays)
@@ -307,7 +308,8 @@ def run(source: Source, mesh: FaceMesh, config: Config, frames: int = 0, unpaced
     try:
         # Feeds start inside the try: a SIGTERM (SystemExit) right after the workers start must
         # still stop them before the landmarker is closed under them.
-        with background_search(mesh), Feeds(source, mesh, attract, attract_mesh) as feeds:
+        with background_search(mesh), Feeds(source, mesh, attract, attract_mesh) as feeds, \
+                PatternSearch() as search:
             while state.running:
                 now = clock()
                 handle_events(state, config, window, feeds, now)
@@ -318,8 +320,14 @@ def run(source: Source, mesh: FaceMesh, config: Config, frames: int = 0, unpaced
                     break
                 if seen is None:
                     continue  # a camera that has not delivered yet
+                scan = None
+                if state.stages.stage == PATTERN_STAGE:  # searched on its own thread, a frame ahead
+                    seen, scan = search.shift(seen)
+                else:
+                    search.reset()
                 message = message_for(state, seen, feeds, words, now)
-                compose(window, seen, state, words, message, pacer.fps, not_recorded=source.live or state.kiosk)
+                compose(window, seen, state, words, message, pacer.fps, not_recorded=source.live or state.kiosk,
+                        scan=scan)
                 present(window, state, config, words)
                 pacer.tick()
                 shown += 1

@@ -60,12 +60,16 @@ class Scene:
         HOG view, cell size, bins, points and axes.
     stage : int
         0-7.
+    scan : ScanResult, optional
+        Step 5's search of ``frame`` with the face pattern, if it was made already (the live
+        window makes it on a thread of its own, :func:`pattern_scan`); made when needed if not.
     """
 
     frame: np.ndarray
     faces: list[Face]
     settings: ViewSettings
     stage: int = 0
+    scan: object | None = None  # demo.perception.detector.ScanResult, imported only when needed
 
 
 @contextlib.contextmanager
@@ -188,6 +192,14 @@ def _pattern():
     return load_pattern()
 
 
+def pattern_scan(frame: np.ndarray):
+    """Step 5's search of ``frame`` (RGB) with the bundled face pattern: a
+    :class:`demo.perception.detector.ScanResult`, for :attr:`Scene.scan`."""
+    from demo.perception.detector import detect_faces
+
+    return detect_faces(frame, _pattern())
+
+
 def stage_picture(scene: Scene, size: tuple[int, int], timings: dict[str, float] | None = None,
                   texts: Texts | None = None) -> np.ndarray:
     """The picture of stage 1-7 for ``scene``, ``size`` (width, height) pixels, without texts.
@@ -231,7 +243,7 @@ def _stage_picture(scene: Scene, size: tuple[int, int], texts: Texts | None) -> 
         from demo.picture.patternview import stage_picture as pattern_stage
 
         pattern = _pattern()
-        scan = detect_faces(frame, pattern)
+        scan = scene.scan if scene.scan is not None else detect_faces(frame, pattern)
         vis = pattern_stage(frame, scan, pattern, [f.box for f in faces], size, plain=plain, words=texts)
     elif stage == 6:
         vis = mesh_panel(frame, faces, size, ViewSettings(show_points=True, show_axes=settings.show_axes,
