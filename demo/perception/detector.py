@@ -52,8 +52,7 @@ from demo.perception.hog import HYS_CLIP, NORM_EPS, cell_histograms
 PATTERN_NAME = "face_pattern.npz"
 PATTERN_VERSION = 1  # bumped when the file's keys change meaning
 WORKING_WIDTH = 320  # pixels: the picture is scanned on a copy this wide
-PYRAMID_STEP = 2.0 ** (1.0 / 3.0)  # size ratio of neighbouring pyramid levels (3 a halving: a
-# quarter less work than 4, and a face still meets a window within 12% of its size)
+PYRAMID_STEP = 2.0 ** 0.25  # size ratio of neighbouring pyramid levels (4 levels per octave)
 NMS_IOU = 0.3  # boxes overlapping a better one by more than this (intersection / union) are dropped
 MAX_DETECTIONS = 16  # faces reported at most, best first
 HEAT_SPREAD = 0.25  # of the window side: how far from its centre a window's score glows
