@@ -127,36 +127,31 @@ def _exhibit(clip: str, frames: int, options: tuple[str, ...]) -> tuple[float, l
     return loop_fps(marks), counts
 
 
-def write_clip(path: Path, size: tuple[int, int] = SIZE, frames: int = FRAMES) -> Path:
-    """``frames`` frames of the bundled sample clip at ``size`` as an MP4 file (30 fps)."""
+def _write_mp4(path: Path, size: tuple[int, int], frames: int, frame_at) -> Path:
+    """``frame_at(index)`` (RGB) for ``frames`` frames as an MP4 file at 30 fps."""
     import cv2
 
-    from demo.sources import SampleSource
-
-    source = SampleSource(size)
     writer = cv2.VideoWriter(str(path), cv2.VideoWriter_fourcc(*"mp4v"), 30.0, size)
     try:
         for index in range(frames):
-            writer.write(cv2.cvtColor(source.frame_at(index), cv2.COLOR_RGB2BGR))
+            writer.write(cv2.cvtColor(frame_at(index), cv2.COLOR_RGB2BGR))
     finally:
         writer.release()
     return path
+
+
+def write_clip(path: Path, size: tuple[int, int] = SIZE, frames: int = FRAMES) -> Path:
+    """``frames`` frames of the bundled sample clip at ``size`` as an MP4 file (30 fps)."""
+    from demo.sources import SampleSource
+
+    return _write_mp4(path, size, frames, SampleSource(size).frame_at)
 
 
 def write_group_clip(path: Path, frames: int = FRAMES) -> Path:
     """``frames`` frames of the group of six (:class:`demo.tools.group_scene.GroupScene`, 1280x720) as MP4."""
-    import cv2
-
     from demo.tools.group_scene import GroupScene
 
-    scene = GroupScene(GROUP_SIZE)
-    writer = cv2.VideoWriter(str(path), cv2.VideoWriter_fourcc(*"mp4v"), 30.0, GROUP_SIZE)
-    try:
-        for index in range(frames):
-            writer.write(cv2.cvtColor(scene.frame(index), cv2.COLOR_RGB2BGR))
-    finally:
-        writer.release()
-    return path
+    return _write_mp4(path, GROUP_SIZE, frames, GroupScene(GROUP_SIZE).frame)
 
 
 def _one(side: str, clip: Path, frames: int, stage: int = 0) -> float:
