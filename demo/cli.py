@@ -1,4 +1,5 @@
-"""The ``machine-eyes`` command (and ``python -m demo``): the live window, ``render``, ``bench``, ``soak``.
+"""The ``machine-eyes`` command (and ``python -m demo``): the live window, ``render``, ``bench``, ``soak``,
+``check-layout``.
 
 Each subcommand's options and work are in :mod:`demo.commands`; this entry point only makes Ctrl-C
 and SIGTERM set a flag (:mod:`demo.base.shutdown`), keeps native libraries' chatter out of the
@@ -47,6 +48,10 @@ def _command(argv: list[str]) -> int:
             from demo.commands import bench
 
             return bench.main(rest)
+        if command == "check-layout":
+            from demo.commands import check_layout
+
+            return check_layout.main(rest)
         if command == "soak":
             from demo.commands import soak
 

@@ -62,3 +62,29 @@ def test_whole_processes_take_turns_and_each_times_its_own_loop() -> None:
     assert pair["bare_fps"] > 0 and pair["exhibit_fps"] > 0
     assert figures["ratio"] == pytest.approx(pair["exhibit_fps"] / pair["bare_fps"])
     assert bench.format_live("processes", figures).startswith("whole processes 160x120, in turns: exhibit")
+
+
+def test_step_five_row_runs_the_exhibit_at_step_five_and_step_zero_in_turns() -> None:
+    from demo.tools import bench_processes
+
+    figures = bench_processes.pattern_stage((160, 120), frames=bench_processes.WARM_UP + 10, pairs=1)
+    (pair,) = figures["pairs"]
+    assert pair["step0_fps"] > 0 and pair["step5_fps"] > 0
+    assert figures["ratio"] == pytest.approx(pair["step5_fps"] / pair["step0_fps"])
+    assert figures["goal_ratio"] == 0.80
+    assert bench.format_live("pattern", figures).startswith("step 5 (HOG face pattern) against step 0")
+
+
+def test_the_group_row_runs_six_faces_against_one_in_turns() -> None:
+    from demo.tools import bench_processes
+
+    assert bench_processes.six_held([0, 3, 6, 6, 5] + [6] * 40) == (2, pytest.approx(1.0))
+    assert bench_processes.six_held([5] * 50)[0] is None
+    # A real, short run: the exhibit on the one-face clip and on the group, fresh processes.
+    frames = bench_processes.GROUP_FOUND_BY + 10
+    figures = bench_processes.groups(frames=frames, pairs=1)
+    (pair,) = figures["pairs"]
+    assert pair["one_fps"] > 0 and pair["six_fps"] > 0
+    assert figures["ratio"] == pytest.approx(pair["six_fps"] / pair["one_fps"])
+    assert pair["first_six"] is not None and pair["first_six"] <= bench_processes.GROUP_FOUND_BY
+    assert bench.format_live("groups", figures).startswith("six faces 1280x720, whole processes in turns")

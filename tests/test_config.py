@@ -128,6 +128,14 @@ def test_languages_can_be_passed_in(tmp_path):
     assert load_config(path, languages=("en", "fr")).display.language == "fr"
 
 
+def test_a_language_file_is_read_beside_the_settings_file(tmp_path):
+    path = write(tmp_path, '[display]\nlanguage = "museum/sv.toml"\n')
+    assert load_config(path).display.language == str(tmp_path / "museum" / "sv.toml")
+    absolute = tmp_path / "elsewhere" / "sv.toml"
+    path = write(tmp_path, f'[display]\nlanguage = "{absolute.as_posix()}"\n', "absolute.toml")
+    assert load_config(path).display.language == absolute.as_posix()
+
+
 def test_what_the_app_reads_from_a_config():
     kiosk = dataclasses.replace(Config(), display=cfg.DisplayConfig(kiosk=True),
                                 kiosk=cfg.KioskConfig(screenshot_dir="shots"))
@@ -183,7 +191,8 @@ def test_what_the_app_reads_from_a_config():
     ("[hog]\nview = \"arrow\"\n", '[hog] view = "arrow" is not one of "arrows", "glyphs", "pixels" '
                                   '(did you mean "arrows"?)'),
     ("[display]\nlanguage = \"dee\"\n",
-     '[display] language = "dee" is not one of "en", "de" (did you mean "de"?)'),
+     '[display] language = "dee" is not one of "en", "de", "fr", "es" or a language file FILE.toml '
+     '(did you mean "de"?)'),
     # key combinations
     ("[kiosk]\nquit_keys = \"ctrl+shift\"\n",
      '[kiosk] quit_keys = "ctrl+shift" is not a key combination: '
@@ -292,8 +301,9 @@ def test_command_line_values_are_checked_and_named_by_option():
         merge_cli(Config(), max_faces=20)
     assert str(caught.value) == "command line: --max-faces 20 is out of range (1-10)"
     with pytest.raises(ConfigError) as caught:
-        merge_cli(Config(), lang="fr")
-    assert str(caught.value) == 'command line: --lang "fr" is not one of "en", "de"'
+        merge_cli(Config(), lang="sv")
+    assert str(caught.value) == ('command line: --lang "sv" is not one of "en", "de", "fr", "es" or a language '
+                                 'file FILE.toml')
     with pytest.raises(ConfigError) as caught:
         merge_cli(Config(), stage=9)
     assert str(caught.value) == "command line: --stage 9 is out of range (0-7)"

@@ -141,6 +141,22 @@ def test_attract_cycle_in_the_live_loop_with_an_empty_room_then_a_visitor():
     assert story.index(".", 41) - 40 < 15, story  # within a few frames of the face appearing
 
 
+def test_the_no_camera_notice_shows_four_seconds_then_stays_as_a_corner_badge():
+    from demo.sources import open_source
+
+    clock = FakeClock()
+    badges = []
+
+    def on_frame(shown, state, attracting):
+        badges.append(state.notices.badges)
+        clock.now += 0.5
+
+    with FaceMesh(max_faces=1) as mesh:
+        run(open_source("sample"), mesh, Config(), frames=12, unpaced=True, clock=clock, on_frame=on_frame,
+            notice_key="notice.no_camera")
+    assert badges == [()] * 8 + [("badge.no_camera",)] * 4
+
+
 def test_a_soak_survives_every_fault_with_flat_memory_and_threads():
     from demo.tools.soak import soak
 
@@ -175,10 +191,10 @@ def test_a_screenshot_never_overwrites_an_earlier_one(tmp_path):
 
     pygame.init()
     surface = pygame.Surface((32, 24))
-    lines = [save_screenshot(surface, tmp_path, load_texts("en")) for _ in range(3)]
+    lines = [save_screenshot(surface, tmp_path, load_texts("en")).text for _ in range(3)]
     assert len(list(tmp_path.glob("machine-eyes-*.png"))) == 3
     assert all(line.startswith("Screenshot saved: machine-eyes-") for line in lines)
-    assert "Screenshots need a folder" in save_screenshot(surface, None, load_texts("en"))
+    assert "No screenshot: start with --screenshots" in save_screenshot(surface, None, load_texts("en")).text
 
 
 def test_sigterm_ends_even_a_kiosk_cleanly(tmp_path):

@@ -122,7 +122,7 @@ def test_a_screenshot_onto_a_full_disk_is_a_notice_and_leaves_nothing(full_disk)
 
     noise = np.random.default_rng(1).integers(0, 256, (720, 1280, 3)).astype(np.uint8)
     screen = pygame.image.frombuffer(noise.tobytes(), (1280, 720), "RGB")  # ~2.7 MB as PNG
-    assert save_screenshot(screen, full_disk, load_texts("en")) == "Screenshot not saved: the disk is full"
+    assert save_screenshot(screen, full_disk, load_texts("en")).text == "Screenshot not saved: the disk is full"
     assert os.listdir(full_disk) == []
 
 
@@ -325,7 +325,8 @@ def test_a_screenshot_that_fails_in_kiosk_mode_is_a_notice_not_a_crash(tmp_path)
             shutil.rmtree(shots, ignore_errors=True)
             shots.write_text("now a file")
             pygame.event.post(pygame.event.Event(pygame.KEYDOWN, key=pygame.K_s, mod=0, unicode="s"))
-        notices.append(state.notice)
+        shown_now = state.notices.current(time.monotonic())
+        notices.append(shown_now.text if shown_now else None)
 
     with FaceMesh(max_faces=1) as mesh:
         assert run(open_source("sample"), mesh, config, frames=5, unpaced=True, on_frame=on_frame) == 0

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import shutil
 import threading
 
@@ -9,7 +10,7 @@ import numpy as np
 import pytest
 
 from conftest import NOSE_TIP, PHOTO_NOSE_BOX
-from demo.perception.landmarks import SEARCH_EVERY, FaceMesh, ModelError, connections, load_model, tile_grid
+from demo.perception.landmarks import SWEEP_MS, FaceMesh, ModelError, connections, load_model, search_squares
 from demo.sources import SampleSource
 
 
@@ -109,8 +110,8 @@ def test_six_distant_faces_are_all_found():
         assert owners == list(range(6))
         assert all(40 <= f.height <= 80 for f in faces)
         # A stream finds them too, within one sweep of the search squares.
-        sweep = len(tile_grid(1280, 720)) * SEARCH_EVERY
-        counts = [len(far_mesh.track(group, i * 33.3)) for i in range(sweep + SEARCH_EVERY)]
+        sweep = math.ceil(SWEEP_MS / 33.3) + 1  # frames of a 30 fps stream
+        counts = [len(far_mesh.track(group, i * 33.3)) for i in range(sweep + 2)]
         assert counts[-1] == 6
 
 
@@ -123,11 +124,11 @@ def test_a_stream_searching_in_the_background_finds_them_too():
     with FaceMesh(max_faces=6) as far_mesh:
         far_mesh.background_search = True
         counts = []
-        for i in range(len(tile_grid(1280, 720)) * SEARCH_EVERY + 2 * SEARCH_EVERY):
+        for i in range(math.ceil(SWEEP_MS / 33.3) + 4):
             counts.append(len(far_mesh.track(group, i * 33.3)))
             far_mesh.wait_for_search()  # the same faces on every run of the test
         assert counts[-1] == 6
-        assert counts[SEARCH_EVERY - 1] == 0  # nothing is searched before the first square
+        assert counts[0] == 0  # the first square's faces come with a later frame
         far_mesh.background_search = False
         assert not [t for t in threading.enumerate() if t.name == "distant-face search"]
 

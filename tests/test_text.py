@@ -1,4 +1,4 @@
-"""Texts: both languages complete and alike, fallback and errors, numbers, wrapping, fitting."""
+"""Texts: every language complete and alike, fallback and errors, museum language files, numbers, wrapping."""
 
 from __future__ import annotations
 
@@ -13,13 +13,10 @@ import pytest
 
 from demo.base.assets import assets_dir
 from demo.base.choices import STAGE_COUNT
-from demo.picture.text import (CAPTION, CAPTION_BOX, CAPTION_MAX_PX_AT_720, CAPTION_MIN_PX_AT_720, HELP_KEYS,
-                               TITLE, MissingTextError, TextError, available_languages, fit_all,
-                               fit_in_window, fit_text, font_path, format_number, load_texts, placeholders,
-                               read_texts, wrap)
+from demo.picture.text import (HELP_KEYS, MissingTextError, TextError, available_languages, font_path, format_number,
+                               load_texts, placeholders, read_texts, wrap)
 
 LANGS = available_languages()
-WINDOWS = ((1280, 720), (1920, 1080))
 NBSP = "\u00a0"
 # What the app passes into each stage caption; a stage not listed takes no values.
 STAGE_VALUES = {1: {"width", "height", "numbers"}, 4: {"numbers"}, 6: {"numbers"}}
@@ -45,8 +42,8 @@ def assets_copy(tmp_path, monkeypatch):
 
 # ---- The language files ---------------------------------------------------------------------
 
-def test_english_and_german_are_shipped():
-    assert {"en", "de"} <= set(LANGS)
+def test_english_german_french_and_spanish_are_shipped():
+    assert {"en", "de", "fr", "es"} <= set(LANGS)
 
 
 @pytest.mark.parametrize("lang", LANGS)
@@ -88,6 +85,16 @@ def test_german_says_du_throughout():
     assert [text for text in read_texts("de").values() if formal.search(text)] == []
 
 
+def test_french_puts_a_space_that_never_breaks_before_colons():
+    # "nombres : 1920": French spaces the colon, and the colon must never start a line.
+    assert [text for text in read_texts("fr").values() if re.search(r"(^|[^\u00a0\u202f])[:;!?]", text)] == []
+
+
+def test_french_says_vous_and_spanish_says_tu_throughout():
+    assert [t for t in read_texts("fr").values() if re.search(r"\b(tu|ton|ta|tes|toi)\b", t, re.I)] == []
+    assert [t for t in read_texts("es").values() if re.search(r"\busted(es)?\b", t, re.I)] == []
+
+
 def test_german_spells_umlauts_and_sharp_s():
     spelled_out = re.compile(r"(fuer|groess|naech|zurueck|ueber|aender|Gruen|moecht|hoer|waehl|koenn)", re.I)
     assert [text for text in read_texts("de").values() if spelled_out.search(text)] == []
@@ -106,7 +113,7 @@ def test_count_picks_none_one_or_other():
     de = load_texts("de")
     forms = [de.count("hud.faces", n, faces=n) for n in (0, 1, 3)]
     assert forms == ["kein Gesicht", "1 Gesicht", "3 Gesichter"]
-    assert load_texts("en").count("panel.mesh", 2, faces=2).endswith("2 faces, 478 points each")
+    assert load_texts("en").count("panel.mesh", 2, faces=2).endswith(f"2{NBSP}faces, 478{NBSP}points each")
 
 
 def test_missing_text_falls_back_to_english_with_one_warning(assets_copy, caplog):
@@ -138,10 +145,11 @@ def test_a_missing_value_names_the_placeholder():
 
 def test_unknown_language_is_one_line_listing_the_available_ones():
     with pytest.raises(TextError) as caught:
-        load_texts("fr")
+        load_texts("sv")
     message = str(caught.value)
     assert "\n" not in message
-    assert message.startswith("unknown language 'fr'; available: de, en")
+    assert message.startswith("unknown language 'sv'; available: de, en, es, fr")
+    assert message.endswith("or a language file FILE.toml")
 
 
 def test_regional_and_upper_case_codes_find_their_language():
@@ -162,6 +170,58 @@ def test_positional_placeholders_are_refused(assets_copy):
         load_texts("de")
 
 
+# ---- A museum's own language file -------------------------------------------------------------
+
+@pytest.fixture
+def swedish(tmp_path):
+    """A museum's language file: a copy of en.toml with a few texts translated."""
+    path = tmp_path / "museum" / "sv.toml"
+    path.parent.mkdir()
+    english = (assets_dir() / "lang" / "en.toml").read_text("utf-8")
+    path.write_text(english.replace('title = "Grey is enough"', 'title = "Grått räcker"'), "utf-8")
+    return path
+
+
+def test_a_language_file_is_loaded_by_its_path(swedish):
+    texts = load_texts(str(swedish))
+    assert texts.get("stage.2.title") == "Grått räcker"
+    assert texts.lang == str(swedish)
+    assert texts.get("stage.1.caption", width=640, height=480, numbers=921_600).endswith("every single picture.")
+
+
+@pytest.mark.parametrize("change, message", [
+    (('title = "Grått räcker"', 'titel = "Grått räcker"'),
+     "unknown key 'stage.2.titel' (did you mean 'stage.2.title'?)"),
+    (('title = "Grått räcker"\n', ''), "missing key 'stage.2.title'; copy it from "),
+    (('[pattern.found]', '[pattern.fund]'), "unknown key 'pattern.fund.none' (did you mean 'pattern.found.none'?)"),
+    (('That makes {numbers} numbers', 'That makes {number} numbers'),
+     "'stage.1.caption' uses {number}, which the exhibit does not fill (placeholders of this key: {height}, "
+     "{numbers}, {width})"),
+    (('[stage.2]', '[stage.2'), "not valid TOML"),
+])
+def test_a_language_file_with_a_missing_or_misspelt_key_is_one_line(swedish, change, message):
+    swedish.write_text(swedish.read_text("utf-8").replace(*change), "utf-8")
+    with pytest.raises(TextError) as caught:
+        load_texts(str(swedish))
+    assert str(caught.value).startswith(f"{swedish}: ") and message in str(caught.value)
+    assert "\n" not in str(caught.value)
+
+
+def test_a_missing_language_file_names_it(tmp_path):
+    with pytest.raises(TextError, match=r"sv.toml: language file not found; check the path given to --lang"):
+        load_texts(str(tmp_path / "sv.toml"))
+
+
+@pytest.mark.parametrize("command", [["--source", "sample", "--frames", "1"], ["check-layout"]])
+def test_the_commands_stop_on_a_bad_language_file_with_exit_2(swedish, command, capsys):
+    from demo.cli import main
+
+    swedish.write_text(swedish.read_text("utf-8").replace('title = "Grått räcker"', 'titel = "x"'), "utf-8")
+    assert main([*command, "--lang", str(swedish)]) == 2
+    err = capsys.readouterr().err.strip()
+    assert "\n" not in err and str(swedish) in err and "'stage.2.titel'" in err
+
+
 def test_module_imports_without_pygame():
     code = "import sys, demo.picture.text; assert 'pygame' not in sys.modules, 'pygame imported'"
     subprocess.run([sys.executable, "-c", code], check=True)
@@ -174,6 +234,8 @@ def test_module_imports_without_pygame():
     (2_764_800, "en", 0, "2,764,800"), (2_764_800, "de", 0, "2.764.800"),
     (1920, "en", 0, "1920"), (1920, "de", 0, "1920"), (478, "de", 0, "478"),
     (29.46, "en", 1, "29.5"), (29.46, "de", 1, "29,5"), (-12_345.678, "de", 2, "-12.345,68"),
+    (921_600, "fr", 0, "921\u202f600"), (29.46, "fr", 1, "29,5"), (1920, "fr", 0, "1920"),
+    (921_600, "es", 0, "921.600"), (29.46, "es", 1, "29,5"), (1920, "es", 0, "1920"),
 ])
 def test_format_number(n, lang, decimals, written):
     assert format_number(n, lang, decimals) == written
@@ -205,26 +267,12 @@ def test_wrap_breaks_at_spaces_hyphens_and_inside_overlong_words():
     assert wrap("+ / -", 10, len) == ["+ / -"]
 
 
-# ---- The bundled font and the real boxes ----------------------------------------------------
-
-def test_box_constants():
-    assert CAPTION_BOX == (0.9, 0.22)
-    assert (CAPTION_MIN_PX_AT_720, CAPTION_MAX_PX_AT_720) == (24, 44)
-    assert CAPTION.in_window((1280, 720)) == (1152, 158, 24, 44)
-    assert CAPTION.in_window((1920, 1080)) == (1728, 237, 36, 66)
-
+# ---- The bundled font -----------------------------------------------------------------------
 
 def test_the_font_and_its_licence_are_bundled():
     assert font_path().name == "DejaVuSans.ttf" and font_path(bold=True).name == "DejaVuSans-Bold.ttf"
     licence = (font_path().parent / "LICENSE.DejaVu.txt").read_text("utf-8")
     assert "Bitstream Vera Fonts Copyright" in licence and "Arev Fonts Copyright" in licence
-
-
-@pytest.fixture(scope="module")
-def pygame_font():
-    pygame = pytest.importorskip("pygame")
-    pygame.font.init()
-    yield pygame.font
 
 
 @pytest.mark.parametrize("lang", LANGS)
@@ -236,39 +284,3 @@ def test_the_font_has_every_letter_of_every_text(lang):
         metrics = freetype.Font(str(font_path(bold)), 24).get_metrics("".join(letters))
         assert [c for c, m in zip(letters, metrics) if m is None] == []  # None: no glyph in the font
     assert freetype.Font(str(font_path()), 24).get_metrics("\u4e00") == [None]  # the check can fail
-
-
-@pytest.mark.parametrize("lang, window", list(product(LANGS, WINDOWS)))
-def test_every_stage_title_and_caption_fits_its_box(pygame_font, lang, window):
-    for kind, text in stage_texts(lang):
-        box = TITLE if kind == "title" else CAPTION
-        box_w, box_h, min_size, _ = box.in_window(window)
-        size, lines = fit_in_window(text, box, window)
-        font = pygame_font.Font(str(font_path(box.bold)), size)
-        assert size >= min_size, f"{kind} needs a font below the minimum: {text}"
-        assert max(font.size(line)[0] for line in lines) <= box_w, text
-        assert len(lines) * font.get_linesize() <= box_h, text
-        assert " ".join(lines).replace("- ", "-").split() == text.replace("- ", "-").split()
-        if kind == "title":
-            assert len(lines) == 1, f"title on more than one line: {text}"
-
-
-@pytest.mark.parametrize("lang, window", list(product(LANGS, WINDOWS)))
-def test_one_caption_size_fits_every_stage(pygame_font, lang, window):
-    captions = [text for kind, text in stage_texts(lang) if kind == "caption"]
-    size, lines = fit_all(captions, CAPTION, window)
-    box_w, box_h, min_size, max_size = CAPTION.in_window(window)
-    assert min_size <= size <= max_size and len(lines) == len(captions)
-    font = pygame_font.Font(str(font_path()), size)
-    for wrapped in lines:
-        assert len(wrapped) * font.get_linesize() <= box_h
-        assert all(font.size(line)[0] <= box_w for line in wrapped)
-
-
-def test_fit_text_picks_the_largest_size_that_fits(pygame_font):
-    size, lines = fit_text("short", 1000, 200, max_size=44, min_size=24)
-    assert (size, lines) == (44, ["short"])
-    small, wrapped = fit_text("a rather long sentence to squeeze in", 200, 60, max_size=44, min_size=10)
-    font = pygame_font.Font(str(font_path()), small + 1)
-    bigger = wrap("a rather long sentence to squeeze in", 200, lambda s: font.size(s)[0])
-    assert len(bigger) * font.get_linesize() > 60 or any(font.size(line)[0] > 200 for line in bigger)

@@ -14,5 +14,6 @@ BINS_RANGE = (6, 18)  # HOG orientation bins over 0-180 degrees
 DEFAULT_CELL = 8  # pixels: Dalal & Triggs' cell, also the algorithm's default
 DEFAULT_BINS = 9  # Dalal & Triggs' bins, also the algorithm's default
 MAX_FACES_RANGE = (1, 10)  # faces the landmarker looks for at once; more cost more time
-DEFAULT_MAX_FACES = 4
+DEFAULT_MAX_FACES = 6
 STAGE_COUNT = 8  # stage 0 (the two panels) and the seven steps of the walk-through
+PATTERN_STAGE = 5  # the step at which the HOG face pattern searches the picture

@@ -2,7 +2,8 @@
 
 The measuring is :mod:`demo.tools.bench` (HOG's stages), :mod:`demo.tools.bench_live` (the
 live pipeline, latency, start, detector, smoothing, render) and :mod:`demo.tools.bench_processes`
-(the whole exhibit against a bare MediaPipe loop), each against a peer in the same run.
+(the whole exhibit against a bare MediaPipe loop, and its step 5 against its step 0), each against
+a peer in the same run.
 """
 
 from __future__ import annotations

@@ -21,13 +21,15 @@ def live_parser() -> argparse.ArgumentParser:
     parser = OneLineParser(
         prog="machine-eyes",
         description="See yourself the way face detection sees you. Subcommands: "
-                    "'machine-eyes render --help', 'machine-eyes bench --help', 'machine-eyes soak --help'.")
+                    "'machine-eyes render --help', 'machine-eyes bench --help', 'machine-eyes soak --help', "
+                    "'machine-eyes check-layout --help'.")
     parser.add_argument("--version", action="version", version=f"machine-eyes {__version__}")
     parser.add_argument("--config", type=Path, metavar="FILE.toml",
                         help="exhibit settings file (see --print-config); options given here win over it")
     parser.add_argument("--print-config", action="store_true",
                         help="print the default settings as a commented file to start from, and exit")
-    parser.add_argument("--source", help="camera index (default 0), 'sample', or an image or video file")
+    parser.add_argument("--source", help="camera index (default 0; 'camera' is 0 too), 'sample', "
+                                         "or an image or video file")
     parser.add_argument("--width", type=int, help="camera width to ask for, pixels")
     parser.add_argument("--height", type=int, help="camera height to ask for, pixels")
     parser.add_argument("--mirror", action=argparse.BooleanOptionalAction, default=None,
@@ -83,20 +85,21 @@ def main(argv: list[str]) -> int:
     from demo.live.window import NoDisplayError
     from demo.perception.detector import PatternError
     from demo.perception.landmarks import FaceMesh, ModelError
-    from demo.picture.text import TextError
+    from demo.picture.text import TextError, load_texts
     from demo.sources import SourceError, open_source
 
     notice = None
     try:
         config = live_config(args)
         check_ready(config, _named(args, "screenshots", "kiosk", "screenshot_dir"))
+        load_texts(config.display.language)  # a wrong language file stops here, before the camera opens
         camera = config.camera
         spec = str(camera.source)
         try:
             source = open_source(spec, camera.width or None, camera.height or None, camera.mirror_arg(),
                                  max_pixels=args.max_pixels)
         except SourceError as error:
-            if not spec.isdigit():
+            if not (spec.isdigit() or spec == "camera"):
                 setting = _named(args, "source", "camera", "source")
                 raise SourceError(f"{setting}: {error}" if setting != "--source" else str(error)) from None
             print(f"machine-eyes: {error}; showing the bundled sample instead", file=sys.stderr)

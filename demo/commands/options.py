@@ -36,7 +36,8 @@ def add_view_options(parser: argparse.ArgumentParser, defaults: bool = True) -> 
     parser.add_argument("--max-faces", type=int, default=default(DEFAULT_MAX_FACES),
                         help=f"faces to look for, {low}-{high} (default {DEFAULT_MAX_FACES})")
     parser.add_argument("--model", type=Path, help="a Face Landmarker .task file instead of the bundled one")
-    parser.add_argument("--lang", default=default("en"), help="language of all texts: en (default) or de")
+    parser.add_argument("--lang", default=default("en"), metavar="CODE|FILE.toml",
+                        help="language of all texts: en (default), de, fr, es, or a language file of your own")
 
 
 def _pixels(text: str) -> int:

@@ -15,7 +15,7 @@ from pathlib import Path
 import cv2
 
 from demo.base import shutdown
-from demo.base.choices import MAX_FACES_RANGE, STAGE_COUNT
+from demo.base.choices import MAX_FACES_RANGE, PATTERN_STAGE, STAGE_COUNT
 from demo.base.safefile import OutputError
 from demo.commands.options import OneLineParser, add_view_options, max_pixels_option, size_type
 from demo.files.progress import Progress, summary
@@ -24,7 +24,7 @@ from demo.files.render import (DATA_KINDS, SCALE_RANGE, SIZE_RANGE, Look, Render
 from demo.perception.detector import PatternError
 from demo.perception.landmarks import FaceMesh, ModelError, check_model
 from demo.picture.compose import ViewSettings
-from demo.picture.stages import PATTERN_STAGE, check_pattern
+from demo.picture.stages import check_pattern
 from demo.picture.text import TextError, check_fonts, load_texts
 from demo.sources import SourceError
 

@@ -36,23 +36,23 @@ from dataclasses import dataclass
 import pygame  # demo/live/__init__.py has set pygame's environment first
 
 from demo.base import shutdown
-from demo.base.choices import BINS_RANGE, CELL_RANGE, STAGE_COUNT, VIEWS
+from demo.base.choices import BINS_RANGE, CELL_RANGE, PATTERN_STAGE, STAGE_COUNT, VIEWS
 from demo.base.safefile import folder_problem
 from demo.live.config import Config, ConfigError, KeyCombo
 from demo.live.exhibit import Attract, StageClock
 from demo.live.feeds import Feeds
 from demo.live.pipeline import Seen
-from demo.live.window import (Notice, Window, draw_help, draw_hud, draw_notices, draw_timing, save_screenshot,
-                              show_picture)
+from demo.live.search import PatternSearch
+from demo.live.notices import BADGE_OF, Notice, Notices
+from demo.live.window import Window, save_screenshot, show_picture
 from demo.perception.landmarks import FaceMesh
 from demo.perception.prompts import prompts_for
-from demo.picture.colours import NOTICE_BACKGROUND, PROMPT_BACKGROUND
+from demo.picture.chrome import draw_moving
 from demo.picture.compose import ViewSettings
-from demo.picture.stages import Scene, check_pattern, window_picture
+from demo.picture.layout import Overlays
+from demo.picture.stages import Scene, check_pattern, hud_text, window_layout, window_picture
 from demo.picture.text import Texts, check_fonts, load_texts
 from demo.sources import Source
-
-NOTICE_S = 3.0  # seconds a passing notice (e.g. "Screenshot saved") stays
 
 
 # ---- Before the window opens -------------------------------------------------------------------
@@ -90,8 +90,8 @@ class LoopState:
     screenshot: bool = False  # save the next picture shown
     timings: dict[str, float] = dataclasses.field(default_factory=dict)  # ms per step, last picture
     shown: Seen | None = None  # the frame and faces on screen now
-    notice: str | None = None  # a passing line over the picture
-    notice_until: float = 0.0
+    notices: Notices = dataclasses.field(default_factory=Notices)  # shown one at a time, then as badges
+    camera_ok: bool = True  # as the last frame found it
 
 
 def new_state(config: Config, no_pixels: bool) -> LoopState:
@@ -166,21 +166,27 @@ def handle_teacher_key(key: int, unicode: str, state: LoopState, now: float) -> 
 
 # ---- Notices ------------------------------------------------------------------------------
 
-def notices_for(state: LoopState, seen: Seen, feeds: Feeds, words: Texts, notice_key: str | None,
-                now: float) -> list[Notice]:
-    """The lines over the picture: the exhibit's own (no camera, camera lost, screenshot saved) on
-    red, and for the visitor (the attract loop's invitation, or why their face is seen badly) on blue."""
-    notices = [(words.get(notice_key), NOTICE_BACKGROUND)] if notice_key else []
-    if not feeds.camera_ok:
-        notices.append((words.get("notice.camera_lost"), NOTICE_BACKGROUND))
+def message_for(state: LoopState, seen: Seen, feeds: Feeds, words: Texts, now: float) -> tuple[str, str] | None:
+    """The one line the message band shows now, as (key, text), or None.
+
+    The exhibit's own notices (no camera, camera lost, screenshot saved) come first, one at a
+    time, and leave a badge while their cause lasts; then the attract loop's invitation, else
+    the most useful prompt for the visitor (why their face is seen badly).
+    """
+    if feeds.camera_ok != state.camera_ok:
+        state.camera_ok = feeds.camera_ok
+        if feeds.camera_ok:
+            state.notices.clear("notice.camera_lost")
+        else:
+            state.notices.post(Notice("notice.camera_lost", words.get("notice.camera_lost"),
+                                      BADGE_OF["notice.camera_lost"]))
+    notice = state.notices.current(now)
+    if notice is not None:
+        return notice.key, notice.text
     if feeds.attracting:
-        notices.append((words.get("notice.attract"), PROMPT_BACKGROUND))
-    else:
-        notices += [(words.get(key), PROMPT_BACKGROUND)
-                    for key in prompts_for(seen.frame.rgb, seen.faces, state.stages.stage)]
-    if state.notice and now < state.notice_until:
-        notices.append((state.notice, NOTICE_BACKGROUND))
-    return notices
+        return "notice.attract", words.get("notice.attract")
+    prompts = prompts_for(seen.frame.rgb, seen.faces, state.stages.stage)
+    return (prompts[0], words.get(prompts[0])) if prompts else None
 
 
 # ---- Pace ------------------------------------------------------------------------------------
@@ -249,29 +255,30 @@ def collect(state: LoopState, feeds: Feeds, now: float) -> Seen | None:
     return seen
 
 
-def compose(window: Window, seen: Seen, state: LoopState, words: Texts, notices: list[Notice],
-            fps: float, not_recorded: bool) -> None:
-    """Draw the stage's picture of ``seen`` into the window, then the overlays: the bottom line,
-    notices, timing strip and help. Nothing is on screen until :func:`present`."""
+def compose(window: Window, seen: Seen, state: LoopState, words: Texts, message: tuple[str, str] | None,
+            fps: float, not_recorded: bool, scan: object | None = None) -> None:
+    """Draw the stage's picture of ``seen`` into the window with the overlays that are on: the
+    message band and badges, help, timing strip, the bottom line. Each goes where the layout
+    puts it (:mod:`demo.picture.layout`), so none covers another. Nothing is on screen until
+    :func:`present`."""
     timings = {"capture": seen.read_ms, "landmarks": seen.landmarks_ms, "display": window.flip_ms}
-    scene = Scene(seen.frame.rgb, seen.faces, state.settings, state.stages.stage)
-    show_picture(window.screen, window_picture(scene, words, window.size, timings))
-    draw_hud(window, words, len(seen.faces), fps, state.frozen, teacher=not state.kiosk, not_recorded=not_recorded)
-    draw_notices(window, notices)
-    if state.timing:
-        draw_timing(window, words, timings)
-    if state.help:
-        draw_help(window, words)
+    scene = Scene(seen.frame.rgb, seen.faces, state.settings, state.stages.stage, scan)
+    overlays = Overlays(messages=True, badges=state.notices.badges, help=state.help, timing=state.timing,
+                        hud=not state.kiosk, not_recorded=not_recorded, frozen=state.frozen)
+    picture = window_picture(scene, words, window.size, timings, overlays)
+    hud = hud_text(words, fps, len(seen.faces), state.frozen) if overlays.hud else None
+    draw_moving(picture, window_layout(scene, words, window.size, overlays), hud, message,
+                timings if state.timing else None, lambda ms: words.number(ms, 1))
+    show_picture(window.screen, picture)
     state.timings, state.shown = timings, seen
 
 
-def present(window: Window, state: LoopState, config: Config, words: Texts, now: float) -> None:
+def present(window: Window, state: LoopState, config: Config, words: Texts) -> None:
     """Save the picture if a screenshot was asked for (its notice shows from the next frame), then
     show it."""
     if state.screenshot:
         state.screenshot = False
-        state.notice = save_screenshot(window.screen, config.screenshot_folder, words)
-        state.notice_until = now + NOTICE_S
+        state.notices.post(save_screenshot(window.screen, config.screenshot_folder, words))
     window.flip()
 
 
@@ -298,7 +305,7 @@ def run(source: Source, mesh: FaceMesh, config: Config, frames: int = 0, unpaced
     unpaced : bool
         Run files and the sample as fast as possible instead of at their frame rate (benchmarks).
     notice_key : str, optional
-        Key of a text to keep showing over the picture, e.g. ``"notice.no_camera"``.
+        Key of a notice to show first, e.g. ``"notice.no_camera"``; it then stays as a badge.
     attract_mesh : callable, optional
         Makes the landmarker for the attract loop; without it there is no attract loop.
     clock : callable
@@ -311,6 +318,8 @@ def run(source: Source, mesh: FaceMesh, config: Config, frames: int = 0, unpaced
     """
     words = load_texts(config.display.language)
     state = new_state(config, no_pixels)
+    if notice_key:
+        state.notices.post(Notice(notice_key, words.get(notice_key), BADGE_OF.get(notice_key)))
     attract = Attract(config.attract.delay_s, config.attract.enabled and source.live and attract_mesh is not None)
     window = Window(state.fullscreen, pointer=not state.kiosk)
     pacer = Pacer(frame_rate_limit(source, config, unpaced))
@@ -319,7 +328,8 @@ def run(source: Source, mesh: FaceMesh, config: Config, frames: int = 0, unpaced
         # Feeds start inside the try: an error (or Ctrl-C in a notebook) right after the workers
         # start must still stop them before the landmarker is closed under them. The command's
         # Ctrl-C and SIGTERM only set demo.base.shutdown's flag, which the loop checks every frame.
-        with background_search(mesh), Feeds(source, mesh, attract, attract_mesh) as feeds:
+        with background_search(mesh), Feeds(source, mesh, attract, attract_mesh) as feeds, \
+                PatternSearch() as search:
             while state.running and not shutdown.requested():
                 now = clock()
                 handle_events(state, config, window, feeds, now)
@@ -330,9 +340,15 @@ def run(source: Source, mesh: FaceMesh, config: Config, frames: int = 0, unpaced
                     break
                 if seen is None:
                     continue  # a camera that has not delivered yet
-                notices = notices_for(state, seen, feeds, words, notice_key, now)
-                compose(window, seen, state, words, notices, pacer.fps, not_recorded=source.live or state.kiosk)
-                present(window, state, config, words, now)
+                scan = None
+                if state.stages.stage == PATTERN_STAGE:  # searched on its own thread, a frame ahead
+                    seen, scan = search.shift(seen)
+                else:
+                    search.reset()
+                message = message_for(state, seen, feeds, words, now)
+                compose(window, seen, state, words, message, pacer.fps, not_recorded=source.live or state.kiosk,
+                        scan=scan)
+                present(window, state, config, words)
                 pacer.tick()
                 shown += 1
                 if on_frame is not None:

@@ -50,7 +50,8 @@ except ModuleNotFoundError:  # Python 3.10
 from demo.base.choices import (BINS_RANGE, CELL_RANGE, DEFAULT_BINS, DEFAULT_CELL, DEFAULT_MAX_FACES, MAX_FACES_RANGE,
                                STAGE_COUNT, VIEWS)
 
-LANGUAGES = ("en", "de")  # caption languages with a file in assets/lang (tests/test_config.py checks)
+LANGUAGES = ("en", "de", "fr", "es")  # caption languages with a file in assets/lang (tests/test_config.py checks)
+LANGUAGE_FILE = ".toml"  # a language ending in this is a museum's own language file
 
 # ---- Limits of the settings ----------------------------------------------------------------
 
@@ -431,7 +432,8 @@ class DisplayConfig:
     """``[display]``: the window and its language."""
 
     language: str = setting("en", Text(empty_ok=False),
-                            f"Language of every text on screen: {_listed(LANGUAGES)}.")
+                            f"Language of every text on screen: {_listed(LANGUAGES)}, or a language "
+                            "file of your own (\"sv.toml\", relative to this file; see the README).")
     fullscreen: bool = setting(False, Flag(), "Start fullscreen (kiosk mode always is).")
     kiosk: bool = setting(False, Flag(),
                           "Kiosk mode for an unattended exhibit: fullscreen, no mouse pointer, help "
@@ -558,7 +560,15 @@ def load_config(path: str | os.PathLike[str], languages: Sequence[str] = LANGUAG
         raise ConfigError(f"{where}: not valid TOML: {error}") from None
     config = _build(data, where)
     _raise_first(_relations(config, languages), where)
+    language = config.display.language
+    if _is_language_file(language) and not Path(language).expanduser().is_absolute():
+        language = os.fspath(Path(path).parent / Path(language).expanduser())  # beside the settings file
+        config = dataclasses.replace(config, display=dataclasses.replace(config.display, language=language))
     return config
+
+
+def _is_language_file(language: str) -> bool:
+    return language.strip().lower().endswith(LANGUAGE_FILE)
 
 
 def _read_text(path: Path, where: str) -> str:
@@ -629,9 +639,10 @@ class _Problem:
 def _relations(config: Config, languages: Sequence[str]) -> Iterator[_Problem]:
     """Every disagreement between keys, or with the languages there are."""
     display, stages, kiosk = config.display, config.stages, config.kiosk
-    if display.language not in languages:
+    if display.language not in languages and not _is_language_file(display.language):
         yield _Problem("display", "language", display.language,
-                       f"is not one of {_listed(languages)}{_suggest(display.language, languages, QUOTED)}")
+                       f"is not one of {_listed(languages)} or a language file FILE{LANGUAGE_FILE}"
+                       f"{_suggest(display.language, languages, QUOTED)}")
     if stages.start not in stages.enabled:
         yield _Problem("stages", "start", stages.start,
                        f"is not one of the enabled stages ({', '.join(map(str, stages.enabled))})")

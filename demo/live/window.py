@@ -1,7 +1,8 @@
-"""The pygame window: opening it, putting the picture on it, the lines over the picture, screenshots.
+"""The pygame window: opening it, putting the picture on it, screenshots.
 
 This is the only module that opens a display; :mod:`demo.live.app` runs the loop that uses it.
-Sizes are pixels, x right, y down; colours RGB from :mod:`demo.picture.colours`.
+Everything on the screen, overlays included, is drawn into the picture beforehand
+(:mod:`demo.picture.chrome`). Sizes are pixels, x right, y down.
 """
 
 from __future__ import annotations
@@ -17,21 +18,14 @@ import pygame  # demo/live/__init__.py has set pygame's environment first
 
 from demo.base.quiet import native_stderr_silenced
 from demo.base.safefile import OutputError, folder_problem, temporary_path, write_failure
-from demo.picture.colours import AMBER, HUD_GREY, SHADOW, TEXT
-from demo.picture.text import Texts, font_path
+from demo.live.notices import Notice
+from demo.picture.text import Texts
 from demo.sources import SourceError, load_image
 
 WINDOW_SIZE = (1280, 720)  # initial window, pixels
-NOTICE_SIZE = 0.045  # notice font height, as a fraction of the window height
-HUD_SIZE = 0.022  # of the window height: fps and faces in the bottom line
-HELP_SIZE = 0.03  # of the window height: the help box's font
-SHADE_ALPHA = {"timing": 200, "help": 220}  # opacity (of 255) of the dark boxes behind them
-TIMING_STEPS = ("capture", "landmarks", "hog", "detection", "drawing", "display")
-TIMING_FULL_MS = 40.0  # a bar this long means 40 ms: more than a frame at 25 fps
 GL_DISK_CACHES_OFF = {"MESA_SHADER_CACHE_DISABLE": "true", "__GL_SHADER_DISK_CACHE": "0"}
 NO_DISPLAY = ("machine-eyes: no display found (SDL would draw to an invisible screen); "
               "run it on a desktop, or make files without a screen: machine-eyes render INPUT -o OUTPUT")
-Notice = tuple[str, tuple[int, int, int]]  # a line over the picture and the colour behind it
 
 
 class NoDisplayError(Exception):
@@ -70,44 +64,15 @@ def set_window(size: tuple[int, int], fullscreen: bool) -> pygame.Surface:
     return pygame.display.set_mode(size, pygame.RESIZABLE)
 
 
-class TextCache:
-    """Rendered text surfaces, made once per (text, height, colour) and reused every frame."""
-
-    def __init__(self) -> None:
-        self._path = str(font_path())
-        self._fonts: dict[int, pygame.font.Font] = {}
-        self._texts: dict[tuple[str, int, tuple[int, int, int]], pygame.Surface] = {}
-
-    def render(self, text: str, height: int, colour: tuple[int, int, int] = TEXT) -> pygame.Surface:
-        key = (text, height, colour)
-        surface = self._texts.get(key)
-        if surface is None:
-            if height not in self._fonts:
-                self._fonts[height] = pygame.font.Font(self._path, height)
-            surface = self._fonts[height].render(text, True, colour)
-            if len(self._texts) > 512:  # e.g. an fps counter: keep the cache small
-                self._texts.clear()
-            self._texts[key] = surface
-        return surface
-
-    def blit_shadowed(self, screen: pygame.Surface, text: str, height: int, pos: tuple[int, int],
-                      colour: tuple[int, int, int] = TEXT) -> pygame.Rect:
-        """Draw text with a dark shadow so it reads over any picture; returns where it went."""
-        offset = max(1, height // 16)
-        screen.blit(self.render(text, height, SHADOW), (pos[0] + offset, pos[1] + offset))
-        return screen.blit(self.render(text, height, colour), pos)
-
-
 class Window:
-    """The open window: its surface, the size to return to from fullscreen, its text cache, and
-    how long the last flip to the screen took."""
+    """The open window: its surface, the size to return to from fullscreen, and how long the last
+    flip to the screen took."""
 
     def __init__(self, fullscreen: bool, pointer: bool) -> None:
         self.screen = open_display(WINDOW_SIZE, fullscreen)
         pygame.mouse.set_visible(pointer)
         self.fullscreen = fullscreen
         self.windowed_size = WINDOW_SIZE
-        self.texts = TextCache()
         self.flip_ms = 0.0  # the last flip, milliseconds
 
     @property
@@ -162,96 +127,21 @@ def show_picture(screen: pygame.Surface, picture: np.ndarray) -> None:
         del view
 
 
-def _shade(screen: pygame.Surface, box: pygame.Rect, alpha: int) -> None:
-    shade = pygame.Surface(box.size, pygame.SRCALPHA)
-    shade.fill((*SHADOW, alpha))
-    screen.blit(shade, box.topleft)
-
-
-def draw_hud(window: Window, words: Texts, faces: int, fps: float, frozen: bool, teacher: bool,
-             not_recorded: bool) -> None:
-    """The bottom line: fps, faces and the help hint on the left (not in kiosk mode), and
-    "Nothing is recorded" on the right while a camera is shown or in kiosk mode."""
-    width, height = window.size
-    small = max(10, int(height * HUD_SIZE))
-    top = height - small * 5 // 4
-    if teacher:
-        hud = f"{words.get('hud.fps', fps=float(fps))}   {words.count('hud.faces', faces, faces=faces)}"
-        if frozen:
-            hud += f"   {words.get('hud.frozen')}"
-        window.texts.blit_shadowed(window.screen, f"{hud}   {words.get('hud.help_hint')}", small,
-                                   (small // 2, top), HUD_GREY)
-    if not_recorded:
-        text = words.get("notice.not_recorded")
-        line = window.texts.render(text, small)
-        window.texts.blit_shadowed(window.screen, text, small, (width - line.get_width() - small // 2, top), HUD_GREY)
-
-
-def draw_notices(window: Window, notices: list[Notice]) -> None:
-    """Lines over the picture near the top, each on its colour, one below the other."""
-    width, height = window.size
-    label = max(12, int(height * NOTICE_SIZE))
-    top = int(height * 0.08)
-    for notice, colour in notices:
-        rect = window.texts.render(notice, label).get_rect(centerx=width // 2, top=top)
-        pygame.draw.rect(window.screen, colour, rect.inflate(label, label // 2), border_radius=label // 3)
-        window.texts.blit_shadowed(window.screen, notice, label, rect.topleft)
-        top += label * 2
-
-
-def draw_timing(window: Window, words: Texts, timings: dict[str, float]) -> None:
-    """The timing strip: one bar per step of the pipeline with its milliseconds for this picture."""
-    screen, texts = window.screen, window.texts
-    width, height = window.size
-    size = max(10, int(height * 0.024))
-    line = int(size * 1.35)
-    steps = [step for step in TIMING_STEPS if step in timings]
-    box = pygame.Rect(0, 0, size * 24, line * (len(steps) + 1) + size // 2)
-    box.topright = (width - size // 2, size // 2)
-    _shade(screen, box, SHADE_ALPHA["timing"])
-    texts.blit_shadowed(screen, words.get("timing.title"), size, (box.x + size // 2, box.y + size // 4), AMBER)
-    bar_x, bar_w = box.x + size * 12, size * 9
-    for row, step in enumerate(steps, start=1):
-        top = box.y + size // 4 + row * line
-        ms = timings[step]
-        texts.blit_shadowed(screen, words.get(f"timing.{step}"), size, (box.x + size // 2, top))
-        bar = max(1, int(bar_w * min(ms, TIMING_FULL_MS) / TIMING_FULL_MS))
-        pygame.draw.rect(screen, AMBER, (bar_x, top + size // 5, bar, size * 3 // 5))
-        texts.blit_shadowed(screen, f"{ms:.1f}", size, (bar_x + bar_w + size // 2, top))
-
-
-def draw_help(window: Window, words: Texts) -> None:
-    """A dark box in the middle of the window listing every key."""
-    screen, texts = window.screen, window.texts
-    width, height = window.size
-    size = max(12, int(height * HELP_SIZE))
-    lines = words.help_lines()
-    line = int(size * 1.3)
-    box = pygame.Rect(0, 0, size * 20, line * (len(lines) + 2))
-    box.center = (width // 2, height // 2)
-    _shade(screen, box, SHADE_ALPHA["help"])
-    texts.blit_shadowed(screen, words.get("help.title"), size, (box.x + size, box.y + line // 2), AMBER)
-    for row, (key, what) in enumerate(lines, start=1):
-        top = box.y + line // 2 + row * line
-        texts.blit_shadowed(screen, key, size, (box.x + size, top), AMBER)
-        texts.blit_shadowed(screen, what, size, (box.x + size * 7, top))
-
-
-def save_screenshot(screen: pygame.Surface, folder: Path | None, words: Texts) -> str:
-    """Save the window as a PNG in ``folder``; returns the line to show (saved, or why not).
+def save_screenshot(screen: pygame.Surface, folder: Path | None, words: Texts) -> Notice:
+    """Save the window as a PNG in ``folder``; returns the notice to show (saved, or why not).
 
     The picture is written under a temporary name, read back and only then renamed, so a full
     disk leaves no broken file; any failure is a notice on screen (and a line on stderr for the
     log), never the end of the exhibit.
     """
     if folder is None:
-        return words.get("notice.no_screenshot_dir")
+        return Notice("notice.no_screenshot_dir", words.get("notice.no_screenshot_dir"))
     try:
         path = _write_screenshot(screen, folder)
     except OutputError as error:
         print(f"machine-eyes: screenshot not saved: {error}", file=sys.stderr)
-        return words.get("notice.screenshot_failed", reason=error.reason)
-    return words.get("notice.screenshot", name=path.name)
+        return Notice("notice.screenshot_failed", words.get("notice.screenshot_failed", reason=error.reason))
+    return Notice("notice.screenshot", words.get("notice.screenshot", name=path.name))
 
 
 def _write_screenshot(screen: pygame.Surface, folder: Path) -> Path:

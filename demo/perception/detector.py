@@ -56,6 +56,10 @@ PYRAMID_STEP = 2.0 ** 0.25  # size ratio of neighbouring pyramid levels (4 level
 NMS_IOU = 0.3  # boxes overlapping a better one by more than this (intersection / union) are dropped
 MAX_DETECTIONS = 16  # faces reported at most, best first
 HEAT_SPREAD = 0.25  # of the window side: how far from its centre a window's score glows
+HEAT_PIXEL = 4  # working-copy pixels per point of the grid the heat is painted on
+# Multiply-adds up to which OpenBLAS keeps a matrix product on the calling thread (its
+# GEMM_MULTITHREAD_THRESHOLD build setting, 4, times 65536); see window_scores.
+BLAS_ONE_THREAD = 4 * 65536
 
 # Keys of the pattern file, all plain arrays (np.savez, no pickles). See :class:`Pattern`.
 PATTERN_KEYS = ("version", "weights", "bias", "window", "cell", "block", "bins", "face_box",
@@ -329,11 +333,15 @@ def window_scores(blocks: np.ndarray, pattern: Pattern) -> np.ndarray:
     rows, cols = blocks.shape[0] - n + 1, blocks.shape[1] - n + 1
     if rows < 1 or cols < 1:
         return np.zeros((max(rows, 0), max(cols, 0)), np.float32)
-    kernel = pattern.weights.reshape(n * n, -1).T  # (features per block, n * n)
-    # OpenCV's matrix product, not numpy's: on a small product OpenBLAS wakes threads that then
-    # spin and slow the rest of the scan down on a 2-core machine.
+    kernel = np.ascontiguousarray(pattern.weights.reshape(n * n, -1).T, dtype=np.float32)
     flat = np.ascontiguousarray(blocks.reshape(-1, kernel.shape[0]), dtype=np.float32)
-    products = cv2.gemm(flat, np.ascontiguousarray(kernel, dtype=np.float32), 1.0, None, 0.0)
+    products = np.empty((flat.shape[0], n * n), np.float32)
+    # In slices small enough that OpenBLAS (inside OpenCV's and numpy's wheels) computes them on
+    # this thread: a bigger product wakes its thread pool, whose threads then spin on the core
+    # MediaPipe works on and slowed the live stage to half its rate.
+    step = max(1, BLAS_ONE_THREAD // (kernel.shape[0] * kernel.shape[1]))
+    for start in range(0, flat.shape[0], step):  # a few dozen slices at the largest level
+        cv2.gemm(flat[start:start + step], kernel, 1.0, None, 0.0, dst=products[start:start + step])
     products = products.reshape(blocks.shape[0], blocks.shape[1], n, n)
     s_row, s_col, s_i, s_j = products.strides
     diagonal = np.lib.stride_tricks.as_strided(
@@ -436,9 +444,9 @@ def _level_boxes(level: Level, pattern: Pattern, picked: np.ndarray) -> np.ndarr
 
 
 def _paint_heat(heat: np.ndarray, probs: np.ndarray, scale: float, pattern: Pattern) -> None:
-    """Raise ``heat`` (working-copy pixels) to one level's window probabilities, in place.
+    """Raise ``heat`` (a grid over the working copy) to one level's window probabilities, in place.
 
-    ``probs`` (rows, cols) are the level's window probabilities, ``scale`` its working-copy pixels
+    ``probs`` (rows, cols) are the level's window probabilities, ``scale`` the heat grid's points
     per level pixel. Each window spreads its probability over the disc reaching
     :data:`HEAT_SPREAD` of its side around its centre (a grey dilation of the level's grid, in
     cells), so a face glows over its middle rather than on one dot.
@@ -452,7 +460,7 @@ def _paint_heat(heat: np.ndarray, probs: np.ndarray, scale: float, pattern: Patt
         disc = cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (2 * reach + 1, 2 * reach + 1))
         grid = cv2.dilate(grid, disc)
     # Grid cell (r, c) is the cell-sized square centred on window (r - reach, c - reach)'s centre.
-    step = pattern.cell * scale  # working-copy pixels per grid cell
+    step = pattern.cell * scale  # heat points per grid cell
     first = ((pattern.window - pattern.cell) / 2.0 - reach * pattern.cell) * scale
     _paste_max(heat, grid, first, step)
 
@@ -545,15 +553,18 @@ def _search(gray: np.ndarray, pattern: Pattern, threshold: float, step: float
             ) -> tuple[np.ndarray, np.ndarray, np.ndarray, list[float], int]:
     """Every window of every level above ``threshold``, before suppression, and the heat map.
 
-    Returns face boxes (n, 4) and probabilities (n,), the heat map (the working copy's size),
-    the levels' scales and the number of windows scored; all in working-copy pixels.
+    Returns face boxes (n, 4) and probabilities (n,) in working-copy pixels, the heat map (one
+    point per :data:`HEAT_PIXEL` working-copy pixels), the levels' scales (working-copy pixels per
+    level pixel) and the number of windows scored.
     """
-    heat = np.zeros(gray.shape, np.float32)
+    # The heat is painted on a coarse grid (HEAT_PIXEL working-copy pixels a point) and enlarged
+    # once at the end: it is a glow, and a window's centre moves by a whole cell per step anyway.
+    heat = np.zeros((-(-gray.shape[0] // HEAT_PIXEL), -(-gray.shape[1] // HEAT_PIXEL)), np.float32)
     boxes, scores, scales = [np.zeros((0, 4))], [np.zeros(0, np.float32)], []
     windows = 0
     for level in scan_levels(gray, pattern, step):  # the only loop: one pass per level
         probs = probability(level.scores)
-        _paint_heat(heat, probs, level.scale, pattern)
+        _paint_heat(heat, probs, level.scale / HEAT_PIXEL, pattern)
         picked = np.flatnonzero(probs.ravel() > threshold)
         boxes.append(_level_boxes(level, pattern, picked))
         scores.append(probs.ravel()[picked])

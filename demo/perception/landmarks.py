@@ -20,7 +20,6 @@ from __future__ import annotations
 import functools
 import hashlib
 import importlib
-import io
 import subprocess
 import sys
 import threading
@@ -44,14 +43,31 @@ MODEL_NAME = "face_landmarker.task"
 MODEL_SHA256 = "64184e229b263107bc2b804c6625db1341ff2bb731874b0bcc2fe6544e0bc9ff"
 MODEL_PARTS = ("face_detector.tflite", "face_landmarks_detector.tflite")  # inside the .task zip
 POINT_COUNT = 478
-# The face detector inside the model looks at a 128x128 copy of the picture, so a face 60 px tall
-# in a 1280x720 frame shrinks to 6 px and is lost. Faces at a distance are searched for in
-# overlapping squares of the frame instead, then meshed through their own enlarged crop.
-TILE = 320  # side of one search square, pixels of the frame
-TILE_OVERLAP = 0.25  # fraction of a square shared with its neighbour, so no face is cut in two
-SEARCH_EVERY = 6  # streamed frames per searched square: spread thin, the search costs ~5% of a frame
+# The face detector inside the landmarker looks at a 128x128 copy of the picture, so a face 60 px
+# tall in a 1280x720 frame shrinks to 6 px and is lost. Faces at a distance are searched for by
+# MediaPipe's full-range detector (192x192, made for faces up to 5 m away) in overlapping squares
+# of the frame, then meshed through their own enlarged crop. In squares as tall as a 720p frame
+# it missed some faces 60 px tall; in 480 px squares a 60 px face is 24 px of its input.
+DETECTOR_NAME = "face_detection_full_range_sparse.tflite"
+DETECTOR_SHA256 = "2c3728e6da56f21e21a320433396fb06d40d9088f2247c05e5635a688d45dfe1"
+SQUARE_SIDE = 480  # pixels of the frame: side of one searched square
+SQUARE_OVERLAP = 160  # pixels shared by neighbouring squares: a distant face (<= 150 px) lies whole in one
+SWEEP_MS = 500.0  # a stream's search covers the whole frame this often, however many squares it has,
+# so a newcomer is found within half a second at any frame rate and a 640x480 frame (2 squares)
+# costs a search every quarter second, not every second frame
 CROP_SIDE = 256  # a distant face is cut out and enlarged to a square of this many pixels
 CROP_MARGIN = 2.2  # the cut-out's side as a multiple of the face's size
+# Each face's mesh costs as much as a lone face's whole frame. A stream meshes at most this many
+# distant faces a frame, the longest-waiting first; the others keep their mesh until their turn
+# (six faces: each meshed every sixth frame, 5 times a second at 30 fps). Measured with six faces
+# against one, whole processes: 2 a frame ran at 42% of the one-face rate, 1 a frame at 65%.
+FAR_MESHES_PER_FRAME = 1
+# A mesh made from a box must agree with it: centres at most this fraction of the box's size
+# apart, sizes within this ratio. Otherwise it lies on something else (a neck, a chin, no face).
+# Measured on real faces: shifts below 0.2 (a face turned three-quarters) and sizes 0.9-1.3
+# times the full-range detector's box; a mesh slid down onto a chin and neck was 0.35 off.
+AGREE_SHIFT = 0.25
+AGREE_SIZE = (0.7, 1.5)
 TRIAL_TIMEOUT_S = 120.0  # longest a model's trial run (:func:`check_model`) may take, seconds
 
 
@@ -201,34 +217,76 @@ def connections() -> dict[str, np.ndarray]:
     return groups
 
 
-def tile_grid(width: int, height: int, tile: int = TILE, overlap: float = TILE_OVERLAP) -> list[tuple[int, int, int, int]]:
-    """Overlapping squares covering a ``width`` x ``height`` picture, as (x0, y0, x1, y1) pixels.
+def search_squares(width: int, height: int) -> list[tuple[int, int, int, int]]:
+    """Overlapping squares covering a ``width`` x ``height`` picture, as (x0, y0, x1, y1) pixels,
+    row by row: ``SQUARE_SIDE`` wide from 720 px up (8 for 1280x720), else as wide as the picture's
+    short side (2 for 640x480, 1 for a square photo). Neighbours share at least ``SQUARE_OVERLAP``."""
+    short = min(width, height)
+    side = SQUARE_SIDE if short >= 1.5 * SQUARE_SIDE else short  # a small picture: squares of its short side
+    step = max(1, side - SQUARE_OVERLAP)
 
-    The last square of each row and column is moved back to end at the picture's edge; a picture
-    smaller than ``tile`` is one square of its own size.
-    """
     def starts(length: int) -> list[int]:
-        if length <= tile:
-            return [0]
-        step = max(1, int(tile * (1.0 - overlap)))
-        positions = list(range(0, length - tile, step))
-        return positions + [length - tile]
+        count = max(1, -(-(length - side) // step) + 1)
+        return [round(k * (length - side) / max(1, count - 1)) for k in range(count)]
 
-    return [(x, y, min(x + tile, width), min(y + tile, height))
-            for y in starts(height) for x in starts(width)]
+    return [(x, y, x + side, y + side) for y in starts(height) for x in starts(width)]
+
+
+def agrees(mesh_box: tuple[float, float, float, float], box: tuple[float, float, float, float],
+           picture: tuple[int, int] | None = None) -> bool:
+    """Whether a mesh's box (x0, y0, x1, y1 pixels) sits on the face box it was made from: centres
+    at most ``AGREE_SHIFT`` of the box's size apart and sizes within ``AGREE_SIZE`` of each other.
+    With ``picture`` (width, height) both boxes are first cut to it, for a face the edge cuts."""
+    if picture is not None:
+        mesh_box, box = (_clip(mesh_box, picture), _clip(box, picture))
+    size = max(box[2] - box[0], box[3] - box[1], 1e-6)
+    mesh_size = max(mesh_box[2] - mesh_box[0], mesh_box[3] - mesh_box[1])
+    shift = np.hypot((mesh_box[0] + mesh_box[2] - box[0] - box[2]) / 2.0,
+                     (mesh_box[1] + mesh_box[3] - box[1] - box[3]) / 2.0)
+    return AGREE_SIZE[0] <= mesh_size / size <= AGREE_SIZE[1] and shift <= AGREE_SHIFT * size
+
+
+def contested(mesh_box: tuple[float, float, float, float], boxes: list[tuple[float, float, float, float]],
+              picture: tuple[int, int]) -> bool:
+    """Whether the detector found a face where a mesh lies (a box's centre inside the mesh's box,
+    or the mesh's centre inside a box) but none of those boxes agrees with the mesh: it has slid
+    off that face. A mesh where the detector found nothing is not contested (the detector may miss
+    a face the landmarker follows, tilted or cut by the edge)."""
+    touching = [box for box in boxes if not _is_new(box, [mesh_box])]
+    return bool(touching) and not any(agrees(mesh_box, box, picture) for box in touching)
+
+
+def _distinct(faces: list[Face]) -> list[Face]:
+    """``faces`` less any lying on one before it: MediaPipe's stream mode sometimes follows a face
+    and finds it again as a new one, a second, larger mesh on the same face."""
+    kept: list[Face] = []
+    for face in faces:
+        if _is_new(face.box, kept):
+            kept.append(face)
+    return kept
+
+
+def _clip(box: tuple[float, float, float, float], picture: tuple[int, int]) -> tuple[float, float, float, float]:
+    return (min(max(box[0], 0.0), picture[0]), min(max(box[1], 0.0), picture[1]),
+            min(max(box[2], 0.0), picture[0]), min(max(box[3], 0.0), picture[1]))
 
 
 def _inside(point: tuple[float, float], box: tuple[float, float, float, float]) -> bool:
     return box[0] <= point[0] <= box[2] and box[1] <= point[1] <= box[3]
 
 
-def _is_new(box: tuple[float, float, float, float], faces: list[Face]) -> bool:
-    """True when ``box`` (x0, y0, x1, y1) is not a face already in ``faces``."""
-    centre = ((box[0] + box[2]) / 2.0, (box[1] + box[3]) / 2.0)
-    return not any(_inside(centre, f.box) or _inside(f.centre, box) for f in faces)
+def _centre(box: tuple[float, float, float, float]) -> tuple[float, float]:
+    return (box[0] + box[2]) / 2.0, (box[1] + box[3]) / 2.0
+
+
+def _is_new(box: tuple[float, float, float, float], faces: list) -> bool:
+    """True when ``box`` (x0, y0, x1, y1) is not a face already in ``faces`` (Faces or boxes)."""
+    others = [f.box if isinstance(f, Face) else f for f in faces]
+    return not any(_inside(_centre(box), other) or _inside(_centre(other), box) for other in others)
 
 
 Box = tuple[float, float, float, float]  # (x0, y0, x1, y1) pixels, x right, y down
+Square = tuple[int, int, int, int]  # a searched square of the frame, (x0, y0, x1, y1) pixels
 
 
 def mediapipe_image(rgb: np.ndarray):
@@ -293,9 +351,20 @@ def _to_faces(result, width: int, height: int, offset=(0.0, 0.0), scale: float =
     return faces
 
 
+def load_detector_model() -> bytes:
+    """The bundled full-range face detector, checked against its sha256 (``ModelError`` if not)."""
+    path = asset_path(DETECTOR_NAME)
+    if not path.is_file():
+        raise ModelError(f"{path}: face detector model not found; restore assets/ from git")
+    data = path.read_bytes()
+    if hashlib.sha256(data).hexdigest() != DETECTOR_SHA256:
+        raise ModelError(f"{path}: face detector model is damaged (sha256 mismatch); restore assets/ from git")
+    return data
+
+
 class _SquareSearch:
-    """MediaPipe's face detector alone, from the landmarker's bundle: cheap enough to run on
-    squares of a frame. The detector is made on first use; one thread at a time calls it."""
+    """MediaPipe's full-range face detector on squares of a frame. The detector is made on first
+    use; one thread at a time calls it."""
 
     def __init__(self, model: bytes, min_confidence: float) -> None:
         self._model = model
@@ -308,9 +377,7 @@ class _SquareSearch:
             vision = _vision()
             from mediapipe.tasks.python import BaseOptions
 
-            with zipfile.ZipFile(io.BytesIO(self._model)) as bundle:
-                detector_model = bundle.read("face_detector.tflite")
-            options = vision.FaceDetectorOptions(base_options=BaseOptions(model_asset_buffer=detector_model),
+            options = vision.FaceDetectorOptions(base_options=BaseOptions(model_asset_buffer=self._model),
                                                  min_detection_confidence=self._min_confidence)
             with native_stderr_silenced():
                 self._detector = vision.FaceDetector.create_from_options(options)
@@ -343,17 +410,18 @@ class _BackgroundSearch:
         if self._searching is not None:
             return False
         x0, y0, x1, y1 = tile
-        self._searching = self._worker.submit(self._search, rgb[y0:y1, x0:x1].copy(), x0, y0)
+        self._searching = self._worker.submit(self._search, rgb[y0:y1, x0:x1].copy(), tile)
         return True
 
-    def _search(self, square: np.ndarray, x0: int, y0: int) -> list[Box]:
-        return [(x0 + a, y0 + b, x0 + c, y0 + d) for a, b, c, d in self._squares(square)]
+    def _search(self, square: np.ndarray, tile: Square) -> tuple[Square, list[Box]]:
+        x0, y0 = tile[:2]
+        return tile, [(x0 + a, y0 + b, x0 + c, y0 + d) for a, b, c, d in self._squares(square)]
 
-    def collect(self) -> list[Box]:
-        """Boxes found in the square last offered, once it is searched (until then none);
-        raises what the search raised."""
+    def collect(self) -> tuple[Square, list[Box]] | None:
+        """The square last offered and the boxes found in it, once it is searched (until then
+        None); raises what the search raised."""
         if self._searching is None or not self._searching.done():
-            return []
+            return None
         found = self._searching.result()
         self._searching = None
         return found
@@ -368,6 +436,14 @@ class _BackgroundSearch:
         if not self._worker.closed:
             self._worker.submit(self._squares.close)
             self._worker.close(CLOSE_WAIT_S)
+
+
+@dataclass(frozen=True)
+class _Far:
+    """A distant face followed by a stream: its latest mesh and how many frames ago it was made."""
+
+    face: Face
+    waited: int = 0
 
 
 # Run in a fresh interpreter by check_model: one blank picture through the landmarker and the
@@ -433,16 +509,18 @@ class FaceMesh:
         self.min_confidence = min_confidence
         self._model_path = Path(model) if model is not None else None  # None: the bundled model
         self._model = load_model(model)
+        self._detector_model = load_detector_model()
         self._turn = threading.Lock()  # one call into MediaPipe at a time; close() waits for it
         self._closed = False
         self._image_mode = None
         self._video_mode = None
-        self._squares = _SquareSearch(self._model, min_confidence)  # searched during track()
+        self._squares = _SquareSearch(self._detector_model, min_confidence)  # searched during track()
         self._background: _BackgroundSearch | None = None  # or on a worker of its own
         self._last_ms = -1  # timestamp last given to MediaPipe's VIDEO mode
-        self._far: list[Face] = []  # distant faces followed from frame to frame
+        self._far: list[_Far] = []  # distant faces followed from frame to frame
+        self._disputed: dict[Square, list[Box]] = {}  # near meshes no detector box agreed with
         self._next_tile = 0  # where the spread-out search for distant faces goes on
-        self._frames = 0  # frames tracked so far
+        self._last_search_ms = -np.inf  # stream time of the last square searched
 
     @property
     def background_search(self) -> bool:
@@ -460,7 +538,7 @@ class FaceMesh:
         with self._turn:
             if on and self._background is None:
                 self._check_open()
-                self._background = _BackgroundSearch(_SquareSearch(self._model, self.min_confidence))
+                self._background = _BackgroundSearch(_SquareSearch(self._detector_model, self.min_confidence))
             elif not on and self._background is not None:
                 self._background.close()
                 self._background = None
@@ -508,7 +586,8 @@ class FaceMesh:
         return boxes
 
     def _mesh_crop(self, rgb: np.ndarray, box: tuple[float, float, float, float], margin: float) -> Face | None:
-        """Mesh the face in ``box`` through an enlarged square crop around it; None if lost."""
+        """Mesh the face in ``box`` through an enlarged square crop around it; None if lost or if
+        the mesh does not agree with ``box`` (it found something else in the crop)."""
         centre_x, centre_y = (box[0] + box[2]) / 2.0, (box[1] + box[3]) / 2.0
         side = max(box[2] - box[0], box[3] - box[1]) * margin
         scale = CROP_SIDE / side
@@ -520,7 +599,8 @@ class FaceMesh:
         faces = _to_faces(result, CROP_SIDE, CROP_SIDE, (x0, y0), scale, far=True)
         if not faces:
             return None
-        return min(faces, key=lambda f: (f.centre[0] - centre_x) ** 2 + (f.centre[1] - centre_y) ** 2)
+        face = min(faces, key=lambda f: (f.centre[0] - centre_x) ** 2 + (f.centre[1] - centre_y) ** 2)
+        return face if agrees(face.box, box) else None
 
     def _add_far(self, rgb: np.ndarray, faces: list[Face], boxes: list[Box]) -> list[Face]:
         """Faces in ``boxes`` that are not in ``faces`` yet, meshed, up to ``max_faces``."""
@@ -537,16 +617,19 @@ class FaceMesh:
     def detect(self, rgb: np.ndarray) -> list[Face]:
         """Faces in one still picture (RGB uint8, height x width x 3), near and far.
 
-        The whole picture is searched first; then, if fewer than ``max_faces`` were found,
-        overlapping squares of it are searched for faces too small to be seen at once.
+        The landmarker looks at the whole picture, and the full-range detector at squares of it.
+        A mesh of the whole picture lying where the detector found a face it does not agree with
+        is dropped (it has slid onto a chin and neck); faces the detector found that no mesh
+        covers, too small to be seen at once or left by such a mesh, are meshed through their own
+        crops.
         """
         with self._turn:
             self._check_open()
             result = self._still_landmarker().detect(self._image(rgb))
-            faces = _to_faces(result, rgb.shape[1], rgb.shape[0])
-            if len(faces) < self.max_faces:
-                faces += self._add_far(rgb, faces, self._search(rgb, tile_grid(rgb.shape[1], rgb.shape[0])))
-            return faces
+            boxes = self._search(rgb, search_squares(rgb.shape[1], rgb.shape[0]))
+            faces = [f for f in _distinct(_to_faces(result, rgb.shape[1], rgb.shape[0]))
+                     if not contested(f.box, boxes, (rgb.shape[1], rgb.shape[0]))]
+            return faces + self._add_far(rgb, faces, boxes)
 
     def track(self, rgb: np.ndarray, time_ms: float) -> list[Face]:
         """Faces in one frame of a stream, following them from the frame before.
@@ -556,8 +639,9 @@ class FaceMesh:
         the frame is given the next free millisecond instead.
 
         Near faces are followed by MediaPipe itself. Faces at a distance are searched for one
-        square every ``SEARCH_EVERY`` frames (a sweep of a 1280x720 frame takes 90 frames, 3 s
-        at 30 fps) and each one found is then followed through its own crop every frame.
+        square at a time, the whole frame every ``SWEEP_MS`` of stream time (a 1280x720 frame's 8
+        squares one every 62.5 ms, about every second frame at 30 fps); each one found is followed
+        through its own crop, ``FAR_MESHES_PER_FRAME`` of them meshed a frame in turn.
         """
         with self._turn:
             self._check_open()
@@ -570,33 +654,73 @@ class FaceMesh:
         stamp = max(int(time_ms), self._last_ms + 1)
         self._last_ms = stamp
         result = self._video_mode.detect_for_video(image, stamp)
-        faces = _to_faces(result, rgb.shape[1], rgb.shape[0])
-        followed = []
-        for old in self._far:
-            if len(faces) + len(followed) >= self.max_faces:
-                break
-            # The landmarks' box is tighter than the detector's, so the crop gets a wider margin.
-            face = self._mesh_crop(rgb, old.box, CROP_MARGIN * 1.3)
-            if face is not None and _is_new(face.box, faces + followed):
-                followed.append(face)
-        self._frames += 1
+        picture = (rgb.shape[1], rgb.shape[0])
+        meshed = _distinct(_to_faces(result, *picture))  # near faces as MediaPipe follows them
+        faces = self._undisputed(meshed)
+        followed = self._follow(rgb, faces)
+        squares = search_squares(*picture)
         if len(faces) + len(followed) < self.max_faces:
-            if self._background is not None:
-                followed += self._add_far(rgb, faces + followed, self._background.collect())
-            if self._frames % SEARCH_EVERY == 0:
+            kept = faces + [t.face for t in followed]
+            searched = self._background.collect() if self._background is not None else None
+            if searched is not None:
+                faces = self._check_near(meshed, *searched, picture)
+                kept = faces + [t.face for t in followed]
+                followed += [_Far(f) for f in self._add_far(rgb, kept, searched[1])]
+            if stamp - self._last_search_ms >= SWEEP_MS / len(squares):
                 # The still-picture landmarker is made with the first search, not when the first
                 # distant face appears: a stream's memory and threads then stay flat after its
                 # first frames.
                 self._still_landmarker()
-                tiles = tile_grid(rgb.shape[1], rgb.shape[0])
-                tile = tiles[(self._next_tile + 1) % len(tiles)]
+                square = squares[(self._next_tile + 1) % len(squares)]
                 if self._background is None:
-                    self._next_tile = (self._next_tile + 1) % len(tiles)
-                    followed += self._add_far(rgb, faces + followed, self._search(rgb, [tile]))
-                elif self._background.offer(rgb, tile):
-                    self._next_tile = (self._next_tile + 1) % len(tiles)
+                    self._next_tile = (self._next_tile + 1) % len(squares)
+                    self._last_search_ms = stamp
+                    boxes = self._search(rgb, [square])
+                    faces = self._check_near(meshed, square, boxes, picture)
+                    kept = faces + [t.face for t in followed]
+                    followed += [_Far(f) for f in self._add_far(rgb, kept, boxes)]
+                elif self._background.offer(rgb, square):
+                    self._next_tile = (self._next_tile + 1) % len(squares)
+                    self._last_search_ms = stamp
         self._far = followed
-        return faces + followed
+        return faces + [t.face for t in followed]
+
+    def _check_near(self, near: list[Face], square: Square, boxes: list[Box],
+                    picture: tuple[int, int]) -> list[Face]:
+        """Near faces, less those lying wholly in ``square`` that the ``boxes`` the detector found
+        there contest. Their boxes are remembered: until ``square`` is searched again, a mesh in
+        the same place is dropped too (MediaPipe keeps following it)."""
+        self._disputed[square] = [f.box for f in near if _inside(f.box[:2], square) and _inside(f.box[2:], square)
+                                  and contested(f.box, boxes, picture)]
+        return self._undisputed(near)
+
+    def _undisputed(self, near: list[Face]) -> list[Face]:
+        """``near`` less the meshes in the place of one a search disputed."""
+        return [f for f in near if not any(agrees(f.box, box) for boxes in self._disputed.values() for box in boxes)]
+
+    def _follow(self, rgb: np.ndarray, near: list[Face]) -> list[_Far]:
+        """The distant faces of the frame before, in this frame: the ``FAR_MESHES_PER_FRAME``
+        that waited longest are meshed again through their crops (and dropped if lost), the
+        others keep their mesh for now. Near faces ``near`` take precedence over them."""
+        turn = set(sorted(range(len(self._far)), key=lambda i: -self._far[i].waited)[:FAR_MESHES_PER_FRAME])
+        followed: list[_Far] = []
+        for i, old in enumerate(self._far):
+            if len(near) + len(followed) >= self.max_faces:
+                break
+            if i in turn:
+                # The landmarks' box is tighter than the detector's, so the crop gets a wider margin.
+                face = self._mesh_crop(rgb, old.face.box, CROP_MARGIN * 1.3)
+                track = _Far(face) if face is not None else None
+            else:
+                track = _Far(old.face, old.waited + 1)
+            if track is not None and _is_new(track.face.box, near + [t.face for t in followed]):
+                followed.append(track)
+            elif track is None:  # lost in its crop: the square around it is searched next
+                squares = search_squares(rgb.shape[1], rgb.shape[0])
+                nearest = min(range(len(squares)), key=lambda k: np.hypot(*np.subtract(_centre(squares[k]),
+                                                                                       old.face.centre)))
+                self._next_tile = (nearest - 1) % len(squares)
+        return followed
 
     def wait_for_search(self) -> None:
         """Until the background search has finished the square it was given (if it is on).

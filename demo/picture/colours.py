@@ -12,7 +12,7 @@ AMBER_PASSED = (150, 120, 60)  # steps of the walk-through already passed
 TEXT = (240, 240, 240)  # text and thin light lines on dark ground
 SUBTITLE = (200, 170, 110)  # the small line under the HOG panel's label
 HUD_GREY = (170, 170, 170)  # the live window's bottom line: fps, faces, "Nothing is recorded"
-SHADOW = (0, 0, 0)  # under text, so it reads over any picture; also the shade behind help and timing
+SHADOW = (0, 0, 0)  # under text, so it reads over any picture
 NEAR_BLACK = (20, 20, 20)  # the dark edge around light marks (the aligned face's targets)
 WHITE = (255, 255, 255)  # irises, landmark points, the boxes around magnified pixels
 
@@ -26,6 +26,9 @@ GRID_DARK = (40, 44, 52)  # lines between a sheet's tiles; the magnified pixels'
 GRID_LIGHT = (90, 96, 110)  # lines between the magnified pixels in step 1
 NOTICE_BACKGROUND = (110, 30, 30)  # behind notices about the exhibit ("Camera lost", ...)
 PROMPT_BACKGROUND = (20, 70, 120)  # behind prompts for the visitor ("Come closer")
+BADGE_BACKGROUND = (70, 34, 34)  # behind the corner badge a notice leaves ("No camera")
+BOX_BACKGROUND = (22, 25, 32)  # behind the help box and the timing strip: opaque
+BOX_EDGE = (70, 76, 88)  # their one-pixel edge
 
 # ---- Faces, axes, numbers ----------------------------------------------------------------------
 # Okabe-Ito colours, safe for colour-blind visitors; one per face, in order of appearance.

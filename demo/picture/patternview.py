@@ -28,7 +28,7 @@ from demo.perception.detector import Detection, Pattern, ScanResult
 from demo.perception.hog import cell_histograms
 from demo.picture import typeset
 from demo.picture.colours import AMBER, GLYPH_CYAN, INSET_FRAME, PATTERN_BACKGROUND, SKY_BLUE, TEXT
-from demo.picture.draw import line_width, plain_picture, resized
+from demo.picture.draw import line_width, live_interpolation, plain_picture, resized
 from demo.picture.hogdraw import draw_glyphs
 from demo.picture.text import Texts, load_texts
 
@@ -54,6 +54,7 @@ HEAT_SOFTEN = 0.012  # of the picture's width: blur of the heat, so windows merg
 HEAT_ALPHA = 0.85  # strength of the glow where the probability is 1 (screen blend)
 HEAT_GAMMA = 0.6  # < 1: middling probabilities glow more than in proportion, so the search shows
 HEAT_TOP = 0.82  # the colour map's position (0-1) for probability 1: orange-yellow, not white
+GLOW_GRID = 4  # display pixels per point of the grid the glow is coloured on
 
 # ---- Boxes and layout ---------------------------------------------------------------------------
 BOX_WIDTH = 2.0  # line width of the best box, pixels at a 480 px tall picture
@@ -134,11 +135,22 @@ def pattern_picture(pattern: Pattern, size: tuple[int, int] = (480, 480)) -> np.
     -------
     ndarray, (height, width, 3) uint8, RGB
         Cyan stars on near black, one per cell, strokes along the edges faces have there
-        (after :func:`display_cells`).
+        (after :func:`display_cells`). A new array; the drawing is remembered for the
+        last few patterns and sizes (it is the same every frame of the live stage).
     """
-    square = _glyph_square(pattern.mean_face, pattern.mean_face_cell, _square_side(size),
-                           PATTERN_COLOUR)
-    return _on_background(square, size)
+    key = (id(pattern), tuple(size))
+    kept = _PATTERN_PICTURES.get(key)
+    if kept is None or kept[0] is not pattern:
+        square = _glyph_square(pattern.mean_face, pattern.mean_face_cell, _square_side(size),
+                               PATTERN_COLOUR)
+        if len(_PATTERN_PICTURES) >= PATTERN_PICTURES_KEPT:
+            _PATTERN_PICTURES.pop(next(iter(_PATTERN_PICTURES)))
+        kept = _PATTERN_PICTURES[key] = (pattern, _on_background(square, size))
+    return kept[1].copy()
+
+
+_PATTERN_PICTURES: dict[tuple[int, tuple[int, int]], tuple[Pattern, np.ndarray]] = {}
+PATTERN_PICTURES_KEPT = 8  # pattern drawings remembered: a few window sizes
 
 
 def window_histograms(rgb: np.ndarray, box: Box, pattern: Pattern) -> np.ndarray:
@@ -210,19 +222,32 @@ def heat_picture(rgb: np.ndarray, scan: ScanResult, size: tuple[int, int] | None
         Dark grey where nothing looks like a face; orange to yellow-white where windows match
         the pattern (probability above :data:`HEAT_FLOOR`), more opaque the higher it is.
     """
-    size = size or (rgb.shape[1], rgb.shape[0])
+    size = (int(size[0]), int(size[1])) if size else (rgb.shape[1], rgb.shape[0])
     if plain:
-        dim = plain_picture(size).astype(np.float32)
+        dim = plain_picture(size)
     else:
-        gray = cv2.cvtColor(resized(rgb, size), cv2.COLOR_RGB2GRAY)
-        dim = cv2.cvtColor((gray * DIM_GAIN).astype(np.uint8), cv2.COLOR_GRAY2RGB).astype(np.float32)
-    heat = cv2.resize(scan.heat, tuple(size), interpolation=cv2.INTER_LINEAR)
-    heat = cv2.GaussianBlur(heat, (0, 0), max(0.5, HEAT_SOFTEN * size[0]))
+        gray = cv2.resize(cv2.cvtColor(rgb, cv2.COLOR_RGB2GRAY), size,
+                          interpolation=live_interpolation(rgb.shape[1], size[0]))
+        dim = cv2.cvtColor(cv2.convertScaleAbs(gray, alpha=DIM_GAIN), cv2.COLOR_GRAY2RGB)
+    glow = cv2.resize(_glow(scan.heat, size[0]), size, interpolation=cv2.INTER_LINEAR)
+    # "Screen" blending: the glow adds light without hiding the face underneath,
+    # 255 - (255 - dim) * (255 - glow) / 255 = dim + glow * (255 - dim) / 255.
+    return cv2.add(dim, cv2.multiply(glow, cv2.subtract(255, dim), scale=1.0 / 255.0))
+
+
+def _glow(heat: np.ndarray, width: int) -> np.ndarray:
+    """The glow of a heat map (h, w) 0-1 shown ``width`` pixels wide: RGB uint8, already
+    multiplied by its opacity, on a grid of about :data:`GLOW_GRID` pixels of the display.
+
+    The heat is smooth (blurred by :data:`HEAT_SOFTEN` of the width), so it is coloured on a
+    coarse grid and enlarged afterwards: the same picture as colouring every display pixel.
+    """
+    grid = max(1, int(width / GLOW_GRID))
+    small = (grid, max(1, round(grid * heat.shape[0] / heat.shape[1])))
+    heat = cv2.resize(heat, small, interpolation=cv2.INTER_AREA)
+    heat = cv2.GaussianBlur(heat, (0, 0), max(0.5, HEAT_SOFTEN * grid))
     alpha = np.clip((heat - HEAT_FLOOR) / (1.0 - HEAT_FLOOR), 0.0, 1.0) ** HEAT_GAMMA * HEAT_ALPHA
-    glow = heat_colours(heat * HEAT_TOP).astype(np.float32) * alpha[..., None]
-    # "Screen" blending: the glow adds light without hiding the face underneath.
-    out = 255.0 - (255.0 - dim) * (255.0 - glow) / 255.0
-    return out.astype(np.uint8)
+    return (heat_colours(heat * HEAT_TOP) * alpha[..., None]).astype(np.uint8)
 
 
 # ---- Boxes --------------------------------------------------------------------------------------

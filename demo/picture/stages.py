@@ -24,27 +24,25 @@ from dataclasses import dataclass
 import cv2
 import numpy as np
 
-from demo.base.choices import STAGE_COUNT
+from demo.base.choices import PATTERN_STAGE, STAGE_COUNT
 from demo.perception.align import aligned_face
 from demo.perception.landmarks import POINT_COUNT, Face
 from demo.picture import typeset
 from demo.picture.alignview import draw_aligned_inset, draw_cutout
-from demo.picture.colours import (AMBER, AMBER_PASSED, BACKGROUND, CHANNEL_DIGITS, DIM, GRID_DARK, GRID_LIGHT,
-                                  SUBTITLE, WHITE)
-from demo.picture.compose import ViewSettings, fit_size, focus_point, mesh_panel
+from demo.picture.boxes import Box, Layout
+from demo.picture.chrome import draw_static
+from demo.picture.colours import BACKGROUND, CHANNEL_DIGITS, DIM, GRID_DARK, GRID_LIGHT, WHITE
+from demo.picture.compose import ViewSettings, focus_point, mesh_panel
+from demo.picture.docked import TIMING_STEPS
 from demo.picture.draw import draw_mesh, plain_picture, resized
 from demo.picture.hogview import hog_panel
-from demo.picture.text import CAPTION, TITLE, Texts, fit_all, fit_in_window
+from demo.picture.layout import MESSAGE_PREFIXES, STATUS_KEYS, Overlays, Screen, lay_out
+from demo.picture.text import HELP_KEYS, Texts
 
 STEPS = STAGE_COUNT - 1  # the steps after stage 0 (the two panels)
-PATTERN_STAGE = 5  # the step that searches with the learned face pattern (assets/face_pattern.npz)
-LABEL_PX_AT_720 = 24  # panel labels' font size at a 720 px tall window
-PANELS_HEIGHT = 0.63  # of the window: the two panels of stage 0 (from 0.02 down)
-MAIN_CAPTION_TOP = 0.745  # of the window: stage 0's caption, below the panels' labels
-STRIP_HEIGHT = 0.05  # of the window: the progress strip of stages 1-7
-PICTURE_TOP, PICTURE_HEIGHT = 0.06, 0.58  # of the window: where a stage's picture goes
-TITLE_TOP, CAPTION_TOP = 0.645, 0.74  # of the window: tops of the title and caption boxes
-# The caption box ends at 0.96 of the window, leaving the bottom line to the live window's HUD.
+HUD_SEPARATOR = " · "  # between the HUD line's parts
+SAMPLE_FPS = 888.8  # the widest frame rate the HUD line makes room for
+SAMPLE_SCREENSHOT = "machine-eyes-20260101-120000.png"  # a screenshot's name, for the notice's room
 NUMBER_PIXELS = (3, 2)  # columns, rows of pixels whose numbers stage 1 shows
 NUMBER_CELL = 0.2  # of the picture's height: one magnified pixel with its three numbers
 
@@ -62,12 +60,16 @@ class Scene:
         HOG view, cell size, bins, points and axes.
     stage : int
         0-7.
+    scan : ScanResult, optional
+        Step 5's search of ``frame`` with the face pattern, if it was made already (the live
+        window makes it on a thread of its own, :func:`pattern_scan`); made when needed if not.
     """
 
     frame: np.ndarray
     faces: list[Face]
     settings: ViewSettings
     stage: int = 0
+    scan: object | None = None  # demo.perception.detector.ScanResult, imported only when needed
 
 
 @contextlib.contextmanager
@@ -100,99 +102,52 @@ def captions(scene: Scene, texts: Texts) -> list[str]:
     return [texts.get(f"stage.{n}.caption", **values.get(n, {})) for n in range(STAGE_COUNT)]
 
 
-def _box(window: tuple[int, int], top: float, height: float, width: float = 0.9) -> tuple[int, int, int, int]:
-    w, h = window
-    x0 = int(w * (1.0 - width) / 2)
-    return x0, int(h * top), w - x0, int(h * (top + height))
+def screen_texts(scene: Scene, texts: Texts, overlays: Overlays = Overlays()) -> tuple[tuple[str, str], ...]:
+    """Every (key, text) the layout of ``scene`` needs, in ``texts``' language.
+
+    All steps' titles and captions (so they share a size), this step's progress or panel
+    labels, and the texts of the ``overlays`` that are on. Notices with a value get a sample
+    one (a screenshot's name) of the usual length.
+    """
+    pairs = []
+    for n, caption in enumerate(captions(scene, texts)):
+        pairs += [(f"stage.{n}.title", texts.get(f"stage.{n}.title")), (f"stage.{n}.caption", caption)]
+    if scene.stage:
+        pairs.append(("nav.progress", texts.get("nav.progress", step=scene.stage, count=STEPS)))
+    else:
+        faces, settings = len(scene.faces), scene.settings
+        pairs += [("panel.mesh", texts.count("panel.mesh", faces, faces=faces)),
+                  ("panel.hog.label", texts.get("panel.hog.label")),
+                  ("panel.hog.detail", texts.get("panel.hog.detail", view=texts.get(f"panel.hog.view.{settings.view}"),
+                                                 cell=settings.cell, bins=settings.bins))]
+    if overlays.messages:
+        pairs += [(key, texts.get(key, name=SAMPLE_SCREENSHOT)) for key in texts.reference
+                  if key.startswith(MESSAGE_PREFIXES) and key not in STATUS_KEYS]
+    pairs += [(key, texts.get(key)) for key in overlays.badges]
+    if overlays.hud:
+        pairs.append(("hud", hud_text(texts, SAMPLE_FPS, len(scene.faces), overlays.frozen)))
+    if overlays.not_recorded:
+        pairs.append(("notice.not_recorded", texts.get("notice.not_recorded")))
+    if overlays.help:
+        pairs.append(("help.title", texts.get("help.title")))
+        for name in HELP_KEYS:
+            pairs += [(f"help.{name}.key", texts.get(f"help.{name}.key")),
+                      (f"help.{name}.what", texts.get(f"help.{name}.what"))]
+    if overlays.timing:
+        pairs += [(f"timing.{step}", texts.get(f"timing.{step}")) for step in ("title", *TIMING_STEPS)]
+    return tuple(pairs)
 
 
-def _paste(vis: np.ndarray, picture: np.ndarray, xy: tuple[int, int]) -> None:
-    height, width = picture.shape[:2]
-    vis[xy[1]:xy[1] + height, xy[0]:xy[0] + width] = picture
+def hud_text(texts: Texts, fps: float, faces: int, frozen: bool) -> str:
+    """The teacher's line at the bottom left: frames per second, faces, frozen, the help key."""
+    parts = [texts.get("hud.fps", fps=float(fps)), texts.count("hud.faces", faces, faces=faces)]
+    if frozen:
+        parts.append(texts.get("hud.frozen"))
+    return HUD_SEPARATOR.join(parts + [texts.get("hud.help_hint")])
 
 
-def _label_px(window: tuple[int, int]) -> int:
-    return max(10, round(LABEL_PX_AT_720 * window[1] / 720))
-
-
-def draw_caption(vis: np.ndarray, scene: Scene, texts: Texts, top: float = CAPTION_TOP) -> None:
-    """The stage's caption, wrapped to fit its box at one size shared by all stages."""
-    window = (vis.shape[1], vis.shape[0])
-    size, lines = fit_all(tuple(captions(scene, texts)), CAPTION, window)
-    box = _box(window, top, CAPTION.height, CAPTION.width)
-    typeset.draw_lines(vis, lines[scene.stage], size, box)
-
-
-def draw_title(vis: np.ndarray, scene: Scene, texts: Texts) -> None:
-    window = (vis.shape[1], vis.shape[0])
-    title = texts.get(f"stage.{scene.stage}.title")
-    size, lines = fit_in_window(title, TITLE, window)
-    typeset.draw_lines(vis, lines, size, _box(window, TITLE_TOP, TITLE.height, TITLE.width), AMBER, bold=True)
-
-
-def draw_progress(vis: np.ndarray, stage: int, texts: Texts) -> None:
-    """A strip of seven segments along the top, the current one in amber, and "Step 3 of 7"."""
-    width, height = vis.shape[1], vis.shape[0]
-    strip = int(height * STRIP_HEIGHT)
-    size = max(10, int(strip * 0.55))
-    label = texts.get("nav.progress", step=stage, count=STEPS)
-    x0, _, x1, _ = typeset.draw_line(vis, label, size, (int(width * 0.03), int(strip * 0.2)), AMBER)
-    left, right = x1 + size, int(width * 0.97)
-    gap = max(2, size // 3)
-    span = (right - left - gap * (STEPS - 1)) / STEPS
-    bar_top, bar_bottom = int(strip * 0.38), int(strip * 0.62)
-    for step in range(1, STEPS + 1):
-        sx = int(left + (step - 1) * (span + gap))
-        colour = AMBER if step == stage else AMBER_PASSED if step < stage else DIM
-        cv2.rectangle(vis, (sx, bar_top), (int(sx + span), bar_bottom), colour, -1, cv2.LINE_AA)
-
-
-def main_view(vis: np.ndarray, scene: Scene, texts: Texts, timings: dict[str, float] | None = None) -> None:
-    """Stage 0: the frame with its mesh beside its HOG arrows, labelled, with the stage caption."""
-    window = (vis.shape[1], vis.shape[0])
-    frame = scene.frame
-    size, x, y = _main_layout((frame.shape[1], frame.shape[0]), window)
-    with timed(timings, "drawing"):
-        _paste(vis, mesh_panel(frame, scene.faces, size, scene.settings), (x, y))
-    settings = scene.settings
-    with timed(timings, "hog"):
-        right = hog_panel(frame, settings.view, settings.cell, settings.bins, focus_point(frame, scene.faces), size,
-                          settings.no_pixels)
-    _paste(vis, right, (x + size[0], y))
-
-
-def _main_layout(frame_size: tuple[int, int], window: tuple[int, int]) -> tuple[tuple[int, int], int, int]:
-    """Stage 0's panel size (width, height) and the left panel's top-left (x, y), pixels."""
-    size = fit_size(frame_size, (window[0] // 2, int(window[1] * PANELS_HEIGHT)))
-    return size, (window[0] - 2 * size[0]) // 2, int(window[1] * 0.02)
-
-
-def _main_labels(vis: np.ndarray, scene: Scene, texts: Texts, xy: tuple[int, int], size: tuple[int, int]) -> None:
-    """Stage 0's labels under each panel and its caption."""
-    window = (vis.shape[1], vis.shape[0])
-    x, y = xy
-    settings = scene.settings
-    faces = len(scene.faces)
-    mesh_label = texts.count("panel.mesh", faces, faces=faces)
-    hog_label = texts.get("panel.hog.label")
-    # One size for both labels, as large as fits under the narrower of the two panels.
-    room = size[0] - _label_px(window)
-    label = _label_px(window)
-    while label > 10 and max(typeset.text_size(t, label)[0] for t in (mesh_label, hog_label)) > room:
-        label -= 1
-    below = y + size[1] + label // 3
-    typeset.draw_line(vis, mesh_label, label, (x + size[0] // 2, below), anchor="centre")
-    typeset.draw_line(vis, hog_label, label, (x + size[0] * 3 // 2, below), AMBER, anchor="centre")
-    detail = texts.get("panel.hog.detail", view=texts.get(f"panel.hog.view.{settings.view}"),
-                       cell=settings.cell, bins=settings.bins)
-    typeset.draw_line(vis, detail, round(label * 0.8), (x + size[0] * 3 // 2, below + int(label * 1.3)),
-                      SUBTITLE, anchor="centre")
-    draw_caption(vis, scene, texts, top=MAIN_CAPTION_TOP)
-
-
-def _picture_size(scene: Scene, window: tuple[int, int]) -> tuple[int, int]:
-    frame = scene.frame
-    return fit_size((frame.shape[1], frame.shape[0]), (int(window[0] * 0.96), int(window[1] * PICTURE_HEIGHT)))
+def _paste(vis: np.ndarray, picture: np.ndarray, box: Box) -> None:
+    vis[box.y0:box.y0 + picture.shape[0], box.x0:box.x0 + picture.shape[1]] = picture
 
 
 def draw_pixel_numbers(vis: np.ndarray, frame: np.ndarray, focus_xy: tuple[float, float], scale: float,
@@ -245,6 +200,14 @@ def check_pattern() -> None:
     _pattern()
 
 
+def pattern_scan(frame: np.ndarray):
+    """Step 5's search of ``frame`` (RGB) with the bundled face pattern: a
+    :class:`demo.perception.detector.ScanResult`, for :attr:`Scene.scan`."""
+    from demo.perception.detector import detect_faces
+
+    return detect_faces(frame, _pattern())
+
+
 def stage_picture(scene: Scene, size: tuple[int, int], timings: dict[str, float] | None = None,
                   texts: Texts | None = None) -> np.ndarray:
     """The picture of stage 1-7 for ``scene``, ``size`` (width, height) pixels, without texts.
@@ -288,7 +251,7 @@ def _stage_picture(scene: Scene, size: tuple[int, int], texts: Texts | None) -> 
         from demo.picture.patternview import stage_picture as pattern_stage
 
         pattern = _pattern()
-        scan = detect_faces(frame, pattern)
+        scan = scene.scan if scene.scan is not None else detect_faces(frame, pattern)
         vis = pattern_stage(frame, scan, pattern, [f.box for f in faces], size, plain=plain, words=texts)
     elif stage == 6:
         vis = mesh_panel(frame, faces, size, ViewSettings(show_points=True, show_axes=settings.show_axes,
@@ -306,49 +269,69 @@ def _stage_picture(scene: Scene, size: tuple[int, int], texts: Texts | None) -> 
     return vis
 
 
+def window_layout(scene: Scene, texts: Texts, window: tuple[int, int], overlays: Overlays = Overlays()) -> Layout:
+    """Where everything of ``scene``'s window picture goes (see :mod:`demo.layout`).
+
+    Remembered by what it depends on (step, language, window, frame size, face count, HOG
+    settings, overlays), so asking every frame costs a dictionary look-up.
+    """
+    frame_size = (scene.frame.shape[1], scene.frame.shape[0])
+    key = (scene.stage, texts.lang, id(texts), window, frame_size, len(scene.faces), scene.settings, overlays)
+    layout = _LAYOUTS.get(key)
+    if layout is None:
+        if len(_LAYOUTS) >= KEPT:
+            _LAYOUTS.pop(next(iter(_LAYOUTS)))
+        layout = lay_out(Screen(window, scene.stage, frame_size, screen_texts(scene, texts, overlays), overlays))
+        _LAYOUTS[key] = layout
+    return layout
+
+
 def window_picture(scene: Scene, texts: Texts, window: tuple[int, int],
-                   timings: dict[str, float] | None = None) -> np.ndarray:
+                   timings: dict[str, float] | None = None, overlays: Overlays = Overlays()) -> np.ndarray:
     """The whole window for ``scene``: ``window`` (width, height) pixels, RGB uint8, a new array.
 
+    With ``overlays`` the room for them is kept and their fixed parts drawn (the help box, the
+    timing strip's names, badges); :func:`demo.chrome.draw_moving` adds the rest each frame.
     ``timings``, if given, gets milliseconds per step added: ``"hog"``, ``"detection"``, ``"drawing"``.
     """
     with timed(timings, "drawing"):
-        vis = _chrome(scene, texts, window).copy()
+        layout = window_layout(scene, texts, window, overlays)
+        vis = _chrome(layout).copy()
+    frame, settings = scene.frame, scene.settings
     if scene.stage == 0:
-        main_view(vis, scene, texts, timings)
+        mesh, hog = layout.get("picture.mesh").box, layout.get("picture.hog").box
+        size = (mesh.width, mesh.height)
+        with timed(timings, "drawing"):
+            _paste(vis, mesh_panel(frame, scene.faces, size, settings), mesh)
+        with timed(timings, "hog"):
+            _paste(vis, hog_panel(frame, settings.view, settings.cell, settings.bins, focus_point(frame, scene.faces),
+                                  size, settings.no_pixels), hog)
         return vis
-    size = _picture_size(scene, window)
-    _paste(vis, stage_picture(scene, size, timings, texts), ((window[0] - size[0]) // 2, int(window[1] * PICTURE_TOP)))
+    box = layout.get("picture").box
+    _paste(vis, stage_picture(scene, (box.width, box.height), timings, texts), box)
     return vis
 
 
-_CHROME: dict[tuple, np.ndarray] = {}  # window pictures without their frame, by what they show
-CHROME_KEPT = 16  # chromes remembered: a few stages, windows and languages
+_LAYOUTS: dict[tuple, Layout] = {}  # layouts by what they depend on
+_CHROME: dict[Layout, np.ndarray] = {}  # window pictures without their frame, by layout
+KEPT = 16  # layouts and chromes remembered: a few stages, windows, languages and overlays
 
 
-def _chrome(scene: Scene, texts: Texts, window: tuple[int, int]) -> np.ndarray:
+def _chrome(layout: Layout) -> np.ndarray:
     """Everything of the window picture that does not change from frame to frame.
 
-    Background, progress strip, title, caption and labels depend only on the stage, the
-    language, the window and a few numbers (frame size, face count, HOG settings), so they are
-    drawn once and reused: text costs nothing per frame. The frame's pictures never overlap them.
+    Background, progress strip, title, caption, labels and the fixed parts of the overlays
+    depend only on the layout, so they are drawn once and reused: text costs nothing per frame.
+    The frame's pictures go into the picture boxes, which no text touches.
     """
-    frame_size = (scene.frame.shape[1], scene.frame.shape[0])
-    key = (scene.stage, texts.lang, id(texts), window, frame_size, len(scene.faces), scene.settings)
-    chrome = _CHROME.get(key)
+    chrome = _CHROME.get(layout)
     if chrome is None:
-        if len(_CHROME) >= CHROME_KEPT:
+        if len(_CHROME) >= KEPT:
             _CHROME.pop(next(iter(_CHROME)))
-        chrome = np.empty((window[1], window[0], 3), np.uint8)
+        chrome = np.empty((layout.window[1], layout.window[0], 3), np.uint8)
         chrome[:] = BACKGROUND
-        if scene.stage == 0:
-            size, x, y = _main_layout(frame_size, window)
-            _main_labels(chrome, scene, texts, (x, y), size)
-        else:
-            draw_progress(chrome, scene.stage, texts)
-            draw_title(chrome, scene, texts)
-            draw_caption(chrome, scene, texts)
-        _CHROME[key] = chrome
+        draw_static(chrome, layout)
+        _CHROME[layout] = chrome
     return chrome
 
 

@@ -10,28 +10,28 @@ code asks for it by a dotted key::
     text("stage.1.caption", width=640, height=480, numbers=921600)   # '... 921.600 Zahlen ...'
     text.count("hud.faces", 2, faces=2)             # '2 Gesichter' (keys .none / .one / .other)
 
-English (``en.toml``) is the reference and must be complete. A text missing from another
-language is shown in English and logged once as a one-line warning. Numbers passed in are written
-the language's way (``format_number``). The bundled font is DejaVu Sans (``font_path``), which
-covers English and German and stays legible from a distance.
+English (``en.toml``) is the reference and must be complete. A text missing from another shipped
+language is shown in English and logged once as a one-line warning. A museum's own language is a
+file given by its path (``load_texts("museum/sv.toml")``, ``--lang sv.toml``): it must have every
+key of ``en.toml`` and no other, or loading stops with one line naming the file and the key.
+Numbers passed in are written the language's way (``format_number``). The bundled font is DejaVu
+Sans (``font_path``), which covers the Latin, Greek and Cyrillic alphabets and stays legible from
+a distance.
 
 Long texts are wrapped to their box by :func:`wrap`, which only needs a function that measures a
-string's width in pixels, and :func:`fit_text` picks the largest font size at which the wrapped
-lines fit. The boxes the exhibit uses (``CAPTION``, ``TITLE``, ...) are fractions of the window, so
-texts fit at 1280x720 and 1920x1080 alike; ``tests/test_text.py`` checks every shipped text.
-
-Only :func:`fit_text` touches pygame, and it imports it itself: this module can be imported and
-its texts read without a display or pygame initialised.
+string's width in pixels; where each text goes and at which size is decided by
+:mod:`demo.layout`. This module never imports pygame: texts can be read without a display.
 """
 
 from __future__ import annotations
 
+import difflib
 import functools
 import logging
 import os
 import re
 import string
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -48,17 +48,7 @@ FONT_FILES = {False: "fonts/DejaVuSans.ttf", True: "fonts/DejaVuSans-Bold.ttf"} 
 HELP_KEYS = ("quit", "fullscreen", "freeze", "help", "hog_view", "cell", "bins", "points", "axes",
              "smoothing", "timing", "screenshot", "next", "back", "jump")  # help overlay, in order
 GROUP_FROM = 10_000  # numbers from here on get thousands separators; 1920 stays 1920
-
-# Where text goes, as fractions of the window, and its font sizes at a 720 px tall window; they
-# scale with the height. A font size is pygame's (the em in pixels); a line of DejaVu Sans takes
-# about 1.17 times that (28 px at size 24).
-REFERENCE_HEIGHT = 720  # window height, pixels, at which the font sizes below apply
-CAPTION_BOX = (0.9, 0.22)  # stage caption: of the window's width, of its height
-CAPTION_MIN_PX_AT_720 = 24
-CAPTION_MAX_PX_AT_720 = 44
-TITLE_BOX = (0.9, 0.10)  # stage title, bold, one line: of the window's width, of its height
-TITLE_MIN_PX_AT_720 = 28
-TITLE_MAX_PX_AT_720 = 48
+FILE_SUFFIX = ".toml"  # a --lang ending in this is a language file, not a code
 
 log = logging.getLogger(__name__)
 
@@ -92,7 +82,7 @@ def placeholders(template: str) -> set[str]:
 
 
 def read_texts(lang: str) -> dict[str, str]:
-    """One language file as a flat table from dotted key to text, without any fallback.
+    """One shipped language file as a flat table from dotted key to text, without any fallback.
 
     Raises
     ------
@@ -101,16 +91,65 @@ def read_texts(lang: str) -> dict[str, str]:
         placeholder that is not a plain name (``{0}``, ``{}``, ``{a.b}`` are refused).
     """
     path = lang_dir() / f"{lang}.toml"
+    return _read_file(path, f"{path}: language file not found; restore assets/lang from git")
+
+
+def _read_file(path: Path, not_found: str) -> dict[str, str]:
     try:
         with path.open("rb") as file:
             data = tomllib.load(file)
     except FileNotFoundError:
-        raise TextError(f"{path}: language file not found; restore assets/lang from git") from None
+        raise TextError(not_found) from None
+    except IsADirectoryError:
+        raise TextError(f"{path}: is a folder, not a language file") from None
+    except OSError as error:
+        raise TextError(f"{path}: cannot be read ({error.strerror or error})") from None
+    except UnicodeDecodeError:
+        raise TextError(f"{path}: not UTF-8 text; save the file as UTF-8") from None
     except tomllib.TOMLDecodeError as error:
         raise TextError(f"{path}: not valid TOML: {error}") from None
     table: dict[str, str] = {}
     _flatten(data, "", table, path)
     return table
+
+
+def is_language_file(lang: str) -> bool:
+    """Whether ``--lang``/``[display] language`` names a file (``sv.toml``) rather than a code."""
+    return str(lang).strip().lower().endswith(FILE_SUFFIX)
+
+
+def read_language_file(path: str | os.PathLike[str]) -> dict[str, str]:
+    """A museum's own language file, checked against English key by key.
+
+    The file must have every key of ``en.toml`` and no other, and use only the placeholders the
+    English text has (it may leave some out). Start from a copy of ``assets/lang/en.toml``.
+
+    Raises
+    ------
+    TextError
+        One line naming the file and the first problem: not found or not TOML, a key that is
+        misspelt or unknown (with the nearest English key), a missing key, a placeholder the
+        exhibit does not fill.
+    """
+    path = Path(path)
+    own = _read_file(path, f"{path}: language file not found; check the path given to --lang")
+    english = read_texts(DEFAULT_LANG)
+    for key in own:
+        if key not in english:
+            near = difflib.get_close_matches(key, english, n=1)
+            hint = f" (did you mean '{near[0]}'?)" if near else " (not a key of en.toml; delete it)"
+            raise TextError(f"{path}: unknown key '{key}'{hint}")
+    missing = [key for key in english if key not in own]
+    if missing:
+        more = f" and {len(missing) - 1} more" if len(missing) > 1 else ""
+        raise TextError(f"{path}: missing key '{missing[0]}'{more}; copy it from {lang_dir() / 'en.toml'}")
+    for key, text in own.items():
+        extra = sorted(placeholders(text) - placeholders(english[key]))
+        if extra:
+            allowed = ", ".join(f"{{{name}}}" for name in sorted(placeholders(english[key]))) or "none"
+            raise TextError(f"{path}: '{key}' uses {{{extra[0]}}}, which the exhibit does not fill "
+                            f"(placeholders of this key: {allowed})")
+    return own
 
 
 def _flatten(data: dict, prefix: str, table: dict[str, str], path: Path) -> None:
@@ -141,7 +180,8 @@ def _choose(lang: str, available: list[str]) -> str:
     if base in available:
         return base
     listed = ", ".join(available) or "none"
-    raise TextError(f"unknown language '{lang}'; available: {listed} (files in {lang_dir()})")
+    raise TextError(f"unknown language '{lang}'; available: {listed} (files in {lang_dir()}), "
+                    "or a language file FILE.toml")
 
 
 def load_texts(lang: str = DEFAULT_LANG) -> Texts:
@@ -150,20 +190,24 @@ def load_texts(lang: str = DEFAULT_LANG) -> Texts:
     Parameters
     ----------
     lang : str
-        A language code with a file in ``assets/lang`` (``"en"``, ``"de"``); case does not matter
-        and a regional code such as ``"de-AT"`` uses ``"de"``.
+        A language code with a file in ``assets/lang`` (``"en"``, ``"de"``, ``"fr"``, ``"es"``);
+        case does not matter and a regional code such as ``"de-AT"`` uses ``"de"``. Or the path of
+        a museum's own language file ending in ``.toml`` (see :func:`read_language_file`).
 
     Raises
     ------
     TextError
-        One line: an unknown language (listing the available ones) or an unreadable file.
+        One line: an unknown language (listing the available ones), an unreadable file, or a
+        language file with a missing or misspelt key.
     """
     available = available_languages()
     if DEFAULT_LANG not in available:
         raise TextError(f"{lang_dir() / (DEFAULT_LANG + '.toml')}: English texts not found; "
                         "restore assets/lang from git")
-    code = _choose(lang, available)
     reference = read_texts(DEFAULT_LANG)
+    if is_language_file(lang):
+        return Texts(str(lang), read_language_file(lang), reference)
+    code = _choose(lang, available)
     own = reference if code == DEFAULT_LANG else read_texts(code)
     return Texts(code, own, reference)
 
@@ -206,7 +250,7 @@ class Texts:
     Attributes
     ----------
     lang : str
-        The language's code, e.g. ``"de"``.
+        The language's code, e.g. ``"de"``, or the path of a museum's own language file.
     own : dict
         This language's texts by dotted key.
     reference : dict
@@ -357,101 +401,3 @@ def _bundled_font(bold: bool) -> Path:
     if not path.is_file():
         raise TextError(f"{path}: font not found; restore assets/fonts from git")
     return path
-
-
-def fit_text(text: str, box_w: int, box_h: int, font_path: str | Path | None = None,
-             max_size: int = CAPTION_MAX_PX_AT_720,
-             min_size: int = CAPTION_MIN_PX_AT_720) -> tuple[int, list[str]]:
-    """The largest font size from ``max_size`` down to ``min_size`` at which ``text`` fits a box.
-
-    Parameters
-    ----------
-    text : str
-        The text to fit; it is wrapped with :func:`wrap`.
-    box_w, box_h : int
-        The box in pixels. The wrapped lines must each be at most ``box_w`` wide and, stacked at
-        the font's line spacing (``font.get_linesize()``), at most ``box_h`` tall.
-    font_path : str or Path, optional
-        A TrueType font file; by default the bundled regular DejaVu Sans.
-    max_size, min_size : int
-        The range of pygame font sizes to try, largest first.
-
-    Returns
-    -------
-    (size, lines)
-        The font size and the wrapped lines to draw one below the other. If the text does not fit
-        even at ``min_size``, that size and its lines are returned and overflow the box (the
-        shipped texts are tested to fit the exhibit's boxes).
-
-    Notes
-    -----
-    Needs only ``pygame.font``, not a display; it is initialised here if it was not. Results are
-    remembered, so calling this every frame costs a dictionary look-up.
-    """
-    path = str(font_path) if font_path is not None else str(_bundled_font(False))
-    size, lines = _fit(text, int(box_w), int(box_h), path, int(max_size), int(min_size))
-    return size, list(lines)
-
-
-@functools.lru_cache(maxsize=512)
-def _fit(text: str, box_w: int, box_h: int, path: str,
-         max_size: int, min_size: int) -> tuple[int, tuple[str, ...]]:
-    os.environ.setdefault("PYGAME_HIDE_SUPPORT_PROMPT", "1")
-    import pygame.font
-
-    if not pygame.font.get_init():
-        pygame.font.init()
-    lines: list[str] = []
-    size = max_size
-    for size in range(max_size, min_size - 1, -1):
-        font = pygame.font.Font(path, size)
-        lines = wrap(text, box_w, lambda s: font.size(s)[0])
-        if len(lines) * font.get_linesize() <= box_h and all(font.size(line)[0] <= box_w for line in lines):
-            break
-    return size, tuple(lines)
-
-
-@dataclass(frozen=True)
-class TextBox:
-    """Where one kind of text goes: a box as fractions of the window, and its font sizes.
-
-    ``min_px`` and ``max_px`` are pygame font sizes at a 720 px tall window; they grow and shrink
-    with the window's height.
-    """
-
-    width: float  # of the window's width
-    height: float  # of the window's height
-    min_px: int  # smallest font size at 720 px window height
-    max_px: int  # largest font size at 720 px window height
-    bold: bool = False
-
-    def in_window(self, window: tuple[int, int]) -> tuple[int, int, int, int]:
-        """``(box_w, box_h, min_size, max_size)`` in pixels for a ``(width, height)`` window."""
-        width, height = window
-        scale = height / REFERENCE_HEIGHT
-        return (int(width * self.width), int(height * self.height),
-                max(1, round(self.min_px * scale)), max(1, round(self.max_px * scale)))
-
-
-CAPTION = TextBox(*CAPTION_BOX, CAPTION_MIN_PX_AT_720, CAPTION_MAX_PX_AT_720)
-TITLE = TextBox(*TITLE_BOX, TITLE_MIN_PX_AT_720, TITLE_MAX_PX_AT_720, bold=True)
-
-
-def fit_in_window(text: str, box: TextBox, window: tuple[int, int]) -> tuple[int, list[str]]:
-    """:func:`fit_text` for one of the exhibit's boxes (``CAPTION``, ``TITLE``) in a window of
-    ``(width, height)`` pixels, with the bundled font (bold if the box says so)."""
-    box_w, box_h, min_size, max_size = box.in_window(window)
-    return fit_text(text, box_w, box_h, font_path(box.bold), max_size, min_size)
-
-
-def fit_all(texts: Sequence[str], box: TextBox, window: tuple[int, int]) -> tuple[int, list[list[str]]]:
-    """One font size for several texts: the largest at which every one fits ``box``.
-
-    Use it for the stage captions so the letters do not change size from one stage to the next.
-    Returns the size and each text's wrapped lines at that size.
-    """
-    box_w, box_h, min_size, max_size = box.in_window(window)
-    path = font_path(box.bold)
-    sizes = [fit_text(text, box_w, box_h, path, max_size, min_size)[0] for text in texts]
-    size = min(sizes, default=max_size)
-    return size, [fit_text(text, box_w, box_h, path, size, size)[1] for text in texts]

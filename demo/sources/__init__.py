@@ -65,7 +65,8 @@ def open_source(spec: str, width: int | None = None, height: int | None = None,
     Parameters
     ----------
     spec : str
-        A camera index (``"0"``), ``"sample"``, or the path of an image or video file.
+        A camera index (``"0"``), ``"camera"`` (the first camera, as ``"0"``), ``"sample"``, or
+        the path of an image or video file.
     width, height : int, optional
         Camera resolution to ask for, in pixels; the camera may pick the nearest it supports.
     mirror : bool, optional
@@ -80,6 +81,8 @@ def open_source(spec: str, width: int | None = None, height: int | None = None,
     SourceError
         With a one-line message naming the source and what to do.
     """
+    if spec == "camera":
+        spec = "0"
     if spec.isdigit():
         source: Source = CameraSource(int(spec), width, height)
     elif spec == "sample":

@@ -235,6 +235,8 @@ def _live_parts() -> dict[str, Callable[[], Any]]:
         "smoothing": live.smoothing,
         "render": live.render_speed,
         "processes": bench_processes.processes,
+        "pattern": bench_processes.pattern_stage,
+        "groups": bench_processes.groups,
     }
 
 
@@ -245,7 +247,8 @@ class _LazyParts(dict):
 
 
 LIVE_PARTS = _LazyParts()
-PARTS = ("hog", "landmarks", "pipeline", "latency", "start", "detector", "smoothing", "render", "processes")
+PARTS = ("hog", "landmarks", "pipeline", "latency", "start", "detector", "smoothing", "render", "processes",
+         "pattern", "groups")
 
 
 def format_live(part: str, figures: Any) -> str:
@@ -283,6 +286,14 @@ def format_live(part: str, figures: Any) -> str:
         from demo.tools.bench_processes import format_processes
 
         return format_processes(figures)
+    if part == "pattern":
+        from demo.tools.bench_processes import format_pattern_stage
+
+        return format_pattern_stage(figures)
+    if part == "groups":
+        from demo.tools.bench_processes import format_groups
+
+        return format_groups(figures)
     if part == "render":
         return f"render: {figures['render_fps']:.1f} fps for the sample clip at {figures['size']}"
     return f"{part}: {figures}"

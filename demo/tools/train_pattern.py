@@ -5,12 +5,14 @@ learned the way Dalal & Triggs (2005) learned their person detector, on a small 
 
 1. 100 photos of faces and 100 pictures of other things (scikit-image's LFW subset, 25 x 25
    grey pixels) are turned into HOG feature vectors, 1764 numbers each. Every face is also
-   mirrored and copied with small shifts, turns and zooms, so the pattern forgives them.
+   mirrored and copied with small shifts, turns and zooms, the copies also under other light
+   (gamma, contrast, light from one side, blur, noise), so the pattern forgives them.
 2. A linear classifier (logistic regression, trained with numpy) learns one weight per number:
    positive where faces have an edge in that direction, negative where they do not.
-3. The classifier is run over pictures that hold no face: ramps, noise, shapes and text, and
-   the sample photo's flag, wall, shuttle model, suit and hair at the sizes the detector meets
-   them. Every window it wrongly calls a face is a *hard negative*: it is added to the "not a
+3. The classifier is run over pictures that hold no face: ramps, noise, shapes and text,
+   scikit-image's face-free pictures (:data:`SKIMAGE_NEGATIVES`: textures, coins, text, the moon,
+   cells, a retina, the Hubble deep field, ...), and the sample photo's flag, wall, shuttle
+   model, suit and hair at the sizes the detector meets them. Every window it wrongly calls a face is a *hard negative*: it is added to the "not a
    face" examples and the classifier learns again (three rounds).
 4. The weights, the average face's HOG, the window size and the settings are written to
    ``assets/face_pattern.npz`` for :mod:`demo.perception.detector`.
@@ -22,7 +24,7 @@ The file (``np.savez``, uncompressed, about 16 KB, no pickles) holds ``version``
 ``cv_accuracy``, ``train_accuracy`` and ``seed``: see :class:`demo.perception.detector.Pattern`.
 
 Run ``python -m demo.tools.train_pattern`` (needs the ``test`` extra for scikit-image's data); it
-prints the cross-validated accuracy and takes about a minute on two cores. The run is
+prints the cross-validated accuracy and takes about two minutes on two cores. The run is
 deterministic: one seed drives every random choice, and the same machine writes the same file.
 
 Window and cells: the LFW crops are 25 x 25 pixels, tight on the face (forehead to chin). They
@@ -104,6 +106,21 @@ JITTER_COPIES = 8  # extra copies of every LFW crop (and of its mirror image), s
 JITTER_SHIFT = 1.0  # pixels of the window: largest random shift of a copy
 JITTER_ZOOM = 0.06  # largest random change of size, as a fraction
 JITTER_DEGREES = 9.0  # largest random rotation, degrees
+# Light and camera: each jittered copy also gets a random gamma, contrast, light falling from one
+# side, blur and noise, as faces meet a camera in a room (LFW's press photos are well lit).
+JITTER_GAMMA = (0.6, 1.6)  # exponent on brightness 0-1 (smallest, largest)
+JITTER_CONTRAST = (0.5, 1.15)  # factor on the distance from the mean grey
+JITTER_SIDE_LIGHT = 0.45  # largest brightness change from one side of the window to the other, of 1
+JITTER_BLUR = 1.0  # largest Gaussian blur, pixels of the window (sigma); half the copies are sharp
+JITTER_NOISE = 6.0  # largest noise, grey levels (standard deviation)
+# scikit-image's photographs and pictures without faces (its data functions, in the test extra):
+# natural textures, objects, text, microscopy and sky, shown at these zooms. Photos held out of
+# training to measure false boxes on (coffee, chelsea, rocket, horse, the motorcycle) are not here.
+SKIMAGE_NEGATIVES = ("brick", "grass", "gravel", "coins", "page", "text", "moon", "cell",
+                     "immunohistochemistry", "colorwheel", "logo", "retina", "microaneurysms",
+                     "hubble_deep_field", "shepp_logan_phantom")
+SKIMAGE_SIDE = 512  # pixels: each picture is first shrunk to at most this on its longer side ...
+SKIMAGE_ZOOMS = (0.75, 1.25)  # ... and then shown at these zooms of that size
 CLUTTER_SIZE = (640, 480)  # width, height in pixels of each synthetic clutter picture
 NOISE_PICTURES = 3  # pictures of each kind of noise (uniform grey, uniform colour, normal)
 # MediaPipe's face box on the sample photo (x0, y0, x1, y1 photo pixels; measured once with
@@ -197,9 +214,31 @@ def crop_windows(crops: np.ndarray, rng: np.random.Generator | None = None,
                     settings.append((zoom, degrees, shift, mirror))
         for zoom, degrees, shift, mirror in settings:
             matrix = _crop_matrix(zoom, degrees, shift, mirror)
-            out.append(cv2.warpAffine(crop, matrix, (side, side), flags=cv2.INTER_LINEAR,
-                                      borderMode=cv2.BORDER_REPLICATE))
+            window = cv2.warpAffine(crop, matrix, (side, side), flags=cv2.INTER_LINEAR,
+                                    borderMode=cv2.BORDER_REPLICATE)
+            moved = (zoom, degrees, shift) != (1.0, 0.0, (0.0, 0.0))
+            out.append(relit(window, rng) if moved else window)
     return np.array(out, np.uint8).reshape(-1, side, side)
+
+
+def relit(window: np.ndarray, rng: np.random.Generator) -> np.ndarray:
+    """A grey window (uint8) under other light and another camera: random gamma, contrast,
+    light falling from one side, blur and noise within the ``JITTER_*`` limits."""
+    side = window.shape[0]
+    gamma = rng.uniform(*JITTER_GAMMA)
+    contrast = rng.uniform(*JITTER_CONTRAST)
+    angle = rng.uniform(0.0, 2.0 * np.pi)
+    side_light = rng.uniform(0.0, JITTER_SIDE_LIGHT)
+    blur = rng.uniform(-JITTER_BLUR, JITTER_BLUR)  # sharp when <= 0: half the copies
+    noise = rng.uniform(0.0, JITTER_NOISE)
+    grey = (window.astype(np.float64) / 255.0) ** gamma
+    grey = grey.mean() + (grey - grey.mean()) * contrast
+    across = (np.arange(side) - (side - 1) / 2.0) / side  # -0.5 to 0.5 across the window
+    grey *= 1.0 + side_light * (np.cos(angle) * across[None, :] + np.sin(angle) * across[:, None])
+    if blur > 0.2:
+        grey = cv2.GaussianBlur(grey, (0, 0), blur)
+    grey = grey * 255.0 + rng.normal(0.0, noise, grey.shape)
+    return np.clip(np.rint(grey), 0, 255).astype(np.uint8)
 
 
 def features_of(windows: np.ndarray) -> np.ndarray:
@@ -265,6 +304,27 @@ def _text_picture(height: int, width: int) -> np.ndarray:
         cv2.putText(picture, words, (10, y), cv2.FONT_HERSHEY_SIMPLEX, 1.0 + 0.4 * (row % 3),
                     30, 2 + row % 3, cv2.LINE_AA)
     return picture
+
+
+def skimage_negatives() -> list[np.ndarray]:
+    """scikit-image's face-free pictures (:data:`SKIMAGE_NEGATIVES`) in grey, at most
+    :data:`SKIMAGE_SIDE` px and then at :data:`SKIMAGE_ZOOMS` of that: (height, width) uint8."""
+    from skimage import data  # the test extra; only needed to train
+
+    out = []
+    for name in SKIMAGE_NEGATIVES:
+        picture = np.asarray(getattr(data, name)())
+        if picture.dtype != np.uint8:  # a float picture 0-1 (the phantom)
+            picture = np.rint(np.clip(picture, 0.0, 1.0) * 255.0).astype(np.uint8)
+        if picture.ndim == 3:
+            picture = cv2.cvtColor(picture[..., :3], cv2.COLOR_RGB2GRAY)
+        fit = min(1.0, SKIMAGE_SIDE / max(picture.shape[:2]))
+        for zoom in SKIMAGE_ZOOMS:
+            size = (round(picture.shape[1] * fit * zoom), round(picture.shape[0] * fit * zoom))
+            shrink = fit * zoom < 1.0
+            out.append(cv2.resize(picture, size, interpolation=cv2.INTER_AREA if shrink
+                                  else cv2.INTER_LINEAR))
+    return out
 
 
 def photo_negatives() -> list[tuple[np.ndarray, tuple[float, float, float, float]]]:
@@ -531,7 +591,8 @@ def train(seed: int = SEED, verbose: bool = False) -> dict[str, np.ndarray]:
     positives = features_of(crop_windows(faces, rng, JITTER_COPIES))
     lfw_negatives = features_of(crop_windows(others, rng, JITTER_COPIES))
     parts = features_of(part_windows(faces, rng))
-    pictures = [(working_copy(p)[0], None) for p in clutter_pictures(seed)] + photo_negatives()
+    pictures = ([(working_copy(p)[0], None) for p in clutter_pictures(seed)]
+                + [(p, None) for p in skimage_negatives()] + photo_negatives())
     levels, usable = scan_pool(pictures, _pattern(np.zeros(positives.shape[1] + 1), mean_face))
     taken = [~mask for mask in usable]
     mined = [random_windows(levels, usable, RANDOM_NEGATIVES, rng)]

@@ -1,0 +1,104 @@
+"""A family in front of the screen: six real faces 60-150 px tall in a 1280x720 stream, every mesh
+on a face. The group is six cut-outs of real, clearly licensed portraits (demo/tools/group_scene.py)."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+import photos
+from demo.perception.landmarks import Face, FaceMesh, agrees
+from demo.tools.group_scene import GroupScene
+
+FRAMES = 120
+FOUND_BY = 30  # frames: one second at 30 fps
+HELD = 0.95
+
+
+def owner(face: Face, people) -> int | None:
+    """Which person a mesh sits on: its centre within a third of the face's height of theirs and
+    its height within 0.6-1.6 times theirs; None if it sits on nobody."""
+    for index, person in enumerate(people):
+        distance = np.hypot(face.centre[0] - person.centre[0], face.centre[1] - person.centre[1])
+        if distance <= person.face_height / 3 and 0.6 <= face.height / person.face_height <= 1.6:
+            return index
+    return None
+
+
+def follow(scene: GroupScene, mesh: FaceMesh, frames: int, wait: bool = False) -> list[int]:
+    """Faces per frame of the scene's clip; every mesh must sit on its own person."""
+    counts = []
+    for index in range(frames):
+        faces = mesh.track(scene.frame(index), index * 1000.0 / 30.0)
+        if wait:
+            mesh.wait_for_search()  # the same faces on every run of the test
+        owners = [owner(face, scene.people(index)) for face in faces]
+        assert None not in owners, f"frame {index}: a mesh on no face"
+        assert len(set(owners)) == len(owners), f"frame {index}: two meshes on one face"
+        counts.append(len(faces))
+    return counts
+
+
+@pytest.fixture(scope="module")
+def scene() -> GroupScene:
+    return GroupScene()
+
+
+def test_the_scene_is_six_faces_60_to_150_px_in_a_720p_frame(scene):
+    assert scene.frame(0).shape == (720, 1280, 3)
+    for index in (0, 40, 80):
+        heights = [person.face_height for person in scene.people(index)]
+        assert len(heights) == 6 and 60 <= min(heights) and max(heights) <= 150
+
+
+def test_a_group_of_six_is_found_within_a_second_and_held(scene):
+    with FaceMesh(max_faces=6) as mesh:
+        counts = follow(scene, mesh, FRAMES)
+    assert 6 in counts[:FOUND_BY + 1], counts[:FOUND_BY + 1]
+    later = counts[FOUND_BY:]
+    assert sum(n == 6 for n in later) >= HELD * len(later), counts
+
+
+def test_the_live_way_finds_and_holds_them_too(scene):
+    """The live window searches on a thread of its own; the stream never waits for it."""
+    with FaceMesh(max_faces=6) as mesh:
+        mesh.background_search = True
+        counts = follow(scene, mesh, 60, wait=True)
+    assert 6 in counts[:FOUND_BY + 1], counts[:FOUND_BY + 1]
+    assert sum(n == 6 for n in counts[FOUND_BY:]) >= HELD * len(counts[FOUND_BY:]), counts
+
+
+def test_a_mesh_agrees_with_the_box_it_was_made_from():
+    box = (100.0, 100.0, 200.0, 200.0)
+    assert agrees((95.0, 90.0, 205.0, 215.0), box)  # a mesh a little taller than the detector's box
+    assert not agrees((110.0, 130.0, 250.0, 274.0), box)  # larger and slid down onto chin and neck
+    assert not agrees((130.0, 130.0, 170.0, 170.0), box)  # something small inside the box
+    # A face cut by the picture's edge: compared on the part inside it.
+    assert agrees((100.0, 600.0, 200.0, 760.0), (105.0, 610.0, 200.0, 720.0), picture=(1280, 720))
+
+
+@pytest.mark.parametrize("name, face_box", [
+    ("grace_hopper", (170, 132, 355, 335)),
+    ("astronaut", (181, 72, 270, 177)),
+    ("camera", (196, 128, 256, 196)),
+])
+def test_each_real_portrait_gets_one_mesh_on_its_face(name, face_box):
+    picture = photos.load(name)
+    with FaceMesh(max_faces=4) as mesh:
+        faces = mesh.detect(picture)
+    assert len(faces) == 1
+    assert agrees(faces[0].box, face_box)
+
+
+def test_a_cat_among_the_people_gets_no_mesh(scene):
+    """Something that is not a face: scikit-image's photo of a cat (CC0) stands in the front row."""
+    cat = photos.load("chelsea")  # 451 x 300: the cat's head about 150 px
+    frame = scene.frame(0).copy()
+    left, top = 470, 470  # in front of the woman in the middle of the front row
+    frame[top:, left:left + cat.shape[1]] = cat[:720 - top]
+    people = [p for p in scene.people(0)
+              if not (left <= p.centre[0] <= left + cat.shape[1] and p.centre[1] >= top)]
+    with FaceMesh(max_faces=8) as mesh:
+        faces = mesh.detect(frame)
+    owners = [owner(face, people) for face in faces]
+    assert None not in owners and len(owners) == len(people) == 5

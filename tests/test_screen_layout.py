@@ -1,0 +1,220 @@
+"""The screen layout: every text fits, nothing overlaps, on every screen and in every language.
+
+The layout is one pure function (demo.picture.layout.lay_out) that the drawing and the checker share;
+these tests run the translators' command over the shipped languages, feed it a language far too
+long, and check that the pictures are drawn where the layout says and nowhere else.
+"""
+
+from __future__ import annotations
+
+import re
+
+import numpy as np
+import pytest
+
+from demo.commands import check_layout
+from demo.picture.boxes import Block, Box, Element, Layout
+from demo.picture.chrome import draw_moving
+from demo.picture.colours import BACKGROUND, BOX_BACKGROUND
+from demo.picture.compose import ViewSettings
+from demo.picture.layout import EVERY_OVERLAY, Overlays
+from demo.picture.layoutcheck import problems
+from demo.live.notices import Notice, Notices
+from demo.picture.stages import STAGE_COUNT, Scene, hud_text, window_layout, window_picture
+from demo.picture.text import available_languages, load_texts
+from demo.picture.typeset import SHADOW_OFFSET
+
+SEVEN = ["800x480", "1024x768", "1280x720", "1920x1080", "3840x2160", "1080x1920", "768x1024"]
+
+
+@pytest.fixture(scope="module")
+def frame():
+    from demo.sources import SampleSource
+
+    return SampleSource().frame_at(30)
+
+
+# ---- The translators' check -------------------------------------------------------------------
+
+@pytest.mark.parametrize("lang", ["en", "de", "fr", "es"])
+def test_check_layout_passes_for_every_shipped_language_at_every_size(lang, capsys):
+    assert lang in available_languages()
+    assert check_layout.main(["--lang", lang, "--size", *SEVEN]) == 0
+    out = capsys.readouterr().out
+    assert "every text fits and nothing overlaps (1 language x 7 sizes" in out
+
+
+@pytest.fixture
+def long_captions(tmp_path):
+    """A language file like English, but every caption three times as long."""
+    from demo.base.assets import assets_dir
+
+    english = (assets_dir() / "lang" / "en.toml").read_text("utf-8")
+    path = tmp_path / "long.toml"
+    path.write_text(re.sub(r'(?m)^caption = "(.*)"$', r'caption = "\1 \1 \1"', english), "utf-8")
+    return path
+
+
+def test_captions_three_times_too_long_are_named_never_drawn_over_anything(long_captions, capsys, frame):
+    code = check_layout.main(["--lang", str(long_captions), "--size", *SEVEN])
+    out, err = capsys.readouterr()
+    lines = out.strip().splitlines()
+    assert code == 1 and "problems in 1 language x 7 sizes" in err  # too long for some screens ...
+    assert lines and all(re.search(r"caption \[stage\.\d\.caption\]: does not fit .* cut after \d+ lines", line)
+                         for line in lines), lines  # ... and only the captions are named, never an overlap
+    assert all(line.startswith(f"{long_captions} ") for line in lines)
+    # Drawn, the cut caption stays in its box: the window has no pixel outside its elements.
+    texts = load_texts(str(long_captions))
+    for window in ((1024, 768), (768, 1024)):
+        for stage in (1, 7):
+            scene = Scene(frame, [], ViewSettings(), stage)
+            layout = window_layout(scene, texts, window, EVERY_OVERLAY)
+            assert {p.element for p in problems(layout)} <= {"caption"}
+            caption = layout.get("caption").blocks[0]
+            if caption.cut:
+                assert caption.lines[-1].endswith("…")
+            _nothing_outside_the_elements(_drawn(scene, texts, window, EVERY_OVERLAY), layout)
+
+
+def test_check_layout_refuses_a_bad_size_with_exit_2(capsys):
+    with pytest.raises(SystemExit) as caught:
+        check_layout.main(["--size", "800by480"])
+    assert caught.value.code == 2
+    assert "argument --size: must look like 1280x720, not '800by480'" in capsys.readouterr().err
+
+
+# ---- The checker can fail -------------------------------------------------------------------
+
+def _text(key: str, box: Box, lines=("Hello",), size=20, cut=False) -> Block:
+    return Block(key, " ".join(lines), tuple(lines), size, 18, box, cut=cut)
+
+
+def test_the_checker_names_overlaps_and_texts_outside_their_box():
+    title = Element("title", Box(10, 300, 600, 340), (_text("stage.1.title", Box(10, 300, 600, 340)),))
+    caption = Element("caption", Box(10, 330, 600, 420), (_text("stage.1.caption", Box(10, 330, 30, 360)),))
+    help_box = Element("help", Box(500, 0, 700, 100), (_text("help.title", Box(500, 0, 700, 30), size=12),))
+    found = [str(p) for p in problems(Layout((640, 480), 1, (title, caption, help_box)))]
+    assert "step 1: title [stage.1.title]: overlaps caption [stage.1.caption]" in found
+    assert any(line.startswith("step 1: caption [stage.1.caption]: a line is") for line in found)  # 20 px box
+    assert "step 1: help [help.title]: runs off the screen" in found
+    assert "step 1: help [help.title]: font 12 px is below the floor of 18 px" in found
+    cut = Element("caption", Box(0, 0, 600, 60), (_text("stage.2.caption", Box(0, 0, 600, 28), ("Hel…",), cut=True),))
+    assert [p.what for p in problems(Layout((640, 480), 2, (cut,)))] == [
+        "does not fit its 600 px wide box even at 20 px; cut after 1 line"]
+
+
+# ---- The layout ---------------------------------------------------------------------------------
+
+def test_portrait_stacks_the_panels_and_landscape_puts_them_side_by_side(frame):
+    texts = load_texts("de")
+    for window, stacked in (((1080, 1920), True), ((768, 1024), True), ((1280, 720), False), ((800, 480), False)):
+        layout = window_layout(Scene(frame, [], ViewSettings(), 0), texts, window)
+        mesh, hog = layout.get("picture.mesh").box, layout.get("picture.hog").box
+        assert (hog.y0 >= layout.get("label.mesh").box.y1) == stacked, window
+        assert (hog.x0 >= mesh.x1) == (not stacked), window
+        if stacked:  # large panels, not a thin strip with half the screen empty
+            assert mesh.height + hog.height > 0.5 * window[1], window
+
+
+def test_titles_and_captions_keep_their_size_and_the_picture_its_place_from_step_to_step(frame):
+    texts = load_texts("de")
+    layouts = [window_layout(Scene(frame, [], ViewSettings(), stage), texts, (1080, 1920))
+               for stage in range(1, STAGE_COUNT)]
+    assert len({layout.get("picture").box for layout in layouts}) == 1
+    assert len({layout.get("title").blocks[0].size for layout in layouts}) == 1
+    assert len({layout.get("caption").blocks[0].size for layout in layouts}) == 1
+    title = layouts[-1].get("title").blocks[0]  # "Was ein Face-Swap-Programm von dir nehmen würde"
+    assert len(title.lines) <= 2 and title.size >= title.floor
+
+
+def test_the_help_box_is_as_large_as_its_text_and_opaque(frame):
+    texts = load_texts("en")
+    overlays = Overlays(help=True)
+    scene = Scene(frame, [], ViewSettings(), 3)
+    layout = window_layout(scene, texts, (1280, 720), overlays)
+    box = layout.get("help").box
+    blocks = layout.get("help").blocks
+    content = Box(min(b.box.x0 for b in blocks), min(b.box.y0 for b in blocks),
+                  max(b.box.x1 for b in blocks), max(b.box.y1 for b in blocks))
+    assert box.contains(content) and box.width - content.width < 0.1 * box.width
+    what = layout.get("help").block("help.hog_view.what")
+    assert what.lines == ("HOG view: arrows, stars, pixels",)  # the line that ran past the old box
+    picture = window_picture(scene, texts, (1280, 720), overlays=overlays)
+    inside = picture[box.y0 + 2:box.y1 - 2, box.x0 + 2:box.x1 - 2].reshape(-1, 3)
+    # Only the box colour and letters: nothing of the picture or the caption shows through.
+    letters = (inside != BOX_BACKGROUND).any(axis=1)
+    assert 0.02 < letters.mean() < 0.5
+    assert not layout.get("picture").box.overlaps(box) and not layout.get("caption").box.overlaps(box)
+
+
+def _drawn(scene: Scene, texts, window, overlays) -> np.ndarray:
+    picture = window_picture(scene, texts, window, overlays=overlays)
+    layout = window_layout(scene, texts, window, overlays)
+    draw_moving(picture, layout, hud_text(texts, 29.5, len(scene.faces), True) if overlays.hud else None,
+                ("notice.no_camera", texts.get("notice.no_camera")) if overlays.messages else None,
+                {"capture": 3.0, "landmarks": 40.0, "hog": 9.9, "drawing": 2.0, "display": 1.0} if overlays.timing
+                else None)
+    return picture
+
+
+def _nothing_outside_the_elements(picture: np.ndarray, layout: Layout) -> None:
+    """Every pixel outside the layout's elements is background (a text's soft shadow may reach
+    a few pixels past its box)."""
+    free = np.ones(picture.shape[:2], bool)
+    for element in layout.elements:
+        spill = max((max(1, round(b.size * SHADOW_OFFSET)) + 1 for b in element.blocks), default=0)
+        grown = Box(element.box.x0, element.box.y0, element.box.x1 + spill, element.box.y1 + spill)
+        free[grown.slice()] = False
+    assert (picture[free] == BACKGROUND).all()
+
+
+@pytest.mark.parametrize("lang", ["en", "de", "fr", "es"])
+@pytest.mark.parametrize("window", [(800, 480), (1080, 1920)])
+def test_every_step_is_drawn_inside_its_layout(frame, lang, window):
+    texts = load_texts(lang)
+    for stage in range(STAGE_COUNT):
+        scene = Scene(frame, [], ViewSettings(), stage)
+        for overlays in (Overlays(), EVERY_OVERLAY):
+            layout = window_layout(scene, texts, window, overlays)
+            assert problems(layout) == []
+            _nothing_outside_the_elements(_drawn(scene, texts, window, overlays), layout)
+
+
+def test_a_message_the_layout_has_not_seen_stays_in_the_band(frame):
+    texts = load_texts("en")
+    scene = Scene(frame, [], ViewSettings(), 2)
+    layout = window_layout(scene, texts, (800, 480), EVERY_OVERLAY)
+    picture = window_picture(scene, texts, (800, 480), overlays=EVERY_OVERLAY)
+    name = "machine-eyes-" + "x" * 200 + ".png"
+    draw_moving(picture, layout, None, ("notice.screenshot", texts.get("notice.screenshot", name=name)))
+    _nothing_outside_the_elements(picture, layout)
+
+
+# ---- Notices over time --------------------------------------------------------------------------
+
+def test_a_notice_shows_a_few_seconds_then_stays_as_a_badge():
+    notices = Notices(seconds=4.0)
+    notices.post(Notice("notice.no_camera", "No camera found", "badge.no_camera"))
+    assert notices.current(100.0).key == "notice.no_camera" and notices.badges == ()
+    assert notices.current(103.9).key == "notice.no_camera"
+    assert notices.current(104.0) is None and notices.badges == ("badge.no_camera",)
+    assert notices.current(10_000.0) is None and notices.badges == ("badge.no_camera",)
+
+
+def test_notices_queue_one_after_the_other_and_a_cleared_cause_goes():
+    notices = Notices(seconds=4.0)
+    notices.post(Notice("notice.camera_lost", "Camera lost", "badge.camera_lost"))
+    notices.post(Notice("notice.screenshot", "Screenshot saved: a.png"))
+    notices.post(Notice("notice.screenshot", "Screenshot saved: a.png"))  # the same again: not twice
+    notices.post(Notice("notice.screenshot", "Screenshot saved: b.png"))
+    shown = [notices.current(t) for t in (0.0, 3.0, 4.0, 7.9, 8.0, 11.0, 12.0)]
+    assert [n.text if n else None for n in shown] == [
+        "Camera lost", "Camera lost", "Screenshot saved: a.png", "Screenshot saved: a.png",
+        "Screenshot saved: b.png", "Screenshot saved: b.png", None]
+    assert notices.badges == ("badge.camera_lost",)  # the screenshot notices leave nothing
+    notices.clear("notice.camera_lost")  # the camera is back
+    assert notices.badges == ()
+    notices.post(Notice("notice.camera_lost", "Camera lost", "badge.camera_lost"))
+    assert notices.current(20.0).key == "notice.camera_lost"
+    notices.clear("notice.camera_lost")  # back while the notice still shows
+    assert notices.current(20.5) is None and notices.badges == ()
