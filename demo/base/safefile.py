@@ -17,18 +17,13 @@ from pathlib import Path
 
 
 class OutputError(Exception):
-    """A file could not be written; the message is one line naming it and what to do, ``reason``
-    the short why ("the disk is full")."""
-
-    def __init__(self, message: str, reason: str = ""):
-        super().__init__(message)
-        self.reason = reason or message
+    """A file could not be written; the message is one line naming it, why, and what to do."""
 
 
 def write_failure(path: str | Path, error: OSError | None = None, what: str = "could not be written") -> OutputError:
     """The one-line :class:`OutputError` for ``path``; ``error`` None: the file read back was wrong."""
     reason, advice = _why(error, Path(path).parent)
-    return OutputError(f"{path}: {what} ({reason}); {advice}", reason)
+    return OutputError(f"{path}: {what} ({reason}); {advice}")
 
 
 def _why(error: OSError | None, folder: Path) -> tuple[str, str]:

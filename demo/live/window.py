@@ -140,14 +140,14 @@ def save_screenshot(screen: pygame.Surface, folder: Path | None, words: Texts) -
         path = _write_screenshot(screen, folder)
     except OutputError as error:
         print(f"machine-eyes: screenshot not saved: {error}", file=sys.stderr)
-        return Notice("notice.screenshot_failed", words.get("notice.screenshot_failed", reason=error.reason))
+        return Notice("notice.screenshot_failed", words.get("notice.screenshot_failed"))
     return Notice("notice.screenshot", words.get("notice.screenshot", name=path.name))
 
 
 def _write_screenshot(screen: pygame.Surface, folder: Path) -> Path:
     problem = folder_problem(folder)
     if problem:
-        raise OutputError(f"{folder}: {problem}", "the folder cannot be used")
+        raise OutputError(f"{folder}: {problem}")
     stamp = time.strftime("%Y%m%d-%H%M%S")
     path = folder / f"machine-eyes-{stamp}.png"
     n = 1
