@@ -117,12 +117,15 @@ def test_data_onto_a_full_disk_names_the_output_and_writes_none_of_the_files(ful
     assert os.listdir(full_disk) == []
 
 
-def test_a_screenshot_onto_a_full_disk_is_a_notice_and_leaves_nothing(full_disk):
+def test_a_screenshot_onto_a_full_disk_is_a_notice_and_leaves_nothing(full_disk, capsys):
     from demo.live.window import save_screenshot
 
     noise = np.random.default_rng(1).integers(0, 256, (720, 1280, 3)).astype(np.uint8)
     screen = pygame.image.frombuffer(noise.tobytes(), (1280, 720), "RGB")  # ~2.7 MB as PNG
-    assert save_screenshot(screen, full_disk, load_texts("en")).text == "Screenshot not saved: the disk is full"
+    notice = save_screenshot(screen, full_disk, load_texts("de"))
+    assert notice.key == "notice.screenshot_failed"
+    assert notice.text == load_texts("de").get("notice.screenshot_failed")  # the visitor's language
+    one_error_line(capsys, str(full_disk), "the disk is full")  # the why, for the log
     assert os.listdir(full_disk) == []
 
 
@@ -330,7 +333,7 @@ def test_a_screenshot_that_fails_in_kiosk_mode_is_a_notice_not_a_crash(tmp_path)
 
     with FaceMesh(max_faces=1) as mesh:
         assert run(open_source("sample"), mesh, config, frames=5, unpaced=True, on_frame=on_frame) == 0
-    assert "Screenshot not saved: the folder cannot be used" in notices
+    assert load_texts("en").get("notice.screenshot_failed") in notices
     assert shots.read_text() == "now a file"
 
 
