@@ -477,3 +477,36 @@ def test_the_header_gives_the_size_opencv_decodes(suffix):
     assert image_size(io.BytesIO(progressive)) == (53, 37)
     assert image_size(io.BytesIO(b"not a picture")) is None
 
+
+
+# ---- Review of issue 22 ----------------------------------------------------------------------------
+
+_CROSSING = """
+import os, sys, threading
+from demo.base.quiet import native_stderr_captured, native_stderr_silenced
+
+stop = threading.Event()
+
+def worker():  # like the perception worker making MediaPipe graphs again and again
+    while not stop.is_set():
+        with native_stderr_silenced():
+            os.write(2, b"silenced\\n")
+
+thread = threading.Thread(target=worker)
+thread.start()
+for round in range(5000):  # like screenshots read back on the main thread
+    with native_stderr_captured() as said:
+        os.write(2, b"captured %d\\n" % round)
+    assert said == [f"captured {round}"], said
+stop.set()
+thread.join()
+os.write(2, b"the terminal\\n")
+"""
+
+
+def test_captured_and_silenced_stderr_on_two_threads_never_cross():
+    """A screenshot's read-back (captured) beside a worker making graphs (silenced): crossed, the
+    capture's pipe stayed open in the worker's copy of descriptor 2 and the exhibit froze."""
+    done = subprocess.run([sys.executable, "-c", _CROSSING], cwd=REPO, capture_output=True, text=True, timeout=60)
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert lines(done.stderr) == ["the terminal"]
