@@ -82,6 +82,33 @@ def temporary_path(path: str | Path) -> Path:
     return Path(name)
 
 
+def write_picture(path: str | Path, rgb, name: str | Path | None = None) -> None:
+    """Encode ``rgb`` (numpy uint8, height x width x 3, RGB) as ``name``'s format (.png, .jpg...),
+    write it to ``path`` (a temporary file) and read the bytes back.
+
+    Python writes the bytes, so a full disk is reported for what it is (OpenCV's ``imwrite`` says
+    nothing). Raises :class:`OutputError` naming ``name`` (default ``path``).
+    """
+    import cv2  # lazy: a heavy import
+
+    name = Path(name or path)
+    try:
+        encoded, data = cv2.imencode(name.suffix, cv2.cvtColor(rgb, cv2.COLOR_RGB2BGR))
+    except cv2.error:
+        encoded = False
+    if not encoded:
+        raise write_failure(name)
+    data = data.tobytes()
+    try:
+        with open(path, "wb") as out:
+            out.write(data)
+        same = Path(path).read_bytes() == data
+    except OSError as error:
+        raise write_failure(name, error) from None
+    if not same:
+        raise write_failure(name)
+
+
 @contextmanager
 def atomic_path(path: str | Path) -> Iterator[Path]:
     """Write ``path`` through a temporary file: yields the temporary path, renames it when the

@@ -30,7 +30,7 @@ import numpy as np
 
 from demo.base.choices import DEFAULT_MAX_FACES, STAGE_COUNT
 from demo.base import shutdown
-from demo.base.safefile import OutputError, Outputs, write_failure
+from demo.base.safefile import OutputError, Outputs, write_failure, write_picture
 from demo.files.export import (FrameData, HogFrames, frame_data, write_blendshapes_csv,
                                write_landmarks_csv, write_landmarks_json)
 from demo.files.progress import Progress
@@ -411,20 +411,6 @@ def _check_output_size(job: RenderJob, frame_size: tuple[int, int], video: bool)
                           f"(at most {limit} a side); lower --scale or --size")
 
 
-def _write_image(path: Path, rgb: np.ndarray, name: Path) -> None:
-    """Write ``rgb`` to ``path`` and read it back; :class:`OutputError` naming ``name`` if it fails."""
-    try:
-        written = cv2.imwrite(str(path), cv2.cvtColor(rgb, cv2.COLOR_RGB2BGR))
-    except cv2.error:
-        written = False
-    try:
-        back, damage = load_image(path, max_pixels=rgb.shape[0] * rgb.shape[1])
-    except SourceError:
-        back, damage = None, None
-    if not written or back is None or back.shape != rgb.shape or damage:
-        raise write_failure(name)
-
-
 class VideoOut:
     """MP4 frames to ``path`` at ``fps``; the size is set by the first frame, padded to even numbers
     (the encoder needs them) with the walk-through's background colour."""
@@ -596,7 +582,7 @@ def render(job: RenderJob, mesh: FaceMesh | None = None, progress: Progress | No
                 raise RenderError(f"{job.input}: --at {job.at_s:g} s is past the end of the video "
                                   f"({count / fps:.1f} s)")
             view, faces = chosen or first
-            _write_image(outputs.add(job.output), picture(view, faces, look, texts), job.output)
+            write_picture(outputs.add(job.output), picture(view, faces, look, texts), job.output)
         if records is not None:
             _write_numbers(job, records, (width, height), outputs)
         if hog_frames is not None:
