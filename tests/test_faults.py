@@ -510,3 +510,34 @@ def test_captured_and_silenced_stderr_on_two_threads_never_cross():
     done = subprocess.run([sys.executable, "-c", _CROSSING], cwd=REPO, capture_output=True, text=True, timeout=60)
     assert done.returncode == 0, done.stderr[-2000:]
     assert lines(done.stderr) == ["the terminal"]
+
+
+def test_a_failed_rename_under_force_gives_back_the_files_it_replaced(tmp_path):
+    from demo.base.safefile import OutputError, Outputs
+
+    old = tmp_path / "clip.landmarks.csv"
+    old.write_text("the user's older numbers")
+    in_the_way = tmp_path / "clip.hog.npz"  # a folder with something in it: the rename fails for real
+    in_the_way.mkdir()
+    (in_the_way / "keep.txt").write_text("kept")
+    with Outputs() as outputs:
+        outputs.add(old).write_text("new numbers")
+        outputs.add(in_the_way).write_bytes(b"new arrays")
+        with pytest.raises(OutputError, match="clip.hog.npz"):
+            outputs.commit()
+    assert old.read_text() == "the user's older numbers"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["clip.hog.npz", "clip.landmarks.csv"]
+    with Outputs() as outputs:  # and when every rename works, nothing is left beside the new files
+        outputs.add(old).write_text("new numbers")
+        outputs.commit()
+    assert old.read_text() == "new numbers"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["clip.hog.npz", "clip.landmarks.csv"]
+
+
+def test_force_does_not_replace_a_folder_with_a_render(tmp_path, photo, capsys):
+    src = save(tmp_path / "face.png", photo)
+    out = tmp_path / "out"
+    (out / "face-seen.png").mkdir(parents=True)
+    assert main(["render", str(src), "-o", str(out), "--force"]) == 2
+    one_error_line(capsys, f"{out / 'face-seen.png'}: is a folder")
+    assert (out / "face-seen.png").is_dir()

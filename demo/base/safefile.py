@@ -136,18 +136,32 @@ class Outputs:
         return tmp
 
     def commit(self) -> None:
-        done: list[Path] = []
+        """Rename every temporary file to its final name. A file already there (``--force``) is
+        moved aside first; should a rename fail, the finals renamed so far are taken back and the
+        files they replaced restored, then :class:`OutputError` names the one that failed."""
+        done: list[tuple[Path, Path | None]] = []  # (final, the older file moved aside or None)
         try:
             for tmp, final in self._files:
+                aside = None
                 try:
+                    if final.exists() or final.is_symlink():
+                        aside = temporary_path(final.with_suffix(final.suffix + ".old"))
+                        os.replace(final, aside)
+                    done.append((final, aside))
                     os.replace(tmp, final)
                 except OSError as error:
+                    if aside is not None and (final, aside) not in done:  # the move aside failed
+                        aside.unlink(missing_ok=True)
                     raise write_failure(final, error) from None
-                done.append(final)
         except BaseException:
-            for final in done:
+            for final, aside in reversed(done):
                 final.unlink(missing_ok=True)
+                if aside is not None:
+                    os.replace(aside, final)
             raise
+        for _, aside in done:
+            if aside is not None:
+                aside.unlink(missing_ok=True)
         self._files = []
 
     def discard(self) -> None:

@@ -186,6 +186,8 @@ def check_paths(job: RenderJob) -> None:
     for out in job.outputs:
         if _same_file(job.input, out):
             raise RenderError(f"{out}: that is the input file; choose another output name")
+        if out.is_dir():  # --force replaces files, never a folder and what is in it
+            raise RenderError(f"{out}: is a folder; choose another output name")
         if out.exists() and not job.force:
             raise RenderError(f"{out}: already exists; choose another name or add --force")
     if len({p.resolve() for p in job.outputs}) < len(job.outputs):
