@@ -541,3 +541,33 @@ def test_force_does_not_replace_a_folder_with_a_render(tmp_path, photo, capsys):
     assert main(["render", str(src), "-o", str(out), "--force"]) == 2
     one_error_line(capsys, f"{out / 'face-seen.png'}: is a folder")
     assert (out / "face-seen.png").is_dir()
+
+
+def _children(pid: int) -> list[int]:
+    return [int(child) for child in Path(f"/proc/{pid}/task/{pid}/children").read_text().split()]
+
+
+@pytest.mark.parametrize("argv", [["render", "{src}", "-o", "{out}"], ["--source", "{src}", "--frames", "1"]])
+def test_ctrl_c_while_a_model_is_tried_stops_instead_of_blaming_the_model(tmp_path, photo, argv):
+    """Ctrl-C reaches every process of the terminal's group, the model's trial run too: it used to
+    fail, and the model was called broken (exit 2) instead of the command stopping (130)."""
+    model = tmp_path / "copy.task"
+    model.write_bytes(load_model())  # a working model, not the bundled path: it gets a trial run
+    src, out = save(tmp_path / "face.png", photo), tmp_path / "out.png"
+    argv = [part.format(src=src, out=out) for part in argv]
+    env = dict(os.environ, SDL_VIDEODRIVER="dummy")
+    process = subprocess.Popen([sys.executable, "-m", "demo", *argv, "--model", str(model)], cwd=REPO, env=env,
+                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, start_new_session=True)
+    try:
+        deadline = time.monotonic() + 90
+        while not _children(process.pid):  # the trial has started
+            assert process.poll() is None and time.monotonic() < deadline, process.communicate()
+            time.sleep(0.02)
+        os.killpg(process.pid, signal.SIGINT)  # what Ctrl-C in a terminal does
+        _, stderr = process.communicate(timeout=60)
+    finally:
+        if process.poll() is None:
+            process.kill()
+    assert process.returncode == 130, stderr
+    assert "model" not in stderr, stderr
+    assert not out.exists()

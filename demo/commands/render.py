@@ -123,6 +123,9 @@ def main(argv: list[str] | None = None) -> int:
     except (RenderError, TextError, PatternError, ModelError, ValueError) as error:
         print(f"{PROG}: {error}", file=sys.stderr)
         return 2
+    except shutdown.Stopped as stop:  # while the model was tried
+        print(f"{PROG}: stopped by {stop}; nothing written", file=sys.stderr)
+        return 128 + stop.signum
     progress = Progress()
     if progress.enabled:
         progress.total = sum(announced_frames(job.input) for job in jobs)
