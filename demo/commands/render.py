@@ -115,11 +115,11 @@ def main(argv: list[str] | None = None) -> int:
             check_fonts()
             if look.sheet or look.stage == PATTERN_STAGE:
                 check_pattern()
-        check_model(args.model)  # a model that unpacks but does not run: one line, before any work
         jobs, problems = plan_jobs(args.inputs, args.output, picture=not args.no_picture,
                                    landmarks=args.landmarks, data=args.data, recursive=args.recursive, look=look,
                                    at_s=args.at, every=args.every, max_faces=args.max_faces, model=args.model,
                                    force=args.force, max_pixels=args.max_pixels, accept_damaged=args.accept_damaged)
+        check_model(args.model)  # a model that unpacks but does not run: one line, once the paths are good
     except (RenderError, TextError, PatternError, ModelError, ValueError) as error:
         print(f"{PROG}: {error}", file=sys.stderr)
         return 2
