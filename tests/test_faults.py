@@ -571,3 +571,29 @@ def test_ctrl_c_while_a_model_is_tried_stops_instead_of_blaming_the_model(tmp_pa
     assert process.returncode == 130, stderr
     assert "model" not in stderr, stderr
     assert not out.exists()
+
+
+def test_a_signal_after_the_last_input_still_gives_its_exit_code(tmp_path, photo, monkeypatch):
+    import faulthandler
+
+    import demo.commands.render as render_command
+    from demo.base import shutdown
+
+    src, out = save(tmp_path / "face.png", photo), tmp_path / "out.png"
+    summary = render_command.summary
+
+    def late(*args):  # SIGTERM once every input is written, before the command returns
+        signal.raise_signal(signal.SIGTERM)
+        return summary(*args)
+
+    monkeypatch.setattr(render_command, "summary", late)
+    monkeypatch.setattr(shutdown, "_signum", None)  # put back afterwards: this process goes on
+    handlers = {signum: signal.getsignal(signum) for signum in (signal.SIGINT, signal.SIGTERM)}
+    try:
+        shutdown.install()  # as the command does (main() with arguments leaves the handlers alone)
+        assert main(["render", str(src), "-o", str(out)]) == 128 + signal.SIGTERM
+    finally:
+        faulthandler.cancel_dump_traceback_later()
+        for signum, handler in handlers.items():
+            signal.signal(signum, handler)
+    assert out.is_file()  # finished before the signal came

@@ -163,4 +163,7 @@ def main(argv: list[str] | None = None) -> int:
             written = ", ".join(str(p) for p in report.outputs)
             progress.note(f"{job.input} -> {written} ({report.frames} frame{'s' if report.frames != 1 else ''})")
     print(summary(files, frames, time.perf_counter() - started, failed, PROG))
+    stopped = shutdown.requested()  # a signal after the last input was written: still said by the exit code
+    if stopped is not None:
+        return 128 + stopped
     return 2 if failed else 0
