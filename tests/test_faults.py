@@ -597,3 +597,26 @@ def test_a_signal_after_the_last_input_still_gives_its_exit_code(tmp_path, photo
         for signum, handler in handlers.items():
             signal.signal(signum, handler)
     assert out.is_file()  # finished before the signal came
+
+
+def test_temporary_files_are_gone_before_mediapipe_is_closed(tmp_path, sample_video, monkeypatch):
+    """MediaPipe can hang while closing, until the watchdog ends the process: the render's
+    temporary files must be gone by then."""
+    import demo.files.render
+    from demo.perception.landmarks import FaceMesh
+
+    def disk_full(*args, **kwargs):
+        raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+
+    out = tmp_path / "out"
+    at_close = []
+    close = FaceMesh.close
+
+    def watched_close(mesh):
+        at_close.append(sorted(os.listdir(out)))
+        close(mesh)
+
+    monkeypatch.setattr(FaceMesh, "close", watched_close)
+    monkeypatch.setattr(demo.files.render, "write_blendshapes_csv", disk_full)
+    assert main(["render", str(sample_video), "-o", str(out), "--data", "all"]) == 2
+    assert at_close and all(names == [] for names in at_close), at_close

@@ -534,10 +534,12 @@ def render(job: RenderJob, mesh: FaceMesh | None = None, progress: Progress | No
         frames, fps, announced = _open(job, stack, warnings)
         for out in job.outputs:  # a subfolder of -o DIR, once the input could be opened
             _make_folder(out.parent)
-        outputs = stack.enter_context(Outputs())  # before the video: its writer is released first
         if mesh is None:
             mesh = stack.enter_context(FaceMesh(max_faces=job.max_faces, model=job.model))
         hog_frames = stack.enter_context(HogFrames(settings.cell, settings.bins)) if job.hog else None
+        # Left in reverse order: the video's writer is released, then the temporary files go, and
+        # only then is MediaPipe closed (which can hang until the watchdog ends the process).
+        outputs = stack.enter_context(Outputs())
         video = None
         if job.output is not None and not job.still and not look.sheet:
             video = VideoOut(outputs.add(job.output), fps, job.output)
