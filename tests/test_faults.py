@@ -417,7 +417,7 @@ def test_a_failing_data_file_takes_the_video_with_it_and_a_rerun_works(tmp_path,
 
     out = tmp_path / "out"
     with monkeypatch.context() as patch:
-        patch.setattr(demo.files.render, "write_blendshapes_csv", disk_full)
+        patch.setattr(demo.files.render, "save_blendshapes_csv", disk_full)
         assert main(["render", str(sample_video), "-o", str(out), "--data", "all"]) == 2
     one_error_line(capsys, f"{out / 'clip.blendshapes.csv'}: could not be written (the disk is full)")
     assert list(out.iterdir()) == []
@@ -617,6 +617,6 @@ def test_temporary_files_are_gone_before_mediapipe_is_closed(tmp_path, sample_vi
         close(mesh)
 
     monkeypatch.setattr(FaceMesh, "close", watched_close)
-    monkeypatch.setattr(demo.files.render, "write_blendshapes_csv", disk_full)
+    monkeypatch.setattr(demo.files.render, "save_blendshapes_csv", disk_full)
     assert main(["render", str(sample_video), "-o", str(out), "--data", "all"]) == 2
     assert at_close and all(names == [] for names in at_close), at_close

@@ -30,16 +30,16 @@ import numpy as np
 
 from demo.base.choices import DEFAULT_MAX_FACES, STAGE_COUNT
 from demo.base import shutdown
-from demo.base.safefile import OutputError, Outputs, write_failure, write_picture
-from demo.files.export import (FrameData, HogFrames, frame_data, write_blendshapes_csv,
-                               write_landmarks_csv, write_landmarks_json)
+from demo.base.safefile import Outputs, write_failure, write_picture
+from demo.files.export import (FrameData, HogFrames, frame_data, save_blendshapes_csv, save_landmarks_csv,
+                               save_landmarks_json)
 from demo.files.progress import Progress
 from demo.perception.landmarks import Face, FaceMesh
 from demo.picture.compose import ViewSettings, side_by_side
 from demo.picture.colours import BACKGROUND
 from demo.picture.stages import Scene, sheet, window_picture
 from demo.picture.text import Texts, load_texts
-from demo.sources import (IMAGE_SUFFIXES, MAX_PIXELS, Frame, SourceError, VideoSource, damaged_message,
+from demo.sources import (IMAGE_SUFFIXES, MAX_PIXELS, Frame, VideoSource, damaged_message,
                           file_problem, load_image)
 
 IMAGE_OUTPUTS = {".png", ".jpg", ".jpeg"}
@@ -491,26 +491,24 @@ def announced_frames(path: Path) -> int:
         capture.release()
 
 
-def _write_file(outputs: Outputs, final: Path, write: Callable[[Path], None]) -> None:
-    """``write(path)`` to a temporary file for ``final``; errors as one line naming ``final``."""
+def _write_file(outputs: Outputs, final: Path, save: Callable[[Path], None]) -> None:
+    """``save(path)`` to a temporary file for ``final``; errors as one line naming ``final`` and why."""
     tmp = outputs.add(final)
     try:
-        write(tmp)
+        save(tmp)
     except OSError as error:
         raise write_failure(final, error) from None
-    except OutputError:
-        raise write_failure(final) from None
 
 
 def _write_numbers(job: RenderJob, records: list[FrameData], size: tuple[int, int], outputs: Outputs) -> None:
     """The landmark and blendshape files ``job`` asks for, from every frame's ``records``."""
     if job.landmarks is not None:
         _write_file(outputs, job.landmarks,
-                    lambda path: write_landmarks_json(path, str(job.input), size[0], size[1], records))
+                    lambda path: save_landmarks_json(path, str(job.input), size[0], size[1], records))
     if job.landmarks_csv is not None:
-        _write_file(outputs, job.landmarks_csv, lambda path: write_landmarks_csv(path, records))
+        _write_file(outputs, job.landmarks_csv, lambda path: save_landmarks_csv(path, records))
     if job.blendshapes is not None:
-        _write_file(outputs, job.blendshapes, lambda path: write_blendshapes_csv(path, records))
+        _write_file(outputs, job.blendshapes, lambda path: save_blendshapes_csv(path, records))
 
 
 def render(job: RenderJob, mesh: FaceMesh | None = None, progress: Progress | None = None) -> RenderReport:
@@ -590,7 +588,7 @@ def render(job: RenderJob, mesh: FaceMesh | None = None, progress: Progress | No
         if records is not None:
             _write_numbers(job, records, (width, height), outputs)
         if hog_frames is not None:
-            _write_file(outputs, job.hog, hog_frames.write)
+            _write_file(outputs, job.hog, hog_frames.save)
         shutdown.check()
         outputs.commit()
     done = time.perf_counter()
