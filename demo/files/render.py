@@ -30,7 +30,7 @@ import numpy as np
 
 from demo.base.choices import DEFAULT_MAX_FACES, STAGE_COUNT
 from demo.base import shutdown
-from demo.base.safefile import Outputs, write_failure, write_picture
+from demo.base.safefile import Outputs, folder_problem, write_failure, write_picture
 from demo.files.export import (FrameData, HogFrames, frame_data, save_blendshapes_csv, save_landmarks_csv,
                                save_landmarks_json)
 from demo.files.progress import Progress
@@ -197,10 +197,9 @@ def check_paths(job: RenderJob) -> None:
 # ---- Planning a batch ---------------------------------------------------------------------------
 
 def _make_folder(folder: Path) -> None:
-    try:
-        folder.mkdir(parents=True, exist_ok=True)
-    except OSError as error:
-        raise RenderError(str(write_failure(folder, error, "cannot be made as a folder"))) from None
+    problem = folder_problem(folder)
+    if problem:
+        raise RenderError(f"{folder}: {problem}")
 
 
 def _wanted(path: Path) -> bool:
