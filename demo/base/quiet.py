@@ -6,7 +6,12 @@ import contextlib
 import faulthandler
 import os
 import sys
+import threading
 from collections.abc import Iterator
+
+# Descriptor 2 is one for the whole process: a thread that silences it while another captures it
+# would restore the other's pipe (whose reader then never sees its end) or lose the terminal.
+_DESCRIPTOR_2 = threading.RLock()  # re-entrant: a block inside another on one thread nests
 
 
 @contextlib.contextmanager
@@ -14,19 +19,21 @@ def native_stderr_silenced() -> Iterator[None]:
     """Send file descriptor 2 to /dev/null while the block runs.
 
     C++ code writes to the descriptor directly, so redirecting ``sys.stderr`` is not enough.
-    Python's own errors raised inside the block still propagate as exceptions.
+    Python's own errors raised inside the block still propagate as exceptions. One thread at a
+    time silences or captures (other threads wait).
     """
-    sys.stderr.flush()
-    saved = os.dup(2)
-    devnull = os.open(os.devnull, os.O_WRONLY)
-    try:
-        os.dup2(devnull, 2)
-        yield
-    finally:
+    with _DESCRIPTOR_2:
         sys.stderr.flush()
-        os.dup2(saved, 2)
-        os.close(saved)
-        os.close(devnull)
+        saved = os.dup(2)
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        try:
+            os.dup2(devnull, 2)
+            yield
+        finally:
+            sys.stderr.flush()
+            os.dup2(saved, 2)
+            os.close(saved)
+            os.close(devnull)
 
 
 @contextlib.contextmanager
@@ -35,22 +42,24 @@ def native_stderr_captured() -> Iterator[list[str]]:
 
     Yields a list that holds those lines once the block has ended, e.g. libjpeg's "Corrupt JPEG
     data" warnings, which OpenCV lets it print instead of reporting them. The lines go through a
-    pipe (no file is written); past the pipe's 64 KB more would be dropped, never wait.
+    pipe (no file is written); past the pipe's 64 KB more would be dropped, never wait. One
+    thread at a time silences or captures (other threads wait).
     """
     lines: list[str] = []
-    sys.stderr.flush()
-    saved = os.dup(2)
-    reader, writer = os.pipe()
-    os.set_blocking(writer, False)
-    try:
-        os.dup2(writer, 2)
-        yield lines
-    finally:
-        os.dup2(saved, 2)
-        os.close(saved)
-        os.close(writer)
-        with os.fdopen(reader, "rb") as said:
-            lines += said.read().decode("utf-8", "replace").splitlines()
+    with _DESCRIPTOR_2:
+        sys.stderr.flush()
+        saved = os.dup(2)
+        reader, writer = os.pipe()
+        os.set_blocking(writer, False)
+        try:
+            os.dup2(writer, 2)
+            yield lines
+        finally:
+            os.dup2(saved, 2)
+            os.close(saved)
+            os.close(writer)
+            with os.fdopen(reader, "rb") as said:
+                lines += said.read().decode("utf-8", "replace").splitlines()
 
 
 def keep_native_chatter_out() -> None:
