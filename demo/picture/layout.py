@@ -28,6 +28,7 @@ import dataclasses
 import functools
 from dataclasses import dataclass
 
+from demo.base.choices import CHALLENGE_STAGE
 from demo.picture.boxes import Block, Box, Element, Layout
 from demo.picture.docked import dock_panels
 from demo.picture.compose import fit_size
@@ -58,7 +59,13 @@ STYLES = {
     "hud": Style(17, 13, one_line=True, wrap_at_floor=True),
     "help": Style(19, 14),
     "timing": Style(17, 13),
+    "challenge": Style(32, 17),  # step 8's challenge of the moment, or what won it
 }
+CHALLENGE_LINES = 3  # the challenge's sentence wraps onto this many lines at most
+# Of the stage's height: the least the picture keeps under step 8's sentence. The sentence is the
+# game, so it comes first: only a small portrait window with help, timing and a badge open (768x1024
+# in German, French or Spanish) squeezes the picture that far; at 1280x720 or 1080x1920 it keeps half.
+CHALLENGE_PICTURE_LEAST = 0.02
 MESSAGE_PREFIXES = ("notice.", "prompt.")
 STATUS_KEYS = ("notice.not_recorded",)  # notices that live in the status row, not the band
 
@@ -140,8 +147,14 @@ def lay_out(screen: Screen) -> Layout:
     titles, captions = _stage_texts(room, screen.frame)
     if screen.stage:
         _progress(room)
+    if screen.stage == CHALLENGE_STAGE:
+        _challenge_band(room, titles[0].height + captions[0].height)
     if screen.stage == 0:
         _two_panels(room, screen.frame, captions)
+    elif screen.stage == CHALLENGE_STAGE:  # two frames: side by side, or one above the other if tall
+        width_, height_ = screen.frame
+        tall = room.box.height > room.box.width
+        _one_picture(room, screen.stage, (width_, 2 * height_) if tall else (2 * width_, height_), titles, captions)
     else:
         _one_picture(room, screen.stage, screen.frame, titles, captions)
     return Layout(screen.window, screen.stage, tuple(room.elements))
@@ -278,6 +291,25 @@ def _band(room: _Room, overlays: Overlays) -> None:
         room.elements.append(Element("messages", Box(area.x0, top, x, top + row_h), tuple(blocks), tuple(pills),
                                      alternatives=True))
     room.box = Box(area.x0, top + row_h + room.pad, area.x1, area.y1)
+
+
+def _challenge_band(room: _Room, texts_height: int) -> None:
+    """Step 8: the challenge of the moment, or what won it, above the picture; all the sentences
+    it may show are set at one size, one at a time in the same place. It takes room from the
+    picture, which keeps ``CHALLENGE_PICTURE_LEAST`` of the stage beside the title and caption
+    (``texts_height`` pixels)."""
+    area, texts = room.box, room.texts
+    keys = [key for key in texts if key.startswith(("challenge.task.", "challenge.won."))]
+    if not keys:
+        return
+    left = area.height - texts_height - 3 * room.pad - int(area.height * CHALLENGE_PICTURE_LEAST)
+    most = max(0, min(CHALLENGE_LINES * line_step(room.px("challenge")[0]), left))
+    fit = room.fit([texts[k] for k in keys], area.width, most, "challenge")
+    blocks = tuple(block(key, texts[key], fit, k, area.x0, area.y0, area.x1, "challenge", room.unit)
+                   for k, key in enumerate(keys))
+    box = Box(area.x0, area.y0, area.x1, area.y0 + max(fit.height, 1))
+    room.elements.append(Element("challenge", box, blocks, alternatives=True))
+    room.box = Box(area.x0, box.y1 + room.pad, area.x1, area.y1)
 
 
 def _padding(room: _Room, style: str) -> tuple[int, int]:
