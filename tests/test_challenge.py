@@ -151,3 +151,80 @@ def test_each_face_has_its_own_lights():
     challenge.update(0.0, wide, observe(faces, detect_faces(wide, load_pattern())))
     lights = sorted((t.centre[0], t.hog_seen, t.net_seen) for t in challenge.tracks if t.net_seen)
     assert [(hog, net) for _, hog, net in lights] == [(True, True), (False, True)]
+
+
+# ---- Drawn: render --stage 8 and the live loop -------------------------------------------------
+
+def _lit(rgb: np.ndarray, box, colour) -> int:
+    """Pixels of ``box`` (x0, y0, x1, y1) near a light's ``colour``."""
+    x0, y0, x1, y1 = box
+    patch = rgb[y0:y1, x0:x1].astype(int)
+    return int((np.abs(patch - np.array(colour)).max(axis=2) < 40).sum())
+
+
+def test_render_stage_8_follows_a_video_and_hog_loses_the_tilted_face(tmp_path):
+    import cv2
+
+    from conftest import write_video
+    from demo.cli import main
+    from demo.picture.challengeview import panel_boxes
+
+    clip = _clip("tilt")
+    path = tmp_path / "tilt.mp4"
+    write_video(path, clip.frames[:26], fps=1000.0 / STEP_MS)  # upright to 50 degrees
+    out = tmp_path / "out"
+    assert main(["render", str(path), "-o", str(out), "--stage", "8"]) == 0
+    video = cv2.VideoCapture(str(out / "tilt-stage8.mp4"))
+    frames = []
+    while True:
+        ok, bgr = video.read()
+        if not ok:
+            break
+        frames.append(cv2.cvtColor(bgr, cv2.COLOR_BGR2RGB))
+    video.release()
+    assert len(frames) == 26 and frames[0].shape == (720, 1280, 3)
+    # Upright, both lights are green; tilted 50 degrees, HOG's light is red, the network's still green
+    # (the photo itself has red in it: its flag and suit, but no such green, and HOG's panel is grey).
+    from demo.picture.challengeview import LOST, SEEN
+    from demo.picture.stages import Scene, window_layout
+    from demo.picture.compose import ViewSettings
+    from demo.picture.text import load_texts
+
+    layout = window_layout(Scene(clip.frames[0], [], ViewSettings(), 8), load_texts("en"), (1280, 720))
+    frames_box = layout.get("picture").part("frames")
+    net, hog = [(frames_box.x0 + a, frames_box.y0 + b, frames_box.x0 + c, frames_box.y0 + d)
+                for a, b, c, d in panel_boxes((frames_box.width, frames_box.height), (640, 480))]
+    assert _lit(frames[0], hog, SEEN) > 60 and _lit(frames[0], net, SEEN) > 60 and _lit(frames[0], hog, LOST) < 20
+    assert _lit(frames[-1], hog, LOST) > 60 and _lit(frames[-1], hog, SEEN) < 20 and _lit(frames[-1], net, SEEN) > 60
+
+
+def test_the_live_loop_plays_the_challenge_and_forgets_it_when_the_step_ends():
+    import dataclasses
+
+    from demo.live.app import run
+    from demo.live.config import Config
+    from demo.sources import open_source
+
+    config = Config()
+    config = dataclasses.replace(config, stages=dataclasses.replace(config.stages, start=8))
+    seen = []
+
+    class Clock:
+        now = 0.0
+
+        def __call__(self) -> float:
+            return self.now
+
+    clock = Clock()
+
+    def on_frame(shown, state, attracting):
+        clock.now += 0.1
+        seen.append((state.stages.stage, [(t.hog_seen, t.net_seen) for t in state.challenge.tracks]))
+        if shown == 8:
+            state.stages.next(clock.now)  # the visitor presses the button: after the last step, the first
+
+    with FaceMesh(max_faces=1) as mesh:
+        run(open_source("sample"), mesh, config, frames=10, unpaced=True, clock=clock, on_frame=on_frame)
+    assert [stage for stage, _ in seen] == [8] * 8 + [0] * 2
+    assert any((True, True) in tracks for _, tracks in seen[:8])  # both detectors see the sample's face
+    assert seen[-1][1] == []  # the challenge was forgotten with its step

@@ -18,10 +18,10 @@ import numpy as np
 
 from demo.perception.challenge import CHALLENGES, HISTORY_MS, TRICKS, Challenge, Win
 from demo.picture import typeset
-from demo.picture.colours import AMBER, BOX_BACKGROUND, DIM, HUD_GREY, TEXT, WHITE
+from demo.picture.colours import AMBER, BACKGROUND, BOX_BACKGROUND, DIM, HUD_GREY, TEXT
 from demo.picture.compose import ViewSettings, fit_size, mesh_panel
-from demo.picture.draw import face_colour, plain_picture, resized
-from demo.picture.fitting import REFERENCE_SIDE, Style, fit_texts, line_step, width_of
+from demo.picture.draw import face_colour
+from demo.picture.fitting import Style, fit_texts, line_step, width_of
 from demo.picture.hogview import hog_panel
 from demo.picture.text import Texts
 
@@ -31,9 +31,9 @@ PLOT_SHARE = 0.2  # of a panel's height: the confidence strip at its bottom
 PLOT_BACKGROUND = (14, 16, 22)
 SAMPLE_VALUE = 888  # the widest number a won message makes room for
 LABEL = Style(22, 16, bold=True, one_line=True)  # the detector's name on its panel, the lights' words
-PANEL_REFERENCE = 332  # pixels: a panel's longer side in a 1280x720 window
-SUMMARY_TITLE = Style(40, 24, bold=True)
-SUMMARY_TEXT = Style(30, 18)
+CARD_REFERENCE = (810, 303)  # pixels: step 8's picture's long and short side in a 1280x720 window
+SUMMARY_TITLE = Style(34, 22, bold=True)  # at a 720 px short side, as the layout's styles
+SUMMARY_TEXT = Style(24, 18)
 
 
 # ---- The sentences --------------------------------------------------------------------------
@@ -78,7 +78,8 @@ def sample_lines(texts: Texts) -> list[tuple[str, str]]:
 
 
 def summary_lines(texts: Texts, challenge: Challenge | None, sample: bool = False) -> list[str]:
-    """The summary card's lines, one per challenge: what won it, or that it was not found.
+    """The summary card's lines, one per challenge: what won it ("✓ Tilting your head: ..."), or
+    that it was not found ("– Hidden from both: not found this time").
     ``sample`` fills each with its longest possible win (for checking that the card fits)."""
     lines = []
     for name in CHALLENGES:
@@ -88,43 +89,47 @@ def summary_lines(texts: Texts, challenge: Challenge | None, sample: bool = Fals
             found = dict(sample_lines(texts))[f"challenge.won.{key}"]
         else:
             found = win_text(texts, win) if win is not None else texts.get("challenge.not_found")
-        lines.append(f"{'✓' if win is not None or sample else '–'} {texts.get(f'challenge.short.{name}')}: {found}")
+        if win is not None or sample:  # the win's sentence says which detector lost you
+            lines.append(found)
+        else:
+            lines.append(f"– {texts.get(f'challenge.short.{name}')}: {found}")
     return lines
 
 
 # ---- The pictures ---------------------------------------------------------------------------
 
-def _unit(size: tuple[int, int]) -> float:
-    return min(size) / REFERENCE_SIDE
-
-
-def label_size(panel: tuple[int, int]) -> int:
-    """Font size of a panel's words: a panel of a 1280x720 window (about 330 px tall) gets 16 px,
-    the smallest a visitor reads from two metres; larger panels, larger words."""
-    return max(LABEL.floor, round(LABEL.floor * max(panel) / PANEL_REFERENCE))
+def picture_unit(size: tuple[int, int]) -> float:
+    """The window's short side / 720, guessed from step 8's picture ``size`` when the window is not
+    known: its picture in a 1280x720 window is about 810 x 303 pixels."""
+    return min(max(size) / CARD_REFERENCE[0], min(size) / CARD_REFERENCE[1])
 
 
 def panel_boxes(size: tuple[int, int], frame_size: tuple[int, int]) -> list[tuple[int, int, int, int]]:
-    """The network's and HOG's panels (x0, y0, x1, y1) in a picture of ``size``: side by side, or
-    one above the other when the picture is taller than a single frame."""
-    width, height = size
-    stacked = height * frame_size[0] > width * frame_size[1]
+    """The network's and HOG's panels (x0, y0, x1, y1) in a picture of ``size``: side by side or one
+    above the other, whichever shows the frames larger, together in the middle of the picture."""
+    fw, fh = frame_size
+    side, stack = fit_size((2 * fw, fh), size), fit_size((fw, 2 * fh), size)
+    stacked = stack[0] * stack[1] > side[0] * side[1]
+    w, h = stack if stacked else side
+    x0, y0 = (size[0] - w) // 2, (size[1] - h) // 2
     if stacked:
-        half = height // 2
-        return [(0, 0, width, half), (0, height - half, width, height)]
-    half = width // 2
-    return [(0, 0, half, height), (width - half, 0, width, height)]
+        return [(x0, y0, x0 + w, y0 + h // 2), (x0, y0 + h - h // 2, x0 + w, y0 + h)]
+    return [(x0, y0, x0 + w // 2, y0 + h), (x0 + w - w // 2, y0, x0 + w, y0 + h)]
 
 
 def challenge_picture(frame: np.ndarray, challenge: Challenge, scan, faces: list, size: tuple[int, int],
-                      texts: Texts, settings: ViewSettings = ViewSettings()) -> np.ndarray:
+                      texts: Texts, settings: ViewSettings = ViewSettings(), unit: float | None = None) -> np.ndarray:
     """Step 8's picture of ``size`` (width, height): the two detectors with their lights and plots,
-    or the summary card once the challenges are over. ``scan`` is HOG's search of ``frame``."""
+    or the summary card once the challenges are over. ``scan`` is HOG's search of ``frame``;
+    ``unit`` the window's short side / 720, which sets the size of the words (guessed from
+    ``size`` if not given)."""
+    unit = picture_unit(size) if unit is None else unit
     vis = np.empty((size[1], size[0], 3), np.uint8)
-    vis[:] = BOX_BACKGROUND
     if challenge.summary:
-        draw_summary(vis, texts, challenge)
+        vis[:] = BOX_BACKGROUND
+        draw_summary(vis, texts, challenge, unit=unit)
         return vis
+    vis[:] = BACKGROUND  # around the two frames: the window's own colour
     height, width = frame.shape[:2]
     for index, box in enumerate(panel_boxes(size, (width, height))):
         x0, y0, x1, y1 = box
@@ -139,19 +144,26 @@ def challenge_picture(frame: np.ndarray, challenge: Challenge, scan, faces: list
                 a = tuple(int(round(v * scale)) for v in d.box)
                 cv2.rectangle(picture, a[:2], a[2:], AMBER, max(1, panel[1] // 240))
         px, py = x0 + (x1 - x0 - panel[0]) // 2, y0 + (y1 - y0 - panel[1]) // 2
-        _draw_panel(picture, challenge, scale, "net" if index == 0 else "hog", texts)
+        _draw_panel(picture, challenge, scale, "net" if index == 0 else "hog", texts, LABEL.pixels(unit)[1])
         vis[py:py + panel[1], px:px + panel[0]] = picture
     return vis
 
 
-def _draw_panel(vis: np.ndarray, challenge: Challenge, scale: float, detector: str, texts: Texts) -> None:
-    """The detector's name, a light on every face and the confidence strip, in place."""
-    size = label_size((vis.shape[1], vis.shape[0]))
+def visitors(challenge: Challenge) -> list:
+    """The faces that get lights: those the network has seen. A box only HOG ever found is most
+    likely no face at all (it stays a box on HOG's panel, without a light)."""
+    return [track for track in challenge.tracks if track.last is not None]
+
+
+def _draw_panel(vis: np.ndarray, challenge: Challenge, scale: float, detector: str, texts: Texts,
+                size: int) -> None:
+    """The detector's name, a light on every face and the confidence strip, in place; words at
+    font ``size``."""
     pad = max(3, size // 3)
     name = texts.get(f"challenge.{detector}")
     typeset.shade(vis, (0, 0, width_of(name, size, True) + 2 * pad, line_step(size, True) + pad))
     typeset.draw_line(vis, name, size, (pad, pad // 2), AMBER, bold=True)
-    for k, track in enumerate(challenge.tracks):
+    for track in visitors(challenge):
         seen = track.hog_seen if detector == "hog" else track.net_seen
         x0, y0 = int(track.box[0] * scale), int(track.box[1] * scale)
         radius = max(6, size // 2)
@@ -183,7 +195,7 @@ def _draw_plot(vis: np.ndarray, challenge: Challenge, detector: str) -> None:
         for x in range(0, width, 8):
             cv2.line(vis, (x, y), (min(x + 3, width - 1), y), HUD_GREY, 1)
     now = max((t.history[-1][0] for t in challenge.tracks if t.history), default=0.0)
-    for k, track in enumerate(challenge.tracks):
+    for track in visitors(challenge):
         points = [(t, hog if detector == "hog" else float(net)) for t, hog, net in track.history]
         if len(points) < 2:
             continue
@@ -192,29 +204,47 @@ def _draw_plot(vis: np.ndarray, challenge: Challenge, detector: str) -> None:
         cv2.polylines(vis, [np.round(xy).astype(np.int32)], False, face_colour(track.number), 2, cv2.LINE_AA)
 
 
-def draw_summary(vis: np.ndarray, texts: Texts, challenge: Challenge | None, sample: bool = False) -> bool:
+def _card(texts: Texts, challenge: Challenge | None, size: tuple[int, int], sample: bool, unit: float):
+    """The summary card's title, lines and last line set for a card of ``size``; and its margin."""
+    width, height = size
+    pad = max(4, int(12 * unit))
+    head = fit_texts([texts.get("challenge.summary")], width - 2 * pad, height // 4, SUMMARY_TITLE, unit)
+    forget = fit_texts([texts.get("challenge.forget")], width - 2 * pad, height // 5, SUMMARY_TEXT, unit)
+    lines = summary_lines(texts, challenge, sample)
+    gap = pad // 2  # between the title, the lines and the last line
+    room = height - 2 * pad - head.height - forget.height - (len(lines) + 1) * gap
+    body = fit_texts(lines, width - 2 * pad, max(1, room // len(lines)), SUMMARY_TEXT, unit)
+    return head, body, forget, pad
+
+
+def summary_fits(texts: Texts, size: tuple[int, int], unit: float) -> bool:
+    """Whether the summary card of a picture of ``size`` holds the longest lines ``texts`` can make,
+    at a legible size for a window of ``unit`` (short side / 720) (for ``machine-eyes
+    check-layout``; nothing is drawn)."""
+    head, body, forget, _ = _card(texts, None, size, True, unit)
+    return not (any(head.cut) or any(body.cut) or any(forget.cut))
+
+
+def draw_summary(vis: np.ndarray, texts: Texts, challenge: Challenge | None, sample: bool = False,
+                 unit: float | None = None) -> bool:
     """The summary card over the whole of ``vis``, in place: its title, a line per challenge, and
     that the card is forgotten. Returns whether every line fitted (False: something was cut)."""
     height, width = vis.shape[:2]
-    unit = _unit((width, height))
-    pad = max(6, int(24 * unit))
-    title = texts.get("challenge.summary")
-    head = fit_texts([title], width - 2 * pad, height // 4, SUMMARY_TITLE, unit)
-    forget = fit_texts([texts.get("challenge.forget")], width - 2 * pad, height // 5, SUMMARY_TEXT, unit)
-    lines = summary_lines(texts, challenge, sample)
-    room = height - 4 * pad - head.height - forget.height
-    body = fit_texts(lines, width - 2 * pad, max(1, (room - 2 * pad) // len(lines)), SUMMARY_TEXT, unit)
+    unit = picture_unit((width, height)) if unit is None else unit
+    head, body, forget, pad = _card(texts, challenge, (width, height), sample, unit)
+    gap = pad // 2
+    used = len(body.lines) * (body.height + gap)
     y = pad
     for line in head.lines[0]:
         typeset.draw_line(vis, line, head.size, (width // 2, y), AMBER, bold=True, anchor="centre")
         y += line_step(head.size, True)
-    y += pad
+    y = max(y + gap, y + (height - pad - forget.height - y - used) // 2)  # the lines in the middle
     for k, lines_k in enumerate(body.lines):
         colour = TEXT if sample or (challenge is not None and CHALLENGES[k] in challenge.wins) else HUD_GREY
         for line in lines_k:
             typeset.draw_line(vis, line, body.size, (pad, y), colour)
             y += line_step(body.size)
-        y += pad
+        y += gap + body.height - len(lines_k) * line_step(body.size)
     y = height - pad - forget.height
     for line in forget.lines[0]:
         typeset.draw_line(vis, line, forget.size, (width // 2, y), HUD_GREY, anchor="centre")

@@ -154,7 +154,9 @@ def lay_out(screen: Screen) -> Layout:
     elif screen.stage == CHALLENGE_STAGE:  # two frames: side by side, or one above the other if tall
         width_, height_ = screen.frame
         tall = room.box.height > room.box.width
-        _one_picture(room, screen.stage, (width_, 2 * height_) if tall else (2 * width_, height_), titles, captions)
+        _one_picture(room, screen.stage, (width_, 2 * height_) if tall else (2 * width_, height_), titles, captions,
+                     wide=True)
+        _join_challenge(room)
     else:
         _one_picture(room, screen.stage, screen.frame, titles, captions)
     return Layout(screen.window, screen.stage, tuple(room.elements))
@@ -312,6 +314,18 @@ def _challenge_band(room: _Room, texts_height: int) -> None:
     room.box = Box(area.x0, box.y1 + room.pad, area.x1, area.y1)
 
 
+def _join_challenge(room: _Room) -> None:
+    """Step 8: the sentence's band and the picture under it become one element, "picture", with
+    the parts "band" and "frames": the summary card of tricks found (shown when the challenges
+    are over, with no sentence) fills all of it."""
+    band, picture = room.elements[-4], room.elements[-3]  # before the title and caption
+    if band.name != "challenge" or picture.name != "picture":
+        return
+    whole = Box(band.box.x0, band.box.y0, picture.box.x1, picture.box.y1)
+    room.elements[-4:-2] = [Element("picture", whole, band.blocks, (("band", band.box), ("frames", picture.box)),
+                                    alternatives=True)]
+
+
 def _padding(room: _Room, style: str) -> tuple[int, int]:
     """Room around a text on its pill, x and y, pixels."""
     size = room.px(style)[0]
@@ -332,8 +346,11 @@ def _line_width(fit: Fit, index: int) -> int:
     return max((width_of(line, fit.size, fit.bold) for line in fit.lines[index]), default=0)
 
 
-def _one_picture(room: _Room, stage: int, frame: tuple[int, int], titles, captions) -> None:
-    """Steps 1-7: the picture, its title below and the caption under that, centred together."""
+def _one_picture(room: _Room, stage: int, frame: tuple[int, int], titles, captions, wide: bool = False) -> None:
+    """Steps 1-8: the picture, its title below and the caption under that, centred together.
+
+    A ``wide`` picture takes the stage's whole width (step 8: its summary card uses it all; its two
+    frames sit in the middle), as tall as a picture of the ``frame``'s shape would be."""
     area, unit, gap = room.box, room.unit, room.pad
     (title, title_texts), (caption, caption_texts) = titles, captions
     small = max(2, gap // 2)
@@ -341,6 +358,8 @@ def _one_picture(room: _Room, stage: int, frame: tuple[int, int], titles, captio
     w, h = fit_size(frame, (area.width, max(1, free)))
     top = area.y0 + max(0, (free - h) // 2)
     picture = Box(area.x0 + (area.width - w) // 2, top, area.x0 + (area.width - w) // 2 + w, top + h)
+    if wide:
+        picture = Box(area.x0, top, area.x1, top + h)
     title_top = picture.y1 + gap
     key = f"stage.{stage}.title"
     heading = block(key, title_texts[stage], title, stage, area.x0, title_top, area.x1, "title", unit)

@@ -30,13 +30,14 @@ from demo.perception.align import aligned_face
 from demo.perception.landmarks import POINT_COUNT, Face
 from demo.picture import typeset
 from demo.picture.alignview import draw_aligned_inset, draw_cutout
-from demo.picture.boxes import Box, Layout
+from demo.picture.boxes import Box, Element, Layout
 from demo.picture.challengeview import challenge_line, challenge_picture, sample_lines, still_challenge
 from demo.picture.chrome import draw_choice, draw_static
 from demo.picture.colours import BACKGROUND, CHANNEL_DIGITS, DIM, GRID_DARK, GRID_LIGHT, WHITE
 from demo.picture.compose import ViewSettings, focus_point, mesh_panel
 from demo.picture.docked import TIMING_STEPS
 from demo.picture.draw import draw_mesh, plain_picture, resized
+from demo.picture.fitting import REFERENCE_SIDE
 from demo.picture.hogview import hog_panel
 from demo.picture.layout import MESSAGE_PREFIXES, STATUS_KEYS, Overlays, Screen, lay_out
 from demo.picture.text import HELP_KEYS, Texts
@@ -218,15 +219,16 @@ def pattern_scan(frame: np.ndarray):
 
 
 def stage_picture(scene: Scene, size: tuple[int, int], timings: dict[str, float] | None = None,
-                  texts: Texts | None = None) -> np.ndarray:
+                  texts: Texts | None = None, unit: float | None = None) -> np.ndarray:
     """The picture of stage 1-7 for ``scene``, ``size`` (width, height) pixels, without texts.
 
     ``timings``, if given, gets the milliseconds spent per step (``"hog"``, ``"detection"``,
     ``"drawing"``) added to it.
+    ``unit`` is the window's short side / 720 (step 8 sets its words by it).
     """
     step = {3: "hog", 4: "hog", 5: "detection", CHALLENGE_STAGE: "detection"}.get(scene.stage, "drawing")
     with timed(timings, step):
-        return _stage_picture(scene, size, texts)
+        return _stage_picture(scene, size, texts, unit)
 
 
 def _picture_or_plain(frame: np.ndarray, size: tuple[int, int], plain: bool) -> np.ndarray:
@@ -238,7 +240,7 @@ def _picture_or_plain(frame: np.ndarray, size: tuple[int, int], plain: bool) -> 
     return vis
 
 
-def _stage_picture(scene: Scene, size: tuple[int, int], texts: Texts | None) -> np.ndarray:
+def _stage_picture(scene: Scene, size: tuple[int, int], texts: Texts | None, unit: float | None = None) -> np.ndarray:
     frame, faces, stage, settings = scene.frame, scene.faces, scene.stage, scene.settings
     plain = settings.no_pixels
     scale = size[0] / frame.shape[1]
@@ -264,7 +266,7 @@ def _stage_picture(scene: Scene, size: tuple[int, int], texts: Texts | None) -> 
         vis = pattern_stage(frame, scan, pattern, [f.box for f in faces], size, plain=plain, words=texts)
     elif stage == CHALLENGE_STAGE:
         scene = _with_challenge(scene)
-        vis = challenge_picture(frame, scene.challenge, scene.scan, faces, size, texts or _english(), settings)
+        vis = challenge_picture(frame, scene.challenge, scene.scan, faces, size, texts or _english(), settings, unit)
     elif stage == 6:
         vis = mesh_panel(frame, faces, size, ViewSettings(show_points=True, show_axes=settings.show_axes,
                                                           no_pixels=plain))
@@ -335,15 +337,18 @@ def window_picture(scene: Scene, texts: Texts, window: tuple[int, int],
             _paste(vis, hog_panel(frame, settings.view, settings.cell, settings.bins, focus_point(frame, scene.faces),
                                   size, settings.no_pixels), hog)
         return vis
-    box = layout.get("picture").box
+    element = layout.get("picture")
+    box = element.box
     if scene.stage == CHALLENGE_STAGE:
         with timed(timings, "detection"):
             scene = _with_challenge(scene)
-    _paste(vis, stage_picture(scene, (box.width, box.height), timings, texts), box)
-    band = layout.get("challenge")
-    line = challenge_line(texts, scene.challenge) if scene.stage == CHALLENGE_STAGE else None
-    if band is not None and line is not None:
-        draw_choice(vis, band, *line)
+        line = challenge_line(texts, scene.challenge)
+        if line is not None:  # the challenge's sentence above the frames; else the summary card fills both
+            box = element.part("frames") or box
+            band = element.part("band")
+            if band is not None:
+                draw_choice(vis, Element("challenge", band, element.blocks, alternatives=True), *line)
+    _paste(vis, stage_picture(scene, (box.width, box.height), timings, texts, min(window) / REFERENCE_SIDE), box)
     return vis
 
 
