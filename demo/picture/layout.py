@@ -13,9 +13,11 @@ The window is cut into regions, each taken from what is left, so no two can over
    status row of a portrait one, each box as large as its text (:mod:`demo.picture.docked`);
 3. the live window: the message band at the top, notices and prompts in its middle, one at a
    time, badges in its right corner;
-4. steps 1-7: the progress strip below it;
+4. steps 1-8: the progress strip below it;
 5. the stage: picture, title and caption, or in step 0 the two panels with their labels (side
-   by side, or stacked where that makes them larger, as in a portrait window) and the caption.
+   by side, or stacked where that makes them larger, as in a portrait window) and the caption;
+   step 8 (the challenge) puts its sentence of the moment above its picture, both one element
+   "picture" with the parts "band" and "frames" (its summary card fills the whole).
 
 Every step's titles and captions are set at one size and take the same height, so the letters
 and the picture stay put from one step to the next; the picture gets the room that is left.
