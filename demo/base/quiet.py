@@ -6,7 +6,13 @@ import contextlib
 import faulthandler
 import os
 import sys
+import threading
 from collections.abc import Iterator
+
+# Descriptor 2 is one for the whole process. Redirected on two threads at once (a landmarker made
+# on one while an image is read on another), each saves the other's stand-in and puts it back last:
+# descriptor 2 stayed on a capture's pipe, and the capture waited for its end for ever. One at a time.
+_REDIRECTING = threading.RLock()
 
 
 @contextlib.contextmanager
@@ -16,17 +22,18 @@ def native_stderr_silenced() -> Iterator[None]:
     C++ code writes to the descriptor directly, so redirecting ``sys.stderr`` is not enough.
     Python's own errors raised inside the block still propagate as exceptions.
     """
-    sys.stderr.flush()
-    saved = os.dup(2)
-    devnull = os.open(os.devnull, os.O_WRONLY)
-    try:
-        os.dup2(devnull, 2)
-        yield
-    finally:
+    with _REDIRECTING:
         sys.stderr.flush()
-        os.dup2(saved, 2)
-        os.close(saved)
-        os.close(devnull)
+        saved = os.dup(2)
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        try:
+            os.dup2(devnull, 2)
+            yield
+        finally:
+            sys.stderr.flush()
+            os.dup2(saved, 2)
+            os.close(saved)
+            os.close(devnull)
 
 
 @contextlib.contextmanager
@@ -38,19 +45,20 @@ def native_stderr_captured() -> Iterator[list[str]]:
     pipe (no file is written); past the pipe's 64 KB more would be dropped, never wait.
     """
     lines: list[str] = []
-    sys.stderr.flush()
-    saved = os.dup(2)
-    reader, writer = os.pipe()
-    os.set_blocking(writer, False)
-    try:
-        os.dup2(writer, 2)
-        yield lines
-    finally:
-        os.dup2(saved, 2)
-        os.close(saved)
-        os.close(writer)
-        with os.fdopen(reader, "rb") as said:
-            lines += said.read().decode("utf-8", "replace").splitlines()
+    with _REDIRECTING:
+        sys.stderr.flush()
+        saved = os.dup(2)
+        reader, writer = os.pipe()
+        os.set_blocking(writer, False)
+        try:
+            os.dup2(writer, 2)
+            yield lines
+        finally:
+            os.dup2(saved, 2)
+            os.close(saved)
+            os.close(writer)
+            with os.fdopen(reader, "rb") as said:
+                lines += said.read().decode("utf-8", "replace").splitlines()
 
 
 def keep_native_chatter_out() -> None:
@@ -63,6 +71,11 @@ def keep_native_chatter_out() -> None:
     """
     if os.environ.get("MACHINE_EYES_NATIVE_LOGS") == "1":
         return
+    with _REDIRECTING:
+        _to_devnull_for_good()
+
+
+def _to_devnull_for_good() -> None:
     sys.stderr.flush()
     terminal = os.dup(2)
     sys.stderr = os.fdopen(terminal, "w", buffering=1, encoding=sys.stderr.encoding or "utf-8",
