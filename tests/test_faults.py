@@ -117,12 +117,15 @@ def test_data_onto_a_full_disk_names_the_output_and_writes_none_of_the_files(ful
     assert os.listdir(full_disk) == []
 
 
-def test_a_screenshot_onto_a_full_disk_is_a_notice_and_leaves_nothing(full_disk):
+def test_a_screenshot_onto_a_full_disk_is_a_notice_and_leaves_nothing(full_disk, capsys):
     from demo.live.window import save_screenshot
 
     noise = np.random.default_rng(1).integers(0, 256, (720, 1280, 3)).astype(np.uint8)
     screen = pygame.image.frombuffer(noise.tobytes(), (1280, 720), "RGB")  # ~2.7 MB as PNG
-    assert save_screenshot(screen, full_disk, load_texts("en")).text == "Screenshot not saved: the disk is full"
+    notice = save_screenshot(screen, full_disk, load_texts("de"))
+    assert notice.key == "notice.screenshot_failed"
+    assert notice.text == load_texts("de").get("notice.screenshot_failed")  # the visitor's language
+    one_error_line(capsys, str(full_disk), "the disk is full")  # the why, for the log
     assert os.listdir(full_disk) == []
 
 
@@ -188,13 +191,17 @@ def test_twenty_double_signals_end_the_window_cleanly_every_time():
                     process.send_signal(second)
             for attempt, process in zip(tries, processes):
                 _, stderr = process.communicate(timeout=60)
-                expected = 130 if SIGNALS[attempt % len(SIGNALS)][0] == signal.SIGINT else 0
+                # The exit code says which signal the program saw first. Python runs handlers
+                # in signal-number order, so a SIGTERM followed by a SIGINT before the busy
+                # main thread got to either may be taken as Ctrl-C: either code is right then.
+                first, second = SIGNALS[attempt % len(SIGNALS)]
+                expected = {130 if sig == signal.SIGINT else 0 for sig in (first, second)}
                 results.append((attempt, process.returncode, expected, stderr.strip()[-800:]))
         finally:
             for process in processes:
                 if process.poll() is None:
                     process.kill()
-    wrong = [result for result in results if result[1] != result[2] or result[3]]
+    wrong = [result for result in results if result[1] not in result[2] or result[3]]
     assert not wrong, wrong
 
 
@@ -330,7 +337,7 @@ def test_a_screenshot_that_fails_in_kiosk_mode_is_a_notice_not_a_crash(tmp_path)
 
     with FaceMesh(max_faces=1) as mesh:
         assert run(open_source("sample"), mesh, config, frames=5, unpaced=True, on_frame=on_frame) == 0
-    assert "Screenshot not saved: the folder cannot be used" in notices
+    assert load_texts("en").get("notice.screenshot_failed") in notices
     assert shots.read_text() == "now a file"
 
 
@@ -414,7 +421,7 @@ def test_a_failing_data_file_takes_the_video_with_it_and_a_rerun_works(tmp_path,
 
     out = tmp_path / "out"
     with monkeypatch.context() as patch:
-        patch.setattr(demo.files.render, "write_blendshapes_csv", disk_full)
+        patch.setattr(demo.files.render, "save_blendshapes_csv", disk_full)
         assert main(["render", str(sample_video), "-o", str(out), "--data", "all"]) == 2
     one_error_line(capsys, f"{out / 'clip.blendshapes.csv'}: could not be written (the disk is full)")
     assert list(out.iterdir()) == []
@@ -474,3 +481,146 @@ def test_the_header_gives_the_size_opencv_decodes(suffix):
     assert image_size(io.BytesIO(progressive)) == (53, 37)
     assert image_size(io.BytesIO(b"not a picture")) is None
 
+
+
+# ---- Review of issue 22 ----------------------------------------------------------------------------
+
+_CROSSING = """
+import os, sys, threading
+from demo.base.quiet import native_stderr_captured, native_stderr_silenced
+
+stop = threading.Event()
+
+def worker():  # like the perception worker making MediaPipe graphs again and again
+    while not stop.is_set():
+        with native_stderr_silenced():
+            os.write(2, b"silenced\\n")
+
+thread = threading.Thread(target=worker)
+thread.start()
+for round in range(5000):  # like screenshots read back on the main thread
+    with native_stderr_captured() as said:
+        os.write(2, b"captured %d\\n" % round)
+    assert said == [f"captured {round}"], said
+stop.set()
+thread.join()
+os.write(2, b"the terminal\\n")
+"""
+
+
+def test_captured_and_silenced_stderr_on_two_threads_never_cross():
+    """A screenshot's read-back (captured) beside a worker making graphs (silenced): crossed, the
+    capture's pipe stayed open in the worker's copy of descriptor 2 and the exhibit froze."""
+    done = subprocess.run([sys.executable, "-c", _CROSSING], cwd=REPO, capture_output=True, text=True, timeout=60)
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert lines(done.stderr) == ["the terminal"]
+
+
+def test_a_failed_rename_under_force_gives_back_the_files_it_replaced(tmp_path):
+    from demo.base.safefile import OutputError, Outputs
+
+    old = tmp_path / "clip.landmarks.csv"
+    old.write_text("the user's older numbers")
+    in_the_way = tmp_path / "clip.hog.npz"  # a folder with something in it: the rename fails for real
+    in_the_way.mkdir()
+    (in_the_way / "keep.txt").write_text("kept")
+    with Outputs() as outputs:
+        outputs.add(old).write_text("new numbers")
+        outputs.add(in_the_way).write_bytes(b"new arrays")
+        with pytest.raises(OutputError, match="clip.hog.npz"):
+            outputs.commit()
+    assert old.read_text() == "the user's older numbers"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["clip.hog.npz", "clip.landmarks.csv"]
+    with Outputs() as outputs:  # and when every rename works, nothing is left beside the new files
+        outputs.add(old).write_text("new numbers")
+        outputs.commit()
+    assert old.read_text() == "new numbers"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["clip.hog.npz", "clip.landmarks.csv"]
+
+
+def test_force_does_not_replace_a_folder_with_a_render(tmp_path, photo, capsys):
+    src = save(tmp_path / "face.png", photo)
+    out = tmp_path / "out"
+    (out / "face-seen.png").mkdir(parents=True)
+    assert main(["render", str(src), "-o", str(out), "--force"]) == 2
+    one_error_line(capsys, f"{out / 'face-seen.png'}: is a folder")
+    assert (out / "face-seen.png").is_dir()
+
+
+def _children(pid: int) -> list[int]:
+    return [int(child) for child in Path(f"/proc/{pid}/task/{pid}/children").read_text().split()]
+
+
+@pytest.mark.parametrize("argv", [["render", "{src}", "-o", "{out}"], ["--source", "{src}", "--frames", "1"]])
+def test_ctrl_c_while_a_model_is_tried_stops_instead_of_blaming_the_model(tmp_path, photo, argv):
+    """Ctrl-C reaches every process of the terminal's group, the model's trial run too: it used to
+    fail, and the model was called broken (exit 2) instead of the command stopping (130)."""
+    model = tmp_path / "copy.task"
+    model.write_bytes(load_model())  # a working model, not the bundled path: it gets a trial run
+    src, out = save(tmp_path / "face.png", photo), tmp_path / "out.png"
+    argv = [part.format(src=src, out=out) for part in argv]
+    env = dict(os.environ, SDL_VIDEODRIVER="dummy")
+    process = subprocess.Popen([sys.executable, "-m", "demo", *argv, "--model", str(model)], cwd=REPO, env=env,
+                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, start_new_session=True)
+    try:
+        deadline = time.monotonic() + 90
+        while not _children(process.pid):  # the trial has started
+            assert process.poll() is None and time.monotonic() < deadline, process.communicate()
+            time.sleep(0.02)
+        os.killpg(process.pid, signal.SIGINT)  # what Ctrl-C in a terminal does
+        _, stderr = process.communicate(timeout=60)
+    finally:
+        if process.poll() is None:
+            process.kill()
+    assert process.returncode == 130, stderr
+    assert "model" not in stderr, stderr
+    assert not out.exists()
+
+
+def test_a_signal_after_the_last_input_still_gives_its_exit_code(tmp_path, photo, monkeypatch):
+    import faulthandler
+
+    import demo.commands.render as render_command
+    from demo.base import shutdown
+
+    src, out = save(tmp_path / "face.png", photo), tmp_path / "out.png"
+    summary = render_command.summary
+
+    def late(*args):  # SIGTERM once every input is written, before the command returns
+        signal.raise_signal(signal.SIGTERM)
+        return summary(*args)
+
+    monkeypatch.setattr(render_command, "summary", late)
+    monkeypatch.setattr(shutdown, "_signum", None)  # put back afterwards: this process goes on
+    handlers = {signum: signal.getsignal(signum) for signum in (signal.SIGINT, signal.SIGTERM)}
+    try:
+        shutdown.install()  # as the command does (main() with arguments leaves the handlers alone)
+        assert main(["render", str(src), "-o", str(out)]) == 128 + signal.SIGTERM
+    finally:
+        faulthandler.cancel_dump_traceback_later()
+        for signum, handler in handlers.items():
+            signal.signal(signum, handler)
+    assert out.is_file()  # finished before the signal came
+
+
+def test_temporary_files_are_gone_before_mediapipe_is_closed(tmp_path, sample_video, monkeypatch):
+    """MediaPipe can hang while closing, until the watchdog ends the process: the render's
+    temporary files must be gone by then."""
+    import demo.files.render
+    from demo.perception.landmarks import FaceMesh
+
+    def disk_full(*args, **kwargs):
+        raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+
+    out = tmp_path / "out"
+    at_close = []
+    close = FaceMesh.close
+
+    def watched_close(mesh):
+        at_close.append(sorted(os.listdir(out)))
+        close(mesh)
+
+    monkeypatch.setattr(FaceMesh, "close", watched_close)
+    monkeypatch.setattr(demo.files.render, "save_blendshapes_csv", disk_full)
+    assert main(["render", str(sample_video), "-o", str(out), "--data", "all"]) == 2
+    assert at_close and all(names == [] for names in at_close), at_close

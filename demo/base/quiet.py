@@ -9,10 +9,9 @@ import sys
 import threading
 from collections.abc import Iterator
 
-# Descriptor 2 is one for the whole process. Redirected on two threads at once (a landmarker made
-# on one while an image is read on another), each saves the other's stand-in and puts it back last:
-# descriptor 2 stayed on a capture's pipe, and the capture waited for its end for ever. One at a time.
-_REDIRECTING = threading.RLock()
+# Descriptor 2 is one for the whole process: a thread that silences it while another captures it
+# would restore the other's pipe (whose reader then never sees its end) or lose the terminal.
+_DESCRIPTOR_2 = threading.RLock()  # re-entrant: a block inside another on one thread nests
 
 
 @contextlib.contextmanager
@@ -20,9 +19,10 @@ def native_stderr_silenced() -> Iterator[None]:
     """Send file descriptor 2 to /dev/null while the block runs.
 
     C++ code writes to the descriptor directly, so redirecting ``sys.stderr`` is not enough.
-    Python's own errors raised inside the block still propagate as exceptions.
+    Python's own errors raised inside the block still propagate as exceptions. One thread at a
+    time silences or captures (other threads wait).
     """
-    with _REDIRECTING:
+    with _DESCRIPTOR_2:
         sys.stderr.flush()
         saved = os.dup(2)
         devnull = os.open(os.devnull, os.O_WRONLY)
@@ -42,10 +42,11 @@ def native_stderr_captured() -> Iterator[list[str]]:
 
     Yields a list that holds those lines once the block has ended, e.g. libjpeg's "Corrupt JPEG
     data" warnings, which OpenCV lets it print instead of reporting them. The lines go through a
-    pipe (no file is written); past the pipe's 64 KB more would be dropped, never wait.
+    pipe (no file is written); past the pipe's 64 KB more would be dropped, never wait. One
+    thread at a time silences or captures (other threads wait).
     """
     lines: list[str] = []
-    with _REDIRECTING:
+    with _DESCRIPTOR_2:
         sys.stderr.flush()
         saved = os.dup(2)
         reader, writer = os.pipe()
@@ -71,11 +72,6 @@ def keep_native_chatter_out() -> None:
     """
     if os.environ.get("MACHINE_EYES_NATIVE_LOGS") == "1":
         return
-    with _REDIRECTING:
-        _to_devnull_for_good()
-
-
-def _to_devnull_for_good() -> None:
     sys.stderr.flush()
     terminal = os.dup(2)
     sys.stderr = os.fdopen(terminal, "w", buffering=1, encoding=sys.stderr.encoding or "utf-8",

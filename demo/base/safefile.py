@@ -82,6 +82,33 @@ def temporary_path(path: str | Path) -> Path:
     return Path(name)
 
 
+def write_picture(path: str | Path, rgb, name: str | Path | None = None) -> None:
+    """Encode ``rgb`` (numpy uint8, height x width x 3, RGB) as ``name``'s format (.png, .jpg...),
+    write it to ``path`` (a temporary file) and read the bytes back.
+
+    Python writes the bytes, so a full disk is reported for what it is (OpenCV's ``imwrite`` says
+    nothing). Raises :class:`OutputError` naming ``name`` (default ``path``).
+    """
+    import cv2  # lazy: a heavy import
+
+    name = Path(name or path)
+    try:
+        encoded, data = cv2.imencode(name.suffix, cv2.cvtColor(rgb, cv2.COLOR_RGB2BGR))
+    except cv2.error:
+        encoded = False
+    if not encoded:
+        raise write_failure(name)
+    data = data.tobytes()
+    try:
+        with open(path, "wb") as out:
+            out.write(data)
+        same = Path(path).read_bytes() == data
+    except OSError as error:
+        raise write_failure(name, error) from None
+    if not same:
+        raise write_failure(name)
+
+
 @contextmanager
 def atomic_path(path: str | Path) -> Iterator[Path]:
     """Write ``path`` through a temporary file: yields the temporary path, renames it when the
@@ -109,18 +136,32 @@ class Outputs:
         return tmp
 
     def commit(self) -> None:
-        done: list[Path] = []
+        """Rename every temporary file to its final name. A file already there (``--force``) is
+        moved aside first; should a rename fail, the finals renamed so far are taken back and the
+        files they replaced restored, then :class:`OutputError` names the one that failed."""
+        done: list[tuple[Path, Path | None]] = []  # (final, the older file moved aside or None)
         try:
             for tmp, final in self._files:
+                aside = None
                 try:
+                    if final.exists() or final.is_symlink():
+                        aside = temporary_path(final.with_suffix(final.suffix + ".old"))
+                        os.replace(final, aside)
+                    done.append((final, aside))
                     os.replace(tmp, final)
                 except OSError as error:
+                    if aside is not None and (final, aside) not in done:  # the move aside failed
+                        aside.unlink(missing_ok=True)
                     raise write_failure(final, error) from None
-                done.append(final)
         except BaseException:
-            for final in done:
+            for final, aside in reversed(done):
                 final.unlink(missing_ok=True)
+                if aside is not None:
+                    os.replace(aside, final)
             raise
+        for _, aside in done:
+            if aside is not None:
+                aside.unlink(missing_ok=True)
         self._files = []
 
     def discard(self) -> None:

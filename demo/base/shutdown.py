@@ -6,7 +6,7 @@ released and MediaPipe closed by the code that opened them. An exception raised 
 lands wherever the main thread happens to be: inside a second signal's clean-up it cut
 ``FaceMesh.close()`` short (MediaPipe then crashed the process), and inside code that drops
 exceptions (a finaliser such as a ``__del__``) it was lost, so the loop went on. Later signals are
-counted and otherwise ignored: the clean-up they would interrupt is the one that must finish.
+ignored: the clean-up they would interrupt is the one that must finish.
 
 Should a native library hang while closing, the process ends anyway ``SHUTDOWN_LIMIT_S`` after the
 first signal with exit code 1, printing every thread's stack to stderr (Python's ``faulthandler``:
@@ -32,13 +32,11 @@ class Stopped(BaseException):
 
 
 _signum: int | None = None  # the first signal received, or None
-_later = 0  # signals received after the first one (ignored)
 
 
 def _note(signum: int, frame) -> None:
-    global _signum, _later
-    if _signum is not None:
-        _later += 1
+    global _signum
+    if _signum is not None:  # a later signal: ignored
         return
     _signum = signum
     try:
@@ -71,11 +69,6 @@ def finish() -> None:
 def requested() -> int | None:
     """The signal that asked the program to end (``signal.SIGINT`` or ``SIGTERM``), or None."""
     return _signum
-
-
-def later_signals() -> int:
-    """How many signals came after the first one (each was ignored)."""
-    return _later
 
 
 def check() -> None:

@@ -84,7 +84,7 @@ def main(argv: list[str]) -> int:
     from demo.live.app import check_ready, run
     from demo.live.window import NoDisplayError
     from demo.perception.detector import PatternError
-    from demo.perception.landmarks import FaceMesh, ModelError
+    from demo.perception.landmarks import FaceMesh, ModelError, check_model
     from demo.picture.text import TextError, load_texts
     from demo.sources import SourceError, open_source
 
@@ -93,6 +93,7 @@ def main(argv: list[str]) -> int:
         config = live_config(args)
         check_ready(config, _named(args, "screenshots", "kiosk", "screenshot_dir"))
         load_texts(config.display.language)  # a wrong language file stops here, before the camera opens
+        check_model(args.model)  # a model that unpacks but does not run: one line, before the camera opens
         camera = config.camera
         spec = str(camera.source)
         try:
@@ -108,7 +109,6 @@ def main(argv: list[str]) -> int:
         try:
             faces = config.faces
             with FaceMesh(max_faces=faces.max_faces, model=args.model, min_confidence=faces.min_confidence) as mesh:
-                mesh.check()  # a model that loads but does not run: one line now, not a crash later
                 code = run(source, mesh, config, frames=args.frames, unpaced=args.unpaced, notice_key=notice,
                            no_pixels=args.no_pixels,
                            attract_mesh=lambda: FaceMesh(max_faces=1, model=args.model))
@@ -118,4 +118,6 @@ def main(argv: list[str]) -> int:
         message = str(error)
         print(message if message.startswith("machine-eyes") else f"machine-eyes: {message}", file=sys.stderr)
         return 2
+    except shutdown.Stopped:  # while the model was tried, before the window opened
+        code = 0
     return 130 if shutdown.requested() == signal.SIGINT else code

@@ -116,14 +116,17 @@ def main(argv: list[str] | None = None) -> int:
             check_fonts()
             if look.sheet or look.stage in SEARCH_STAGES:
                 check_pattern()
-        check_model(args.model)  # a model that unpacks but does not run: one line, before any work
         jobs, problems = plan_jobs(args.inputs, args.output, picture=not args.no_picture,
                                    landmarks=args.landmarks, data=args.data, recursive=args.recursive, look=look,
                                    at_s=args.at, every=args.every, max_faces=args.max_faces, model=args.model,
                                    force=args.force, max_pixels=args.max_pixels, accept_damaged=args.accept_damaged)
+        check_model(args.model)  # a model that unpacks but does not run: one line, once the paths are good
     except (RenderError, TextError, PatternError, ModelError, ValueError) as error:
         print(f"{PROG}: {error}", file=sys.stderr)
         return 2
+    except shutdown.Stopped as stop:  # while the model was tried
+        print(f"{PROG}: stopped by {stop}; nothing written", file=sys.stderr)
+        return 128 + stop.signum
     progress = Progress()
     if progress.enabled:
         progress.total = sum(announced_frames(job.input) for job in jobs)
@@ -161,4 +164,7 @@ def main(argv: list[str] | None = None) -> int:
             written = ", ".join(str(p) for p in report.outputs)
             progress.note(f"{job.input} -> {written} ({report.frames} frame{'s' if report.frames != 1 else ''})")
     print(summary(files, frames, time.perf_counter() - started, failed, PROG))
+    stopped = shutdown.requested()  # a signal after the last input was written: still said by the exit code
+    if stopped is not None:
+        return 128 + stopped
     return 2 if failed else 0

@@ -8,9 +8,10 @@ source picture (x right, y down, un-mirrored), so a pupil can check a number aga
 - ``<stem>.hog.npz``: HOG's cell histograms and the arrows' directions, with a frame axis.
 - ``<stem>.blendshapes.csv``: one row per face per frame, MediaPipe's 52 expression scores.
 
-Every file is written under a temporary name beside its destination and renamed when complete
-(:func:`demo.base.safefile.atomic_path`, the one helper all writers share), so a cut-off export
-never looks finished.
+Each ``write_*`` writes its file under a temporary name beside the destination and renames it
+when complete (:func:`demo.base.safefile.atomic_path`), so a cut-off export never looks finished.
+Each ``save_*`` writes straight to the path it is given, for a caller that renames the files itself
+(a render: :class:`demo.base.safefile.Outputs`).
 """
 
 from __future__ import annotations
@@ -79,13 +80,6 @@ def frame_data(index: int, time_ms: float, faces: Sequence[Face], width: int,
     return FrameData(index, float(time_ms), tuple(points), tuple(dict(f.blendshapes) for f in faces))
 
 
-# ---- Writing safely -----------------------------------------------------------------------------
-
-def _write_text(path: str | Path, text: str) -> None:
-    with atomic_path(path) as tmp:
-        tmp.write_text(text, encoding="utf-8")
-
-
 # ---- Landmarks: JSON ----------------------------------------------------------------------------
 
 def landmarks_json(source: str, width: int, height: int, frames: Iterable[FrameData]) -> dict:
@@ -102,9 +96,16 @@ def landmarks_json(source: str, width: int, height: int, frames: Iterable[FrameD
     }
 
 
+def save_landmarks_json(path: str | Path, source: str, width: int, height: int,
+                        frames: Iterable[FrameData]) -> None:
+    text = json.dumps(landmarks_json(source, width, height, frames), separators=(",", ":"))
+    Path(path).write_text(text, encoding="utf-8")
+
+
 def write_landmarks_json(path: str | Path, source: str, width: int, height: int,
                          frames: Iterable[FrameData]) -> None:
-    _write_text(path, json.dumps(landmarks_json(source, width, height, frames), separators=(",", ":")))
+    with atomic_path(path) as tmp:
+        save_landmarks_json(tmp, source, width, height, frames)
 
 
 def read_landmarks_json(path: str | Path) -> list[FrameData]:
@@ -131,11 +132,16 @@ def landmarks_csv_rows(frames: Iterable[FrameData]) -> Iterator[list[str]]:
             yield [str(f.index), number(f.time_ms), str(face), *map(number, points.reshape(-1))]
 
 
-def write_landmarks_csv(path: str | Path, frames: Iterable[FrameData]) -> None:
-    with atomic_path(path) as tmp, tmp.open("w", newline="", encoding="utf-8") as out:
+def save_landmarks_csv(path: str | Path, frames: Iterable[FrameData]) -> None:
+    with Path(path).open("w", newline="", encoding="utf-8") as out:
         writer = csv.writer(out)
         writer.writerow(landmarks_csv_header())
         writer.writerows(landmarks_csv_rows(frames))
+
+
+def write_landmarks_csv(path: str | Path, frames: Iterable[FrameData]) -> None:
+    with atomic_path(path) as tmp:
+        save_landmarks_csv(tmp, frames)
 
 
 def read_landmarks_csv(path: str | Path) -> list[FrameData]:
@@ -169,8 +175,13 @@ def blendshape_names(frames: Iterable[FrameData]) -> list[str]:
 
 def write_blendshapes_csv(path: str | Path, frames: Sequence[FrameData]) -> None:
     """``frame, time_ms, face, _neutral, browDownLeft, ...``: one row per face per frame, scores 0-1."""
+    with atomic_path(path) as tmp:
+        save_blendshapes_csv(tmp, frames)
+
+
+def save_blendshapes_csv(path: str | Path, frames: Sequence[FrameData]) -> None:
     names = blendshape_names(frames)
-    with atomic_path(path) as tmp, tmp.open("w", newline="", encoding="utf-8") as out:
+    with Path(path).open("w", newline="", encoding="utf-8") as out:
         writer = csv.writer(out)
         writer.writerow([*LANDMARK_COLUMNS, *names])
         for f in frames:
@@ -229,6 +240,11 @@ class HogFrames:
     def write(self, path: str | Path) -> None:
         """Write ``histograms (frames, rows, cols, bins)``, ``directions (frames, rows, cols, 2)``,
         ``frame``, ``time_ms``, ``cell``, ``bins``, ``width``, ``height`` to a compressed ``.npz``."""
+        with atomic_path(path) as tmp:
+            self.save(tmp)
+
+    def save(self, path: str | Path) -> None:
+        """Like :meth:`write`, straight to ``path``."""
         rows, cols = self._shape or (0, 0)
         count = len(self.indices)
         record = np.dtype([("histograms", HOG_DTYPE, (rows, cols, self.bins)),
@@ -238,7 +254,7 @@ class HogFrames:
             spooled = np.memmap(self._spool, dtype=record, mode="r", shape=(count,))
         else:
             spooled = np.zeros(0, record)
-        with atomic_path(path) as tmp, tmp.open("wb") as out:
+        with Path(path).open("wb") as out:
             np.savez_compressed(out, histograms=spooled["histograms"], directions=spooled["directions"],
                                 frame=np.array(self.indices, np.int64), time_ms=np.array(self.times, np.float64),
                                 cell=self.cell, bins=self.bins, width=self._size[0], height=self._size[1])

@@ -30,16 +30,16 @@ import numpy as np
 
 from demo.base.choices import CHALLENGE_STAGE, DEFAULT_MAX_FACES, STAGE_COUNT, WALK_STAGES
 from demo.base import shutdown
-from demo.base.safefile import OutputError, Outputs, write_failure
-from demo.files.export import (FrameData, HogFrames, frame_data, write_blendshapes_csv,
-                               write_landmarks_csv, write_landmarks_json)
+from demo.base.safefile import Outputs, folder_problem, write_failure, write_picture
+from demo.files.export import (FrameData, HogFrames, frame_data, save_blendshapes_csv, save_landmarks_csv,
+                               save_landmarks_json)
 from demo.files.progress import Progress
 from demo.perception.landmarks import Face, FaceMesh
 from demo.picture.compose import ViewSettings, side_by_side
 from demo.picture.colours import BACKGROUND
 from demo.picture.stages import Scene, sheet, window_picture
 from demo.picture.text import Texts, load_texts
-from demo.sources import (IMAGE_SUFFIXES, MAX_PIXELS, Frame, SourceError, VideoSource, damaged_message,
+from demo.sources import (IMAGE_SUFFIXES, MAX_PIXELS, Frame, VideoSource, damaged_message,
                           file_problem, load_image)
 
 IMAGE_OUTPUTS = {".png", ".jpg", ".jpeg"}
@@ -186,6 +186,8 @@ def check_paths(job: RenderJob) -> None:
     for out in job.outputs:
         if _same_file(job.input, out):
             raise RenderError(f"{out}: that is the input file; choose another output name")
+        if out.is_dir():  # --force replaces files, never a folder and what is in it
+            raise RenderError(f"{out}: is a folder; choose another output name")
         if out.exists() and not job.force:
             raise RenderError(f"{out}: already exists; choose another name or add --force")
     if len({p.resolve() for p in job.outputs}) < len(job.outputs):
@@ -195,10 +197,9 @@ def check_paths(job: RenderJob) -> None:
 # ---- Planning a batch ---------------------------------------------------------------------------
 
 def _make_folder(folder: Path) -> None:
-    try:
-        folder.mkdir(parents=True, exist_ok=True)
-    except OSError as error:
-        raise RenderError(str(write_failure(folder, error, "cannot be made as a folder"))) from None
+    problem = folder_problem(folder)
+    if problem:
+        raise RenderError(f"{folder}: {problem}")
 
 
 def _wanted(path: Path) -> bool:
@@ -421,20 +422,6 @@ def _check_output_size(job: RenderJob, frame_size: tuple[int, int], video: bool)
                           f"(at most {limit} a side); lower --scale or --size")
 
 
-def _write_image(path: Path, rgb: np.ndarray, name: Path) -> None:
-    """Write ``rgb`` to ``path`` and read it back; :class:`OutputError` naming ``name`` if it fails."""
-    try:
-        written = cv2.imwrite(str(path), cv2.cvtColor(rgb, cv2.COLOR_RGB2BGR))
-    except cv2.error:
-        written = False
-    try:
-        back, damage = load_image(path, max_pixels=rgb.shape[0] * rgb.shape[1])
-    except SourceError:
-        back, damage = None, None
-    if not written or back is None or back.shape != rgb.shape or damage:
-        raise write_failure(name)
-
-
 class VideoOut:
     """MP4 frames to ``path`` at ``fps``; the size is set by the first frame, padded to even numbers
     (the encoder needs them) with the walk-through's background colour."""
@@ -513,26 +500,24 @@ def announced_frames(path: Path) -> int:
         capture.release()
 
 
-def _write_file(outputs: Outputs, final: Path, write: Callable[[Path], None]) -> None:
-    """``write(path)`` to a temporary file for ``final``; errors as one line naming ``final``."""
+def _write_file(outputs: Outputs, final: Path, save: Callable[[Path], None]) -> None:
+    """``save(path)`` to a temporary file for ``final``; errors as one line naming ``final`` and why."""
     tmp = outputs.add(final)
     try:
-        write(tmp)
+        save(tmp)
     except OSError as error:
         raise write_failure(final, error) from None
-    except OutputError:
-        raise write_failure(final) from None
 
 
 def _write_numbers(job: RenderJob, records: list[FrameData], size: tuple[int, int], outputs: Outputs) -> None:
     """The landmark and blendshape files ``job`` asks for, from every frame's ``records``."""
     if job.landmarks is not None:
         _write_file(outputs, job.landmarks,
-                    lambda path: write_landmarks_json(path, str(job.input), size[0], size[1], records))
+                    lambda path: save_landmarks_json(path, str(job.input), size[0], size[1], records))
     if job.landmarks_csv is not None:
-        _write_file(outputs, job.landmarks_csv, lambda path: write_landmarks_csv(path, records))
+        _write_file(outputs, job.landmarks_csv, lambda path: save_landmarks_csv(path, records))
     if job.blendshapes is not None:
-        _write_file(outputs, job.blendshapes, lambda path: write_blendshapes_csv(path, records))
+        _write_file(outputs, job.blendshapes, lambda path: save_blendshapes_csv(path, records))
 
 
 def render(job: RenderJob, mesh: FaceMesh | None = None, progress: Progress | None = None) -> RenderReport:
@@ -556,10 +541,12 @@ def render(job: RenderJob, mesh: FaceMesh | None = None, progress: Progress | No
         frames, fps, announced = _open(job, stack, warnings)
         for out in job.outputs:  # a subfolder of -o DIR, once the input could be opened
             _make_folder(out.parent)
-        outputs = stack.enter_context(Outputs())  # before the video: its writer is released first
         if mesh is None:
             mesh = stack.enter_context(FaceMesh(max_faces=job.max_faces, model=job.model))
         hog_frames = stack.enter_context(HogFrames(settings.cell, settings.bins)) if job.hog else None
+        # Left in reverse order: the video's writer is released, then the temporary files go, and
+        # only then is MediaPipe closed (which can hang until the watchdog ends the process).
+        outputs = stack.enter_context(Outputs())
         video = None
         if job.output is not None and not job.still and not look.sheet:
             video = VideoOut(outputs.add(job.output), fps, job.output)
@@ -611,11 +598,11 @@ def render(job: RenderJob, mesh: FaceMesh | None = None, progress: Progress | No
                 raise RenderError(f"{job.input}: --at {job.at_s:g} s is past the end of the video "
                                   f"({count / fps:.1f} s)")
             view, faces = chosen or first
-            _write_image(outputs.add(job.output), picture(view, faces, look, texts), job.output)
+            write_picture(outputs.add(job.output), picture(view, faces, look, texts), job.output)
         if records is not None:
             _write_numbers(job, records, (width, height), outputs)
         if hog_frames is not None:
-            _write_file(outputs, job.hog, hog_frames.write)
+            _write_file(outputs, job.hog, hog_frames.save)
         shutdown.check()
         outputs.commit()
     done = time.perf_counter()

@@ -17,10 +17,9 @@ import numpy as np
 import pygame  # demo/live/__init__.py has set pygame's environment first
 
 from demo.base.quiet import native_stderr_silenced
-from demo.base.safefile import OutputError, folder_problem, temporary_path, write_failure
+from demo.base.safefile import OutputError, atomic_path, folder_problem, write_picture
 from demo.live.notices import Notice
 from demo.picture.text import Texts
-from demo.sources import SourceError, load_image
 
 WINDOW_SIZE = (1280, 720)  # initial window, pixels
 GL_DISK_CACHES_OFF = {"MESA_SHADER_CACHE_DISABLE": "true", "__GL_SHADER_DISK_CACHE": "0"}
@@ -154,21 +153,8 @@ def _write_screenshot(screen: pygame.Surface, folder: Path) -> Path:
     while path.exists():  # never overwrite an earlier screenshot
         path = folder / f"machine-eyes-{stamp}-{n}.png"
         n += 1
-    tmp = temporary_path(path)
-    try:
-        try:
-            pygame.image.save(screen, str(tmp))
-            back, _ = load_image(tmp, max_pixels=screen.get_width() * screen.get_height())
-        except (pygame.error, SourceError):
-            back = None
-        except OSError as error:
-            raise write_failure(path, error) from None
-        if back is None or back.shape[:2] != (screen.get_height(), screen.get_width()):
-            raise write_failure(path)
-        try:
-            os.replace(tmp, path)
-        except OSError as error:
-            raise write_failure(path, error) from None
-    finally:
-        tmp.unlink(missing_ok=True)
+    width, height = screen.get_size()
+    rgb = np.frombuffer(pygame.image.tobytes(screen, "RGB"), np.uint8).reshape(height, width, 3)
+    with atomic_path(path) as tmp:
+        write_picture(tmp, rgb, path)
     return path

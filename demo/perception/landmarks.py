@@ -23,6 +23,7 @@ import importlib
 import subprocess
 import sys
 import threading
+import time
 import types
 import zipfile
 from concurrent import futures
@@ -33,6 +34,7 @@ from pathlib import Path
 import cv2
 import numpy as np
 
+from demo.base import shutdown
 from demo.base.assets import asset_path
 from demo.base.choices import DEFAULT_MAX_FACES, MAX_FACES_RANGE
 from demo.base.offline import keep_offline
@@ -467,17 +469,31 @@ def check_model(path: str | Path | None = None) -> None:
     A ``.task`` that unpacks but does not work (say its inner models swapped) would otherwise fail
     on the first frame, in front of visitors. MediaPipe cannot close a graph that failed (its
     ``close`` raises, and the one its finaliser tries later can hang), so the model is tried once
-    on a blank picture in a separate Python process. Raises :class:`ModelError` in one line.
+    on a blank picture in a separate Python process. Raises :class:`ModelError` in one line, or
+    :class:`demo.base.shutdown.Stopped` (the trial ended) if a signal asks the program to end.
     """
     if path is None:
         return
     load_model(path)  # missing, or not a .task bundle: said without starting anything
+    trial = subprocess.Popen([sys.executable, "-c", _TRIAL, str(Path(path).resolve())], stdout=subprocess.PIPE,
+                             stderr=subprocess.DEVNULL, text=True, cwd=Path(__file__).resolve().parents[2])
     try:
-        done = subprocess.run([sys.executable, "-c", _TRIAL, str(Path(path).resolve())], capture_output=True,
-                              text=True, timeout=TRIAL_TIMEOUT_S, cwd=Path(__file__).resolve().parents[2])
-        works = done.returncode == 0 and done.stdout.strip() == "works"
-    except subprocess.TimeoutExpired:
-        works = False
+        deadline = time.monotonic() + TRIAL_TIMEOUT_S
+        while True:
+            shutdown.check()  # Ctrl-C reaches the trial too: its failure then says nothing of the model
+            try:
+                trial.wait(timeout=0.2)
+                break
+            except subprocess.TimeoutExpired:
+                if time.monotonic() > deadline:
+                    break
+        shutdown.check()
+        works = trial.returncode == 0 and trial.stdout.read().strip() == "works"
+    finally:
+        if trial.poll() is None:
+            trial.kill()
+            trial.wait()
+        trial.stdout.close()
     if not works:
         raise ModelError(f"{path}: not a working Face Landmarker model (MediaPipe fails on a test picture: "
                          "inner models swapped, or made for another task); use the official face_landmarker.task")
@@ -557,10 +573,6 @@ class FaceMesh:
                 where = self._model_path or asset_path(MODEL_NAME)
                 raise ModelError(f"{where}: face landmarker model could not be loaded ({first}); "
                                  "use the official face_landmarker.task") from None
-
-    def check(self) -> None:
-        """Make sure MediaPipe can run the model (see :func:`check_model`) before it is needed."""
-        check_model(self._model_path)
 
     def _still_landmarker(self):
         """The still-picture landmarker (MediaPipe IMAGE mode), made on first use."""
