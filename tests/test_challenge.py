@@ -14,8 +14,8 @@ import numpy as np
 import pytest
 
 from challenge_clips import STEP_MS, cover_clip, distance_clip, light_clip, tilt_clip
-from demo.perception.challenge import (CHALLENGES, GIVE_UP_MS, HOLD_MS, SUMMARY_MS, WIN_SHOW_MS, Challenge,
-                                       Observation, observe)
+from demo.perception.challenge import (CHALLENGES, GIVE_UP_MS, HOLD_MS, LEAVE_MS, SUMMARY_MS, WIN_SHOW_MS,
+                                       Challenge, Observation, observe)
 from demo.perception.detector import detect_faces, load_pattern
 from demo.perception.landmarks import FaceMesh
 from demo.sources.sample import load_sample_photo
@@ -138,6 +138,22 @@ def test_challenges_follow_one_another_and_forget_the_visitor():
         challenge.update(t, photo, both)
         t += 100.0
     assert challenge.stage == 0 and not challenge.wins  # the card is gone, nothing kept
+
+
+def test_a_visitor_who_leaves_takes_the_tricks_along():
+    photo, _ = _photo_points()
+    both, net_only = _observations("both"), _observations("net")
+    challenge, t = Challenge(), 0.0
+    for seen in [both] * 5 + [net_only] * 10:
+        challenge.update(t, photo, seen)
+        t += 100.0
+    assert "hog" in challenge.wins
+    while t < 1500.0 + LEAVE_MS - 100.0:  # nobody there, but not long enough yet
+        challenge.update(t, photo, [])
+        t += 100.0
+    assert "hog" in challenge.wins
+    challenge.update(1500.0 + LEAVE_MS, photo, [])
+    assert challenge.stage == 0 and not challenge.wins and not challenge.tracks
 
 
 def test_each_face_has_its_own_lights():

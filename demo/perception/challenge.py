@@ -9,8 +9,8 @@ you to 70").
 
 Pure and without a clock: :class:`Challenge` is fed one frame's observations with its time in
 milliseconds (the live loop's clock, a video's timestamps, or plain numbers in tests). Nothing is
-stored beyond the visitor: :meth:`Challenge.reset` forgets everything, and a face not seen for
-``FORGET_MS`` is forgotten.
+stored beyond the visitor: :meth:`Challenge.reset` forgets everything, a face not seen for
+``FORGET_MS`` is forgotten, and with nobody seen for ``LEAVE_MS`` so are the tricks found.
 
 What is measured, per face (:class:`Measures`): head roll (tilt) from the eye line; yaw (turn)
 and pitch (nod) from MediaPipe's face transform; the face's height in pixels (distance); how much
@@ -41,6 +41,8 @@ FORGET_MS = 3000.0  # a face neither detector saw for this long is forgotten (th
 WIN_SHOW_MS = 5000.0  # the win message stays this long before the next challenge
 GIVE_UP_MS = 45000.0  # a challenge nobody wins in this time is left unsolved, the next one comes
 SUMMARY_MS = 15000.0  # the summary card stays this long, then the challenges begin again
+LEAVE_MS = 20000.0  # nobody seen this long: the visitor left, and everything is forgotten (as the
+# attract loop's default delay: the next visitor never sees the last one's tricks)
 MATCH = 0.6  # of a face's height: a HOG box or a face this close to a face's centre is the same face
 COVER_SIDE = 64  # pixels of the upright face square the mouth and eyes are compared in
 COVER_CHANGE = 45.0  # grey levels: a pixel of mouth or eyes that changed more than this is covered
@@ -307,6 +309,7 @@ class Challenge:
     wins: dict = field(default_factory=dict)  # challenge -> Win
     won_ms: float | None = None  # when the challenge shown was won
     tracks: list = field(default_factory=list)
+    seen_ms: float | None = None  # when any face was last seen
     _numbers: int = 0
 
     @property
@@ -325,12 +328,17 @@ class Challenge:
     def reset(self, t_ms: float | None = None) -> None:
         """Forget everything (a new visitor): back to the first challenge."""
         self.stage, self.stage_ms, self.wins, self.won_ms, self.tracks = 0, t_ms, {}, None, []
+        self.seen_ms = t_ms
 
     def update(self, t_ms: float, rgb: np.ndarray, observations: list[Observation]) -> None:
         """One frame: follow the faces, then see whether the challenge shown is won or over."""
         if self.stage_ms is None:
             self.stage_ms = t_ms
         gray = cv2.cvtColor(rgb, cv2.COLOR_RGB2GRAY) if rgb.ndim == 3 else rgb
+        if observations or self.seen_ms is None:
+            self.seen_ms = t_ms
+        elif t_ms - self.seen_ms >= LEAVE_MS and (self.stage or self.wins):
+            self.reset(t_ms)  # the visitor left: nothing of them stays
         self._follow(t_ms, observations, gray)
         self._judge(t_ms)
         self._advance(t_ms)
