@@ -47,14 +47,8 @@ def play(clip, stage: int, stops: dict[int, str]) -> dict[str, tuple]:
 
 
 def save(path: Path, rgb) -> None:
-    """A PNG of 256 colours (a quarter of the bytes, for the repository) if Pillow is there
-    (it comes with the test extras), else a full-colour one."""
-    try:
-        from PIL import Image
-    except ImportError:
-        cv2.imwrite(str(path), cv2.cvtColor(rgb, cv2.COLOR_RGB2BGR))
-        return
-    Image.fromarray(rgb).quantize(256, dither=Image.Dither.NONE).save(path, optimize=True)
+    """A full-colour PNG (a 256-colour one turned the small green lights grey)."""
+    cv2.imwrite(str(path), cv2.cvtColor(rgb, cv2.COLOR_RGB2BGR))
 
 
 def main(argv: list[str]) -> int:
