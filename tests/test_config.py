@@ -30,6 +30,7 @@ enabled = [5, 1, 3]
 auto_advance = true
 seconds = 7.5
 start = 3
+challenge_seconds = 90
 
 [attract]
 enabled = false
@@ -93,7 +94,8 @@ def test_full_file_sets_every_value(tmp_path):
     loaded = load_config(write(tmp_path, FULL_FILE))
     assert loaded.camera == cfg.CameraConfig(source="sample", width=1280, height=720, mirror=False)
     assert loaded.display == cfg.DisplayConfig(language="de", fullscreen=True, kiosk=True, fps=25.0)
-    assert loaded.stages == cfg.StagesConfig(enabled=(1, 3, 5), auto_advance=True, seconds=7.5, start=3)
+    assert loaded.stages == cfg.StagesConfig(enabled=(1, 3, 5), auto_advance=True, seconds=7.5, start=3,
+                                             challenge_seconds=90.0)
     assert loaded.attract == cfg.AttractConfig(enabled=False, delay_s=45.0)
     assert loaded.faces == cfg.FacesConfig(max_faces=2, min_confidence=0.7)
     assert loaded.hog == cfg.HogConfig(cell=16, bins=12, view="glyphs")
@@ -169,9 +171,9 @@ def test_what_the_app_reads_from_a_config():
     ("[camera]\nsource = [0]\n", "[camera] source must be text in quotes, not [0]"),
     ("[camera]\nmirror = \"yes\"\n", '[camera] mirror must be true, false or "auto", not "yes"'),
     ("[stages]\nenabled = 3\n",
-     "[stages] enabled must be a list of stage numbers 0-7 such as [0, 1, 2], not 3"),
+     "[stages] enabled must be a list of stage numbers 0-8 such as [0, 1, 2], not 3"),
     ("[stages]\nenabled = [true]\n",
-     "[stages] enabled must be a list of stage numbers 0-7 such as [0, 1, 2], not [true]"),
+     "[stages] enabled must be a list of stage numbers 0-8 such as [0, 1, 2], not [true]"),
     ("[kiosk]\nquit_keys = 5\n",
      '[kiosk] quit_keys must be a key combination in quotes such as "ctrl+shift+q", not 5'),
     ("[hog]\nview = {a = 1}\n", '[hog] view must be one of "arrows", "glyphs", "pixels", not a table'),
@@ -183,7 +185,8 @@ def test_what_the_app_reads_from_a_config():
     ("[attract]\ndelay_s = 2.5\n", "[attract] delay_s = 2.5 is out of range (5-3600 seconds)"),
     ("[stages]\nseconds = 601\n", "[stages] seconds = 601 is out of range (3-600 seconds)"),
     ("[hog]\ncell = 2\n", "[hog] cell = 2 is out of range (4-32 pixels)"),
-    ("[stages]\nenabled = [0, 8]\n", "[stages] enabled = [0, 8] has stage 8, out of range (0-7)"),
+    ("[stages]\nenabled = [0, 9]\n", "[stages] enabled = [0, 9] has stage 9, out of range (0-8)"),
+    ("[stages]\nchallenge_seconds = 10\n", "[stages] challenge_seconds = 10 is out of range (30-1800 seconds)"),
     ("[stages]\nenabled = [1, 1]\n", "[stages] enabled = [1, 1] lists stage 1 twice"),
     ("[stages]\nenabled = []\n", "[stages] enabled = [] must list at least one stage"),
     ("[camera]\nsource = \" \"\n", '[camera] source = " " must not be empty'),
@@ -306,7 +309,7 @@ def test_command_line_values_are_checked_and_named_by_option():
                                  'file FILE.toml')
     with pytest.raises(ConfigError) as caught:
         merge_cli(Config(), stage=9)
-    assert str(caught.value) == "command line: --stage 9 is out of range (0-7)"
+    assert str(caught.value) == "command line: --stage 9 is out of range (0-8)"
 
 
 def test_command_line_takes_paths_and_refuses_unknown_options():

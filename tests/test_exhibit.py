@@ -289,3 +289,11 @@ def test_the_distant_face_search_has_a_thread_of_its_own_during_the_loop_only():
             on_frame=lambda shown, state, attracting: during.append(mesh.background_search))
         assert during == [True] * 3
         assert not mesh.background_search
+
+
+def test_the_challenge_stays_longer_when_stages_move_by_themselves():
+    clock = StageClock(enabled=(7, 8), seconds=10.0, auto=True, stage=8, longer={8: 120.0})
+    assert clock.update(0.0) == 8
+    assert clock.update(119.0) == 8
+    assert clock.update(120.0) == 7
+    assert clock.update(130.0) == 8

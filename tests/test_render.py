@@ -350,7 +350,7 @@ def test_an_interrupted_video_render_leaves_nothing_behind(tmp_path, sample_vide
 
 @pytest.mark.parametrize("argv, words", [
     (["--sheet", "--stage", "3"], "--stage and --sheet cannot go together"),
-    (["--stage", "8"], "--stage must be 0-7"),
+    (["--stage", "9"], "--stage must be 0-8"),
     (["--at", "1"], "--at picks the frame of a --sheet"),
     (["--scale", "9"], "--scale must be 0.1-4"),
     (["--data", "json,xml"], "unknown --data kind 'xml'"),

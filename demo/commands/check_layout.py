@@ -1,6 +1,7 @@
 """``machine-eyes check-layout``: does every text of a language fit every screen?
 
-For each language and window size it lays out every step of the walk-through twice: as files
+For each language and window size it lays out every step of the walk-through (and step 8's
+summary card of tricks found, set inside its picture) twice: as files
 show it (no overlays) and as the live window does with every overlay on (notices and prompts,
 a badge, help, timing strip, fps line, "Nothing is recorded."), with the widest numbers the
 texts will hold (a 1920x1080 camera, ten faces), for a 4:3 and a 16:9 camera. It prints each
@@ -24,9 +25,11 @@ from collections.abc import Iterator, Sequence
 import numpy as np
 
 from demo.commands.options import OneLineParser, size_type
-from demo.base.choices import BINS_RANGE, CELL_RANGE, MAX_FACES_RANGE, STAGE_COUNT, VIEWS
+from demo.base.choices import BINS_RANGE, CELL_RANGE, CHALLENGE_STAGE, MAX_FACES_RANGE, STAGE_COUNT, VIEWS
 from demo.picture.compose import ViewSettings
+from demo.picture.fitting import REFERENCE_SIDE
 from demo.picture.layout import BADGES, EVERY_OVERLAY, Overlays, Screen, lay_out
+from demo.picture.challengeview import summary_fits
 from demo.picture.layoutcheck import Problem, problems
 from demo.picture.stages import Scene, screen_texts
 from demo.picture.text import TextError, Texts, available_languages, load_texts
@@ -38,6 +41,9 @@ SIDES = (160, 7680)  # pixels: the window sides --size allows
 WIDEST_SETTINGS = dict(cell=CELL_RANGE[1], bins=BINS_RANGE[1])  # two-digit numbers in the panel's detail line
 OVERLAYS = {"files": Overlays()} | {f"live, {badge}": dataclasses.replace(EVERY_OVERLAY, badges=(badge,))
                                     for badge in BADGES}  # by a name for the report
+# What a kiosk's visitors see (no help, timing or fps line): step 8's summary card, set inside its
+# picture, is checked here and in files; help and timing, open, leave it too little room.
+OVERLAYS |= {"kiosk": Overlays(messages=True, badges=BADGES[1:], not_recorded=True)}
 
 
 def parser() -> argparse.ArgumentParser:
@@ -67,6 +73,11 @@ def layouts_problems(texts: Texts, window: tuple[int, int]) -> Iterator[tuple[st
                 scene = Scene(frame, faces, settings, stage)
                 layout = lay_out(Screen(window, stage, camera, screen_texts(scene, texts, overlays), overlays))
                 yield from ((name, problem) for problem in problems(layout))
+                if stage == CHALLENGE_STAGE and not (overlays.help or overlays.timing):
+                    box = layout.get("picture").box  # the summary card is set inside the picture
+                    if not summary_fits(texts, (box.width, box.height), min(window) / REFERENCE_SIDE):
+                        yield name, Problem(stage, "summary card", "challenge.short",
+                                            f"the longest tricks do not fit the {box.width}x{box.height} px picture")
 
 
 def report(texts: Texts, window: tuple[int, int]) -> list[str]:

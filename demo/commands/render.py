@@ -15,7 +15,7 @@ from pathlib import Path
 import cv2
 
 from demo.base import shutdown
-from demo.base.choices import MAX_FACES_RANGE, PATTERN_STAGE, STAGE_COUNT
+from demo.base.choices import MAX_FACES_RANGE, SEARCH_STAGES, STAGE_COUNT
 from demo.base.safefile import OutputError
 from demo.commands.options import OneLineParser, add_view_options, max_pixels_option, size_type
 from demo.files.progress import Progress, summary
@@ -56,7 +56,8 @@ def render_parser() -> argparse.ArgumentParser:
     max_pixels_option(parser)
     look = parser.add_argument_group("what the pictures show")
     look.add_argument("--stage", type=int, metavar="N",
-                      help=f"step N (0-{STAGE_COUNT - 1}) of the walk-through, as in the live window")
+                      help=f"step N (0-{STAGE_COUNT - 1}) of the walk-through, as in the live window "
+                           f"({STAGE_COUNT - 1}: the challenge \"Try to fool it\")")
     look.add_argument("--sheet", action="store_true",
                       help="all steps of one frame in a 4x2 grid, for slides (a picture, also from a video)")
     look.add_argument("--at", type=float, metavar="SECONDS",
@@ -113,7 +114,7 @@ def main(argv: list[str] | None = None) -> int:
         load_texts(args.lang)  # a wrong --lang is reported before any work
         if look.uses_texts and not args.no_picture:  # what the walk-through draws with, before any work
             check_fonts()
-            if look.sheet or look.stage == PATTERN_STAGE:
+            if look.sheet or look.stage in SEARCH_STAGES:
                 check_pattern()
         jobs, problems = plan_jobs(args.inputs, args.output, picture=not args.no_picture,
                                    landmarks=args.landmarks, data=args.data, recursive=args.recursive, look=look,

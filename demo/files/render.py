@@ -28,7 +28,7 @@ from pathlib import Path
 import cv2
 import numpy as np
 
-from demo.base.choices import DEFAULT_MAX_FACES, STAGE_COUNT
+from demo.base.choices import CHALLENGE_STAGE, DEFAULT_MAX_FACES, STAGE_COUNT, WALK_STAGES
 from demo.base import shutdown
 from demo.base.safefile import Outputs, folder_problem, write_failure, write_picture
 from demo.files.export import (FrameData, HogFrames, frame_data, save_blendshapes_csv, save_landmarks_csv,
@@ -374,11 +374,14 @@ def _drawable(frame: np.ndarray, faces: list[Face]) -> tuple[np.ndarray, list[Fa
     return small, _rescaled(faces, frame, small)
 
 
-def picture(frame: np.ndarray, faces: list[Face], look: Look, texts: Texts | None = None) -> np.ndarray:
+def picture(frame: np.ndarray, faces: list[Face], look: Look, texts: Texts | None = None,
+            challenge=None, time_ms: float = 0.0) -> np.ndarray:
     """The picture of one frame as ``look`` asks, RGB uint8, a new array.
 
     Two panels: ``2 * panel_size`` wide. ``--stage``: the window size (``look.size`` or
     ``WINDOW``) times ``look.scale``. ``--sheet``: 4 x 2 tiles of ``look.size`` or ``TILE``.
+    ``challenge`` (:class:`demo.perception.challenge.Challenge`) follows a video through step 8:
+    it is fed this frame at ``time_ms``; without it a still picture shows one frame's lights.
     """
     source_size = (frame.shape[1], frame.shape[0])
     frame, faces = _drawable(frame, faces)
@@ -388,7 +391,14 @@ def picture(frame: np.ndarray, faces: list[Face], look: Look, texts: Texts | Non
         return sheet(Scene(frame, faces, look.settings, 0), texts, _scaled(look.size or TILE, look.scale),
                      SHEET_COLUMNS)
     if look.stage is not None:
-        return window_picture(Scene(frame, faces, look.settings, look.stage), texts,
+        scan = None
+        if challenge is not None:
+            from demo.perception.challenge import observe
+            from demo.picture.stages import pattern_scan
+
+            scan = pattern_scan(frame)
+            challenge.update(time_ms, frame, observe(faces, scan))
+        return window_picture(Scene(frame, faces, look.settings, look.stage, scan, challenge), texts,
                               _scaled(look.size or WINDOW, look.scale))
     return side_by_side(frame, faces, look.settings, panel_size(source_size, look.scale))
 
@@ -397,7 +407,7 @@ def output_size(look: Look, frame_size: tuple[int, int]) -> tuple[int, int]:
     """(width, height) of the picture :func:`picture` makes for frames of ``frame_size``."""
     if look.sheet:
         tile = _scaled(look.size or TILE, look.scale)
-        return tile[0] * SHEET_COLUMNS, tile[1] * -(-STAGE_COUNT // SHEET_COLUMNS)
+        return tile[0] * SHEET_COLUMNS, tile[1] * -(-WALK_STAGES // SHEET_COLUMNS)
     if look.stage is not None:
         return _scaled(look.size or WINDOW, look.scale)
     width, height = panel_size(frame_size, look.scale)
@@ -541,6 +551,11 @@ def render(job: RenderJob, mesh: FaceMesh | None = None, progress: Progress | No
         if job.output is not None and not job.still and not look.sheet:
             video = VideoOut(outputs.add(job.output), fps, job.output)
             stack.callback(video.close)
+        challenge = None
+        if video is not None and look.stage == CHALLENGE_STAGE:
+            from demo.perception.challenge import Challenge
+
+            challenge = Challenge()  # follows the visitor through the video; forgotten afterwards
         needs_all = video is not None or records is not None or hog_frames is not None
         target = None if job.at_s is None or job.still else round(job.at_s * fps)
         chosen: tuple[np.ndarray, list[Face]] | None = None  # the frame of a still picture or sheet
@@ -560,7 +575,7 @@ def render(job: RenderJob, mesh: FaceMesh | None = None, progress: Progress | No
             if hog_frames is not None and frame.index % job.every == 0:
                 hog_frames.add(frame.index, frame.time_ms, cv2.cvtColor(frame.rgb, cv2.COLOR_RGB2GRAY))
             if video is not None:
-                video.write(picture(view, faces, look, texts))
+                video.write(picture(view, faces, look, texts, challenge, frame.time_ms))
             elif job.output is not None and chosen is None:
                 first = first or (view, faces)
                 if job.still or (frame.index == target if target is not None else bool(faces)):

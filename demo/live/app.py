@@ -14,7 +14,8 @@ Keys:
     t        timing strip: milliseconds each step took for this picture
     s        save a screenshot (only with --screenshots DIR; in kiosk mode only if the config
              file sets [kiosk] screenshots = true)
-    -> Space next step of the walk-through, <- previous step, 0-9 jump to a step
+    -> Space next step of the walk-through, <- previous step, 0-9 jump to a step (8: the
+             challenge "Try to fool it")
 
 In kiosk mode only the next and back keys (Space and Left by default) and the quit combination
 work; the stages may also move by themselves, and the attract loop plays when nobody is there.
@@ -36,7 +37,7 @@ from dataclasses import dataclass
 import pygame  # demo/live/__init__.py has set pygame's environment first
 
 from demo.base import shutdown
-from demo.base.choices import BINS_RANGE, CELL_RANGE, PATTERN_STAGE, STAGE_COUNT, VIEWS
+from demo.base.choices import BINS_RANGE, CELL_RANGE, CHALLENGE_STAGE, SEARCH_STAGES, STAGE_COUNT, VIEWS
 from demo.base.safefile import folder_problem
 from demo.live.config import Config, ConfigError, KeyCombo
 from demo.live.exhibit import Attract, StageClock
@@ -45,6 +46,7 @@ from demo.live.pipeline import Seen
 from demo.live.search import PatternSearch
 from demo.live.notices import BADGE_OF, Notice, Notices
 from demo.live.window import Window, save_screenshot, show_picture
+from demo.perception.challenge import Challenge, observe
 from demo.perception.landmarks import FaceMesh
 from demo.perception.prompts import prompts_for
 from demo.picture.chrome import draw_moving
@@ -92,13 +94,16 @@ class LoopState:
     shown: Seen | None = None  # the frame and faces on screen now
     notices: Notices = dataclasses.field(default_factory=Notices)  # shown one at a time, then as badges
     camera_ok: bool = True  # as the last frame found it
+    challenge: Challenge = dataclasses.field(default_factory=Challenge)  # step 8, forgotten with the visitor
+    challenge_shown: bool = False  # step 8 was on screen last frame
 
 
 def new_state(config: Config, no_pixels: bool) -> LoopState:
     """The state the exhibit starts in, from its settings."""
     hog, stages = config.hog, config.stages
     return LoopState(settings=ViewSettings(hog.view, hog.cell, hog.bins, no_pixels=no_pixels),
-                     stages=StageClock(stages.enabled, stages.seconds, stages.auto_advance, stages.start),
+                     stages=StageClock(stages.enabled, stages.seconds, stages.auto_advance, stages.start,
+                                       longer={CHALLENGE_STAGE: stages.challenge_seconds}),
                      kiosk=config.display.kiosk, fullscreen=config.wants_fullscreen)
 
 
@@ -185,6 +190,8 @@ def message_for(state: LoopState, seen: Seen, feeds: Feeds, words: Texts, now: f
         return notice.key, notice.text
     if feeds.attracting:
         return "notice.attract", words.get("notice.attract")
+    if state.stages.stage == CHALLENGE_STAGE:
+        return None  # turning away and stepping back are the game here, not something to correct
     prompts = prompts_for(seen.frame.rgb, seen.faces, state.stages.stage)
     return (prompts[0], words.get(prompts[0])) if prompts else None
 
@@ -250,9 +257,23 @@ def collect(state: LoopState, feeds: Feeds, now: float) -> Seen | None:
     seen = feeds.collect(now, state.frozen, state.smoothing)
     if feeds.visitor_arrived:
         state.stages.restart(now)
+        state.challenge.reset()  # nothing of the last visitor stays
     if not feeds.finished:
         state.stages.update(now)
     return seen
+
+
+def follow_challenge(state: LoopState, seen: Seen, scan: object | None, now: float) -> None:
+    """Step 8: feed the challenge this frame (``now`` in seconds); it starts afresh each time the
+    step comes on screen, and is forgotten when it goes."""
+    shown = state.stages.stage == CHALLENGE_STAGE and scan is not None
+    if shown and not state.challenge_shown:
+        state.challenge.reset(now * 1000.0)
+    if shown and not state.frozen:
+        state.challenge.update(now * 1000.0, seen.frame.rgb, observe(seen.faces, scan))
+    elif not shown and state.challenge_shown:
+        state.challenge.reset()
+    state.challenge_shown = shown
 
 
 def compose(window: Window, seen: Seen, state: LoopState, words: Texts, message: tuple[str, str] | None,
@@ -262,7 +283,8 @@ def compose(window: Window, seen: Seen, state: LoopState, words: Texts, message:
     puts it (:mod:`demo.picture.layout`), so none covers another. Nothing is on screen until
     :func:`present`."""
     timings = {"capture": seen.read_ms, "landmarks": seen.landmarks_ms, "display": window.flip_ms}
-    scene = Scene(seen.frame.rgb, seen.faces, state.settings, state.stages.stage, scan)
+    challenge = state.challenge if state.stages.stage == CHALLENGE_STAGE else None
+    scene = Scene(seen.frame.rgb, seen.faces, state.settings, state.stages.stage, scan, challenge)
     overlays = Overlays(messages=True, badges=state.notices.badges, help=state.help, timing=state.timing,
                         hud=not state.kiosk, not_recorded=not_recorded, frozen=state.frozen)
     picture = window_picture(scene, words, window.size, timings, overlays)
@@ -341,10 +363,11 @@ def run(source: Source, mesh: FaceMesh, config: Config, frames: int = 0, unpaced
                 if seen is None:
                     continue  # a camera that has not delivered yet
                 scan = None
-                if state.stages.stage == PATTERN_STAGE:  # searched on its own thread, a frame ahead
+                if state.stages.stage in SEARCH_STAGES:  # searched on its own thread, a frame ahead
                     seen, scan = search.shift(seen)
                 else:
                     search.reset()
+                follow_challenge(state, seen, scan, now)
                 message = message_for(state, seen, feeds, words, now)
                 compose(window, seen, state, words, message, pacer.fps, not_recorded=source.live or state.kiosk,
                         scan=scan)

@@ -48,7 +48,7 @@ except ModuleNotFoundError:  # Python 3.10
     import tomli as tomllib
 
 from demo.base.choices import (BINS_RANGE, CELL_RANGE, DEFAULT_BINS, DEFAULT_CELL, DEFAULT_MAX_FACES, MAX_FACES_RANGE,
-                               STAGE_COUNT, VIEWS)
+                               CHALLENGE_STAGE, STAGE_COUNT, VIEWS)
 
 LANGUAGES = ("en", "de", "fr", "es")  # caption languages with a file in assets/lang (tests/test_config.py checks)
 LANGUAGE_FILE = ".toml"  # a language ending in this is a museum's own language file
@@ -59,6 +59,7 @@ MAX_WIDTH = 7680  # pixels (8K)
 MAX_HEIGHT = 4320  # pixels (8K)
 MAX_FPS = 240  # frames per second
 STAGE_SECONDS = (3, 600)  # dwell per stage when stages advance by themselves, seconds
+CHALLENGE_SECONDS = (30, 1800)  # the challenge's dwell then: long enough for three tries, seconds
 ATTRACT_DELAY = (5, 3600)  # seconds without a face before the attract loop
 MIN_CONFIDENCE = (0.1, 0.99)  # MediaPipe detection confidence, 0-1
 AUTO = "auto"  # the mirror setting that means "on for cameras, off for files"
@@ -456,6 +457,10 @@ class StagesConfig:
                              "How long each stage stays when stages advance by themselves.")
     start: int = setting(0, Whole(0, STAGE_COUNT - 1),
                          "Stage shown at start and after the attract loop; must be enabled.")
+    challenge_seconds: float = setting(120.0, Number(*CHALLENGE_SECONDS, "seconds"),
+                                       f"How long step {CHALLENGE_STAGE}, the challenge \"Try to fool it\", stays "
+                                       "when stages advance by themselves (leave it out of `enabled` "
+                                       "not to offer it).")
 
 
 @dataclass(frozen=True)

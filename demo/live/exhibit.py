@@ -7,7 +7,7 @@ a plain number in tests), so weeks of unattended running can be tested in millis
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 
 @dataclass
@@ -49,12 +49,15 @@ class StageClock:
         How long each stage stays when it moves by itself.
     auto : bool
         Move by itself every ``seconds``.
+    longer : dict of int to float
+        Stages that stay longer when moving by itself, seconds by stage (the challenge).
     """
 
     enabled: Sequence[int] = (0, 1, 2, 3, 4, 5, 6, 7)
     seconds: float = 12.0
     auto: bool = False
     stage: int = 0
+    longer: dict = field(default_factory=dict)
     _since: float | None = None  # when the current stage began, seconds
 
     def __post_init__(self) -> None:
@@ -93,6 +96,6 @@ class StageClock:
         """Feed one moment; moves on by itself when ``auto`` and the time is up. Returns the stage."""
         if self._since is None:
             self._since = now
-        if self.auto and now - self._since >= self.seconds:
+        if self.auto and now - self._since >= self.longer.get(self.stage, self.seconds):
             return self.next(now)
         return self.stage

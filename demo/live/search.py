@@ -1,4 +1,4 @@
-"""Step 5 at camera rate: the face pattern searches the next frame while this one is drawn.
+"""Steps 5 and 8 at camera rate: the face pattern searches the next frame while this one is drawn.
 
 The search of a 640x480 frame takes about as long as drawing it, and the live window has two
 cores: one runs MediaPipe, the other the window's loop. At step 5 the loop hands each new frame

@@ -140,6 +140,28 @@ def _reset(block: Block, text: str, width: int) -> Block:
     return Block(block.key, text, lines, block.size, block.floor, block.box, block.bold, block.align, cut)
 
 
+CHALLENGE_BACKGROUND = PROMPT_BACKGROUND  # step 8's challenge: an invitation, like a prompt
+
+
+def draw_choice(vis: np.ndarray, element: Element, key: str, text: str) -> None:
+    """Step 8's sentence of the moment in its band: the block laid out for ``key``, with ``text``
+    (the real numbers) set again at the same size in the same box, on a rounded panel."""
+    known = element.block(key)
+    if known is None:
+        return
+    block = _reset(known, text, element.box.width)
+    pad = max(3, block.size // 3)
+    lines_w = max((width_of(line, block.size, block.bold) for line in block.lines), default=0)
+    centre = (element.box.x0 + element.box.x1) // 2
+    height = len(block.lines) * line_step(block.size, block.bold)
+    panel = Box(max(element.box.x0, centre - lines_w // 2 - pad), element.box.y0,
+                min(element.box.x1, centre + lines_w // 2 + pad), element.box.y0 + max(height, 1))
+    fill(vis, panel, CHALLENGE_BACKGROUND, radius=pad)
+    draw_block(vis, Block(block.key, block.text, block.lines, block.size, block.floor,
+                          Box(element.box.x0, element.box.y0, element.box.x1, element.box.y0 + height),
+                          block.bold, "centre", block.cut), TEXT)
+
+
 def _message(vis: np.ndarray, element: Element, key: str, text: str) -> None:
     known = element.block(key)
     colour = PROMPT_BACKGROUND if key.startswith("prompt.") or key in BLUE_NOTICES else NOTICE_BACKGROUND

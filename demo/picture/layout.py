@@ -13,9 +13,11 @@ The window is cut into regions, each taken from what is left, so no two can over
    status row of a portrait one, each box as large as its text (:mod:`demo.picture.docked`);
 3. the live window: the message band at the top, notices and prompts in its middle, one at a
    time, badges in its right corner;
-4. steps 1-7: the progress strip below it;
+4. steps 1-8: the progress strip below it;
 5. the stage: picture, title and caption, or in step 0 the two panels with their labels (side
-   by side, or stacked where that makes them larger, as in a portrait window) and the caption.
+   by side, or stacked where that makes them larger, as in a portrait window) and the caption;
+   step 8 (the challenge) puts its sentence of the moment above its picture, both one element
+   "picture" with the parts "band" and "frames" (its summary card fills the whole).
 
 Every step's titles and captions are set at one size and take the same height, so the letters
 and the picture stay put from one step to the next; the picture gets the room that is left.
@@ -28,6 +30,7 @@ import dataclasses
 import functools
 from dataclasses import dataclass
 
+from demo.base.choices import CHALLENGE_STAGE
 from demo.picture.boxes import Block, Box, Element, Layout
 from demo.picture.docked import dock_panels
 from demo.picture.compose import fit_size
@@ -58,7 +61,13 @@ STYLES = {
     "hud": Style(17, 13, one_line=True, wrap_at_floor=True),
     "help": Style(19, 14),
     "timing": Style(17, 13),
+    "challenge": Style(32, 17),  # step 8's challenge of the moment, or what won it
 }
+CHALLENGE_LINES = 3  # the challenge's sentence wraps onto this many lines at most
+# Of the stage's height: the least the picture keeps under step 8's sentence. The sentence is the
+# game, so it comes first: only a small portrait window with help, timing and a badge open (768x1024
+# in German, French or Spanish) squeezes the picture that far; at 1280x720 or 1080x1920 it keeps half.
+CHALLENGE_PICTURE_LEAST = 0.02
 MESSAGE_PREFIXES = ("notice.", "prompt.")
 STATUS_KEYS = ("notice.not_recorded",)  # notices that live in the status row, not the band
 
@@ -140,8 +149,16 @@ def lay_out(screen: Screen) -> Layout:
     titles, captions = _stage_texts(room, screen.frame)
     if screen.stage:
         _progress(room)
+    if screen.stage == CHALLENGE_STAGE:
+        _challenge_band(room, titles[0].height + captions[0].height)
     if screen.stage == 0:
         _two_panels(room, screen.frame, captions)
+    elif screen.stage == CHALLENGE_STAGE:  # two frames: side by side, or one above the other if tall
+        width_, height_ = screen.frame
+        tall = room.box.height > room.box.width
+        _one_picture(room, screen.stage, (width_, 2 * height_) if tall else (2 * width_, height_), titles, captions,
+                     wide=True)
+        _join_challenge(room)
     else:
         _one_picture(room, screen.stage, screen.frame, titles, captions)
     return Layout(screen.window, screen.stage, tuple(room.elements))
@@ -280,6 +297,37 @@ def _band(room: _Room, overlays: Overlays) -> None:
     room.box = Box(area.x0, top + row_h + room.pad, area.x1, area.y1)
 
 
+def _challenge_band(room: _Room, texts_height: int) -> None:
+    """Step 8: the challenge of the moment, or what won it, above the picture; all the sentences
+    it may show are set at one size, one at a time in the same place. It takes room from the
+    picture, which keeps ``CHALLENGE_PICTURE_LEAST`` of the stage beside the title and caption
+    (``texts_height`` pixels)."""
+    area, texts = room.box, room.texts
+    keys = [key for key in texts if key.startswith(("challenge.task.", "challenge.won."))]
+    if not keys:
+        return
+    left = area.height - texts_height - 3 * room.pad - int(area.height * CHALLENGE_PICTURE_LEAST)
+    most = max(0, min(CHALLENGE_LINES * line_step(room.px("challenge")[0]), left))
+    fit = room.fit([texts[k] for k in keys], area.width, most, "challenge")
+    blocks = tuple(block(key, texts[key], fit, k, area.x0, area.y0, area.x1, "challenge", room.unit)
+                   for k, key in enumerate(keys))
+    box = Box(area.x0, area.y0, area.x1, area.y0 + max(fit.height, 1))
+    room.elements.append(Element("challenge", box, blocks, alternatives=True))
+    room.box = Box(area.x0, box.y1 + room.pad, area.x1, area.y1)
+
+
+def _join_challenge(room: _Room) -> None:
+    """Step 8: the sentence's band and the picture under it become one element, "picture", with
+    the parts "band" and "frames": the summary card of tricks found (shown when the challenges
+    are over, with no sentence) fills all of it."""
+    band, picture = room.elements[-4], room.elements[-3]  # before the title and caption
+    if band.name != "challenge" or picture.name != "picture":
+        return
+    whole = Box(band.box.x0, band.box.y0, picture.box.x1, picture.box.y1)
+    room.elements[-4:-2] = [Element("picture", whole, band.blocks, (("band", band.box), ("frames", picture.box)),
+                                    alternatives=True)]
+
+
 def _padding(room: _Room, style: str) -> tuple[int, int]:
     """Room around a text on its pill, x and y, pixels."""
     size = room.px(style)[0]
@@ -300,8 +348,11 @@ def _line_width(fit: Fit, index: int) -> int:
     return max((width_of(line, fit.size, fit.bold) for line in fit.lines[index]), default=0)
 
 
-def _one_picture(room: _Room, stage: int, frame: tuple[int, int], titles, captions) -> None:
-    """Steps 1-7: the picture, its title below and the caption under that, centred together."""
+def _one_picture(room: _Room, stage: int, frame: tuple[int, int], titles, captions, wide: bool = False) -> None:
+    """Steps 1-8: the picture, its title below and the caption under that, centred together.
+
+    A ``wide`` picture takes the stage's whole width (step 8: its summary card uses it all; its two
+    frames sit in the middle), as tall as a picture of the ``frame``'s shape would be."""
     area, unit, gap = room.box, room.unit, room.pad
     (title, title_texts), (caption, caption_texts) = titles, captions
     small = max(2, gap // 2)
@@ -309,6 +360,8 @@ def _one_picture(room: _Room, stage: int, frame: tuple[int, int], titles, captio
     w, h = fit_size(frame, (area.width, max(1, free)))
     top = area.y0 + max(0, (free - h) // 2)
     picture = Box(area.x0 + (area.width - w) // 2, top, area.x0 + (area.width - w) // 2 + w, top + h)
+    if wide:
+        picture = Box(area.x0, top, area.x1, top + h)
     title_top = picture.y1 + gap
     key = f"stage.{stage}.title"
     heading = block(key, title_texts[stage], title, stage, area.x0, title_top, area.x1, "title", unit)

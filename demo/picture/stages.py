@@ -5,7 +5,8 @@ step of the pipeline, a progress strip, a title and a caption of one or two plai
 
 1. the camera's picture is only numbers, 2. grey is enough, 3. every pixel becomes an arrow,
 4. squares keep their strongest direction, 5. the face pattern is found, 6. 478 points,
-7. what a face-swap tool would take from you (and this exhibit never does).
+7. what a face-swap tool would take from you (and this exhibit never does), and after the
+walk-through 8. "Try to fool it", the challenge (:mod:`demo.picture.challengeview`).
 
 :func:`window_picture` makes the whole picture for a window size as a numpy RGB array, so the live
 window and ``machine-eyes render --stage/--sheet`` show exactly the same thing. Sizes are pixels,
@@ -24,17 +25,19 @@ from dataclasses import dataclass
 import cv2
 import numpy as np
 
-from demo.base.choices import PATTERN_STAGE, STAGE_COUNT
+from demo.base.choices import CHALLENGE_STAGE, PATTERN_STAGE, STAGE_COUNT, WALK_STAGES
 from demo.perception.align import aligned_face
 from demo.perception.landmarks import POINT_COUNT, Face
 from demo.picture import typeset
 from demo.picture.alignview import draw_aligned_inset, draw_cutout
-from demo.picture.boxes import Box, Layout
-from demo.picture.chrome import draw_static
+from demo.picture.boxes import Box, Element, Layout
+from demo.picture.challengeview import challenge_line, challenge_picture, sample_lines, still_challenge
+from demo.picture.chrome import draw_choice, draw_static
 from demo.picture.colours import BACKGROUND, CHANNEL_DIGITS, DIM, GRID_DARK, GRID_LIGHT, WHITE
 from demo.picture.compose import ViewSettings, focus_point, mesh_panel
 from demo.picture.docked import TIMING_STEPS
 from demo.picture.draw import draw_mesh, plain_picture, resized
+from demo.picture.fitting import REFERENCE_SIDE
 from demo.picture.hogview import hog_panel
 from demo.picture.layout import MESSAGE_PREFIXES, STATUS_KEYS, Overlays, Screen, lay_out
 from demo.picture.text import HELP_KEYS, Texts
@@ -59,10 +62,13 @@ class Scene:
     settings : ViewSettings
         HOG view, cell size, bins, points and axes.
     stage : int
-        0-7.
+        0-8.
     scan : ScanResult, optional
-        Step 5's search of ``frame`` with the face pattern, if it was made already (the live
-        window makes it on a thread of its own, :func:`pattern_scan`); made when needed if not.
+        Step 5's and 8's search of ``frame`` with the face pattern, if it was made already (the
+        live window makes it on a thread of its own, :func:`pattern_scan`); made when needed if not.
+    challenge : Challenge, optional
+        Step 8's state (:class:`demo.perception.challenge.Challenge`), fed with this frame; a
+        still picture gets one that has seen only this frame.
     """
 
     frame: np.ndarray
@@ -70,6 +76,7 @@ class Scene:
     settings: ViewSettings
     stage: int = 0
     scan: object | None = None  # demo.perception.detector.ScanResult, imported only when needed
+    challenge: object | None = None  # demo.perception.challenge.Challenge
 
 
 @contextlib.contextmanager
@@ -120,9 +127,12 @@ def screen_texts(scene: Scene, texts: Texts, overlays: Overlays = Overlays()) ->
                   ("panel.hog.label", texts.get("panel.hog.label")),
                   ("panel.hog.detail", texts.get("panel.hog.detail", view=texts.get(f"panel.hog.view.{settings.view}"),
                                                  cell=settings.cell, bins=settings.bins))]
-    if overlays.messages:
+    if scene.stage == CHALLENGE_STAGE:
+        pairs += sample_lines(texts)
+    if overlays.messages:  # step 8 shows no prompts: turning away and stepping back are its game
+        prefixes = ("notice.",) if scene.stage == CHALLENGE_STAGE else MESSAGE_PREFIXES
         pairs += [(key, texts.get(key, name=SAMPLE_SCREENSHOT)) for key in texts.reference
-                  if key.startswith(MESSAGE_PREFIXES) and key not in STATUS_KEYS]
+                  if key.startswith(prefixes) and key not in STATUS_KEYS]
     pairs += [(key, texts.get(key)) for key in overlays.badges]
     if overlays.hud:
         pairs.append(("hud", hud_text(texts, SAMPLE_FPS, len(scene.faces), overlays.frozen)))
@@ -209,15 +219,16 @@ def pattern_scan(frame: np.ndarray):
 
 
 def stage_picture(scene: Scene, size: tuple[int, int], timings: dict[str, float] | None = None,
-                  texts: Texts | None = None) -> np.ndarray:
+                  texts: Texts | None = None, unit: float | None = None) -> np.ndarray:
     """The picture of stage 1-7 for ``scene``, ``size`` (width, height) pixels, without texts.
 
     ``timings``, if given, gets the milliseconds spent per step (``"hog"``, ``"detection"``,
     ``"drawing"``) added to it.
+    ``unit`` is the window's short side / 720 (step 8 sets its words by it).
     """
-    step = {3: "hog", 4: "hog", 5: "detection"}.get(scene.stage, "drawing")
+    step = {3: "hog", 4: "hog", 5: "detection", CHALLENGE_STAGE: "detection"}.get(scene.stage, "drawing")
     with timed(timings, step):
-        return _stage_picture(scene, size, texts)
+        return _stage_picture(scene, size, texts, unit)
 
 
 def _picture_or_plain(frame: np.ndarray, size: tuple[int, int], plain: bool) -> np.ndarray:
@@ -229,7 +240,7 @@ def _picture_or_plain(frame: np.ndarray, size: tuple[int, int], plain: bool) -> 
     return vis
 
 
-def _stage_picture(scene: Scene, size: tuple[int, int], texts: Texts | None) -> np.ndarray:
+def _stage_picture(scene: Scene, size: tuple[int, int], texts: Texts | None, unit: float | None = None) -> np.ndarray:
     frame, faces, stage, settings = scene.frame, scene.faces, scene.stage, scene.settings
     plain = settings.no_pixels
     scale = size[0] / frame.shape[1]
@@ -253,6 +264,9 @@ def _stage_picture(scene: Scene, size: tuple[int, int], texts: Texts | None) -> 
         pattern = _pattern()
         scan = scene.scan if scene.scan is not None else detect_faces(frame, pattern)
         vis = pattern_stage(frame, scan, pattern, [f.box for f in faces], size, plain=plain, words=texts)
+    elif stage == CHALLENGE_STAGE:
+        scene = _with_challenge(scene)
+        vis = challenge_picture(frame, scene.challenge, scene.scan, faces, size, texts or _english(), settings, unit)
     elif stage == 6:
         vis = mesh_panel(frame, faces, size, ViewSettings(show_points=True, show_axes=settings.show_axes,
                                                           no_pixels=plain))
@@ -267,6 +281,22 @@ def _stage_picture(scene: Scene, size: tuple[int, int], texts: Texts | None) -> 
             draw_cutout(vis, aligned, scale)
             draw_aligned_inset(vis, aligned, "top-right")
     return vis
+
+
+def _with_challenge(scene: Scene) -> Scene:
+    """``scene`` with HOG's search and a challenge state, made from its frame if it has none."""
+    if scene.scan is not None and scene.challenge is not None:
+        return scene
+    scan = scene.scan if scene.scan is not None else pattern_scan(scene.frame)
+    challenge = scene.challenge if scene.challenge is not None else still_challenge(scene.frame, scene.faces, scan)
+    return dataclasses.replace(scene, scan=scan, challenge=challenge)
+
+
+@functools.lru_cache(maxsize=1)
+def _english() -> Texts:
+    from demo.picture.text import load_texts
+
+    return load_texts("en")
 
 
 def window_layout(scene: Scene, texts: Texts, window: tuple[int, int], overlays: Overlays = Overlays()) -> Layout:
@@ -307,8 +337,18 @@ def window_picture(scene: Scene, texts: Texts, window: tuple[int, int],
             _paste(vis, hog_panel(frame, settings.view, settings.cell, settings.bins, focus_point(frame, scene.faces),
                                   size, settings.no_pixels), hog)
         return vis
-    box = layout.get("picture").box
-    _paste(vis, stage_picture(scene, (box.width, box.height), timings, texts), box)
+    element = layout.get("picture")
+    box = element.box
+    if scene.stage == CHALLENGE_STAGE:
+        with timed(timings, "detection"):
+            scene = _with_challenge(scene)
+        line = challenge_line(texts, scene.challenge)
+        if line is not None:  # the challenge's sentence above the frames; else the summary card fills both
+            box = element.part("frames") or box
+            band = element.part("band")
+            if band is not None:
+                draw_choice(vis, Element("challenge", band, element.blocks, alternatives=True), *line)
+    _paste(vis, stage_picture(scene, (box.width, box.height), timings, texts, min(window) / REFERENCE_SIDE), box)
     return vis
 
 
@@ -336,10 +376,10 @@ def _chrome(layout: Layout) -> np.ndarray:
 
 
 def sheet(scene: Scene, texts: Texts, tile: tuple[int, int] = (960, 540), columns: int = 4) -> np.ndarray:
-    """All stages of one frame in a grid (stage 0 top left), for slides. RGB uint8."""
+    """The walk-through's stages 0-7 of one frame in a grid (stage 0 top left), for slides. RGB uint8."""
     tiles = [window_picture(Scene(scene.frame, scene.faces, scene.settings, n), texts, tile)
-             for n in range(STAGE_COUNT)]
-    rows = -(-STAGE_COUNT // columns)
+             for n in range(WALK_STAGES)]
+    rows = -(-WALK_STAGES // columns)
     grid = np.zeros((rows * tile[1], columns * tile[0], 3), np.uint8)
     for n, picture in enumerate(tiles):
         row, col = divmod(n, columns)

@@ -1,0 +1,246 @@
+"""The challenge step on recorded clips: which trick won, and the numbers at which each detector lost the face.
+
+The clips (tests/challenge_clips.py) tilt, shrink, cover and darken the bundled photo; each frame
+goes through the real landmarker (tracking, as live) and the real HOG face pattern. The numbers
+the challenge reports must be within 5 degrees, or 10 % (percentage points for the covered share),
+of what the photo's own landmarks, moved as the clip moves them, say for the same frame.
+"""
+
+from __future__ import annotations
+
+import functools
+
+import numpy as np
+import pytest
+
+from challenge_clips import STEP_MS, cover_clip, distance_clip, light_clip, tilt_clip
+from demo.perception.challenge import (CHALLENGES, GIVE_UP_MS, HOLD_MS, LEAVE_MS, SUMMARY_MS, WIN_SHOW_MS,
+                                       Challenge, Observation, observe)
+from demo.perception.detector import detect_faces, load_pattern
+from demo.perception.landmarks import FaceMesh
+from demo.sources.sample import load_sample_photo
+
+
+@functools.lru_cache(maxsize=1)
+def _photo_points() -> tuple[np.ndarray, np.ndarray]:
+    photo = load_sample_photo()
+    with FaceMesh(max_faces=1) as still:
+        return photo, still.detect(photo)[0].points
+
+
+def _play(clip, stage: int) -> Challenge:
+    """Every frame of ``clip`` through the landmarker and HOG into a challenge starting at ``stage``."""
+    pattern = load_pattern()
+    challenge = Challenge(stage=stage)
+    with FaceMesh(max_faces=2) as mesh:
+        for k, frame in enumerate(clip.frames):
+            t_ms = k * STEP_MS
+            challenge.update(t_ms, frame, observe(mesh.track(frame, t_ms), detect_faces(frame, pattern)))
+    return challenge
+
+
+@functools.lru_cache(maxsize=None)
+def _clip(name: str):
+    photo, points = _photo_points()
+    return {"tilt": tilt_clip, "distance": lambda p, q: distance_clip(p, q, 70), "cover": cover_clip,
+            "light": light_clip}[name](photo, points)
+
+
+def _close(trick: str, reported: float, true: float) -> bool:
+    if trick == "tilt":
+        return abs(reported - true) <= 5.0
+    if trick == "cover":
+        return abs(reported - true) <= 10.0  # percentage points of the mouth or eyes
+    return abs(reported - true) <= 0.1 * true
+
+
+@pytest.mark.parametrize("name", ["tilt", "distance", "cover", "light"])
+def test_hiding_from_hog_names_the_trick_and_both_numbers(name):
+    clip = _clip(name)
+    win = _play(clip, 0).wins["hog"]
+    assert win.trick == name
+    hog_true, net_true = clip.at(win.hog_ms), clip.at(win.net_ms)
+    assert _close(name, win.hog_value, hog_true), (win, hog_true)
+    assert _close(name, win.net_value, net_true), (win, net_true)
+    assert win.net_ms > win.hog_ms  # the network kept the face after HOG had lost it
+    # ... and further along the trick: more tilt, more cover, a smaller or darker face
+    further = win.net_value < win.hog_value if name in ("distance", "light") else win.net_value > win.hog_value
+    assert further, win
+
+
+def test_the_lesson_in_numbers():
+    """HOG loses a tilted face well before 45 degrees; the network keeps it past 60."""
+    win = _play(_clip("tilt"), 0).wins["hog"]
+    assert win.hog_value < 45.0 < 60.0 < win.net_value
+
+
+def test_moving_away_hides_from_both():
+    clip = _clip("distance")
+    win = _play(clip, CHALLENGES.index("both")).wins["both"]
+    assert win.trick == "distance"
+    assert _close("distance", win.hog_value, clip.at(win.hog_ms))
+    assert _close("distance", win.net_value, clip.at(win.net_ms))
+    assert win.hog_ms < win.net_ms  # HOG lost the face first
+
+
+def test_a_still_face_wins_nothing():
+    photo, _ = _photo_points()
+    still = tilt_clip(photo, _photo_points()[1], last=0.0)
+    challenge = _play(type(still)(still.frames * 20, still.truth * 20, "tilt"), 0)
+    assert not challenge.wins
+    assert challenge.tracks and challenge.tracks[0].hog_seen and challenge.tracks[0].net_seen
+
+
+def _observations(seen_by: str) -> list[Observation]:
+    """One face as the photo's landmarks place it, seen by HOG, the network, both or none."""
+    photo, points = _photo_points()
+    with FaceMesh(max_faces=1) as still:
+        face = still.detect(photo)[0]
+    if seen_by == "none":
+        return []
+    net = face if seen_by in ("net", "both") else None
+    return [Observation(face.centre, face.height, 0.9 if seen_by in ("hog", "both") else 0.1,
+                        seen_by in ("hog", "both"), net, face.box)]
+
+
+def test_challenges_follow_one_another_and_forget_the_visitor():
+    """Hand-made observations of the real photo's face: the order of the challenges, the summary, the reset."""
+    photo, _ = _photo_points()
+    both, net_only, hog_only = _observations("both"), _observations("net"), _observations("hog")
+    challenge = Challenge()
+    t = 0.0
+    for _ in range(5):
+        challenge.update(t, photo, both)
+        t += 100.0
+    assert challenge.challenge == "hog" and not challenge.wins
+    while "hog" not in challenge.wins:
+        challenge.update(t, photo, net_only)
+        t += 100.0
+    win = challenge.wins["hog"]
+    assert win.hog_ms == 500.0 and t - 100.0 - win.hog_ms >= HOLD_MS - 1e-6
+    while challenge.challenge == "hog":
+        challenge.update(t, photo, both)
+        t += 100.0
+    assert challenge.challenge == "net" and t - 100.0 >= win.hog_ms + WIN_SHOW_MS
+    while "net" not in challenge.wins:
+        challenge.update(t, photo, hog_only)
+        t += 100.0
+    assert challenge.wins["net"].hog_value is None and challenge.wins["net"].net_value is not None
+    start = t
+    while challenge.challenge == "net":
+        challenge.update(t, photo, both)
+        t += 100.0
+    while challenge.challenge == "both" and t < start + WIN_SHOW_MS + GIVE_UP_MS + 1000.0:
+        challenge.update(t, photo, both)  # nobody hides: the third challenge is given up
+        t += 100.0
+    assert challenge.summary and set(challenge.wins) == {"hog", "net"}
+    for _ in range(int(SUMMARY_MS / 100.0) + 1):
+        challenge.update(t, photo, both)
+        t += 100.0
+    assert challenge.stage == 0 and not challenge.wins  # the card is gone, nothing kept
+
+
+def test_a_visitor_who_leaves_takes_the_tricks_along():
+    photo, _ = _photo_points()
+    both, net_only = _observations("both"), _observations("net")
+    challenge, t = Challenge(), 0.0
+    for seen in [both] * 5 + [net_only] * 10:
+        challenge.update(t, photo, seen)
+        t += 100.0
+    assert "hog" in challenge.wins
+    while t < 1500.0 + LEAVE_MS - 100.0:  # nobody there, but not long enough yet
+        challenge.update(t, photo, [])
+        t += 100.0
+    assert "hog" in challenge.wins
+    challenge.update(1500.0 + LEAVE_MS, photo, [])
+    assert challenge.stage == 0 and not challenge.wins and not challenge.tracks
+
+
+def test_each_face_has_its_own_lights():
+    photo, points = _photo_points()
+    wide = np.full((480, 1280, 3), 90, np.uint8)
+    wide[:, :640] = _clip("tilt").frames[0]  # upright: both see it
+    wide[:, 640:] = _clip("tilt").frames[25]  # tilted 50 degrees: only the network
+    challenge = Challenge()
+    with FaceMesh(max_faces=2) as mesh:
+        faces = mesh.detect(wide)
+    challenge.update(0.0, wide, observe(faces, detect_faces(wide, load_pattern())))
+    lights = sorted((t.centre[0], t.hog_seen, t.net_seen) for t in challenge.tracks if t.net_seen)
+    assert [(hog, net) for _, hog, net in lights] == [(True, True), (False, True)]
+
+
+# ---- Drawn: render --stage 8 and the live loop -------------------------------------------------
+
+def _lit(rgb: np.ndarray, box, colour) -> int:
+    """Pixels of ``box`` (x0, y0, x1, y1) near a light's ``colour``."""
+    x0, y0, x1, y1 = box
+    patch = rgb[y0:y1, x0:x1].astype(int)
+    return int((np.abs(patch - np.array(colour)).max(axis=2) < 40).sum())
+
+
+def test_render_stage_8_follows_a_video_and_hog_loses_the_tilted_face(tmp_path):
+    import cv2
+
+    from conftest import write_video
+    from demo.cli import main
+    from demo.picture.challengeview import panel_boxes
+
+    clip = _clip("tilt")
+    path = tmp_path / "tilt.mp4"
+    write_video(path, clip.frames[:26], fps=1000.0 / STEP_MS)  # upright to 50 degrees
+    out = tmp_path / "out"
+    assert main(["render", str(path), "-o", str(out), "--stage", "8"]) == 0
+    video = cv2.VideoCapture(str(out / "tilt-stage8.mp4"))
+    frames = []
+    while True:
+        ok, bgr = video.read()
+        if not ok:
+            break
+        frames.append(cv2.cvtColor(bgr, cv2.COLOR_BGR2RGB))
+    video.release()
+    assert len(frames) == 26 and frames[0].shape == (720, 1280, 3)
+    # Upright, both lights are green; tilted 50 degrees, HOG's light is red, the network's still green
+    # (the photo itself has red in it: its flag and suit, but no such green, and HOG's panel is grey).
+    from demo.picture.challengeview import LOST, SEEN
+    from demo.picture.stages import Scene, window_layout
+    from demo.picture.compose import ViewSettings
+    from demo.picture.text import load_texts
+
+    layout = window_layout(Scene(clip.frames[0], [], ViewSettings(), 8), load_texts("en"), (1280, 720))
+    frames_box = layout.get("picture").part("frames")
+    net, hog = [(frames_box.x0 + a, frames_box.y0 + b, frames_box.x0 + c, frames_box.y0 + d)
+                for a, b, c, d in panel_boxes((frames_box.width, frames_box.height), (640, 480))]
+    assert _lit(frames[0], hog, SEEN) > 60 and _lit(frames[0], net, SEEN) > 60 and _lit(frames[0], hog, LOST) < 20
+    assert _lit(frames[-1], hog, LOST) > 60 and _lit(frames[-1], hog, SEEN) < 20 and _lit(frames[-1], net, SEEN) > 60
+
+
+def test_the_live_loop_plays_the_challenge_and_forgets_it_when_the_step_ends():
+    import dataclasses
+
+    from demo.live.app import run
+    from demo.live.config import Config
+    from demo.sources import open_source
+
+    config = Config()
+    config = dataclasses.replace(config, stages=dataclasses.replace(config.stages, start=8))
+    seen = []
+
+    class Clock:
+        now = 0.0
+
+        def __call__(self) -> float:
+            return self.now
+
+    clock = Clock()
+
+    def on_frame(shown, state, attracting):
+        clock.now += 0.1
+        seen.append((state.stages.stage, [(t.hog_seen, t.net_seen) for t in state.challenge.tracks]))
+        if shown == 8:
+            state.stages.next(clock.now)  # the visitor presses the button: after the last step, the first
+
+    with FaceMesh(max_faces=1) as mesh:
+        run(open_source("sample"), mesh, config, frames=10, unpaced=True, clock=clock, on_frame=on_frame)
+    assert [stage for stage, _ in seen] == [8] * 8 + [0] * 2
+    assert any((True, True) in tracks for _, tracks in seen[:8])  # both detectors see the sample's face
+    assert seen[-1][1] == []  # the challenge was forgotten with its step
