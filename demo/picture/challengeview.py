@@ -168,7 +168,8 @@ def _draw_panel(vis: np.ndarray, challenge: Challenge, scale: float, detector: s
         x0, y0 = int(track.box[0] * scale), int(track.box[1] * scale)
         radius = max(8, size * 3 // 4)  # a light to see from a few metres
         cx = int(np.clip(x0 + radius, radius + 1, vis.shape[1] - radius - 1))
-        cy = int(np.clip(y0 - radius - 4, radius + 1, vis.shape[0] - radius - 1))
+        top = line_step(size, True) + pad + radius + 2  # below the detector's name, never over it
+        cy = int(np.clip(y0 - radius - 4, top, max(top, vis.shape[0] - radius - 1)))
         cv2.circle(vis, (cx, cy), radius + 2, (0, 0, 0), -1, cv2.LINE_AA)
         cv2.circle(vis, (cx, cy), radius, SEEN if seen else LOST, -1, cv2.LINE_AA)
         word = texts.get("challenge.seen" if seen else "challenge.lost")
