@@ -226,7 +226,8 @@ def stage_picture(scene: Scene, size: tuple[int, int], timings: dict[str, float]
     ``"drawing"``) added to it.
     ``unit`` is the window's short side / 720 (step 8 sets its words by it).
     """
-    step = {3: "hog", 4: "hog", 5: "detection", CHALLENGE_STAGE: "detection"}.get(scene.stage, "drawing")
+    # Step 8 times its search where it is made (window_picture): its picture here is drawing.
+    step = {3: "hog", 4: "hog", 5: "detection"}.get(scene.stage, "drawing")
     with timed(timings, step):
         return _stage_picture(scene, size, texts, unit)
 
