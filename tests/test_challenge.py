@@ -156,6 +156,56 @@ def test_a_visitor_who_leaves_takes_the_tricks_along():
     assert challenge.stage == 0 and not challenge.wins and not challenge.tracks
 
 
+def test_a_box_only_hog_finds_does_not_keep_the_last_visitor():
+    """A face-like box HOG keeps finding (a poster, a pattern on a jumper) is not a visitor: the
+    tricks go after LEAVE_MS all the same, and the next face is counted afresh (its colour too)."""
+    photo, _ = _photo_points()
+    both, net_only, hog_only = _observations("both"), _observations("net"), _observations("hog")
+    challenge, t = Challenge(), 0.0
+    for seen in [both] * 5 + [net_only] * 10:
+        challenge.update(t, photo, seen)
+        t += 100.0
+    assert "hog" in challenge.wins and challenge.tracks[0].number == 0
+    left = t
+    while t <= left + LEAVE_MS + 100.0:
+        challenge.update(t, photo, hog_only)
+        t += 100.0
+    assert challenge.stage == 0 and not challenge.wins
+    challenge.reset(t)
+    challenge.update(t, photo, both)
+    assert [track.number for track in challenge.tracks] == [0]
+
+
+def test_the_attract_loop_forgets_the_challenge():
+    """When nobody is there the attract loop's sample plays: its face is nobody's, so step 8 keeps
+    nothing of the visitor before and is not fed with the sample."""
+    from demo.live.app import follow_challenge, new_state
+    from demo.live.config import Config
+
+    photo, _ = _photo_points()
+    state = new_state(Config(), no_pixels=False)
+    state.stages.jump(0.0, 8)
+    for seen in [_observations("both")] * 5 + [_observations("net")] * 10:
+        state.challenge.update(0.0, photo, seen)
+    state.challenge_shown = True
+    assert state.challenge.wins or state.challenge.tracks
+    follow_challenge(state, None, object(), 5.0, attracting=True)
+    assert not state.challenge.wins and not state.challenge.tracks and not state.challenge_shown
+
+
+def test_hogs_strip_draws_the_patterns_own_threshold():
+    from demo.picture.challengeview import PLOT_SHARE, _draw_plot
+
+    threshold = load_pattern().threshold
+    vis = np.zeros((300, 400, 3), np.uint8)
+    _draw_plot(vis, Challenge(), "hog", threshold)
+    top = 300 - max(12, int(300 * PLOT_SHARE))
+    margin = max(2, (300 - top) // 8)
+    dashed = top + margin + int((300 - top - 2 * margin) * (1.0 - threshold))
+    rows = [y for y in range(top + 1, 300) if (vis[y, :, :] > 100).any()]
+    assert rows == [dashed]
+
+
 def test_each_face_has_its_own_lights():
     photo, points = _photo_points()
     wide = np.full((480, 1280, 3), 90, np.uint8)

@@ -263,10 +263,11 @@ def collect(state: LoopState, feeds: Feeds, now: float) -> Seen | None:
     return seen
 
 
-def follow_challenge(state: LoopState, seen: Seen, scan: object | None, now: float) -> None:
+def follow_challenge(state: LoopState, seen: Seen, scan: object | None, now: float, attracting: bool) -> None:
     """Step 8: feed the challenge this frame (``now`` in seconds); it starts afresh each time the
-    step comes on screen, and is forgotten when it goes."""
-    shown = state.stages.stage == CHALLENGE_STAGE and scan is not None
+    step comes on screen, and is forgotten when it goes or the attract loop plays (its sample's
+    face is nobody's)."""
+    shown = state.stages.stage == CHALLENGE_STAGE and scan is not None and not attracting
     if shown and not state.challenge_shown:
         state.challenge.reset(now * 1000.0)
     if shown and not state.frozen:
@@ -367,7 +368,7 @@ def run(source: Source, mesh: FaceMesh, config: Config, frames: int = 0, unpaced
                     seen, scan = search.shift(seen)
                 else:
                     search.reset()
-                follow_challenge(state, seen, scan, now)
+                follow_challenge(state, seen, scan, now, feeds.attracting)
                 message = message_for(state, seen, feeds, words, now)
                 compose(window, seen, state, words, message, pacer.fps, not_recorded=source.live or state.kiosk,
                         scan=scan)

@@ -309,7 +309,7 @@ class Challenge:
     wins: dict = field(default_factory=dict)  # challenge -> Win
     won_ms: float | None = None  # when the challenge shown was won
     tracks: list = field(default_factory=list)
-    seen_ms: float | None = None  # when any face was last seen
+    seen_ms: float | None = None  # when a face the network sees was last seen
     _numbers: int = 0
 
     @property
@@ -326,16 +326,18 @@ class Challenge:
         return self.wins.get(self.challenge)
 
     def reset(self, t_ms: float | None = None) -> None:
-        """Forget everything (a new visitor): back to the first challenge."""
-        self.stage, self.stage_ms, self.wins, self.won_ms, self.tracks = 0, t_ms, {}, None, []
-        self.seen_ms = t_ms
+        """Forget everything (a new visitor): back to the first challenge, every field as a new
+        Challenge has it (faces counted afresh too)."""
+        self.__dict__.update(Challenge(stage_ms=t_ms, seen_ms=t_ms).__dict__)
 
     def update(self, t_ms: float, rgb: np.ndarray, observations: list[Observation]) -> None:
         """One frame: follow the faces, then see whether the challenge shown is won or over."""
         if self.stage_ms is None:
             self.stage_ms = t_ms
         gray = cv2.cvtColor(rgb, cv2.COLOR_RGB2GRAY) if rgb.ndim == 3 else rgb
-        if observations or self.seen_ms is None:
+        # Only a face the network sees keeps the visitor here: a box only HOG finds is most likely
+        # no face at all, and must not keep the last visitor's tricks on screen.
+        if any(o.net_seen for o in observations) or self.seen_ms is None:
             self.seen_ms = t_ms
         elif t_ms - self.seen_ms >= LEAVE_MS and (self.stage or self.wins):
             self.reset(t_ms)  # the visitor left: nothing of them stays

@@ -19,7 +19,7 @@ import numpy as np
 from demo.perception.challenge import CHALLENGES, HISTORY_MS, TRICKS, Challenge, Win
 from demo.picture import typeset
 from demo.picture.colours import AMBER, BACKGROUND, BOX_BACKGROUND, DIM, HUD_GREY, TEXT
-from demo.picture.compose import ViewSettings, fit_size, mesh_panel
+from demo.picture.compose import ViewSettings, fit_size, focus_point, mesh_panel
 from demo.picture.draw import face_colour
 from demo.picture.fitting import Style, fit_texts, line_step, width_of
 from demo.picture.hogview import hog_panel
@@ -118,11 +118,13 @@ def panel_boxes(size: tuple[int, int], frame_size: tuple[int, int]) -> list[tupl
 
 
 def challenge_picture(frame: np.ndarray, challenge: Challenge, scan, faces: list, size: tuple[int, int],
-                      texts: Texts, settings: ViewSettings = ViewSettings(), unit: float | None = None) -> np.ndarray:
+                      texts: Texts, settings: ViewSettings = ViewSettings(), unit: float | None = None,
+                      *, threshold: float) -> np.ndarray:
     """Step 8's picture of ``size`` (width, height): the two detectors with their lights and plots,
     or the summary card once the challenges are over. ``scan`` is HOG's search of ``frame``;
     ``unit`` the window's short side / 720, which sets the size of the words (guessed from
-    ``size`` if not given)."""
+    ``size`` if not given); ``threshold`` the face probability (0-1) at which HOG's pattern calls
+    a window a face, drawn as the dashed line of its strip."""
     unit = picture_unit(size) if unit is None else unit
     vis = np.empty((size[1], size[0], 3), np.uint8)
     if challenge.summary:
@@ -138,13 +140,14 @@ def challenge_picture(frame: np.ndarray, challenge: Challenge, scan, faces: list
         if index == 0:
             picture = mesh_panel(frame, faces, panel, ViewSettings(show_points=False, no_pixels=settings.no_pixels))
         else:
-            picture = hog_panel(frame, settings.view, settings.cell, settings.bins, (width / 2, height / 2), panel,
+            picture = hog_panel(frame, settings.view, settings.cell, settings.bins, focus_point(frame, faces), panel,
                                 settings.no_pixels)
             for d in scan.detections:
                 a = tuple(int(round(v * scale)) for v in d.box)
                 cv2.rectangle(picture, a[:2], a[2:], AMBER, max(1, panel[1] // 240))
         px, py = x0 + (x1 - x0 - panel[0]) // 2, y0 + (y1 - y0 - panel[1]) // 2
-        _draw_panel(picture, challenge, scale, "net" if index == 0 else "hog", texts, LABEL.pixels(unit)[1])
+        _draw_panel(picture, challenge, scale, "net" if index == 0 else "hog", texts, LABEL.pixels(unit)[1],
+                    threshold)
         vis[py:py + panel[1], px:px + panel[0]] = picture
     return vis
 
@@ -156,19 +159,21 @@ def visitors(challenge: Challenge) -> list:
 
 
 def _draw_panel(vis: np.ndarray, challenge: Challenge, scale: float, detector: str, texts: Texts,
-                size: int) -> None:
+                size: int, threshold: float) -> None:
     """The detector's name, a light on every face and the confidence strip, in place; words at
-    font ``size``."""
+    font ``size``; ``threshold`` as for :func:`challenge_picture`."""
     pad = max(3, size // 3)
     name = texts.get(f"challenge.{detector}")
-    typeset.shade(vis, (0, 0, width_of(name, size, True) + 2 * pad, line_step(size, True) + pad))
+    name_box = (0, 0, width_of(name, size, True) + 2 * pad, line_step(size, True) + pad)
+    typeset.shade(vis, name_box)
     typeset.draw_line(vis, name, size, (pad, pad // 2), AMBER, bold=True)
     for track in visitors(challenge):
         seen = track.hog_seen if detector == "hog" else track.net_seen
         x0, y0 = int(track.box[0] * scale), int(track.box[1] * scale)
         radius = max(8, size * 3 // 4)  # a light to see from a few metres
         cx = int(np.clip(x0 + radius, radius + 1, vis.shape[1] - radius - 1))
-        top = line_step(size, True) + pad + radius + 2  # below the detector's name, never over it
+        under_name = cx - radius - 2 < name_box[2]  # the light would cover the detector's name
+        top = name_box[3] + radius + 2 if under_name else radius + 1
         cy = int(np.clip(y0 - radius - 4, top, max(top, vis.shape[0] - radius - 1)))
         cv2.circle(vis, (cx, cy), radius + 2, (0, 0, 0), -1, cv2.LINE_AA)
         cv2.circle(vis, (cx, cy), radius, SEEN if seen else LOST, -1, cv2.LINE_AA)
@@ -178,10 +183,10 @@ def _draw_panel(vis: np.ndarray, challenge: Challenge, scale: float, detector: s
                               anchor="right")
         else:
             typeset.draw_line(vis, word, size, (cx + radius + pad, cy - size // 2 - 2), TEXT, bold=True)
-    _draw_plot(vis, challenge, detector)
+    _draw_plot(vis, challenge, detector, threshold)
 
 
-def _draw_plot(vis: np.ndarray, challenge: Challenge, detector: str) -> None:
+def _draw_plot(vis: np.ndarray, challenge: Challenge, detector: str, threshold: float) -> None:
     """Each face's confidence over the last ``HISTORY_MS``: HOG's face probability, the network's
     seen (1) or not (0), a line per face in its colour, newest on the right."""
     height, width = vis.shape[:2]
@@ -192,7 +197,7 @@ def _draw_plot(vis: np.ndarray, challenge: Challenge, detector: str) -> None:
     margin = max(2, (height - top) // 8)
     inner = height - top - 2 * margin
     if detector == "hog":  # the pattern's threshold: above it, HOG calls it a face
-        y = top + margin + int(inner * 0.5)
+        y = top + margin + int(inner * (1.0 - threshold))
         for x in range(0, width, 8):
             cv2.line(vis, (x, y), (min(x + 3, width - 1), y), HUD_GREY, 1)
     now = max((t.history[-1][0] for t in challenge.tracks if t.history), default=0.0)

@@ -267,7 +267,8 @@ def _stage_picture(scene: Scene, size: tuple[int, int], texts: Texts | None, uni
         vis = pattern_stage(frame, scan, pattern, [f.box for f in faces], size, plain=plain, words=texts)
     elif stage == CHALLENGE_STAGE:
         scene = _with_challenge(scene)
-        vis = challenge_picture(frame, scene.challenge, scene.scan, faces, size, texts or _english(), settings, unit)
+        vis = challenge_picture(frame, scene.challenge, scene.scan, faces, size, texts or _english(), settings, unit,
+                                threshold=_pattern().threshold)
     elif stage == 6:
         vis = mesh_panel(frame, faces, size, ViewSettings(show_points=True, show_axes=settings.show_axes,
                                                           no_pixels=plain))
