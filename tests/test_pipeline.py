@@ -128,3 +128,46 @@ def test_a_live_source_that_stops_delivering_is_asked_again():
     pipeline.close()
     assert not pipeline.ended  # a camera never ends
     assert len(got) >= 6 and got[-1] > 5  # frames after the gap reached the loop
+
+
+class Counted:
+    """A ten-frame file source counting its reads."""
+
+    live, fps, name = False, 30.0, "counted"
+
+    def __init__(self):
+        self.reads = 0
+
+    def read(self):
+        from demo.sources import Frame
+
+        if self.reads >= 10:
+            return None
+        self.reads += 1
+        return Frame(np.zeros((8, 8, 3), np.uint8), self.reads, self.reads * 33.0)
+
+
+def test_the_worker_is_at_most_two_answers_ahead_and_keeps_their_order():
+    source = Counted()
+    pipeline = Pipeline(source, lambda frame: [])
+    try:
+        pipeline.request()  # the loop asks once ...
+        first, second = pipeline.take(timeout_s=5.0), pipeline.take(timeout_s=5.0)
+        assert (first.frame.index, second.frame.index) == (1, 2)  # ... and two answers come, in order
+        assert pipeline.take(timeout_s=0.5) is None  # no third without asking
+        assert source.reads == 2  # nothing was read that nobody asked for
+    finally:
+        pipeline.close()
+
+
+def test_answers_made_before_a_freeze_are_dropped():
+    source = Counted()
+    pipeline = Pipeline(source, lambda frame: [])
+    try:
+        pipeline.request()
+        assert pipeline.take(timeout_s=5.0).frame.index == 1
+        pipeline.drop()  # frame 2's answer (ready or under way) is never shown
+        pipeline.request()
+        assert pipeline.take(timeout_s=5.0).frame.index == 3
+    finally:
+        pipeline.close()

@@ -94,8 +94,8 @@ class Feeds:
         return self._shown
 
     def drop_stale(self) -> None:
-        """After a freeze: the live answer waiting was computed before it, too old to show."""
-        self.live.take(0.0)
+        """After a freeze: the live answers waiting were computed before it, too old to show."""
+        self.live.drop()
         self.live.request()
 
     def _attract_feed(self) -> Pipeline:
