@@ -10,7 +10,7 @@ you to 70").
 Pure and without a clock: :class:`Challenge` is fed one frame's observations with its time in
 milliseconds (the live loop's clock, a video's timestamps, or plain numbers in tests). Nothing is
 stored beyond the visitor: :meth:`Challenge.reset` forgets everything, a face not seen for
-``FORGET_MS`` is forgotten, and with nobody seen for ``LEAVE_MS`` so are the tricks found.
+``FORGET_MS`` is forgotten, and with nobody seen for ``leave_ms`` so are the tricks found.
 
 What is measured, per face (:class:`Measures`): head roll (tilt) from the eye line (as the
 alignment levels it, :func:`demo.perception.align.eye_line_roll`); yaw (turn)
@@ -42,8 +42,8 @@ FORGET_MS = 3000.0  # a face neither detector saw for this long is forgotten (th
 WIN_SHOW_MS = 5000.0  # the win message stays this long before the next challenge
 GIVE_UP_MS = 45000.0  # a challenge nobody wins in this time is left unsolved, the next one comes
 SUMMARY_MS = 15000.0  # the summary card stays this long, then the challenges begin again
-LEAVE_MS = 20000.0  # nobody seen this long: the visitor left, and everything is forgotten (as the
-# attract loop's default delay: the next visitor never sees the last one's tricks)
+LEAVE_MS = 20000.0  # nobody seen this long: the visitor left, and everything is forgotten; the live
+# window sets Challenge.leave_ms from its attract loop's delay ([attract] delay_s, 20 s by default)
 MATCH = 0.6  # of a face's height: a HOG box or a face this close to a face's centre is the same face
 COVER_SIDE = 64  # pixels of the upright face square the mouth and eyes are compared in
 COVER_CHANGE = 45.0  # grey levels: a pixel of mouth or eyes that changed more than this is covered
@@ -296,6 +296,7 @@ class Challenge:
     won_ms: float | None = None  # when the challenge shown was won
     tracks: list = field(default_factory=list)
     seen_ms: float | None = None  # when a face the network sees was last seen
+    leave_ms: float = LEAVE_MS  # nobody seen this long: the visitor left (see LEAVE_MS)
     _numbers: int = 0
 
     @property
@@ -313,8 +314,8 @@ class Challenge:
 
     def reset(self, t_ms: float | None = None) -> None:
         """Forget everything (a new visitor): back to the first challenge, every field as a new
-        Challenge has it (faces counted afresh too)."""
-        self.__dict__.update(Challenge(stage_ms=t_ms, seen_ms=t_ms).__dict__)
+        Challenge has it (faces counted afresh too); only ``leave_ms`` stays."""
+        self.__dict__.update(Challenge(stage_ms=t_ms, seen_ms=t_ms, leave_ms=self.leave_ms).__dict__)
 
     def update(self, t_ms: float, rgb: np.ndarray, observations: list[Observation]) -> None:
         """One frame: follow the faces, then see whether the challenge shown is won or over."""
@@ -325,7 +326,7 @@ class Challenge:
         # no face at all, and must not keep the last visitor's tricks on screen.
         if any(o.net_seen for o in observations) or self.seen_ms is None:
             self.seen_ms = t_ms
-        elif t_ms - self.seen_ms >= LEAVE_MS and (self.stage or self.wins):
+        elif t_ms - self.seen_ms >= self.leave_ms and (self.stage or self.wins):
             self.reset(t_ms)  # the visitor left: nothing of them stays
         self._follow(t_ms, observations, gray)
         self._judge(t_ms)
