@@ -31,7 +31,7 @@ from demo.picture import typeset
 from demo.picture.colours import AMBER, GLYPH_CYAN, INSET_FRAME, PATTERN_BACKGROUND, SKY_BLUE, TEXT
 from demo.picture.draw import line_width, live_interpolation, plain_picture, resized
 from demo.picture.hogdraw import draw_glyphs
-from demo.picture.text import Texts, load_texts
+from demo.picture.text import Texts, english
 
 Box = tuple[float, float, float, float]  # x0, y0, x1, y1 in pixels
 
@@ -402,7 +402,7 @@ def stage_picture(rgb: np.ndarray, scan: ScanResult, pattern: Pattern,
         windows were compared.
     """
     size = size or (rgb.shape[1], rgb.shape[0])
-    words = words or load_texts("en")
+    words = words or english()
     scale = size[0] / float(rgb.shape[1])
     vis = heat_picture(rgb, scan, size, plain)
     draw_detections(vis, scan.detections, mediapipe_boxes, scale)
