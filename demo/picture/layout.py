@@ -17,10 +17,13 @@ The window is cut into regions, each taken from what is left, so no two can over
 5. the stage: picture, title and caption, or in step 0 the two panels with their labels (side
    by side, or stacked where that makes them larger, as in a portrait window) and the caption;
    step 8 (the challenge) puts its sentence of the moment above its picture, both one element
-   "picture" with the parts "band" and "frames" (its summary card fills the whole).
+   "picture" with the parts "band" and "frames" (its summary card fills the whole), its two
+   frames side by side or stacked as they show larger.
 
 Every step's titles and captions are set at one size and take the same height, so the letters
 and the picture stay put from one step to the next; the picture gets the room that is left.
+Step 8 in a portrait window is the exception: its stacked frames come first and its caption
+takes the room they leave, down to its floor size.
 Pixels, x right, y down.
 """
 
@@ -356,10 +359,14 @@ def _one_picture(room: _Room, stage: int, frame: tuple[int, int], titles, captio
 
     With ``two_frames`` (step 8) the picture holds two of ``frame``, side by side or stacked as
     :func:`demo.picture.challengeview.frames_shape` says, and takes the stage's whole width (its
-    summary card uses it all; the frames sit in the middle)."""
+    summary card uses it all; the frames sit in the middle). In a portrait room the frames come
+    before the caption (:func:`_frames_first`)."""
     area, unit, gap = room.box, room.unit, room.pad
     (title, title_texts), (caption, caption_texts) = titles, captions
     small = max(2, gap // 2)
+    index = stage  # of this step's caption in ``caption``
+    if two_frames and area.height > area.width:
+        caption, index = _frames_first(room, frame, title, caption, caption_texts[stage], stage)
     free = area.height - title.height - caption.height - gap - small
     if two_frames:
         frame = frames_shape((area.width, max(1, free)), frame)
@@ -372,9 +379,26 @@ def _one_picture(room: _Room, stage: int, frame: tuple[int, int], titles, captio
     heading = block(key, title_texts[stage], title, stage, area.x0, title_top, area.x1, "title", unit)
     caption_top = heading.box.y1 + small  # right under this title; a shorter one leaves room at the bottom
     key = f"stage.{stage}.caption"
-    words = block(key, caption_texts[stage], caption, stage, area.x0, caption_top, area.x1, "caption", unit)
+    words = block(key, caption_texts[stage], caption, index, area.x0, caption_top, area.x1, "caption", unit)
     room.elements += [Element("picture", picture), Element("title", heading.box, (heading,)),
                       Element("caption", Box(area.x0, caption_top, area.x1, caption_top + caption.height), (words,))]
+
+
+def _frames_first(room: _Room, frame: tuple[int, int], title: Fit, caption: Fit, text: str, stage: int
+                  ) -> tuple[Fit, int]:
+    """Step 8 in a portrait room, where the steps' shared caption size would leave its two frames
+    a narrow strip: the frames are the game, so they are as large as they can be beside the title
+    and the caption ``text`` at its floor size, and the caption then takes the room left, up to
+    the other steps' size (``caption``, where it is text ``stage``). Returns the caption's fit and
+    the index of ``text`` in it."""
+    area, gap = room.box, room.pad
+    rest = title.height + gap + max(2, gap // 2)
+    least = fit_texts((text,), area.width, area.height, _squeezed("caption", 0.0), room.unit)
+    frames_room = (area.width, max(1, area.height - rest - least.height))
+    frames_height = fit_size(frames_shape(frames_room, frame), frames_room)[1]
+    own = fit_texts((text,), area.width, max(least.height, area.height - rest - frames_height), STYLES["caption"],
+                    room.unit)
+    return (caption, stage) if own.size >= caption.size else (own, 0)
 
 
 def _two_panels(room: _Room, frame: tuple[int, int], captions) -> None:
