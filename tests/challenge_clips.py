@@ -57,7 +57,7 @@ def tilt_clip(photo: np.ndarray, points: np.ndarray, last: float = 100.0, step: 
     for angle in np.arange(0.0, last + step / 2, step):
         matrix = placement(angle, 1.0)
         frames.append(_placed(photo, matrix))
-        truth.append(abs(eye_line_roll(_moved(points, matrix))))
+        truth.append(abs(eye_line_roll(_anchors(_moved(points, matrix)))))
     return Clip(frames, truth, "tilt")
 
 

@@ -89,3 +89,21 @@ def sample_video(tmp_path_factory):
     clip = SampleSource()
     write_video(path, [clip.frame_at(i * 5) for i in range(12)])
     return path
+
+
+def save(path, rgb, *flags):
+    """Write an RGB (or grey, or 4-channel RGBA, or 16-bit) picture with OpenCV; returns ``path``."""
+    if rgb.ndim == 3 and rgb.shape[2] == 3:
+        rgb = cv2.cvtColor(rgb, cv2.COLOR_RGB2BGR)
+    elif rgb.ndim == 3:
+        rgb = cv2.cvtColor(rgb, cv2.COLOR_RGBA2BGRA)
+    assert cv2.imwrite(str(path), rgb, list(flags))
+    return path
+
+
+def one_error_line(capsys, *words) -> str:
+    """The one line a command wrote to stderr (asserted: exactly one, holding every one of ``words``)."""
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1, err
+    assert all(word in err[0] for word in words), err[0]
+    return err[0]

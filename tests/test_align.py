@@ -7,8 +7,8 @@ import numpy as np
 import pytest
 
 from demo.perception.align import (ALIGNED_SIZE, LEFT_EYE_TARGET, MOUTH_TARGET, RIGHT_EYE_TARGET, AlignedFace,
-                                   alignment_matrix, aligned_face, anchor_points, face_oval_order, target_points,
-                                   transform_points)
+                                   alignment_matrix, aligned_face, anchor_points, eye_line_roll, face_oval_order,
+                                   target_points, transform_points)
 from demo.picture.alignview import draw_aligned_inset, draw_cutout
 from demo.perception.landmarks import connections
 
@@ -24,12 +24,6 @@ def rotated_photo(photo: np.ndarray, degrees: float, centre: tuple[float, float]
     turn = cv2.getRotationMatrix2D((centre[0] + PAD, centre[1] + PAD), degrees, 1.0)
     return cv2.warpAffine(canvas, turn, (canvas.shape[1], canvas.shape[0]), flags=cv2.INTER_LINEAR,
                           borderMode=cv2.BORDER_CONSTANT, borderValue=(128, 128, 128))
-
-
-def tilt(anchors: np.ndarray) -> float:
-    """Angle of the line from the right eye to the left eye, degrees (0: level)."""
-    dx, dy = anchors[1] - anchors[0]
-    return float(np.degrees(np.arctan2(dy, dx)))
 
 
 def nearest_face(faces, x: float, y: float):
@@ -89,7 +83,7 @@ def test_turned_photo_comes_out_upright_with_eyes_in_place(photo, mesh, upright,
     # Looked at afresh by the real landmarker, the face in the square is level and in place.
     found = nearest_face(mesh.detect(aligned.image), ALIGNED_SIZE / 2, ALIGNED_SIZE / 2)
     anchors = anchor_points(found)
-    assert abs(tilt(anchors)) < LEVEL_DEG
+    assert abs(eye_line_roll(anchors)) < LEVEL_DEG
     targets = target_points(ALIGNED_SIZE)
     for measured, target in zip(anchors[:2], targets[:2]):
         assert np.hypot(*(measured - target)) < PLACE * ALIGNED_SIZE
@@ -103,7 +97,7 @@ def test_the_mesh_points_land_on_the_targets(photo, mesh, upright, degrees):
     face = nearest_face(mesh.detect(rgb), *(np.array(upright[0].centre) + PAD))
     aligned = aligned_face(rgb, face, size=200)
     moved = transform_points(aligned.matrix, anchor_points(face))
-    assert tilt(moved) == pytest.approx(0.0, abs=1e-6)
+    assert eye_line_roll(moved) == pytest.approx(0.0, abs=1e-6)
     targets = target_points(200)
     assert np.all(np.hypot(*(moved - targets).T)[:2] < PLACE * 200)
     assert moved[0, 0] < moved[1, 0], "the person's right eye goes on the left: not mirrored"

@@ -187,10 +187,9 @@ def test_the_attract_loop_forgets_the_challenge():
     state.stages.jump(0.0, 8)
     for seen in [_observations("both")] * 5 + [_observations("net")] * 10:
         state.challenge.update(0.0, photo, seen)
-    state.challenge_shown = True
     assert state.challenge.wins or state.challenge.tracks
     follow_challenge(state, None, object(), 5.0, attracting=True)
-    assert not state.challenge.wins and not state.challenge.tracks and not state.challenge_shown
+    assert not state.challenge.wins and not state.challenge.tracks
 
 
 def test_hogs_strip_draws_the_patterns_own_threshold():

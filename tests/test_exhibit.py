@@ -297,3 +297,18 @@ def test_the_challenge_stays_longer_when_stages_move_by_themselves():
     assert clock.update(119.0) == 8
     assert clock.update(120.0) == 7
     assert clock.update(130.0) == 8
+
+
+def test_step_8_forgets_a_visitor_after_the_attract_loops_delay():
+    """The challenge's "visitor left" is the attract loop's delay from the settings file, kept when
+    the step comes back and when the challenge resets itself."""
+    from demo.live.app import follow_challenge, new_state
+
+    config = dataclasses.replace(Config(), attract=dataclasses.replace(Config().attract, delay_s=45.0))
+    state = new_state(config, no_pixels=False)
+    assert state.challenge.leave_ms == 45000.0
+    state.challenge.wins["hog"] = object()
+    follow_challenge(state, None, None, 1.0, attracting=False)  # step 0 is shown: forgotten
+    assert not state.challenge.wins and state.challenge.leave_ms == 45000.0
+    state.challenge.reset(0.0)
+    assert state.challenge.leave_ms == 45000.0

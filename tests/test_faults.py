@@ -28,6 +28,7 @@ import numpy as np
 import pygame
 import pytest
 
+from conftest import one_error_line, save
 from demo.base.assets import assets_dir
 from demo.cli import main
 from demo.sources.imagesize import image_size
@@ -36,18 +37,6 @@ from demo.picture.text import load_texts
 
 REPO = Path(__file__).resolve().parent.parent
 NO_OVERRIDE = ["setpriv", "--bounding-set=-dac_override,-dac_read_search"]  # root, but permissions count
-
-
-def one_error_line(capsys, *words):
-    err = capsys.readouterr().err.strip().splitlines()
-    assert len(err) == 1, err
-    assert all(word in err[0] for word in words), err[0]
-    return err[0]
-
-
-def save(path, rgb):
-    assert cv2.imwrite(str(path), cv2.cvtColor(rgb, cv2.COLOR_RGB2BGR))
-    return path
 
 
 def command(*argv, limited=False, timeout=120) -> subprocess.CompletedProcess:

@@ -13,7 +13,7 @@ import cv2
 import numpy as np
 import pytest
 
-from conftest import NOSE_TIP, PHOTO_NOSE_BOX
+from conftest import NOSE_TIP, PHOTO_NOSE_BOX, one_error_line, save
 from demo.cli import main
 from demo.files.export import read_landmarks_csv, read_landmarks_json
 from demo.files.render import MAX_PANEL_SIDE
@@ -22,16 +22,6 @@ from demo.sources import SampleSource
 from demo.tools.bench_parts import bench_render
 
 CLIP_FRAMES = 12  # frames of the conftest sample_video, 640x480 at 30 fps
-
-
-def save(path, rgb, *flags):
-    """Write an RGB (or grey, or 4-channel RGBA, or 16-bit) picture with OpenCV."""
-    if rgb.ndim == 3 and rgb.shape[2] == 3:
-        rgb = cv2.cvtColor(rgb, cv2.COLOR_RGB2BGR)
-    elif rgb.ndim == 3:
-        rgb = cv2.cvtColor(rgb, cv2.COLOR_RGBA2BGRA)
-    assert cv2.imwrite(str(path), rgb, list(flags))
-    return path
 
 
 def leftovers(folder):
@@ -56,13 +46,6 @@ def nose(points, scale=1.0, offset=(0, 0), slack=0):
     x0, y0, x1, y1 = (v * scale for v in PHOTO_NOSE_BOX)
     return (offset[0] + x0 - slack <= x <= offset[0] + x1 + slack
             and offset[1] + y0 - slack <= y <= offset[1] + y1 + slack)
-
-
-def one_error_line(capsys, *words):
-    err = capsys.readouterr().err.strip().splitlines()
-    assert len(err) == 1, err
-    assert all(word in err[0] for word in words), err[0]
-    return err[0]
 
 
 # ---- One picture, one video ---------------------------------------------------------------------

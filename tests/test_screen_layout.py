@@ -16,7 +16,7 @@ from demo.commands import check_layout
 from demo.picture.boxes import Block, Box, Element, Layout
 from demo.picture.chrome import draw_moving
 from demo.picture.colours import BACKGROUND, BOX_BACKGROUND
-from demo.picture.compose import ViewSettings
+from demo.picture.compose import ViewSettings, fit_size
 from demo.picture.layout import EVERY_OVERLAY, Overlays
 from demo.picture.layoutcheck import problems
 from demo.live.notices import Notice, Notices
@@ -128,9 +128,29 @@ def test_titles_and_captions_keep_their_size_and_the_picture_its_place_from_step
     # the walk-through's picture stays put; the challenge after it shows two frames under its sentence
     assert len({layout.get("picture").box for layout in layouts[:WALK_STAGES - 1]}) == 1
     assert len({layout.get("title").blocks[0].size for layout in layouts}) == 1
-    assert len({layout.get("caption").blocks[0].size for layout in layouts}) == 1
-    title = layouts[-1].get("title").blocks[0]  # "Was ein Face-Swap-Programm von dir nehmen würde"
+    walk, challenge = layouts[:WALK_STAGES - 1], layouts[-1]
+    assert len({layout.get("caption").blocks[0].size for layout in walk}) == 1
+    # In portrait the challenge's two frames come first: its caption may be smaller, never cut or below its floor.
+    caption = challenge.get("caption").blocks[0]
+    assert caption.floor <= caption.size <= walk[0].get("caption").blocks[0].size and not caption.cut
+    title = layouts[WALK_STAGES - 2].get("title").blocks[0]  # "Was ein Face-Swap-Programm von dir nehmen würde"
     assert len(title.lines) <= 2 and title.size >= title.floor
+
+
+@pytest.mark.parametrize("lang", ["en", "de"])
+def test_the_challenges_frames_are_stacked_and_wide_in_a_portrait_window(frame, lang):
+    """Step 8 at 1080x1920: the two detectors one above the other, each most of the screen's width
+    (not a narrow strip beside a caption in large letters), the caption readable under them."""
+    from demo.picture.challengeview import panel_boxes
+
+    layout = window_layout(Scene(frame, [], ViewSettings(), 8), load_texts(lang), (1080, 1920))
+    frames = layout.get("picture").part("frames")
+    net, hog = panel_boxes((frames.width, frames.height), (frame.shape[1], frame.shape[0]))
+    assert hog[1] >= net[3]  # stacked
+    panel = fit_size((frame.shape[1], frame.shape[0]), (net[2] - net[0], net[3] - net[1]))
+    assert panel[0] >= 0.8 * 1080
+    caption, title = layout.get("caption").blocks[0], layout.get("title").blocks[0]
+    assert caption.size >= caption.floor and not caption.cut and title.size >= caption.size
 
 
 def test_the_help_box_is_as_large_as_its_text_and_opaque(frame):

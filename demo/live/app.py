@@ -46,7 +46,7 @@ from demo.live.pipeline import Seen
 from demo.live.search import PatternSearch
 from demo.live.notices import BADGE_OF, Notice, Notices
 from demo.live.window import Window, save_screenshot, show_picture
-from demo.perception.challenge import Challenge, observe
+from demo.perception.challenge import LEAVE_MS, Challenge, observe
 from demo.perception.landmarks import FaceMesh
 from demo.perception.prompts import prompts_for
 from demo.picture.chrome import draw_moving
@@ -94,8 +94,15 @@ class LoopState:
     shown: Seen | None = None  # the frame and faces on screen now
     notices: Notices = dataclasses.field(default_factory=Notices)  # shown one at a time, then as badges
     camera_ok: bool = True  # as the last frame found it
-    challenge: Challenge = dataclasses.field(default_factory=Challenge)  # step 8, forgotten with the visitor
-    challenge_shown: bool = False  # step 8 was on screen last frame
+    leave_s: float = LEAVE_MS / 1000.0  # step 8 forgets a visitor not seen this long: the attract loop's delay
+    challenge: Challenge = dataclasses.field(init=False)  # step 8, forgotten with the visitor
+
+    def __post_init__(self) -> None:
+        self.forget_challenge()
+
+    def forget_challenge(self) -> None:
+        """A fresh challenge: nothing of any visitor before."""
+        self.challenge = Challenge(leave_ms=self.leave_s * 1000.0)
 
 
 def new_state(config: Config, no_pixels: bool) -> LoopState:
@@ -104,7 +111,7 @@ def new_state(config: Config, no_pixels: bool) -> LoopState:
     return LoopState(settings=ViewSettings(hog.view, hog.cell, hog.bins, no_pixels=no_pixels),
                      stages=StageClock(stages.enabled, stages.seconds, stages.auto_advance, stages.start,
                                        longer={CHALLENGE_STAGE: stages.challenge_seconds}),
-                     kiosk=config.display.kiosk, fullscreen=config.wants_fullscreen)
+                     kiosk=config.display.kiosk, fullscreen=config.wants_fullscreen, leave_s=config.attract.delay_s)
 
 
 def pressed(combo: KeyCombo, key: int, mod: int) -> bool:
@@ -257,24 +264,21 @@ def collect(state: LoopState, feeds: Feeds, now: float) -> Seen | None:
     seen = feeds.collect(now, state.frozen, state.smoothing)
     if feeds.visitor_arrived:
         state.stages.restart(now)
-        state.challenge.reset()  # nothing of the last visitor stays
     if not feeds.finished:
         state.stages.update(now)
     return seen
 
 
 def follow_challenge(state: LoopState, seen: Seen, scan: object | None, now: float, attracting: bool) -> None:
-    """Step 8: feed the challenge this frame (``now`` in seconds); it starts afresh each time the
-    step comes on screen, and is forgotten when it goes or the attract loop plays (its sample's
-    face is nobody's)."""
-    shown = state.stages.stage == CHALLENGE_STAGE and scan is not None and not attracting
-    if shown and not state.challenge_shown:
-        state.challenge.reset(now * 1000.0)
-    if shown and not state.frozen:
+    """Step 8: feed the challenge this frame (``now`` in seconds). Whenever the step is not on
+    screen (another step, or the attract loop, whose sample's face is nobody's, and so before every
+    new visitor) the challenge is a fresh one: it starts afresh each time the step comes on screen.
+    A visitor who leaves while it is shown is forgotten by the challenge itself, after the attract
+    loop's delay (``leave_s``)."""
+    if state.stages.stage != CHALLENGE_STAGE or scan is None or attracting:
+        state.forget_challenge()
+    elif not state.frozen:
         state.challenge.update(now * 1000.0, seen.frame.rgb, observe(seen.faces, scan))
-    elif not shown and state.challenge_shown:
-        state.challenge.reset()
-    state.challenge_shown = shown
 
 
 def compose(window: Window, seen: Seen, state: LoopState, words: Texts, message: tuple[str, str] | None,

@@ -469,7 +469,8 @@ class AttractConfig:
 
     enabled: bool = setting(True, Flag(), "Play the attract loop when nobody is there.")
     delay_s: float = setting(20.0, Number(*ATTRACT_DELAY, "seconds"),
-                             "Time without a face before the attract loop starts.")
+                             "Time without a face before the attract loop starts (and step 8 forgets the "
+                             "visitor's tricks).")
 
 
 @dataclass(frozen=True)

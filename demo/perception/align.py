@@ -122,6 +122,15 @@ def _anchors(xy: np.ndarray) -> np.ndarray:
     return np.array([xy[np.unique(groups[name])].mean(axis=0) for name in ("right_eye", "left_eye", "lips")])
 
 
+def eye_line_roll(anchors: np.ndarray) -> float:
+    """How far the eye line is turned from level, degrees: the angle of the line from the
+    person's right eye to their left (rows 0 and 1 of ``anchors``, pixels, y down, as from
+    :func:`anchor_points`); 0 when level, positive when the left eye is lower on screen."""
+    anchors = np.asarray(anchors, dtype=np.float64)
+    dx, dy = anchors[1, :2] - anchors[0, :2]
+    return float(np.degrees(np.arctan2(dy, dx)))
+
+
 def target_points(size: int = ALIGNED_SIZE) -> np.ndarray:
     """Where the anchor points go in the square, shape (3, 2) float64, square pixels (x, y)."""
     return np.array([RIGHT_EYE_TARGET, LEFT_EYE_TARGET, MOUTH_TARGET], dtype=np.float64) * size
@@ -162,11 +171,9 @@ def alignment_matrix(anchors: np.ndarray, targets: np.ndarray) -> np.ndarray:
     """
     anchors = np.asarray(anchors, dtype=np.float64)
     targets = np.asarray(targets, dtype=np.float64)
-    eye_line = anchors[1] - anchors[0]
-    target_line = targets[1] - targets[0]
-    if np.hypot(*eye_line) < 1e-6:
+    if np.hypot(*(anchors[1] - anchors[0])) < 1e-6:
         raise ValueError("both eyes are at the same place; cannot level them")
-    angle = np.arctan2(target_line[1], target_line[0]) - np.arctan2(eye_line[1], eye_line[0])
+    angle = np.radians(eye_line_roll(targets) - eye_line_roll(anchors))
     rotation = np.array([[np.cos(angle), -np.sin(angle)], [np.sin(angle), np.cos(angle)]])
     # With the turn fixed, the best scale is a ratio of sums (set the derivative to zero).
     anchor_mean, target_mean = anchors.mean(axis=0), targets.mean(axis=0)

@@ -10,9 +10,10 @@ you to 70").
 Pure and without a clock: :class:`Challenge` is fed one frame's observations with its time in
 milliseconds (the live loop's clock, a video's timestamps, or plain numbers in tests). Nothing is
 stored beyond the visitor: :meth:`Challenge.reset` forgets everything, a face not seen for
-``FORGET_MS`` is forgotten, and with nobody seen for ``LEAVE_MS`` so are the tricks found.
+``FORGET_MS`` is forgotten, and with nobody seen for ``leave_ms`` so are the tricks found.
 
-What is measured, per face (:class:`Measures`): head roll (tilt) from the eye line; yaw (turn)
+What is measured, per face (:class:`Measures`): head roll (tilt) from the eye line (as the
+alignment levels it, :func:`demo.perception.align.eye_line_roll`); yaw (turn)
 and pitch (nod) from MediaPipe's face transform; the face's height in pixels (distance); how much
 of the mouth or eyes changed since both detectors saw the face (a hand or object over them); the
 face's brightness (light). Pictures are RGB uint8, x right, y down, pixels; angles in degrees.
@@ -27,13 +28,13 @@ from dataclasses import dataclass, field
 import cv2
 import numpy as np
 
-from demo.perception.align import alignment_matrix, anchor_points, target_points
+from demo.perception.align import alignment_matrix, anchor_points, eye_line_roll, target_points
+from demo.perception.boxes import box_centre, inside, mean_grey, to_gray
 from demo.perception.landmarks import Face
 from demo.perception.prompts import head_angles
 
 CHALLENGES = ("hog", "net", "both")  # hide from HOG only, from the network only, from both
 TRICKS = ("tilt", "turn", "nod", "distance", "cover", "light")
-RIGHT_EYE_CORNER, LEFT_EYE_CORNER = 33, 263  # MediaPipe's outer eye corners (the person's right, left)
 FOREHEAD, CHIN = 10, 152  # MediaPipe's top of the forehead and bottom of the chin, on the face's midline
 HOLD_MS = 500.0  # a detector must stay lost this long to count: no single missed frame wins
 HISTORY_MS = 5000.0  # the confidence plot shows this much of the past
@@ -41,8 +42,8 @@ FORGET_MS = 3000.0  # a face neither detector saw for this long is forgotten (th
 WIN_SHOW_MS = 5000.0  # the win message stays this long before the next challenge
 GIVE_UP_MS = 45000.0  # a challenge nobody wins in this time is left unsolved, the next one comes
 SUMMARY_MS = 15000.0  # the summary card stays this long, then the challenges begin again
-LEAVE_MS = 20000.0  # nobody seen this long: the visitor left, and everything is forgotten (as the
-# attract loop's default delay: the next visitor never sees the last one's tricks)
+LEAVE_MS = 20000.0  # nobody seen this long: the visitor left, and everything is forgotten; the live
+# window sets Challenge.leave_ms from its attract loop's delay ([attract] delay_s, 20 s by default)
 MATCH = 0.6  # of a face's height: a HOG box or a face this close to a face's centre is the same face
 COVER_SIDE = 64  # pixels of the upright face square the mouth and eyes are compared in
 COVER_CHANGE = 45.0  # grey levels: a pixel of mouth or eyes that changed more than this is covered
@@ -79,23 +80,17 @@ class Measures:
                 "cover": 100.0 * self.cover, "light": 100.0 * self.light / 255.0}[trick]
 
 
-def eye_line_roll(points: np.ndarray) -> float:
-    """Roll in degrees: the angle of the line from the person's right to left outer eye corner
-    (``points`` (478, 2+) pixels, y down); 0 when level, positive when the left eye is lower."""
-    dx, dy = points[LEFT_EYE_CORNER, :2] - points[RIGHT_EYE_CORNER, :2]
-    return math.degrees(math.atan2(float(dy), float(dx)))
-
-
 def face_length(points: np.ndarray) -> float:
     """Pixels from the top of the forehead to the chin (``points`` (478, 2+)): the face's size,
     unchanged by tilting the head."""
     return float(np.hypot(*(points[CHIN, :2] - points[FOREHEAD, :2])))
 
 
-def face_square(gray: np.ndarray, face: Face, side: int = COVER_SIDE) -> np.ndarray:
-    """The face upright in a ``side`` pixel square (grey, float32): eyes and mouth always land at
-    the same places (:mod:`demo.perception.align`), so two frames can be compared pixel by pixel."""
-    matrix = alignment_matrix(anchor_points(face), target_points(side))
+def face_square(gray: np.ndarray, anchors: np.ndarray, side: int = COVER_SIDE) -> np.ndarray:
+    """The face upright in a ``side`` pixel square (grey, float32): its ``anchors`` (eyes and mouth,
+    :func:`demo.perception.align.anchor_points`) always land at the same places, so two frames can
+    be compared pixel by pixel."""
+    matrix = alignment_matrix(anchors, target_points(side))
     return cv2.warpAffine(gray, matrix, (side, side), flags=cv2.INTER_AREA).astype(np.float32)
 
 
@@ -119,12 +114,11 @@ def covered_share(square: np.ndarray, baseline: np.ndarray) -> float:
 def measure(gray: np.ndarray, face: Face, baseline: np.ndarray | None = None) -> tuple[Measures, np.ndarray]:
     """``face``'s measures in the grey frame ``gray`` and its upright square (for a baseline)."""
     yaw, pitch, _ = head_angles(face.transform) if face.transform is not None else (0.0, 0.0, 0.0)
-    x0, y0, x1, y1 = (int(round(v)) for v in face.box)
-    patch = gray[max(0, y0):max(0, y1), max(0, x0):max(0, x1)]
-    light = float(patch.mean()) if patch.size else float(gray.mean())
-    square = face_square(gray, face)
+    light = mean_grey(gray, face.box)
+    anchors = anchor_points(face)
+    square = face_square(gray, anchors)
     cover = covered_share(square, baseline) if baseline is not None else 0.0
-    return Measures(eye_line_roll(face.points), yaw, pitch, face_length(face.points), light, cover), square
+    return Measures(eye_line_roll(anchors), yaw, pitch, face_length(face.points), light, cover), square
 
 
 # ---- One frame: which face each detector sees -------------------------------------------------
@@ -171,23 +165,15 @@ def observe(faces: list[Face], scan) -> list[Observation]:
     found, used = [], set()
     for face in faces:
         hit = next((k for k, d in enumerate(scan.detections) if k not in used
-                    and _inside(_box_centre(d.box), face.box)), None)
+                    and inside(box_centre(d.box), face.box)), None)
         if hit is not None:
             used.add(hit)
         found.append(Observation(face.centre, face.height, _heat_at(scan.heat, face.box), hit is not None, face,
                                  face.box))
     for k, d in enumerate(scan.detections):
         if k not in used:
-            found.append(Observation(_box_centre(d.box), d.box[3] - d.box[1], d.score, True, None, d.box))
+            found.append(Observation(box_centre(d.box), d.box[3] - d.box[1], d.score, True, None, d.box))
     return found
-
-
-def _inside(point: tuple[float, float], box: tuple[float, float, float, float]) -> bool:
-    return box[0] <= point[0] <= box[2] and box[1] <= point[1] <= box[3]
-
-
-def _box_centre(box) -> tuple[float, float]:
-    return (box[0] + box[2]) / 2.0, (box[1] + box[3]) / 2.0
 
 
 # ---- Following faces over time ---------------------------------------------------------------
@@ -310,6 +296,7 @@ class Challenge:
     won_ms: float | None = None  # when the challenge shown was won
     tracks: list = field(default_factory=list)
     seen_ms: float | None = None  # when a face the network sees was last seen
+    leave_ms: float = LEAVE_MS  # nobody seen this long: the visitor left (see LEAVE_MS)
     _numbers: int = 0
 
     @property
@@ -327,19 +314,19 @@ class Challenge:
 
     def reset(self, t_ms: float | None = None) -> None:
         """Forget everything (a new visitor): back to the first challenge, every field as a new
-        Challenge has it (faces counted afresh too)."""
-        self.__dict__.update(Challenge(stage_ms=t_ms, seen_ms=t_ms).__dict__)
+        Challenge has it (faces counted afresh too); only ``leave_ms`` stays."""
+        self.__dict__.update(Challenge(stage_ms=t_ms, seen_ms=t_ms, leave_ms=self.leave_ms).__dict__)
 
     def update(self, t_ms: float, rgb: np.ndarray, observations: list[Observation]) -> None:
         """One frame: follow the faces, then see whether the challenge shown is won or over."""
         if self.stage_ms is None:
             self.stage_ms = t_ms
-        gray = cv2.cvtColor(rgb, cv2.COLOR_RGB2GRAY) if rgb.ndim == 3 else rgb
+        gray = to_gray(rgb)
         # Only a face the network sees keeps the visitor here: a box only HOG finds is most likely
         # no face at all, and must not keep the last visitor's tricks on screen.
         if any(o.net_seen for o in observations) or self.seen_ms is None:
             self.seen_ms = t_ms
-        elif t_ms - self.seen_ms >= LEAVE_MS and (self.stage or self.wins):
+        elif t_ms - self.seen_ms >= self.leave_ms and (self.stage or self.wins):
             self.reset(t_ms)  # the visitor left: nothing of them stays
         self._follow(t_ms, observations, gray)
         self._judge(t_ms)

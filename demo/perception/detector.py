@@ -47,6 +47,7 @@ import cv2
 import numpy as np
 
 from demo.base.assets import asset_path
+from demo.perception.boxes import to_gray
 from demo.perception.hog import HYS_CLIP, NORM_EPS, cell_histograms
 
 PATTERN_NAME = "face_pattern.npz"
@@ -479,18 +480,6 @@ def _paste_max(heat: np.ndarray, grid: np.ndarray, first: float, step: float) ->
     target = heat[max(y0, 0):y1, max(x0, 0):x1]
     np.maximum(target, big[src_y0:src_y0 + target.shape[0], src_x0:src_x0 + target.shape[1]],
                out=target)
-
-
-def to_gray(image: np.ndarray) -> np.ndarray:
-    """A ``uint8`` grey copy of an RGB ``(h, w, 3)`` or grey ``(h, w)`` picture."""
-    image = np.asarray(image)
-    if image.dtype != np.uint8:
-        raise ValueError(f"expected a uint8 picture, got {image.dtype}")
-    if image.ndim == 3 and image.shape[2] == 3:
-        return cv2.cvtColor(image, cv2.COLOR_RGB2GRAY)
-    if image.ndim == 2:
-        return image
-    raise ValueError(f"expected an RGB (h, w, 3) or grey (h, w) picture, got shape {image.shape}")
 
 
 def working_copy(image: np.ndarray, working_width: int = WORKING_WIDTH

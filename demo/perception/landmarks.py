@@ -40,6 +40,7 @@ from demo.base.choices import DEFAULT_MAX_FACES, MAX_FACES_RANGE
 from demo.base.offline import keep_offline
 from demo.base.quiet import native_stderr_silenced
 from demo.base.worker import CLOSE_WAIT_S, Worker
+from demo.perception.boxes import Box, box_centre, inside
 
 MODEL_NAME = "face_landmarker.task"
 MODEL_SHA256 = "64184e229b263107bc2b804c6625db1341ff2bb731874b0bcc2fe6544e0bc9ff"
@@ -146,7 +147,7 @@ class Face:
     @property
     def centre(self) -> tuple[float, float]:
         """Middle of the box in pixels (x, y)."""
-        return (self.box[0] + self.box[2]) / 2.0, (self.box[1] + self.box[3]) / 2.0
+        return box_centre(self.box)
 
     @property
     def height(self) -> float:
@@ -273,21 +274,12 @@ def _clip(box: tuple[float, float, float, float], picture: tuple[int, int]) -> t
             min(max(box[2], 0.0), picture[0]), min(max(box[3], 0.0), picture[1]))
 
 
-def _inside(point: tuple[float, float], box: tuple[float, float, float, float]) -> bool:
-    return box[0] <= point[0] <= box[2] and box[1] <= point[1] <= box[3]
-
-
-def _centre(box: tuple[float, float, float, float]) -> tuple[float, float]:
-    return (box[0] + box[2]) / 2.0, (box[1] + box[3]) / 2.0
-
-
 def _is_new(box: tuple[float, float, float, float], faces: list) -> bool:
     """True when ``box`` (x0, y0, x1, y1) is not a face already in ``faces`` (Faces or boxes)."""
     others = [f.box if isinstance(f, Face) else f for f in faces]
-    return not any(_inside(_centre(box), other) or _inside(_centre(other), box) for other in others)
+    return not any(inside(box_centre(box), other) or inside(box_centre(other), box) for other in others)
 
 
-Box = tuple[float, float, float, float]  # (x0, y0, x1, y1) pixels, x right, y down
 Square = tuple[int, int, int, int]  # a searched square of the frame, (x0, y0, x1, y1) pixels
 
 
@@ -592,8 +584,7 @@ class FaceMesh:
         for x0, y0, x1, y1 in tiles:
             for a, b, c, d in self._squares(rgb[y0:y1, x0:x1]):
                 box = (x0 + a, y0 + b, x0 + c, y0 + d)
-                centre = ((box[0] + box[2]) / 2.0, (box[1] + box[3]) / 2.0)
-                if not any(_inside(centre, other) for other in boxes):  # the same face in two tiles
+                if not any(inside(box_centre(box), other) for other in boxes):  # the same face in two tiles
                     boxes.append(box)
         return boxes
 
@@ -702,7 +693,7 @@ class FaceMesh:
         """Near faces, less those lying wholly in ``square`` that the ``boxes`` the detector found
         there contest. Their boxes are remembered: until ``square`` is searched again, a mesh in
         the same place is dropped too (MediaPipe keeps following it)."""
-        self._disputed[square] = [f.box for f in near if _inside(f.box[:2], square) and _inside(f.box[2:], square)
+        self._disputed[square] = [f.box for f in near if inside(f.box[:2], square) and inside(f.box[2:], square)
                                   and contested(f.box, boxes, picture)]
         return self._undisputed(near)
 
@@ -729,7 +720,7 @@ class FaceMesh:
                 followed.append(track)
             elif track is None:  # lost in its crop: the square around it is searched next
                 squares = search_squares(rgb.shape[1], rgb.shape[0])
-                nearest = min(range(len(squares)), key=lambda k: np.hypot(*np.subtract(_centre(squares[k]),
+                nearest = min(range(len(squares)), key=lambda k: np.hypot(*np.subtract(box_centre(squares[k]),
                                                                                        old.face.centre)))
                 self._next_tile = (nearest - 1) % len(squares)
         return followed

@@ -13,9 +13,9 @@ from __future__ import annotations
 
 import math
 
-import cv2
 import numpy as np
 
+from demo.perception.boxes import mean_grey, to_gray
 from demo.perception.landmarks import Face
 
 SMALL_FACE = 0.12  # of the frame's height: a face smaller than this is too far away
@@ -40,15 +40,6 @@ def head_angles(transform: np.ndarray) -> tuple[float, float, float]:
     return yaw, pitch, roll
 
 
-def _mean_grey(gray: np.ndarray, box: tuple[float, float, float, float] | None = None) -> float:
-    if box is None:
-        return float(gray.mean())
-    x0, y0, x1, y1 = (int(round(v)) for v in box)
-    x0, y0 = max(x0, 0), max(y0, 0)
-    patch = gray[y0:max(y1, y0 + 1), x0:max(x1, x0 + 1)]
-    return float(patch.mean()) if patch.size else float(gray.mean())
-
-
 def _background_grey(gray: np.ndarray, box: tuple[float, float, float, float]) -> float:
     """Mean grey of a band around the face box (one box-size wide), face excluded."""
     x0, y0, x1, y1 = box
@@ -56,7 +47,7 @@ def _background_grey(gray: np.ndarray, box: tuple[float, float, float, float]) -
     outer = (max(0, int(x0 - w)), max(0, int(y0 - h)), min(gray.shape[1], int(x1 + w)), min(gray.shape[0], int(y1 + h)))
     region = gray[outer[1]:outer[3], outer[0]:outer[2]].astype(np.float64)
     total = region.sum()
-    inner = _mean_grey(gray, box) * max(1, int(w) * int(h))
+    inner = mean_grey(gray, box) * max(1, int(w) * int(h))
     count = region.size - max(1, int(w) * int(h))
     return float((total - inner) / count) if count > 0 else float(gray.mean())
 
@@ -68,7 +59,7 @@ def face_prompts(gray: np.ndarray, face: Face) -> list[str]:
         found.append("prompt.closer")
     if face.transform is not None and max(abs(a) for a in head_angles(face.transform)) > TURNED_DEG:
         found.append("prompt.turn")
-    face_grey = _mean_grey(gray, face.box)
+    face_grey = mean_grey(gray, face.box)
     around = _background_grey(gray, face.box)
     if around > BRIGHT_BACKGROUND and face_grey < BACKLIT_RATIO * around:
         found.append("prompt.backlight")
@@ -94,7 +85,7 @@ def prompts_for(rgb: np.ndarray, faces: list[Face], stage: int = 0) -> list[str]
     list of str
         Keys such as ``"prompt.closer"``; empty when nothing needs saying.
     """
-    gray = cv2.cvtColor(rgb, cv2.COLOR_RGB2GRAY)
+    gray = to_gray(rgb)
     if not faces:
         mean = float(gray.mean())
         if mean < DARK:

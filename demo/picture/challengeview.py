@@ -104,13 +104,21 @@ def picture_unit(size: tuple[int, int]) -> float:
     return min(max(size) / CARD_REFERENCE[0], min(size) / CARD_REFERENCE[1])
 
 
-def panel_boxes(size: tuple[int, int], frame_size: tuple[int, int]) -> list[tuple[int, int, int, int]]:
-    """The network's and HOG's panels (x0, y0, x1, y1) in a picture of ``size``: side by side or one
-    above the other, whichever shows the frames larger, together in the middle of the picture."""
+def frames_shape(size: tuple[int, int], frame_size: tuple[int, int]) -> tuple[int, int]:
+    """The shape (width, height) of step 8's two frames together in a room of ``size``: side by
+    side, or one above the other where that shows them larger (a portrait window). The one rule
+    for the layout (:mod:`demo.picture.layout`) and the drawing (:func:`panel_boxes`)."""
     fw, fh = frame_size
     side, stack = fit_size((2 * fw, fh), size), fit_size((fw, 2 * fh), size)
-    stacked = stack[0] * stack[1] > side[0] * side[1]
-    w, h = stack if stacked else side
+    return (fw, 2 * fh) if stack[0] * stack[1] > side[0] * side[1] else (2 * fw, fh)
+
+
+def panel_boxes(size: tuple[int, int], frame_size: tuple[int, int]) -> list[tuple[int, int, int, int]]:
+    """The network's and HOG's panels (x0, y0, x1, y1) in a picture of ``size``, arranged as
+    :func:`frames_shape` says, together in the middle of the picture."""
+    shape = frames_shape(size, frame_size)
+    stacked = shape[1] == 2 * frame_size[1]
+    w, h = fit_size(shape, size)
     x0, y0 = (size[0] - w) // 2, (size[1] - h) // 2
     if stacked:
         return [(x0, y0, x0 + w, y0 + h // 2), (x0, y0 + h - h // 2, x0 + w, y0 + h)]

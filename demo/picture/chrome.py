@@ -9,6 +9,7 @@ it, at its size, so nothing is drawn over anything else.
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Callable
 
 import cv2
@@ -131,13 +132,24 @@ def draw_moving(vis: np.ndarray, layout: Layout, hud: str | None = None,
                                   anchor="right")
 
 
-def _reset(block: Block, text: str, width: int) -> Block:
-    """``block`` with another text at the same size: wrapped to ``width``, cut to its lines' room."""
+def _reset(block: Block, text: str, width: int, rows: int | None = None) -> Block:
+    """``block`` with another text at the same size: wrapped to ``width``, cut to ``rows`` lines
+    (its own lines' room if not given)."""
     if text == block.text:
         return block
-    rows = max(1, len(block.lines))
+    rows = max(1, len(block.lines) if rows is None else rows)
     lines, cut = cut_lines(wrapped(text, block.size, block.bold, width), rows, width, block.size, block.bold)
     return Block(block.key, text, lines, block.size, block.floor, block.box, block.bold, block.align, cut)
+
+
+def _on_pill(vis: np.ndarray, block: Block, area: Box, colour, pad: int, radius: int) -> None:
+    """``block``'s lines centred in ``area`` on a filled pill as tall as ``area`` and ``pad``
+    pixels wider than the lines on each side (never wider than ``area``)."""
+    w = max((width_of(line, block.size, block.bold) for line in block.lines), default=0)
+    h = len(block.lines) * line_step(block.size, block.bold)
+    x0, y0 = (area.x0 + area.x1 - w) // 2, (area.y0 + area.y1 - h) // 2
+    fill(vis, Box(max(area.x0, x0 - pad), area.y0, min(area.x1, x0 + w + pad), area.y1), colour, radius=radius)
+    draw_block(vis, dataclasses.replace(block, box=Box(x0, y0, x0 + w, y0 + h), align="centre"), TEXT)
 
 
 CHALLENGE_BACKGROUND = PROMPT_BACKGROUND  # step 8's challenge: an invitation, like a prompt
@@ -151,36 +163,23 @@ def draw_choice(vis: np.ndarray, element: Element, key: str, text: str) -> None:
         return
     block = _reset(known, text, element.box.width)
     pad = max(3, block.size // 3)
-    lines_w = max((width_of(line, block.size, block.bold) for line in block.lines), default=0)
-    centre = (element.box.x0 + element.box.x1) // 2
+    area = element.box
     height = len(block.lines) * line_step(block.size, block.bold)
-    panel = Box(max(element.box.x0, centre - lines_w // 2 - pad), element.box.y0,
-                min(element.box.x1, centre + lines_w // 2 + pad), element.box.y0 + max(height, 1))
-    fill(vis, panel, CHALLENGE_BACKGROUND, radius=pad)
-    draw_block(vis, Block(block.key, block.text, block.lines, block.size, block.floor,
-                          Box(element.box.x0, element.box.y0, element.box.x1, element.box.y0 + height),
-                          block.bold, "centre", block.cut), TEXT)
+    _on_pill(vis, block, Box(area.x0, area.y0, area.x1, area.y0 + max(height, 1)), CHALLENGE_BACKGROUND, pad, pad)
 
 
 def _message(vis: np.ndarray, element: Element, key: str, text: str) -> None:
     known = element.block(key)
     colour = PROMPT_BACKGROUND if key.startswith("prompt.") or key in BLUE_NOTICES else NOTICE_BACKGROUND
     if known is not None and known.text == text:
-        block, pill = known, element.part(key)
-    else:  # a text the layout has not seen: as wide as the band allows, at the band's size
-        size = element.blocks[0].size
-        inner = max(3, size // 2)
-        lines, cut = cut_lines(wrapped(text, size, False, element.box.width - 2 * inner),
-                               max(1, (element.box.height - 2) // line_step(size)), element.box.width - 2 * inner,
-                               size, False)
-        w = max((width_of(line, size) for line in lines), default=0)
-        h = len(lines) * line_step(size)
-        x0 = (element.box.x0 + element.box.x1 - w) // 2
-        y0 = (element.box.y0 + element.box.y1 - h) // 2
-        block = Block(key, text, lines, size, size, Box(x0, y0, x0 + w, y0 + h), False, "centre", cut)
-        pill = Box(max(element.box.x0, x0 - inner), element.box.y0, min(element.box.x1, x0 + w + inner),
-                   element.box.y1)
-    if pill is not None:
-        fill(vis, pill, colour, radius=pill.height // 3)
-    draw_block(vis, block, TEXT)
+        pill = element.part(key)
+        if pill is not None:
+            fill(vis, pill, colour, radius=pill.height // 3)
+        draw_block(vis, known, TEXT)
+        return
+    # A text the layout has not seen: as wide as the band allows, at the band's size.
+    band = dataclasses.replace(element.blocks[0], key=key, bold=False)
+    inner = max(3, band.size // 2)
+    block = _reset(band, text, element.box.width - 2 * inner, (element.box.height - 2) // line_step(band.size))
+    _on_pill(vis, block, element.box, colour, inner, element.box.height // 3)
 

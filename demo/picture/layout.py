@@ -17,10 +17,13 @@ The window is cut into regions, each taken from what is left, so no two can over
 5. the stage: picture, title and caption, or in step 0 the two panels with their labels (side
    by side, or stacked where that makes them larger, as in a portrait window) and the caption;
    step 8 (the challenge) puts its sentence of the moment above its picture, both one element
-   "picture" with the parts "band" and "frames" (its summary card fills the whole).
+   "picture" with the parts "band" and "frames" (its summary card fills the whole), its two
+   frames side by side or stacked as they show larger.
 
 Every step's titles and captions are set at one size and take the same height, so the letters
 and the picture stay put from one step to the next; the picture gets the room that is left.
+Step 8 in a portrait window is the exception: its stacked frames come first and its caption
+takes the room they leave, down to its floor size.
 Pixels, x right, y down.
 """
 
@@ -32,6 +35,7 @@ from dataclasses import dataclass
 
 from demo.base.choices import CHALLENGE_STAGE
 from demo.picture.boxes import Block, Box, Element, Layout
+from demo.picture.challengeview import frames_shape
 from demo.picture.docked import dock_panels
 from demo.picture.compose import fit_size
 from demo.picture.fitting import REFERENCE_SIDE, Fit, Style, fit_texts, line_step, width_of
@@ -153,11 +157,8 @@ def lay_out(screen: Screen) -> Layout:
         _challenge_band(room, titles[0].height + captions[0].height)
     if screen.stage == 0:
         _two_panels(room, screen.frame, captions)
-    elif screen.stage == CHALLENGE_STAGE:  # two frames: side by side, or one above the other if tall
-        width_, height_ = screen.frame
-        tall = room.box.height > room.box.width
-        _one_picture(room, screen.stage, (width_, 2 * height_) if tall else (2 * width_, height_), titles, captions,
-                     wide=True)
+    elif screen.stage == CHALLENGE_STAGE:
+        _one_picture(room, screen.stage, screen.frame, titles, captions, two_frames=True)
         _join_challenge(room)
     else:
         _one_picture(room, screen.stage, screen.frame, titles, captions)
@@ -320,12 +321,16 @@ def _join_challenge(room: _Room) -> None:
     """Step 8: the sentence's band and the picture under it become one element, "picture", with
     the parts "band" and "frames": the summary card of tricks found (shown when the challenges
     are over, with no sentence) fills all of it."""
-    band, picture = room.elements[-4], room.elements[-3]  # before the title and caption
-    if band.name != "challenge" or picture.name != "picture":
+    names = [element.name for element in room.elements]
+    if "challenge" not in names:
         return
+    band = room.elements.pop(names.index("challenge"))
+    names.remove("challenge")
+    at = names.index("picture")
+    picture = room.elements[at]
     whole = Box(band.box.x0, band.box.y0, picture.box.x1, picture.box.y1)
-    room.elements[-4:-2] = [Element("picture", whole, band.blocks, (("band", band.box), ("frames", picture.box)),
-                                    alternatives=True)]
+    room.elements[at] = Element("picture", whole, band.blocks, (("band", band.box), ("frames", picture.box)),
+                                alternatives=True)
 
 
 def _padding(room: _Room, style: str) -> tuple[int, int]:
@@ -348,28 +353,52 @@ def _line_width(fit: Fit, index: int) -> int:
     return max((width_of(line, fit.size, fit.bold) for line in fit.lines[index]), default=0)
 
 
-def _one_picture(room: _Room, stage: int, frame: tuple[int, int], titles, captions, wide: bool = False) -> None:
+def _one_picture(room: _Room, stage: int, frame: tuple[int, int], titles, captions, two_frames: bool = False
+                 ) -> None:
     """Steps 1-8: the picture, its title below and the caption under that, centred together.
 
-    A ``wide`` picture takes the stage's whole width (step 8: its summary card uses it all; its two
-    frames sit in the middle), as tall as a picture of the ``frame``'s shape would be."""
+    With ``two_frames`` (step 8) the picture holds two of ``frame``, side by side or stacked as
+    :func:`demo.picture.challengeview.frames_shape` says, and takes the stage's whole width (its
+    summary card uses it all; the frames sit in the middle). In a portrait room the frames come
+    before the caption (:func:`_frames_first`)."""
     area, unit, gap = room.box, room.unit, room.pad
     (title, title_texts), (caption, caption_texts) = titles, captions
     small = max(2, gap // 2)
+    index = stage  # of this step's caption in ``caption``
+    if two_frames and area.height > area.width:
+        caption, index = _frames_first(room, frame, title, caption, caption_texts[stage], stage)
     free = area.height - title.height - caption.height - gap - small
+    if two_frames:
+        frame = frames_shape((area.width, max(1, free)), frame)
     w, h = fit_size(frame, (area.width, max(1, free)))
     top = area.y0 + max(0, (free - h) // 2)
-    picture = Box(area.x0 + (area.width - w) // 2, top, area.x0 + (area.width - w) // 2 + w, top + h)
-    if wide:
-        picture = Box(area.x0, top, area.x1, top + h)
+    left = area.x0 + (area.width - w) // 2
+    picture = Box(area.x0, top, area.x1, top + h) if two_frames else Box(left, top, left + w, top + h)
     title_top = picture.y1 + gap
     key = f"stage.{stage}.title"
     heading = block(key, title_texts[stage], title, stage, area.x0, title_top, area.x1, "title", unit)
     caption_top = heading.box.y1 + small  # right under this title; a shorter one leaves room at the bottom
     key = f"stage.{stage}.caption"
-    words = block(key, caption_texts[stage], caption, stage, area.x0, caption_top, area.x1, "caption", unit)
+    words = block(key, caption_texts[stage], caption, index, area.x0, caption_top, area.x1, "caption", unit)
     room.elements += [Element("picture", picture), Element("title", heading.box, (heading,)),
                       Element("caption", Box(area.x0, caption_top, area.x1, caption_top + caption.height), (words,))]
+
+
+def _frames_first(room: _Room, frame: tuple[int, int], title: Fit, caption: Fit, text: str, stage: int
+                  ) -> tuple[Fit, int]:
+    """Step 8 in a portrait room, where the steps' shared caption size would leave its two frames
+    a narrow strip: the frames are the game, so they are as large as they can be beside the title
+    and the caption ``text`` at its floor size, and the caption then takes the room left, up to
+    the other steps' size (``caption``, where it is text ``stage``). Returns the caption's fit and
+    the index of ``text`` in it."""
+    area, gap = room.box, room.pad
+    rest = title.height + gap + max(2, gap // 2)
+    least = fit_texts((text,), area.width, area.height, _squeezed("caption", 0.0), room.unit)
+    frames_room = (area.width, max(1, area.height - rest - least.height))
+    frames_height = fit_size(frames_shape(frames_room, frame), frames_room)[1]
+    own = fit_texts((text,), area.width, max(least.height, area.height - rest - frames_height), STYLES["caption"],
+                    room.unit)
+    return (caption, stage) if own.size >= caption.size else (own, 0)
 
 
 def _two_panels(room: _Room, frame: tuple[int, int], captions) -> None:

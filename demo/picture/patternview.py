@@ -24,13 +24,14 @@ from collections.abc import Sequence
 import cv2
 import numpy as np
 
+from demo.perception.boxes import box_centre, to_gray
 from demo.perception.detector import Detection, Pattern, ScanResult
 from demo.perception.hog import cell_histograms
 from demo.picture import typeset
 from demo.picture.colours import AMBER, GLYPH_CYAN, INSET_FRAME, PATTERN_BACKGROUND, SKY_BLUE, TEXT
 from demo.picture.draw import line_width, live_interpolation, plain_picture, resized
 from demo.picture.hogdraw import draw_glyphs
-from demo.picture.text import Texts, load_texts
+from demo.picture.text import Texts, english
 
 Box = tuple[float, float, float, float]  # x0, y0, x1, y1 in pixels
 
@@ -165,7 +166,7 @@ def window_histograms(rgb: np.ndarray, box: Box, pattern: Pattern) -> np.ndarray
     ndarray, (rows, cols, bins) float64
         Comparable cell for cell with ``pattern.mean_face``.
     """
-    gray = cv2.cvtColor(rgb, cv2.COLOR_RGB2GRAY) if rgb.ndim == 3 else rgb
+    gray = to_gray(rgb)
     seen = _crop(gray, pattern.window_of(box), pattern.window)
     side = pattern.mean_face.shape[0] * pattern.mean_face_cell
     grid = cv2.resize(seen, (side, side), interpolation=cv2.INTER_CUBIC)
@@ -401,7 +402,7 @@ def stage_picture(rgb: np.ndarray, scan: ScanResult, pattern: Pattern,
         windows were compared.
     """
     size = size or (rgb.shape[1], rgb.shape[0])
-    words = words or load_texts("en")
+    words = words or english()
     scale = size[0] / float(rgb.shape[1])
     vis = heat_picture(rgb, scan, size, plain)
     draw_detections(vis, scan.detections, mediapipe_boxes, scale)
@@ -426,17 +427,15 @@ def stage_picture(rgb: np.ndarray, scan: ScanResult, pattern: Pattern,
 def _leader(vis: np.ndarray, box: tuple[int, int, int, int], inset: tuple[int, int, int, int]
             ) -> None:
     """A thin amber line from the best box to the "you" inset, edge to edge, in place."""
-    box_centre = np.array([(box[0] + box[2]) / 2.0, (box[1] + box[3]) / 2.0])
-    inset_centre = np.array([(inset[0] + inset[2]) / 2.0, (inset[1] + inset[3]) / 2.0])
-    start = _edge_point(box, inset_centre)
-    end = _edge_point(inset, box_centre)
+    start = _edge_point(box, np.array(box_centre(inset)))
+    end = _edge_point(inset, np.array(box_centre(box)))
     cv2.line(vis, tuple(int(round(v)) for v in start), tuple(int(round(v)) for v in end),
              VISITOR_COLOUR, 1, cv2.LINE_AA)
 
 
 def _edge_point(rect: Sequence[float], towards: np.ndarray) -> np.ndarray:
     """Where the line from the middle of ``rect`` (x0, y0, x1, y1) to ``towards`` leaves it."""
-    centre = np.array([(rect[0] + rect[2]) / 2.0, (rect[1] + rect[3]) / 2.0])
+    centre = np.array(box_centre(rect))
     direction = towards - centre
     half = np.array([(rect[2] - rect[0]) / 2.0, (rect[3] - rect[1]) / 2.0])
     reach = np.abs(direction) / np.maximum(half, 1e-9)

@@ -40,7 +40,7 @@ from demo.picture.draw import draw_mesh, plain_picture, resized
 from demo.picture.fitting import REFERENCE_SIDE
 from demo.picture.hogview import hog_panel
 from demo.picture.layout import MESSAGE_PREFIXES, STATUS_KEYS, Overlays, Screen, lay_out
-from demo.picture.text import HELP_KEYS, Texts
+from demo.picture.text import HELP_KEYS, Texts, english
 
 STEPS = STAGE_COUNT - 1  # the steps after stage 0 (the two panels)
 HUD_SEPARATOR = " · "  # between the HUD line's parts
@@ -267,7 +267,7 @@ def _stage_picture(scene: Scene, size: tuple[int, int], texts: Texts | None, uni
         vis = pattern_stage(frame, scan, pattern, [f.box for f in faces], size, plain=plain, words=texts)
     elif stage == CHALLENGE_STAGE:
         scene = _with_challenge(scene)
-        vis = challenge_picture(frame, scene.challenge, scene.scan, faces, size, texts or _english(), settings, unit,
+        vis = challenge_picture(frame, scene.challenge, scene.scan, faces, size, texts or english(), settings, unit,
                                 threshold=_pattern().threshold)
     elif stage == 6:
         vis = mesh_panel(frame, faces, size, ViewSettings(show_points=True, show_axes=settings.show_axes,
@@ -292,13 +292,6 @@ def _with_challenge(scene: Scene) -> Scene:
     scan = scene.scan if scene.scan is not None else pattern_scan(scene.frame)
     challenge = scene.challenge if scene.challenge is not None else still_challenge(scene.frame, scene.faces, scan)
     return dataclasses.replace(scene, scan=scan, challenge=challenge)
-
-
-@functools.lru_cache(maxsize=1)
-def _english() -> Texts:
-    from demo.picture.text import load_texts
-
-    return load_texts("en")
 
 
 def window_layout(scene: Scene, texts: Texts, window: tuple[int, int], overlays: Overlays = Overlays()) -> Layout:

@@ -212,6 +212,12 @@ def load_texts(lang: str = DEFAULT_LANG) -> Texts:
     return Texts(code, own, reference)
 
 
+@functools.lru_cache(maxsize=1)
+def english() -> Texts:
+    """The English texts, read once: for pictures drawn without a language (notebooks, tests)."""
+    return load_texts(DEFAULT_LANG)
+
+
 # ---- Numbers the way each language writes them ----------------------------------------------
 
 def _group(number: float, thousands: str, decimal: str, decimals: int) -> str:
