@@ -112,6 +112,16 @@ def test_turning_away_hides_from_hog():
     assert win.net_value > win.hog_value + 15.0 and abs(win.net_value - net_true) <= 20.0, (win, net_true)
 
 
+def test_turning_away_hides_from_both():
+    """Turned on to 90 degrees the network loses the face too (after about 70): the third challenge
+    is won by turning, HOG's number within 5 degrees, the network's held to 20 (as above)."""
+    clip = _clip("turn")
+    win = _play(clip, CHALLENGES.index("both")).wins["both"]
+    assert win.trick == "turn" and win.hog_ms < win.net_ms
+    assert _close("turn", win.hog_value, clip.at(win.hog_ms)), (win, clip.at(win.hog_ms))
+    assert clip.at(win.net_ms) >= 60.0 and abs(win.net_value - clip.at(win.net_ms)) <= 20.0, win
+
+
 def test_moving_away_hides_from_both():
     clip = _clip("distance")
     win = _play(clip, CHALLENGES.index("both")).wins["both"]
