@@ -341,3 +341,15 @@ def test_the_live_loop_plays_the_challenge_and_forgets_it_when_the_step_ends():
     assert [stage for stage, _ in seen] == [8] * 8 + [0] * 2
     assert any((True, True) in tracks for _, tracks in seen[:8])  # both detectors see the sample's face
     assert seen[-1][1] == []  # the challenge was forgotten with its step
+
+
+def test_a_portrait_summary_card_uses_its_room_for_larger_letters():
+    from demo.picture.challengeview import _card
+    from demo.picture.text import load_texts
+
+    texts = load_texts("en")
+    landscape = _card(texts, None, (810, 303), True, 1.5)
+    portrait = _card(texts, None, (896, 1500), True, 1.5)
+    assert portrait[1].size >= 1.3 * landscape[1].size  # the lines
+    assert portrait[0].size > landscape[0].size  # the title
+    assert not any(portrait[1].cut) and not any(portrait[0].cut)

@@ -13,6 +13,8 @@ Pure functions of their arguments, numpy RGB uint8, pixels, x right, y down.
 
 from __future__ import annotations
 
+import dataclasses
+
 import cv2
 import numpy as np
 
@@ -222,12 +224,15 @@ def _card(texts: Texts, challenge: Challenge | None, size: tuple[int, int], samp
     """The summary card's title, lines and last line set for a card of ``size``; and its margin."""
     width, height = size
     pad = max(4, int(12 * unit))
-    head = fit_texts([texts.get("challenge.summary")], width - 2 * pad, height // 4, SUMMARY_TITLE, unit)
+    # A tall card (a portrait window) has room to spare: its title and lines may be up to half again as large.
+    grow = min(1.5, max(1.0, height / width))
+    title, text = (dataclasses.replace(style, size=round(style.size * grow)) for style in (SUMMARY_TITLE, SUMMARY_TEXT))
+    head = fit_texts([texts.get("challenge.summary")], width - 2 * pad, height // 4, title, unit)
     forget = fit_texts([texts.get("challenge.forget")], width - 2 * pad, height // 5, SUMMARY_TEXT, unit)
     lines = summary_lines(texts, challenge, sample)
     gap = pad // 2  # between the title, the lines and the last line
     room = height - 2 * pad - head.height - forget.height - (len(lines) + 1) * gap
-    body = fit_texts(lines, width - 2 * pad, max(1, room // len(lines)), SUMMARY_TEXT, unit)
+    body = fit_texts(lines, width - 2 * pad, max(1, room // len(lines)), text, unit)
     return head, body, forget, pad
 
 
