@@ -153,6 +153,21 @@ def test_the_challenges_frames_are_stacked_and_wide_in_a_portrait_window(frame, 
     assert caption.size >= caption.floor and not caption.cut and title.size >= caption.size
 
 
+@pytest.mark.parametrize("window", [(1280, 720), (1920, 1080)])
+def test_the_challenges_frames_side_by_side_take_most_of_a_wide_window(frame, window):
+    """Step 8 at 16:9: the two detectors side by side across most of the width (the steps' shared
+    caption size left them two thirds of it), the caption under them readable and whole."""
+    from demo.picture.challengeview import panel_boxes
+
+    layout = window_layout(Scene(frame, [], ViewSettings(), 8), load_texts("de"), window)
+    frames = layout.get("picture").part("frames")
+    net, hog = panel_boxes((frames.width, frames.height), (frame.shape[1], frame.shape[0]))
+    assert hog[0] >= net[2]  # side by side
+    assert (hog[2] - net[0]) >= 0.8 * window[0]
+    caption = layout.get("caption").blocks[0]
+    assert caption.size >= caption.floor and not caption.cut
+
+
 def test_the_help_box_is_as_large_as_its_text_and_opaque(frame):
     texts = load_texts("en")
     overlays = Overlays(help=True)

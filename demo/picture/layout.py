@@ -22,8 +22,8 @@ The window is cut into regions, each taken from what is left, so no two can over
 
 Every step's titles and captions are set at one size and take the same height, so the letters
 and the picture stay put from one step to the next; the picture gets the room that is left.
-Step 8 in a portrait window is the exception: its stacked frames come first and its caption
-takes the room they leave, down to its floor size.
+Step 8 is the exception: its two frames are the game, so they come first and its caption takes
+the room they leave, down to its floor size.
 Pixels, x right, y down.
 """
 
@@ -359,13 +359,13 @@ def _one_picture(room: _Room, stage: int, frame: tuple[int, int], titles, captio
 
     With ``two_frames`` (step 8) the picture holds two of ``frame``, side by side or stacked as
     :func:`demo.picture.challengeview.frames_shape` says, and takes the stage's whole width (its
-    summary card uses it all; the frames sit in the middle). In a portrait room the frames come
-    before the caption (:func:`_frames_first`)."""
+    summary card uses it all; the frames sit in the middle). The frames come before the caption
+    (:func:`_frames_first`)."""
     area, unit, gap = room.box, room.unit, room.pad
     (title, title_texts), (caption, caption_texts) = titles, captions
     small = max(2, gap // 2)
     index = stage  # of this step's caption in ``caption``
-    if two_frames and area.height > area.width:
+    if two_frames:
         caption, index = _frames_first(room, frame, title, caption, caption_texts[stage], stage)
     free = area.height - title.height - caption.height - gap - small
     if two_frames:
@@ -386,8 +386,8 @@ def _one_picture(room: _Room, stage: int, frame: tuple[int, int], titles, captio
 
 def _frames_first(room: _Room, frame: tuple[int, int], title: Fit, caption: Fit, text: str, stage: int
                   ) -> tuple[Fit, int]:
-    """Step 8 in a portrait room, where the steps' shared caption size would leave its two frames
-    a narrow strip: the frames are the game, so they are as large as they can be beside the title
+    """Step 8, where the steps' shared caption size would leave its two frames a narrow strip
+    (two thirds of a 16:9 screen's width, half of a portrait one's): the frames are the game, so they are as large as they can be beside the title
     and the caption ``text`` at its floor size, and the caption then takes the room left, up to
     the other steps' size (``caption``, where it is text ``stage``). Returns the caption's fit and
     the index of ``text`` in it."""
