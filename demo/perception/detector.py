@@ -580,8 +580,9 @@ def _search(gray: np.ndarray, pattern: Pattern, threshold: float, step: float
         probs = probability(level.scores)
         _paint_heat(heat, probs, level.scale / HEAT_PIXEL, pattern)
         picked = np.flatnonzero(probs.ravel() > threshold)
-        boxes.append(_level_boxes(level, pattern, picked))
-        scores.append(probs.ravel()[picked])
+        if picked.size:  # most levels hold no face
+            boxes.append(_level_boxes(level, pattern, picked))
+            scores.append(probs.ravel()[picked])
         scales.append(level.scale)
         windows += level.scores.size
     return np.concatenate(boxes), np.concatenate(scores), heat, scales, windows
