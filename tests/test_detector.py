@@ -9,6 +9,7 @@ synthetic group are found at the sizes the pyramid covers; the pictures have the
 
 from __future__ import annotations
 
+import cv2
 import numpy as np
 import pytest
 from skimage.feature import hog as skimage_hog
@@ -18,7 +19,7 @@ from demo.perception.detector import (PATTERN_KEYS, WORKING_WIDTH, Detection, Pa
                            ScanResult, block_map, box_iou, detect_faces, load_pattern,
                            window_scores)
 from demo.base.assets import asset_path
-from demo.perception.hog import hog_features
+from demo.perception.hog import _l2_hys, cell_histograms, hog_features
 from demo.picture.patternview import (display_cells, draw_detections, heat_picture, pattern_picture,
                               stage_picture)
 from demo.sources import SampleSource
@@ -153,6 +154,30 @@ def test_each_window_score_is_weights_times_features(pattern):
             features = blocks[row:row + n, col:col + n].ravel()
             by_hand = pattern.weights.ravel() @ features + pattern.bias
             assert scores[row, col] == pytest.approx(by_hand, abs=1e-4)
+
+
+@pytest.mark.parametrize("shape", [(36, 48), (97, 131), (240, 320)])
+def test_block_map_and_scores_equal_the_plain_computation(pattern, shape):
+    # The plain way: every block of the cell map cut out and L2-Hys normalised on its own
+    # (hog._l2_hys), every window's blocks gathered into its feature vector and multiplied by
+    # the weights. The scan works on feature planes and shifted maps instead; same numbers.
+    rng = np.random.default_rng(sum(shape))
+    noise = rng.integers(0, 256, shape, dtype=np.uint8)
+    picture = cv2.GaussianBlur(noise, (0, 0), 1.5)  # edges of every strength, some flat parts
+    cells = cell_histograms(picture, pattern.cell, pattern.bins)
+    cut = np.lib.stride_tricks.sliding_window_view(cells, (2, 2), axis=(0, 1))  # block = 2
+    plain_blocks = _l2_hys(np.moveaxis(cut, 2, -1)).reshape(cut.shape[0], cut.shape[1], -1)
+    blocks = block_map(picture, pattern.cell, pattern.block, pattern.bins)
+    assert blocks.shape == plain_blocks.shape
+    assert np.allclose(blocks, plain_blocks, atol=1e-6)
+    n = pattern.blocks_per_window
+    windows = np.lib.stride_tricks.sliding_window_view(plain_blocks, (n, n), axis=(0, 1))
+    features = windows.transpose(0, 1, 3, 4, 2).reshape(windows.shape[0], windows.shape[1], -1)
+    plain_scores = features @ pattern.weights.ravel().astype(np.float64) + pattern.bias
+    scores = window_scores(blocks, pattern)
+    assert scores.shape == plain_scores.shape
+    assert np.allclose(scores, plain_scores, atol=1e-4)
+    assert np.ptp(plain_scores) > 1.0  # the pictures give windows of different scores
 
 
 def test_pattern_has_horizontal_eyes_and_mouth_and_vertical_cheeks(pattern):
