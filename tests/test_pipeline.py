@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import time
+
 import numpy as np
 
 from conftest import NOSE_TIP, PHOTO_NOSE_BOX
@@ -147,7 +149,7 @@ class Counted:
         return Frame(np.zeros((8, 8, 3), np.uint8), self.reads, self.reads * 33.0)
 
 
-def test_the_worker_is_at_most_two_answers_ahead_and_keeps_their_order():
+def test_a_files_worker_is_at_most_two_answers_ahead_and_keeps_their_order():
     source = Counted()
     pipeline = Pipeline(source, lambda frame: [])
     try:
@@ -160,14 +162,32 @@ def test_the_worker_is_at_most_two_answers_ahead_and_keeps_their_order():
         pipeline.close()
 
 
+def test_a_cameras_worker_reads_only_when_asked():
+    """A camera's picture never waits in a queue: one answer at a time, read when the loop asks."""
+    source = Counted()
+    source.live = True
+    pipeline = Pipeline(source, lambda frame: [])
+    try:
+        pipeline.request()
+        assert pipeline.take(timeout_s=5.0).frame.index == 1
+        assert pipeline.take(timeout_s=0.5) is None
+        assert source.reads == 1
+        pipeline.request()
+        assert pipeline.take(timeout_s=5.0).frame.index == 2
+    finally:
+        pipeline.close()
+
+
 def test_answers_made_before_a_freeze_are_dropped():
     source = Counted()
     pipeline = Pipeline(source, lambda frame: [])
     try:
         pipeline.request()
         assert pipeline.take(timeout_s=5.0).frame.index == 1
-        pipeline.drop()  # frame 2's answer (ready or under way) is never shown
+        unfrozen = time.perf_counter()
+        pipeline.drop()  # frame 2's answer, ready or under way, is never shown; one not started never runs
         pipeline.request()
-        assert pipeline.take(timeout_s=5.0).frame.index == 3
+        after = pipeline.take(timeout_s=5.0)
+        assert after.frame.index in (2, 3) and after.read_at >= unfrozen  # read after the freeze
     finally:
         pipeline.close()

@@ -5,11 +5,12 @@ the landmarker on it; meanwhile the window's loop draws an earlier frame. Each r
 frame it was computed from, so the mesh is always drawn on its own picture, never slid over a newer
 one.
 
-The worker may be :data:`AHEAD` (two) answers ahead of the loop, so it never idles while the loop
-has one slow frame (a garbage collection, a screenshot): with one answer allowed it waited for the
-loop about 1 ms a frame on average, 6% of the live rate. This adds no delay to what a visitor sees:
-the loop draws faster than the landmarker works, so it is normally already waiting when an answer
-arrives, and a camera is read when the worker starts a frame and gives its newest picture.
+A file's frames (a video, the sample played unpaced) are all to be shown, and the worker may be
+:data:`FILE_AHEAD` (two) answers ahead of the loop, so it never idles while the loop has one slow
+frame (a garbage collection, a screenshot): with one answer allowed it waited for the loop about
+1 ms a frame on average, 6% of the rate. A camera's newest picture is what matters: the worker
+reads it only when the loop has taken the last answer and asks for the next, so a loop slower than
+the camera (a large window at step 8) never shows a picture that waited in a queue.
 
 The worker never sleeps or decides timing: it runs when the loop asks (:meth:`Pipeline.request`)
 and the loop collects the answer (:meth:`Pipeline.take`), a :class:`concurrent.futures.Future`
@@ -30,7 +31,7 @@ from demo.sources import Frame, Source
 from demo.base.worker import CLOSE_WAIT_S, Worker
 
 
-AHEAD = 2  # answers the worker may have ready or under way before the loop takes one
+FILE_AHEAD = 2  # answers the worker may have ready or under way before the loop takes one, for a file
 
 
 @dataclass(frozen=True)
@@ -60,7 +61,7 @@ Perceive = Callable[[Frame], list[Face]]
 
 
 class Pipeline:
-    """A perception worker thread, at most :data:`AHEAD` answers ahead of the loop.
+    """A perception worker thread, one answer ahead of the loop (:data:`FILE_AHEAD` for a file).
 
     Parameters
     ----------
@@ -82,6 +83,7 @@ class Pipeline:
         self._next: deque[futures.Future] = deque()  # answers being worked on, or done and not taken
         self._ended = False  # a file has run out and the loop has been told
         self._closing = threading.Event()
+        self._ahead = 1 if getattr(source, "live", False) else FILE_AHEAD
 
     def _work(self) -> Seen | None:
         """On the worker: the next frame and its faces; None when a file has ended."""
@@ -105,9 +107,9 @@ class Pipeline:
         return Seen(frame, faces, (read_at - start) * 1000.0, (done - read_at) * 1000.0, read_at)
 
     def request(self) -> None:
-        """Ask the worker for the next frames, up to :data:`AHEAD` answers under way or not yet
-        taken (does nothing once a file has ended)."""
-        while len(self._next) < AHEAD and not self._ended:
+        """Ask the worker for the next frame, or for a file the next frames up to
+        :data:`FILE_AHEAD` answers under way or not yet taken (nothing once a file has ended)."""
+        while len(self._next) < self._ahead and not self._ended:
             self._next.append(self._worker.submit(self._work))
 
     def take(self, timeout_s: float) -> Seen | None:
@@ -128,8 +130,10 @@ class Pipeline:
         return seen
 
     def drop(self) -> None:
-        """Forget the answers not yet taken (made before a freeze: too old to show). One under
-        way still finishes on the worker, unseen."""
+        """Forget the answers not yet taken (made before a freeze: too old to show). One the
+        worker has started still finishes, unseen; one not yet started never runs."""
+        for answer in self._next:
+            answer.cancel()
         self._next.clear()
 
     @property

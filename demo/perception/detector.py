@@ -27,8 +27,9 @@ wider working copy (``working_width``).
 
 Conventions: pictures are ``uint8`` RGB ``(height, width, 3)`` or grey ``(height, width)``;
 boxes are ``(x0, y0, x1, y1)`` in pixels of the picture passed in, x right, y down. All the work
-per pyramid level is vectorised (one matrix product scores every window); the only Python loop
-is over the levels.
+per pyramid level is vectorised (one matrix product scores every window); the Python loops are
+over the levels and, within a level, over a block's few cell positions and a window's block
+positions (whole maps shifted and added), never over pixels or windows.
 
 References
 ----------
