@@ -100,3 +100,20 @@ def test_bad_settings_are_refused(photo: np.ndarray, kwargs: dict, message: str)
     with pytest.raises(ValueError) as error:
         hogview.hog_panel(photo, **kwargs)
     assert str(error.value) == message
+
+
+def test_a_frame_shown_much_smaller_is_measured_as_shown(photo: np.ndarray) -> None:
+    """A 720p camera's frame in a 620 px panel: cells of 8 panel pixels, arrows a visitor can see
+    (cells of 8 frame pixels would be 4 panel pixels: a grey texture), the same picture as HOG of
+    the frame made that small first."""
+    big = cv2.resize(photo, (1280, 1280 * photo.shape[0] // photo.shape[1]), interpolation=cv2.INTER_CUBIC)
+    panel = (620, 620 * big.shape[0] // big.shape[1])
+    shown = hogview.hog_panel(big, "arrows", out_size=panel)
+    small = hogview.hog_panel(cv2.resize(big, panel, interpolation=cv2.INTER_AREA), "arrows")
+    assert np.abs(shown.astype(int) - small.astype(int)).mean() < 1.0
+    # The pixels view magnifies the same place of the picture whatever its size.
+    focus = (0.5 * big.shape[1], 0.4 * big.shape[0])
+    inset = hogview.hog_panel(big, "pixels", focus_xy=focus, out_size=panel)
+    inset_small = hogview.hog_panel(cv2.resize(big, panel, interpolation=cv2.INTER_AREA), "pixels",
+                                    focus_xy=(0.5 * panel[0], 0.4 * panel[1]))
+    assert np.abs(inset.astype(int) - inset_small.astype(int)).mean() < 1.0

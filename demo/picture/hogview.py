@@ -55,6 +55,8 @@ INSET_MARGIN = 0.04  # of the panel's shorter side: gap between the inset and th
 LEADER_WIDTH = 1.0  # line width in pixels at a 480-pixel-tall panel
 
 
+SHOWN_SMALLER = 0.75  # a frame drawn at less than this share of its width is measured as shown (hog_panel)
+
 def _check(view: str, cell: int, bins: int) -> None:
     if view not in VIEWS:
         raise ValueError(f"view must be one of {VIEWS}, got {view!r}")
@@ -159,7 +161,8 @@ def hog_panel(rgb: np.ndarray, view: str = "arrows", cell: int = hog.CELL, bins:
     view : str
         One of ``VIEWS``: ``"arrows"``, ``"glyphs"`` or ``"pixels"``.
     cell : int
-        Cell side in frame pixels, 4-32.
+        Cell side in frame pixels, 4-32; in pixels of the panel when the frame is shown at less
+        than three quarters of its size (see below).
     bins : int
         Unsigned orientation bins (0-180 degrees), 6-18. The arrows use twice as many signed
         bins over 0-360 degrees.
@@ -168,7 +171,10 @@ def hog_panel(rgb: np.ndarray, view: str = "arrows", cell: int = hog.CELL, bins:
         landmarks; the centre of the frame by default.
     out_size : (int, int), optional
         Display size (width, height) to draw at; the frame size by default. The picture is
-        resized first and the drawing is done at display resolution, so lines stay sharp.
+        resized first and the drawing is done at display resolution, so lines stay sharp. A
+        frame shown much smaller than it is (a 720p camera or a photo in a panel of about 600
+        pixels) is measured as shown: with cells of its own pixels the arrows would be 3-4
+        pixels long, a grey texture instead of arrows.
     plain : bool
         Draw on a plain dark background instead of the dimmed picture: the diagram only, with
         no pixel of the camera's picture (for classes that may not keep pupils' faces).
@@ -183,6 +189,11 @@ def hog_panel(rgb: np.ndarray, view: str = "arrows", cell: int = hog.CELL, bins:
     gray = cv2.cvtColor(rgb, cv2.COLOR_RGB2GRAY)
     height, width = gray.shape
     size = (width, height) if out_size is None else (int(out_size[0]), int(out_size[1]))
+    if size[0] < SHOWN_SMALLER * width:
+        if focus_xy is not None:
+            focus_xy = (focus_xy[0] * size[0] / width, focus_xy[1] * size[1] / height)
+        gray = cv2.resize(gray, size, interpolation=cv2.INTER_AREA)
+        height, width = gray.shape
     scale = (size[0] / width, size[1] / height)
     if view == "glyphs":
         # Each cell's histogram of edge directions, drawn as a star of lines.
