@@ -5,6 +5,7 @@ from __future__ import annotations
 import dataclasses
 
 import numpy as np
+import pytest
 
 from demo.picture.compose import ViewSettings, mesh_panel
 from demo.picture.draw import FACE_PALETTE, face_colour
@@ -53,3 +54,22 @@ def test_mesh_paths_draw_every_line_as_often_as_listed():
             walked.update(tuple(sorted(pair)) for pair in zip(path, path[1:]))
         assert walked == listed, group
     assert len(_trails("tessellation")[1]) < len(connections()["tessellation"]) / 10
+
+
+@pytest.mark.parametrize("size", [(1, 1), (7, 3), (1280, 720), (0, 5)])
+def test_plain_picture_is_all_one_colour_to_the_last_pixel(size):
+    from demo.picture.draw import plain_picture
+
+    vis = plain_picture(size, (12, 200, 37))
+    assert vis.shape == (size[1], size[0], 3) and vis.dtype == np.uint8
+    assert (vis.reshape(-1, 3) == (12, 200, 37)).all()
+
+
+def test_text_is_blended_by_its_coverage():
+    from demo.picture import typeset
+
+    vis = np.full((80, 400, 3), 100, np.uint8)
+    typeset.draw_line(vis, "Machine Eyes", 40, (10, 10), (250, 250, 250), shadow=False)
+    ink = vis.max(axis=2)
+    assert ink.max() >= 245 and ink.min() == 100  # full coverage reaches the colour, the rest untouched
+    assert ((ink > 100) & (ink < 245)).any()  # anti-aliased edges in between

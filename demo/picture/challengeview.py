@@ -22,7 +22,7 @@ from demo.perception.challenge import CHALLENGES, HISTORY_MS, TRICKS, Challenge,
 from demo.picture import typeset
 from demo.picture.colours import AMBER, BACKGROUND, BOX_BACKGROUND, DIM, HUD_GREY, TEXT
 from demo.picture.compose import ViewSettings, fit_size, focus_point, mesh_panel
-from demo.picture.draw import face_colour
+from demo.picture.draw import face_colour, plain_picture
 from demo.picture.fitting import Style, fit_texts, line_step, width_of
 from demo.picture.hogview import hog_panel
 from demo.picture.text import Texts
@@ -136,12 +136,11 @@ def challenge_picture(frame: np.ndarray, challenge: Challenge, scan, faces: list
     ``size`` if not given); ``threshold`` the face probability (0-1) at which HOG's pattern calls
     a window a face, drawn as the dashed line of its strip."""
     unit = picture_unit(size) if unit is None else unit
-    vis = np.empty((size[1], size[0], 3), np.uint8)
     if challenge.summary:
-        vis[:] = BOX_BACKGROUND
+        vis = plain_picture(size, BOX_BACKGROUND)
         draw_summary(vis, texts, challenge, unit=unit)
         return vis
-    vis[:] = BACKGROUND  # around the two frames: the window's own colour
+    vis = plain_picture(size, BACKGROUND)  # around the two frames: the window's own colour
     height, width = frame.shape[:2]
     for index, box in enumerate(panel_boxes(size, (width, height))):
         x0, y0, x1, y1 = box
@@ -202,7 +201,7 @@ def _draw_plot(vis: np.ndarray, challenge: Challenge, detector: str, threshold: 
     height, width = vis.shape[:2]
     top = height - max(12, int(height * PLOT_SHARE))
     strip = vis[top:height]
-    strip[:] = (strip * 0.35 + np.asarray(PLOT_BACKGROUND) * 0.65).astype(np.uint8)
+    cv2.addWeighted(strip, 0.35, plain_picture((width, height - top), PLOT_BACKGROUND), 0.65, 0.0, dst=strip)
     cv2.line(vis, (0, top), (width - 1, top), DIM, 1)
     margin = max(2, (height - top) // 8)
     inner = height - top - 2 * margin

@@ -94,8 +94,7 @@ def _vignette(rows: int, cols: int) -> np.ndarray:
 def _glyph_square(histograms: np.ndarray, cell: int, side: int,
                   colour: tuple[int, int, int]) -> np.ndarray:
     """A ``side`` x ``side`` RGB square with the cells' glyphs drawn over it, softly glowing."""
-    square = np.empty((side, side, 3), np.uint8)
-    square[:] = PATTERN_BACKGROUND
+    square = plain_picture((side, side), PATTERN_BACKGROUND)
     rows = histograms.shape[0]
     strokes = np.zeros_like(square)
     shown = display_cells(histograms)
@@ -110,8 +109,7 @@ def _glyph_square(histograms: np.ndarray, cell: int, side: int,
 def _on_background(square: np.ndarray, size: tuple[int, int]) -> np.ndarray:
     """``square`` centred on a ``size`` (width, height) picture of the background colour."""
     width, height = size
-    out = np.empty((height, width, 3), np.uint8)
-    out[:] = PATTERN_BACKGROUND
+    out = plain_picture(size, PATTERN_BACKGROUND)
     side = square.shape[0]
     x0, y0 = (width - side) // 2, (height - side) // 2
     out[y0:y0 + side, x0:x0 + side] = square

@@ -363,8 +363,7 @@ def _chrome(layout: Layout) -> np.ndarray:
     if chrome is None:
         if len(_CHROME) >= KEPT:
             _CHROME.pop(next(iter(_CHROME)))
-        chrome = np.empty((layout.window[1], layout.window[0], 3), np.uint8)
-        chrome[:] = BACKGROUND
+        chrome = plain_picture(layout.window, BACKGROUND)
         draw_static(chrome, layout)
         _CHROME[layout] = chrome
     return chrome
