@@ -34,10 +34,11 @@ from demo.base.safefile import Outputs, folder_problem, write_failure, write_pic
 from demo.files.export import (FrameData, HogFrames, frame_data, save_blendshapes_csv, save_landmarks_csv,
                                save_landmarks_json)
 from demo.files.progress import Progress
+from demo.perception.challenge import observe
 from demo.perception.landmarks import Face, FaceMesh
 from demo.picture.compose import ViewSettings, side_by_side
 from demo.picture.colours import BACKGROUND
-from demo.picture.stages import Scene, sheet, window_picture
+from demo.picture.stages import Scene, pattern_scan, sheet, window_picture
 from demo.picture.text import Texts, load_texts
 from demo.sources import (IMAGE_SUFFIXES, MAX_PIXELS, Frame, VideoSource, damaged_message,
                           file_problem, load_image)
@@ -393,9 +394,6 @@ def picture(frame: np.ndarray, faces: list[Face], look: Look, texts: Texts | Non
     if look.stage is not None:
         scan = None
         if challenge is not None:
-            from demo.perception.challenge import observe
-            from demo.picture.stages import pattern_scan
-
             scan = pattern_scan(frame)
             challenge.update(time_ms, frame, observe(faces, scan))
         return window_picture(Scene(frame, faces, look.settings, look.stage, scan, challenge), texts,

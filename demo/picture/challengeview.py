@@ -18,7 +18,7 @@ import dataclasses
 import cv2
 import numpy as np
 
-from demo.perception.challenge import CHALLENGES, HISTORY_MS, TRICKS, Challenge, Win
+from demo.perception.challenge import CHALLENGES, HISTORY_MS, TRICKS, Challenge, Win, observe
 from demo.picture import typeset
 from demo.picture.colours import AMBER, BACKGROUND, BOX_BACKGROUND, DIM, HUD_GREY, TEXT
 from demo.picture.compose import ViewSettings, fit_size, focus_point, mesh_panel
@@ -84,11 +84,12 @@ def summary_lines(texts: Texts, challenge: Challenge | None, sample: bool = Fals
     that it was not found ("– Hidden from both: not found this time").
     ``sample`` fills each with its longest possible win (for checking that the card fits)."""
     lines = []
+    longest = dict(sample_lines(texts)) if sample else {}
     for name in CHALLENGES:
         win = challenge.wins.get(name) if challenge is not None else None
         if sample:
             key = "both_net_first" if name == "both" else name
-            found = dict(sample_lines(texts))[f"challenge.won.{key}"]
+            found = longest[f"challenge.won.{key}"]
         else:
             found = win_text(texts, win) if win is not None else texts.get("challenge.not_found")
         if win is not None or sample:  # the win's sentence says which detector lost you
@@ -273,8 +274,6 @@ def draw_summary(vis: np.ndarray, texts: Texts, challenge: Challenge | None, sam
 
 def still_challenge(frame: np.ndarray, faces: list, scan) -> Challenge:
     """A challenge that has seen only ``frame`` (a photo rendered to a file): the lights, no win."""
-    from demo.perception.challenge import observe
-
     challenge = Challenge()
     challenge.update(0.0, frame, observe(faces, scan))
     return challenge

@@ -53,9 +53,8 @@ GLOW_GAIN = 0.3  # brightest haze, as a fraction of its colour (colours.HOG_GLOW
 INSET_FRACTION = 0.42  # of the panel's shorter side: size of the magnified patch
 INSET_MARGIN = 0.04  # of the panel's shorter side: gap between the inset and the panel edge
 LEADER_WIDTH = 1.0  # line width in pixels at a 480-pixel-tall panel
-
-
 SHOWN_SMALLER = 0.75  # a frame drawn at less than this share of its width is measured as shown (hog_panel)
+
 
 def _check(view: str, cell: int, bins: int) -> None:
     if view not in VIEWS:

@@ -387,10 +387,10 @@ def _one_picture(room: _Room, stage: int, frame: tuple[int, int], titles, captio
 def _frames_first(room: _Room, frame: tuple[int, int], title: Fit, caption: Fit, text: str, stage: int
                   ) -> tuple[Fit, int]:
     """Step 8, where the steps' shared caption size would leave its two frames a narrow strip
-    (two thirds of a 16:9 screen's width, half of a portrait one's): the frames are the game, so they are as large as they can be beside the title
-    and the caption ``text`` at its floor size, and the caption then takes the room left, up to
-    the other steps' size (``caption``, where it is text ``stage``). Returns the caption's fit and
-    the index of ``text`` in it."""
+    (two thirds of a 16:9 screen's width, half of a portrait one's): the frames are the game, so
+    they are as large as they can be beside the title and the caption ``text`` at its floor
+    size, and the caption then takes the room left, up to the other steps' size (``caption``,
+    where it is text ``stage``). Returns the caption's fit and the index of ``text`` in it."""
     area, gap = room.box, room.pad
     rest = title.height + gap + max(2, gap // 2)
     least = fit_texts((text,), area.width, area.height, _squeezed("caption", 0.0), room.unit)

@@ -16,6 +16,7 @@ import cv2
 import numpy as np
 
 from demo.picture.colours import SHADOW, TEXT, WHITE
+from demo.picture.draw import plain_picture
 from demo.picture.text import font_path
 
 os.environ.setdefault("PYGAME_HIDE_SUPPORT_PROMPT", "1")
@@ -63,8 +64,7 @@ def _blend(vis: np.ndarray, alpha: np.ndarray, x: int, y: int, colour: tuple[int
         return
     a = np.ascontiguousarray(alpha[y0 - y:y1 - y, x0 - x:x1 - x])
     region = vis[y0:y1, x0:x1]
-    ink = np.empty_like(region)
-    cv2.rectangle(ink, (0, 0), (ink.shape[1] - 1, ink.shape[0] - 1), colour, -1)
+    ink = plain_picture((x1 - x0, y1 - y0), colour)
     # OpenCV mixes ink and picture by each pixel's weight in one pass, 0.3 ms for a 1200 px line;
     # numpy's region * (1 - a) + colour * a takes 2.3 ms (it spreads three numbers pixel by pixel).
     region[:] = cv2.blendLinear(ink, region, a, 1.0 - a)
