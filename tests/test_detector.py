@@ -4,7 +4,9 @@ Facts checked here: the trainer, run again from a clean start, learns the commit
 same settings, as accurate, weights within a tolerance, the same faces found); a window's score
 is exactly the pattern's weights times its HOG numbers; the sample face is found where
 MediaPipe finds it; blank, noise and ramp pictures give nothing; the distant faces of a
-synthetic group are found at the sizes the pyramid covers; the pictures have the asked size.
+synthetic group are found at the sizes the pyramid covers; the search split into parts of the
+pyramid (as the live window spreads it over two frames) covers every level once, in parts of about
+equal work, and combined is the whole search; the pictures have the asked size.
 """
 
 from __future__ import annotations
@@ -16,8 +18,8 @@ from skimage.feature import hog as skimage_hog
 
 from demo.tools import train_pattern
 from demo.perception.detector import (PATTERN_KEYS, WORKING_WIDTH, Detection, Pattern, PatternError,
-                           ScanResult, block_map, box_iou, detect_faces, load_pattern,
-                           window_scores)
+                           ScanResult, block_map, box_iou, combine, detect_faces, find_candidates,
+                           level_parts, load_pattern, pyramid_scales, window_scores)
 from demo.base.assets import asset_path
 from demo.perception.hog import _l2_hys, cell_histograms, hog_features
 from demo.picture.patternview import (display_cells, draw_detections, heat_picture, pattern_picture,
@@ -39,6 +41,7 @@ MEAN_FACE_TOLERANCE = 3e-5  # per bin (each face's histograms sum to 1): 3.5x th
 ACCURACY_MARGIN = 0.01  # two of the 200 LFW crops; measured 0 (0.96 and 0.985 under both)
 SAME_FACE_IOU = 0.9  # a retrained detection matches the committed pattern's box this well
 SCORE_TOLERANCE = 0.02  # face probability; measured 0.004 at most
+PART_BALANCE = 1.25  # the larger of two parts has at most this many times the smaller's pixels
 
 
 @pytest.fixture(scope="module")
@@ -253,6 +256,43 @@ def test_scan_result_shapes(pattern, photo):
         assert isinstance(detection, Detection) and 0.0 <= detection.score <= 1.0
     with pytest.raises(ValueError, match="uint8"):
         detect_faces(gray.astype(np.float32), pattern)
+
+
+# ---- The search in parts (the live window spreads it over two frames) --------------------------
+@pytest.mark.parametrize("shape", [(240, 320), (180, 320), (427, 320), (33, 320), (32, 32)])
+def test_two_parts_hold_every_level_once_with_about_equal_pixels(pattern, shape):
+    scales = pyramid_scales(shape, pattern)
+    parts = level_parts(shape, pattern, 2)
+    assert sorted(parts[0] + parts[1]) == list(range(len(scales)))
+    assert level_parts(shape, pattern, 1) == [list(range(len(scales)))]
+    if len(scales) >= 4:  # one or two levels cannot be split evenly
+        pixels = [sum(round(shape[0] / scales[k]) * round(shape[1] / scales[k]) for k in part)
+                  for part in parts]
+        assert max(pixels) <= PART_BALANCE * min(pixels)
+
+
+@pytest.mark.parametrize("index", [0, 60, 120])
+def test_two_parts_combined_are_the_whole_search(pattern, index):
+    frame = SampleSource().frame_at(index)
+    whole = detect_faces(frame, pattern)
+    parts = [find_candidates(frame, pattern, (k, 2)) for k in range(2)]
+    assert all(part.windows < whole.windows for part in parts)  # each part searched only some
+    scan = combine(parts)
+    assert scan.heat.shape == whole.heat.shape
+    assert np.allclose(scan.heat, whole.heat, atol=1e-6)
+    assert scan.scales == pytest.approx(whole.scales) and scan.windows == whole.windows
+    assert len(whole.detections) >= 1 and len(scan.detections) == len(whole.detections)
+    for found, expected in zip(scan.detections, whole.detections):
+        assert found.box == pytest.approx(expected.box) and found.score == pytest.approx(expected.score)
+
+
+def test_parts_of_pictures_of_different_sizes_are_not_combined(pattern):
+    frame = SampleSource().frame_at(0)
+    parts = [find_candidates(frame, pattern, (0, 2)), find_candidates(frame[:240], pattern, (1, 2))]
+    with pytest.raises(ValueError, match="different sizes"):
+        combine(parts)
+    with pytest.raises(ValueError, match="part 2 of 2"):
+        find_candidates(frame, pattern, (2, 2))
 
 
 # ---- Pictures ------------------------------------------------------------------------------------

@@ -20,6 +20,11 @@ Use it like this::
     scan = detect_faces(rgb, pattern)        # any size; scanned on a 320 px wide grey copy
     scan.detections[0].box, scan.heat        # best face (x0, y0, x1, y1), heat map (h, w)
 
+The same search in two parts, e.g. spread over two frames (the live window does, step 5)::
+
+    parts = [find_candidates(rgb, pattern, part=(i, 2)) for i in range(2)]  # half the work each
+    scan = combine(parts)                    # the same as detect_faces(rgb, pattern)
+
 Sizes: the picture is scanned on a grey *working copy* 320 px wide (320 x 240 for a 4:3 frame).
 With the bundled pattern (a 32 px window, the face box 0.9 of its height) faces from about 28 px
 tall up to the copy's height are found: 57-480 px in a 640 x 480 frame. Smaller faces need a
@@ -40,7 +45,7 @@ References
 from __future__ import annotations
 
 import zipfile
-from collections.abc import Iterator, Sequence
+from collections.abc import Collection, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -185,6 +190,38 @@ class ScanResult:
     heat: np.ndarray
     scales: tuple[float, ...]
     windows: int = 0
+
+
+@dataclass(frozen=True)
+class Candidates:
+    """What a search of some of the pyramid's levels found, before the levels are combined.
+
+    Made by :func:`find_candidates`; :func:`combine` makes a :class:`ScanResult` of one or more.
+
+    Attributes
+    ----------
+    boxes : ndarray, (n, 4) float64
+        Face box of every window above the threshold, ``(x0, y0, x1, y1)`` in pixels of the
+        picture searched, before non-maximum suppression.
+    scores : ndarray, (n,) float32
+        Their face probabilities, 0-1.
+    heat : ndarray float32
+        The heat of the levels searched on a coarse grid, one point per :data:`HEAT_PIXEL`
+        working-copy pixels (0 where none of them reaches).
+    scales : tuple of float
+        Input pixels per level pixel of the levels searched, largest picture first.
+    windows : int
+        How many windows were compared with the pattern.
+    shape : tuple of 2 ints
+        ``(height, width)`` of the picture searched, in pixels.
+    """
+
+    boxes: np.ndarray
+    scores: np.ndarray
+    heat: np.ndarray
+    scales: tuple[float, ...]
+    windows: int
+    shape: tuple[int, int]
 
 
 @dataclass(frozen=True)
@@ -385,8 +422,29 @@ def pyramid_scales(shape: tuple[int, int], pattern: Pattern, step: float = PYRAM
     return tuple(float(step ** k) for k in range(max(count, 0)))
 
 
-def scan_levels(gray: np.ndarray, pattern: Pattern, step: float = PYRAMID_STEP
-                ) -> Iterator[Level]:
+def level_parts(shape: tuple[int, int], pattern: Pattern, parts: int, step: float = PYRAMID_STEP
+                ) -> list[list[int]]:
+    """The pyramid's levels (indices into :func:`pyramid_scales`) split into ``parts`` parts
+    of about equal work, for a grey working copy of ``shape`` (height, width) pixels.
+
+    Levels are dealt out largest first, each to the part with the fewest pixels so far (the work
+    of a level goes with its pixels), so the split depends only on ``shape``. Every level is in
+    exactly one part; each part lists its levels largest first. For 320 x 240 and two parts:
+    about 129 000 pixels each, within 1% of each other.
+    """
+    height, width = shape[:2]
+    totals = [0] * parts
+    split: list[list[int]] = [[] for _ in range(parts)]
+    for index, scale in enumerate(pyramid_scales(shape, pattern, step)):
+        pixels = max(1, round(width / scale)) * max(1, round(height / scale))
+        smallest = totals.index(min(totals))
+        split[smallest].append(index)
+        totals[smallest] += pixels
+    return split
+
+
+def scan_levels(gray: np.ndarray, pattern: Pattern, step: float = PYRAMID_STEP,
+                levels: Collection[int] | None = None) -> Iterator[Level]:
     """Score every window at every pyramid level of a grey working copy.
 
     Parameters
@@ -396,11 +454,13 @@ def scan_levels(gray: np.ndarray, pattern: Pattern, step: float = PYRAMID_STEP
     pattern : Pattern
     step : float
         Size ratio between neighbouring levels.
+    levels : collection of int, optional
+        Score only these levels (indices into :func:`pyramid_scales`); default all.
 
     Yields
     ------
     Level
-        One per scale of :func:`pyramid_scales`, largest picture first.
+        One per scale of :func:`pyramid_scales` (in ``levels``), largest picture first.
 
     Notes
     -----
@@ -415,9 +475,10 @@ def scan_levels(gray: np.ndarray, pattern: Pattern, step: float = PYRAMID_STEP
         source = gray if index < per_octave else pictures[index - per_octave]
         size = (max(1, round(width / scale)), max(1, round(height / scale)))
         level = gray if index == 0 else cv2.resize(source, size, interpolation=cv2.INTER_AREA)
-        pictures.append(level)
-        blocks = block_map(level, pattern.cell, pattern.block, pattern.bins)
-        yield Level(scale, blocks, window_scores(blocks, pattern))
+        pictures.append(level)  # made for every level: smaller ones are shrunk from it
+        if levels is None or index in levels:
+            blocks = block_map(level, pattern.cell, pattern.block, pattern.bins)
+            yield Level(scale, blocks, window_scores(blocks, pattern))
 
 
 # ---- Step 4: boxes, suppression, heat ---------------------------------------------------------
@@ -539,23 +600,65 @@ def detect_faces(image: np.ndarray, pattern: Pattern, working_width: int = WORKI
     -------
     ScanResult
         Detections in pixels of ``image``, the heat map at ``image``'s size, the pyramid scales
-        in input pixels per level pixel.
+        in input pixels per level pixel. The search of all levels as one part
+        (:func:`find_candidates`), combined (:func:`combine`).
     """
+    whole = find_candidates(image, pattern, (0, 1), working_width, threshold, step)
+    return combine([whole], nms_iou)
+
+
+def find_candidates(image: np.ndarray, pattern: Pattern, part: tuple[int, int] = (0, 1),
+                    working_width: int = WORKING_WIDTH, threshold: float | None = None,
+                    step: float = PYRAMID_STEP) -> Candidates:
+    """Search part ``i`` of ``n`` of the pyramid's levels (``part=(i, n)``, see
+    :func:`level_parts`): every window above the threshold, and the heat of those levels.
+
+    The other parameters are :func:`detect_faces`'s; the ``n`` parts of one picture, combined
+    (:func:`combine`), are its :func:`detect_faces`.
+    """
+    index, parts = part
+    if not 0 <= index < parts:
+        raise ValueError(f"part {index} of {parts}: the part must be 0 to {parts - 1}")
     threshold = pattern.threshold if threshold is None else float(threshold)
     gray, to_input = working_copy(image, working_width)
-    boxes, scores, heat, scales, windows = _search(gray, pattern, threshold, step)
+    levels = level_parts(gray.shape, pattern, parts, step)[index]
+    boxes, scores, heat, scales, windows = _search(gray, pattern, threshold, step, levels)
     boxes *= to_input  # working-copy pixels -> input pixels
+    height, width = np.asarray(image).shape[:2]
+    return Candidates(boxes, scores, heat, tuple(v * to_input for v in scales), windows,
+                      (height, width))
+
+
+def combine(parts: Sequence[Candidates], nms_iou: float = NMS_IOU) -> ScanResult:
+    """One :class:`ScanResult` from the parts of a search, of one picture or of pictures of one
+    size (e.g. the two latest frames of a camera, each searched in one part).
+
+    The detections are the non-maximum suppression of all parts' candidate boxes together, the
+    heat at every point the best of the parts' heat, the scales all parts' levels. Raises
+    ``ValueError`` if the parts are of pictures of different sizes.
+    """
+    shape = parts[0].shape
+    if any(part.shape != shape for part in parts):
+        raise ValueError(f"parts of pictures of different sizes: {[part.shape for part in parts]}")
+    boxes = np.concatenate([part.boxes for part in parts])
+    scores = np.concatenate([part.scores for part in parts])
     keep = non_max_suppression(boxes, scores, nms_iou)
     detections = [Detection(tuple(float(v) for v in boxes[k]), float(scores[k])) for k in keep]
-    height, width = np.asarray(image).shape[:2]
+    heat = parts[0].heat.copy()
+    for part in parts[1:]:
+        np.maximum(heat, part.heat, out=heat)
+    height, width = shape
     if heat.shape != (height, width):
         heat = cv2.resize(heat, (width, height), interpolation=cv2.INTER_LINEAR)
-    return ScanResult(detections, heat, tuple(v * to_input for v in scales), windows)
+    scales = tuple(sorted(scale for part in parts for scale in part.scales))
+    return ScanResult(detections, heat, scales, sum(part.windows for part in parts))
 
 
-def _search(gray: np.ndarray, pattern: Pattern, threshold: float, step: float
+def _search(gray: np.ndarray, pattern: Pattern, threshold: float, step: float,
+            levels: Collection[int] | None = None
             ) -> tuple[np.ndarray, np.ndarray, np.ndarray, list[float], int]:
-    """Every window of every level above ``threshold``, before suppression, and the heat map.
+    """Every window of the ``levels`` (default all) above ``threshold``, before suppression, and
+    their heat map.
 
     Returns face boxes (n, 4) and probabilities (n,) in working-copy pixels, the heat map (one
     point per :data:`HEAT_PIXEL` working-copy pixels), the levels' scales (working-copy pixels per
@@ -566,7 +669,7 @@ def _search(gray: np.ndarray, pattern: Pattern, threshold: float, step: float
     heat = np.zeros((-(-gray.shape[0] // HEAT_PIXEL), -(-gray.shape[1] // HEAT_PIXEL)), np.float32)
     boxes, scores, scales = [np.zeros((0, 4))], [np.zeros(0, np.float32)], []
     windows = 0
-    for level in scan_levels(gray, pattern, step):  # the only loop: one pass per level
+    for level in scan_levels(gray, pattern, step, levels):  # the only loop: one pass per level
         probs = probability(level.scores)
         _paint_heat(heat, probs, level.scale / HEAT_PIXEL, pattern)
         picked = np.flatnonzero(probs.ravel() > threshold)

@@ -218,6 +218,15 @@ def pattern_scan(frame: np.ndarray):
     return detect_faces(frame, _pattern())
 
 
+def pattern_part(frame: np.ndarray, part: tuple[int, int]):
+    """Part ``part = (i, n)`` of step 5's search of ``frame`` (RGB): a
+    :class:`demo.perception.detector.Candidates`; the ``n`` parts combined
+    (:func:`demo.perception.detector.combine`) are :func:`pattern_scan`."""
+    from demo.perception.detector import find_candidates
+
+    return find_candidates(frame, _pattern(), part)
+
+
 def stage_picture(scene: Scene, size: tuple[int, int], timings: dict[str, float] | None = None,
                   texts: Texts | None = None, unit: float | None = None) -> np.ndarray:
     """The picture of stage 1-7 for ``scene``, ``size`` (width, height) pixels, without texts.
