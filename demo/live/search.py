@@ -1,55 +1,95 @@
-"""Steps 5 and 8 at camera rate: the face pattern searches the next frame while this one is drawn.
+"""Steps 5 and 8 at camera rate: the face-pattern search spread over two frames, on a thread of
+its own one frame ahead.
 
-The search of a 640x480 frame takes about as long as drawing it, and the live window has two
-cores: one runs MediaPipe, the other the window's loop. At step 5 the loop hands each new frame
-to a thread of its own that searches it (:func:`demo.picture.stages.pattern_scan`) and draws the
-frame before it with that frame's own search: the heat map and the boxes always belong to the
-picture under them, every window of every size searched, one frame later than at the other steps.
+A whole search of a 640x480 frame takes about as long as drawing it, and the live window has two
+cores: one runs MediaPipe, the other the window's loop. So the live window searches half the
+pyramid's levels of each frame (:func:`demo.perception.detector.level_parts`, two parts of about
+equal work, taken in turn) and shows the frame with both parts' latest searches combined
+(:func:`demo.perception.detector.combine`): the boxes suppressed among both parts' candidates, the
+heat the better of both. Half the window sizes were searched in the frame shown, the other half
+in the frame before it, so every window of every size is searched every two frames and no part
+is older than one frame. The search runs on a thread of its own while the frame before is drawn,
+so the picture shown is one frame later than at the other steps.
+
+The first frame, a frame after another step was shown (:meth:`PatternSearch.reset`) and a picture
+that stays (a frozen picture, a file's last frame) are searched whole, so a still picture shows
+its own whole search.
 """
 
 from __future__ import annotations
 
 from concurrent.futures import Future
 
+import numpy as np
+
 from demo.base.worker import Worker
 from demo.live.pipeline import Seen
-from demo.picture.stages import pattern_scan
+from demo.perception.detector import Candidates, ScanResult, combine
+from demo.picture.stages import pattern_part
 
-WAIT_S = 10.0  # longest wait for one search, seconds (a 1280x720 frame takes about 50 ms)
+WAIT_S = 10.0  # longest wait for one search, seconds (a whole 1280x720 frame takes about 50 ms)
+PARTS = 2  # the pyramid's levels are searched in this many parts, one part a frame
+
+
+def search_parts(rgb: np.ndarray, parts: list[int]) -> dict[int, Candidates]:
+    """Parts ``parts`` (of :data:`PARTS`) of step 5's search of the RGB frame: part index ->
+    :class:`demo.perception.detector.Candidates`."""
+    return {index: pattern_part(rgb, (index, PARTS)) for index in parts}
 
 
 class PatternSearch:
-    """Searches frames one ahead of the window: :meth:`shift` takes the newest frame and gives
-    the one to draw with its search. Use it as a context manager (its thread ends on leaving)."""
+    """Searches frames one ahead of the window, a part at a time: :meth:`shift` takes the newest
+    frame and gives the one to draw with its search. Use it as a context manager (its thread ends
+    on leaving)."""
 
     def __init__(self) -> None:
         self._worker = Worker("pattern search")
-        self._pending: tuple[Seen, Future] | None = None  # being searched
-        self._ready: tuple[Seen, object] | None = None  # searched: the frame to draw
+        self._pending: tuple[Seen, Future] | None = None  # being searched (one part or all)
+        self._ready: tuple[Seen, ScanResult] | None = None  # searched: the frame to draw
+        self._parts: dict[int, tuple[Seen, Candidates]] = {}  # part -> latest frame, its search
+        self._turn = 0  # the part the next frame is searched for
 
-    def shift(self, seen: Seen) -> tuple[Seen, object]:
-        """``seen`` goes to the search; returns the frame to draw and its
-        :class:`demo.perception.detector.ScanResult`: the frame given before ``seen``, or ``seen``
-        itself the first time and when it comes twice (a frozen picture, a file's last frame)."""
+    def shift(self, seen: Seen) -> tuple[Seen, ScanResult]:
+        """``seen`` goes to the search; returns the frame to draw and a
+        :class:`demo.perception.detector.ScanResult`: the frame given before ``seen`` (or ``seen``
+        itself the first time and when it comes twice), with its part of the search combined
+        with the other part's search of the frame given before it."""
         if self._ready is not None and self._ready[0] is seen:
             return self._ready
-        if self._pending is not None and self._pending[0] is seen:
+        if self._pending is not None and self._pending[0] is seen:  # given twice: it stays
             self._ready, self._pending = self._finished(self._pending), None
+            missing = [index for index, (frame, _) in self._parts.items() if frame is not seen]
+            if missing:
+                self._ready = self._finished(self._search(seen, missing))
             return self._ready
-        before, self._pending = self._pending, (seen, self._worker.submit(pattern_scan, seen.frame.rgb))
+        # Parts are combined only with those of the frame just before, of the same size.
+        whole = self._pending is None or self._pending[0].frame.rgb.shape != seen.frame.rgb.shape
+        if whole:
+            parts = list(range(PARTS))
+        else:
+            parts, self._turn = [self._turn], (self._turn + 1) % PARTS
+        before, self._pending = self._pending, self._search(seen, parts)
         if before is not None:
             self._ready = self._finished(before)
         elif self._ready is None:  # the first frame: nothing was searched before it
             self._ready, self._pending = self._finished(self._pending), None
         return self._ready
 
-    @staticmethod
-    def _finished(job: tuple[Seen, Future]) -> tuple[Seen, object]:
-        return job[0], job[1].result(timeout=WAIT_S)
+    def _search(self, seen: Seen, parts: list[int]) -> tuple[Seen, Future]:
+        return seen, self._worker.submit(search_parts, seen.frame.rgb, parts)
+
+    def _finished(self, job: tuple[Seen, Future]) -> tuple[Seen, ScanResult]:
+        """Waits for ``job``, keeps its parts as the latest, and combines all the latest parts."""
+        seen, future = job
+        for index, found in future.result(timeout=WAIT_S).items():
+            self._parts[index] = (seen, found)
+        return seen, combine([found for _, found in self._parts.values()])
 
     def reset(self) -> None:
-        """Forget the frames (another step is shown); a search under way finishes unseen."""
+        """Forget the frames and their parts (another step is shown); a search under way finishes
+        unseen."""
         self._pending = self._ready = None
+        self._parts = {}
 
     def close(self) -> None:
         self._worker.close()
