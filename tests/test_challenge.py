@@ -83,7 +83,10 @@ def test_the_turning_clip_turns_as_the_networks_head_pose_reads_it():
     (MediaPipe's face transform) on the same frames: within 4 degrees up to 36 degrees, every frame
     seen. Further round the network's pose falls behind (it reads about 40 at 50, 57 at 66): the mesh
     is the face alone, with no side of the head or ears, and MediaPipe's mesh on those frames reaches
-    past the face's edge into the grey, as on a head turned less."""
+    past the face's edge into the grey, as on a head turned less. The clip is not at fault: solvePnP
+    of its true 2D points against MediaPipe's own canonical head reads the turn within 2.5 degrees
+    to 72; solvePnP of the network's points, or their own 3D, under-read like the transform (56-59
+    at 72). No depth scale of the clip fixes it (1.6 reads 3 high at 24 and 10 low at 72)."""
     clip = _clip("turn")
     read = []
     with FaceMesh(max_faces=1) as mesh:

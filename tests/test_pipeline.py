@@ -157,7 +157,7 @@ def test_a_files_worker_is_at_most_two_answers_ahead_and_keeps_their_order():
         first, second = pipeline.take(timeout_s=5.0), pipeline.take(timeout_s=5.0)
         assert (first.frame.index, second.frame.index) == (1, 2)  # ... and two answers come, in order
         assert pipeline.take(timeout_s=0.5) is None  # no third without asking
-        assert source.reads == 2  # nothing was read that nobody asked for
+        assert source.reads <= 3  # one frame read ahead of the answers at most (decoded while they were made)
     finally:
         pipeline.close()
 

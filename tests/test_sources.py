@@ -8,6 +8,7 @@ import pytest
 
 from demo.sources import (CameraSource, ImageSource, Mirrored, SampleSource, SourceError,
                           VideoSource, open_source, to_rgb)
+from demo.sources.readahead import ReadAhead
 
 
 def test_sample_moves_like_a_head_and_repeats():
@@ -47,6 +48,48 @@ def test_video_source_reads_every_frame_then_ends(sample_video):
     assert len(frames) == 12
     assert frames[0].rgb.shape == (480, 640, 3)
     assert [f.index for f in frames] == list(range(12))
+
+
+def test_read_ahead_gives_every_frame_of_a_video_in_order_and_the_same_pictures(sample_video):
+    plain, ahead_of = VideoSource(sample_video), VideoSource(sample_video)
+    ahead = ReadAhead(ahead_of)
+    try:
+        for _ in range(12):
+            want, got = plain.read(), ahead.read()
+            assert got.index == want.index and got.time_ms == want.time_ms
+            assert np.array_equal(got.rgb, want.rgb)
+        assert ahead.read() is None and ahead.read() is None  # the end, and it stays the end
+    finally:
+        ahead.close()
+        plain.close()
+        ahead_of.close()
+
+
+def test_closing_read_ahead_leaves_the_source_open_after_the_frame_read_ahead(sample_video):
+    video = VideoSource(sample_video)
+    ahead = ReadAhead(video)
+    try:
+        assert [ahead.read().index for _ in range(3)] == [0, 1, 2]
+        ahead.close()
+        assert video.read().index == 4  # frame 3 was decoded ahead; the owner reads on
+    finally:
+        ahead.close()
+        video.close()
+
+
+def test_read_ahead_hands_a_broken_read_to_the_caller():
+    class Broken:
+        live, fps, name = False, 30.0, "broken"
+
+        def read(self):
+            raise SourceError("broken.mp4: damaged")
+
+    ahead = ReadAhead(Broken())
+    try:
+        with pytest.raises(SourceError, match="broken.mp4"):
+            ahead.read()
+    finally:
+        ahead.close()
 
 
 def test_looping_video_restarts_its_clock(sample_video):

@@ -28,6 +28,7 @@ from dataclasses import dataclass
 
 from demo.perception.landmarks import Face
 from demo.sources import Frame, Source
+from demo.sources.readahead import ReadAhead
 from demo.base.worker import CLOSE_WAIT_S, Worker
 
 
@@ -77,13 +78,17 @@ class Pipeline:
     """
 
     def __init__(self, source: Source, perceive: Perceive):
-        self._source = source
+        live = getattr(source, "live", False)
+        # A camera has a reading thread of its own; a file's next frame is decoded while the
+        # landmarker works on this one.
+        self._reading = None if live else ReadAhead(source)
+        self._source = source if live else self._reading
         self._perceive = perceive
         self._worker = Worker("perception")
         self._next: deque[futures.Future] = deque()  # answers being worked on, or done and not taken
         self._ended = False  # a file has run out and the loop has been told
         self._closing = threading.Event()
-        self._ahead = 1 if getattr(source, "live", False) else FILE_AHEAD
+        self._ahead = 1 if live else FILE_AHEAD
 
     def _work(self) -> Seen | None:
         """On the worker: the next frame and its faces; None when a file has ended."""
@@ -150,3 +155,5 @@ class Pipeline:
         """
         self._closing.set()
         self._worker.close(CLOSE_WAIT_S)
+        if self._reading is not None:
+            self._reading.close()
