@@ -37,7 +37,7 @@ from dataclasses import dataclass
 import pygame  # demo/live/__init__.py has set pygame's environment first
 
 from demo.base import shutdown
-from demo.base.choices import BINS_RANGE, CELL_RANGE, CHALLENGE_STAGE, SEARCH_STAGES, STAGE_COUNT, VIEWS
+from demo.base.choices import BINS_RANGE, CELL_RANGE, CHALLENGE_STAGE, PATTERN_STAGE, SEARCH_STAGES, STAGE_COUNT, VIEWS
 from demo.base.safefile import folder_problem
 from demo.live.config import Config, ConfigError, KeyCombo
 from demo.live.exhibit import Attract, StageClock
@@ -369,7 +369,7 @@ def run(source: Source, mesh: FaceMesh, config: Config, frames: int = 0, unpaced
                     continue  # a camera that has not delivered yet
                 scan = None
                 if state.stages.stage in SEARCH_STAGES:  # searched on its own thread, a frame ahead
-                    seen, scan = search.shift(seen)
+                    seen, scan = search.shift(seen, spread=state.stages.stage == PATTERN_STAGE)
                 else:
                     search.reset()
                 follow_challenge(state, seen, scan, now, feeds.attracting)

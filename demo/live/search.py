@@ -49,7 +49,7 @@ class PatternSearch:
         self._parts: dict[int, tuple[Seen, Candidates]] = {}  # part -> latest frame, its search
         self._turn = 0  # the part the next frame is searched for
 
-    def shift(self, seen: Seen) -> tuple[Seen, ScanResult]:
+    def shift(self, seen: Seen, spread: bool = True) -> tuple[Seen, ScanResult]:
         """``seen`` goes to the search; returns the frame to draw and a
         :class:`demo.perception.detector.ScanResult`: the frame given before ``seen`` (or ``seen``
         itself the first time and when it comes twice), with its part of the search combined
@@ -63,7 +63,8 @@ class PatternSearch:
                 self._ready = self._finished(self._search(seen, missing))
             return self._ready
         # Parts are combined only with those of the frame just before, of the same size.
-        whole = self._pending is None or self._pending[0].frame.rgb.shape != seen.frame.rgb.shape
+        whole = (not spread or self._pending is None
+                 or self._pending[0].frame.rgb.shape != seen.frame.rgb.shape)
         if whole:
             parts = list(range(PARTS))
         else:
