@@ -1,7 +1,8 @@
 """Steps 5 and 8 in the live window: the face pattern searches the next frame while this one is
-drawn, half the pyramid's levels a frame, in turn; a frame is drawn with its own part of the
+drawn; at step 5 half the pyramid's levels a frame, in turn; a frame is drawn with its own part of the
 search combined with the other part's search of the frame before it, never older; the first
-frame, a frame after reset, a picture that stays and a frame of another size are searched whole."""
+frame, a frame after reset, a picture that stays and a frame of another size are searched whole,
+and at step 8 every frame."""
 
 from __future__ import annotations
 
@@ -54,6 +55,16 @@ def test_each_frame_is_drawn_with_its_part_and_the_frame_befores_other_part():
             assert not same(scan, whole(current))  # the frames differ: half of it is the frame before
             parts += matches
         assert parts in ([0, 1, 0, 1], [1, 0, 1, 0])  # the parts take turns
+
+
+def test_the_challenge_searches_every_frame_whole():
+    """Step 8 reads from each frame whether HOG still sees the visitor: no part of the frame before."""
+    frames = [seen_at(i * 20) for i in range(6)]
+    with PatternSearch() as search:
+        search.shift(frames[0], spread=False)
+        for k in range(1, 6):
+            shown, scan = search.shift(frames[k], spread=False)
+            assert shown is frames[k - 1] and same(scan, whole(frames[k - 1]))
 
 
 def test_reset_forgets_the_parts():

@@ -19,4 +19,4 @@ STAGE_COUNT = 9  # stage 0 (the two panels), the seven steps of the walk-through
 WALK_STAGES = 8  # stages 0-7: the walk-through proper (a sheet of every step shows these)
 PATTERN_STAGE = 5  # the step at which the HOG face pattern searches the picture
 CHALLENGE_STAGE = 8  # "Try to fool it": both detectors side by side, the visitor hides from them
-SEARCH_STAGES = (PATTERN_STAGE, CHALLENGE_STAGE)  # steps that search every frame with the face pattern
+SEARCH_STAGES = (PATTERN_STAGE, CHALLENGE_STAGE)  # steps that search the frames with the face pattern

@@ -1,7 +1,8 @@
 """Seeing and showing at the same time: the landmarker works on the next frames while this one is drawn.
 
-The live window has two cores to share. One thread, the *perception worker*, reads a frame and runs
-the landmarker on it; meanwhile the window's loop draws an earlier frame. Each result keeps the
+The live window has two cores to share. One thread, the *perception worker*, takes a frame and runs
+the landmarker on it (a file's next frame is decoded meanwhile on a reading thread); meanwhile the
+window's loop draws an earlier frame. Each result keeps the
 frame it was computed from, so the mesh is always drawn on its own picture, never slid over a newer
 one.
 
@@ -46,7 +47,8 @@ class Seen:
     faces : list of Face
         Landmarks in pixels of ``frame``.
     read_ms, landmarks_ms : float
-        How long reading the frame and finding its landmarks took, in milliseconds.
+        How long the worker waited for the frame (a camera's, or a file's frame decoded ahead:
+        about 0) and how long finding its landmarks took, in milliseconds.
     read_at : float
         ``time.perf_counter()`` seconds when the frame had been read: latency is measured from here.
     """
@@ -67,14 +69,15 @@ class Pipeline:
     Parameters
     ----------
     source : Source
-        Where frames come from. Only the worker reads it.
+        Where frames come from. Only the worker reads a camera; a file is read by a reading
+        thread of the pipeline's own (:class:`demo.sources.readahead.ReadAhead`).
     perceive : callable
         ``perceive(frame) -> list[Face]``, e.g. ``lambda f: mesh.track(f.rgb, f.time_ms)``. Only the
         worker calls it, one frame at a time.
 
     :meth:`request`, :meth:`take`, :attr:`ended` and :meth:`close` are for one thread, the loop's.
     Once :meth:`close` has returned, the worker has finished with ``perceive``, and its
-    landmarker may be closed.
+    landmarker may be closed; nothing reads ``source`` any more, and its owner may close it.
     """
 
     def __init__(self, source: Source, perceive: Perceive):

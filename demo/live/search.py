@@ -1,5 +1,5 @@
-"""Steps 5 and 8 at camera rate: the face-pattern search spread over two frames, on a thread of
-its own one frame ahead.
+"""Steps 5 and 8 at camera rate: the face-pattern search on a thread of its own one frame ahead,
+at step 5 spread over two frames.
 
 A whole search of a 640x480 frame takes about as long as drawing it, and the live window has two
 cores: one runs MediaPipe, the other the window's loop. So the live window searches half the
@@ -11,9 +11,12 @@ in the frame before it, so every window of every size is searched every two fram
 is older than one frame. The search runs on a thread of its own while the frame before is drawn,
 so the picture shown is one frame later than at the other steps.
 
-The first frame, a frame after another step was shown (:meth:`PatternSearch.reset`) and a picture
-that stays (a frozen picture, a file's last frame) are searched whole, so a still picture shows
-its own whole search.
+The first two frames, those after another step was shown (:meth:`PatternSearch.reset`) or a
+freeze, a frame of a new size and a picture that stays (a frozen picture, a file's last frame) are
+searched whole, so a still picture shows its own whole search. Step 8 (the challenge) searches
+every frame whole: it reads from each frame whether HOG still sees the visitor, and a part of the
+frame before would say so a frame late, with the numbers `render --stage 8` gives for the same
+video.
 """
 
 from __future__ import annotations
@@ -53,7 +56,8 @@ class PatternSearch:
         """``seen`` goes to the search; returns the frame to draw and a
         :class:`demo.perception.detector.ScanResult`: the frame given before ``seen`` (or ``seen``
         itself the first time and when it comes twice), with its part of the search combined
-        with the other part's search of the frame given before it."""
+        with the other part's search of the frame given before it; with ``spread`` False (step
+        8) searched whole."""
         if self._ready is not None and self._ready[0] is seen:
             return self._ready
         if self._pending is not None and self._pending[0] is seen:  # given twice: it stays

@@ -65,7 +65,8 @@ class Scene:
         0-8.
     scan : ScanResult, optional
         Step 5's and 8's search of ``frame`` with the face pattern, if it was made already (the
-        live window makes it on a thread of its own, :func:`pattern_scan`); made when needed if not.
+        live window makes it on a thread of its own, at step 5 half of it in the frame before:
+        :mod:`demo.live.search`); made whole when needed if not.
     challenge : Challenge, optional
         Step 8's state (:class:`demo.perception.challenge.Challenge`), fed with this frame; a
         still picture gets one that has seen only this frame.
