@@ -81,7 +81,7 @@ class Pipeline:
     """
 
     def __init__(self, source: Source, perceive: Perceive):
-        live = getattr(source, "live", False)
+        live = self._live = getattr(source, "live", False)
         # A camera has a reading thread of its own; a file's next frame is decoded while the
         # landmarker works on this one.
         self._reading = None if live else ReadAhead(source)
@@ -95,10 +95,9 @@ class Pipeline:
 
     def _work(self) -> Seen | None:
         """On the worker: the next frame and its faces; None when a file has ended."""
-        live = getattr(self._source, "live", False)
         while not self._closing.is_set():
             seen = self._one()
-            if seen is not None or not live:
+            if seen is not None or not self._live:
                 return seen
             # A camera that gave nothing (unplugged for longer than its read timeout) is tried
             # again: its read waits, so this does not spin.
