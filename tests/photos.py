@@ -12,17 +12,29 @@ package is missing or ships different bytes, the test is skipped with a note say
 | coffee       | scikit-image, data/coffee.png (no face)                  | CC0 (photographer Rachel Michetti) |
 | chelsea      | scikit-image, data/chelsea.png (a cat, no person)        | CC0 (photographer Stefan van der Walt) |
 | rocket       | scikit-image, data/rocket.jpg (a launch, no person)      | public domain (SpaceX) |
+
+KPhotoAlbum's demo album: 24 photos (800 px wide; people in a bar, on a beach, at a pool table, in
+close-up; dogs, a rabbit, landscapes) from the Debian package ``kphotoalbum`` 5.9.1-1 (main,
+``usr/share/kphotoalbum/demo/``), licensed GPL-2+ by its copyright file (copyright Jesper K.
+Pedersen and KPhotoAlbum's other authors). The package is not installed: the session fetches it
+once with ``apt-get download`` into ``~/.cache/machine-eyes/debs`` (:mod:`demo.tools.debian`) and
+reads the photos out of it; offline, or when Debian ships other bytes, those tests are skipped.
+None of these photos is used to train the face pattern.
 """
 
 from __future__ import annotations
 
 import hashlib
 import importlib.util
+import os
+import shutil
 from pathlib import Path
 
 import cv2
 import numpy as np
 import pytest
+
+from demo.tools import debian
 
 # name: (importable package, path inside it, sha256 of the file)
 PHOTOS = {
@@ -59,3 +71,61 @@ def load(name: str) -> np.ndarray:
     """A catalogued photo as an RGB uint8 array (H, W, 3)."""
     bgr = cv2.imread(str(path(name)), cv2.IMREAD_COLOR)
     return cv2.cvtColor(bgr, cv2.COLOR_BGR2RGB)
+
+
+KPHOTOALBUM = ("kphotoalbum", "5.9.1-1", "usr/share/kphotoalbum/demo/")
+# file name in the demo folder: sha256 of the file
+KPHOTOALBUM_PHOTOS = {
+    "anne_helene.jpg": "75dea938bf86530e95c6b74dbcc7fb447947fd17d523121634e08f03e0e7304f",
+    "bar55.jpg": "dd57f8a93ea84b46d817d3b10d496360b81588da9ea887887d057803cc39c52d",
+    "bar55_2.jpg": "e2a3ebc63306abf0a3ae898edd69fbc0a5cef16f28450ceb1d32c67c6f7b662a",
+    "blackie.jpg": "5a72fc60a65448e02e8022820ed5bc15d3e9ce4c92d55d51a7d760357cf704e7",
+    "cold_water.jpg": "1c92d774263012891803360080a03999ffdb4fb643f320d9c106b5a3cbb21306",
+    "donna.jpg": "c98f91990752bb6dff72bd8bb2820dc28317051c0e60ddf11822a39f076c31da",
+    "donna_2.jpg": "b476b81f11db406767598266f81cb8623204c8207f297e4abcf2055366794b5f",
+    "grand_canyon_1.jpg": "5d60136f1143918c30d5ddf8892216fc401ea126ed01afe1d8b9374cfae43669",
+    "grand_canyon_2.jpg": "7814adbefb9665f506acf5123981c83bb5b22dde12b10ef57083d328a86cbdb6",
+    "grand_canyon_3.jpg": "923ba3a8d16993388f19686d333d70988f7baf4885865af1729f80bbbd02ffe7",
+    "jesper.jpg": "5b3b5a6cdf040c238c137fd50d3f4e3aa3f6877b6f031c93ad9b06c45225b7e6",
+    "jesper_2.jpg": "e7c5112cad4076c0b16f7a822b0bf559859ad84077705442769afb91c81bcb1b",
+    "new_wave_1.jpg": "dd422c963594e0441ab66c600a322a0b7259dc4b9db535c9a30010b66ce14200",
+    "new_wave_2.jpg": "a262d1ec436c0f41495963cbaaf69cb618da0b56a27fa03c0c1e3206e841a261",
+    "pool.jpg": "c6b1c79236388d3a7608ce1b8702a613f3d62105e36dfebc1fce4efe16e42560",
+    "pool_2.jpg": "82f0e4ec1906a55bd25050bbbc91f4af9607c10d38535cc3dbd55522a00a132f",
+    "qt-logo.jpg": "12f4d580dff54dab5a4b0c81f4f208cdb1d134782c7b23d2f8c8bab09a80d458",
+    "skagen.jpg": "d7c724e47d68b9f9483b14a9a21235c2ba6c9b3bffd1be49a344391e4c189760",
+    "skagen_2.jpg": "17ca43c9fb3b60ad27c63e3a418bff2090999e96bd7a9c7f2c46fb58de899a72",
+    "snow.jpg": "7106574608681e7e3387bdc299663cbce521099e9fbff611decf227ee19e7780",
+    "spiff.jpg": "4d222fe255566ab7249db968d28aeed2c1ef5508ea79da870d7a5c5cfa290f78",
+    "spiff_2.jpg": "9bbab84f204329e1def8c39dda58706aaccb4a913ced00c2593b299a971d2a53",
+    "sunset.jpg": "da4a44a03272bbaabc9aa384137f2531fe2a7c0075bc761be001c7b4d2eeb4ee",
+    "wayne.jpg": "1e5e3880f65a857181ec98b9fb686e1ebfd03fc6808f002d83aefe758eacece1",
+}
+
+
+def kphotoalbum_photos(outside) -> dict[str, np.ndarray]:
+    """KPhotoAlbum's demo photos by file name, RGB uint8 (H, W, 3), each checked by sha256.
+
+    ``outside`` (conftest's fixture) runs ``apt-get download`` when the package is not cached:
+    this test process may have lost the network to MediaPipe's filter. Skips the calling test
+    with the reason when the package cannot be fetched or differs.
+    """
+    package, version, folder = KPHOTOALBUM
+    cache = debian.cache_folder()
+    deb = debian.cached_deb(package, version, cache)
+    if deb is None and shutil.which("apt-get") is None:
+        pytest.skip(f"photos of {package} {version}: need apt-get (a Debian-like system) to fetch them")
+    if deb is None:
+        cache.mkdir(parents=True, exist_ok=True)
+        done = outside.run(debian.download_command(package, version), cwd=cache, env=dict(os.environ),
+                           timeout=600)
+        deb = debian.cached_deb(package, version, cache)
+        if deb is None:
+            last = (done.stderr.strip().splitlines() or ["no message"])[-1]
+            pytest.skip(f"photos of {package} {version}: apt-get download failed ({last}); "
+                        "offline, or apt-get update needed")
+    try:
+        files = debian.checked_pictures(deb, {folder + name: sha for name, sha in KPHOTOALBUM_PHOTOS.items()})
+    except debian.DebianError as error:
+        pytest.skip(f"photos of {package} {version}: {error}")
+    return {name[len(folder):]: debian.decode_rgb(data) for name, data in files.items()}
