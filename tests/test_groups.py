@@ -1,5 +1,6 @@
 """A family in front of the screen: six real faces 60-150 px tall in a 1280x720 stream, every mesh
-on a face. The group is six cut-outs of real, clearly licensed portraits (demo/tools/group_scene.py)."""
+on a face. Two groups (demo/tools/group_scene.py): a real group photo (the back row of the 1927
+Solvay conference, fetched from Debian at test time) and six cut-outs of two real portraits."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ import pytest
 
 import photos
 from demo.perception.landmarks import Face, FaceMesh, agrees
+from demo.tools import group_scene
 from demo.tools.group_scene import GroupScene
 
 FRAMES = 120
@@ -40,8 +42,25 @@ def follow(scene: GroupScene, mesh: FaceMesh, frames: int, wait: bool = False) -
 
 
 @pytest.fixture(scope="module")
-def scene() -> GroupScene:
-    return GroupScene()
+def real_group(outside) -> GroupScene:
+    """The real group photo's clip; skipped with the reason when Debian's package cannot be had."""
+    def fetch(package, version):
+        return photos.debian_package(outside, package, version)
+
+    try:
+        return group_scene.photo_group(group_scene.solvay_photo(fetch))
+    except group_scene.SceneError as error:
+        pytest.skip(str(error))
+
+
+@pytest.fixture(scope="module")
+def portraits() -> GroupScene:
+    return group_scene.portrait_group()
+
+
+@pytest.fixture(params=["real_group", "portraits"])
+def scene(request) -> GroupScene:
+    return request.getfixturevalue(request.param)
 
 
 def test_the_scene_is_six_faces_60_to_150_px_in_a_720p_frame(scene):
@@ -68,6 +87,15 @@ def test_the_live_way_finds_and_holds_them_too(scene):
     assert sum(n == 6 for n in counts[FOUND_BY:]) >= HELD * len(counts[FOUND_BY:]), counts
 
 
+def test_the_real_group_photo_shows_six_people_and_no_one_else(real_group):
+    """The frame is cut from a photo of 29 people: no seventh face may peep in as the camera drifts."""
+    with FaceMesh(max_faces=10) as mesh:
+        for index in (0, 37, 75, 112):  # the drift's far ends and its middle
+            faces = mesh.detect(real_group.frame(index))
+            owners = [owner(face, real_group.people(index)) for face in faces]
+            assert sorted(o for o in owners if o is not None) == list(range(6)) and None not in owners, (index, owners)
+
+
 def test_a_mesh_agrees_with_the_box_it_was_made_from():
     box = (100.0, 100.0, 200.0, 200.0)
     assert agrees((95.0, 90.0, 205.0, 215.0), box)  # a mesh a little taller than the detector's box
@@ -90,13 +118,13 @@ def test_each_real_portrait_gets_one_mesh_on_its_face(name, face_box):
     assert agrees(faces[0].box, face_box)
 
 
-def test_a_cat_among_the_people_gets_no_mesh(scene):
+def test_a_cat_among_the_people_gets_no_mesh(portraits):
     """Something that is not a face: scikit-image's photo of a cat (CC0) stands in the front row."""
     cat = photos.load("chelsea")  # 451 x 300: the cat's head about 150 px
-    frame = scene.frame(0).copy()
+    frame = portraits.frame(0).copy()
     left, top = 470, 470  # in front of the woman in the middle of the front row
     frame[top:, left:left + cat.shape[1]] = cat[:720 - top]
-    people = [p for p in scene.people(0)
+    people = [p for p in portraits.people(0)
               if not (left <= p.centre[0] <= left + cat.shape[1] and p.centre[1] >= top)]
     with FaceMesh(max_faces=8) as mesh:
         faces = mesh.detect(frame)
