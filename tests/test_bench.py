@@ -95,4 +95,4 @@ def test_the_group_row_runs_six_faces_against_one_in_turns() -> None:
     if debian.cached_deb(*group_scene.SOLVAY_PACKAGE) is not None:
         assert figures["group"] == "Solvay 1927, back row"
     else:
-        assert figures["group"].startswith("six portraits (the real group photo: ")
+        assert figures["group"].startswith("six portraits; the real group photo: ")

@@ -159,7 +159,7 @@ def write_group_clip(path: Path, frames: int = FRAMES) -> tuple[Path, str]:
         which = scene.name
     except group_scene.SceneError as error:
         scene = group_scene.portrait_group(GROUP_SIZE)
-        which = f"{scene.name} ({error})"
+        which = f"{scene.name}; {error}"
     return _write_mp4(path, GROUP_SIZE, frames, scene.frame), which
 
 
