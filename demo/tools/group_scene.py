@@ -55,7 +55,7 @@ SOLVAY_SHA256 = "7b164dfbc4ab6e491ce81972b8c0e076fdc4af622289d0aa3cb43ee3c2be403
 SOLVAY_FACES = ((1216, 606, 57), (1360, 617, 60), (1506, 610, 58),
                 (1672, 606, 56), (1780, 538, 62), (1860, 607, 63))
 # The part of the photo a frame shows (x0, y0, width; 16:9): the six and no one else. The nearest
-# other faces lie 52 photo pixels to the left (Knudsen's) and 24 below (the middle row's brows), so
+# other faces lie 52 photo pixels to the left and 24 below (the middle row's brows), so
 # the camera drifts less than over the portraits.
 SOLVAY_VIEW = (1125, 195, 840)
 
