@@ -28,6 +28,7 @@ from demo.perception.boxes import box_centre, to_gray
 from demo.perception.detector import Detection, Pattern, ScanResult
 from demo.perception.hog import cell_histograms
 from demo.picture import typeset
+from demo.picture.boxes import Box as Rect
 from demo.picture.colours import AMBER, GLYPH_CYAN, INSET_FRAME, PATTERN_BACKGROUND, SKY_BLUE, TEXT
 from demo.picture.draw import line_width, live_interpolation, plain_picture, resized
 from demo.picture.hogdraw import draw_glyphs
@@ -283,8 +284,9 @@ def _label(vis: np.ndarray, text: str, xy: tuple[int, int], colour: tuple[int, i
 
 def draw_detections(vis: np.ndarray, detections: Sequence[Detection],
                     mediapipe_boxes: Sequence[Box] = (), scale: float = 1.0,
-                    labels: bool = True) -> None:
-    """Draw the detector's boxes (amber) and MediaPipe's (sky blue, dashed) in place.
+                    labels: bool = True) -> list[tuple[int, int, int, int]]:
+    """Draw the detector's boxes (amber) and MediaPipe's (sky blue, dashed) in place; returns
+    the boxes (x0, y0, x1, y1, pixels of ``vis``) of the labels written.
 
     Parameters
     ----------
@@ -297,22 +299,42 @@ def draw_detections(vis: np.ndarray, detections: Sequence[Detection],
     scale : float
         Pixels of ``vis`` per pixel of the boxes, when ``vis`` is a resized picture.
     labels : bool
-        Write "HOG 97%" above the best box and "MediaPipe" below each of MediaPipe's.
+        Write "HOG 97%" above the best box and "MediaPipe" once, by the first of MediaPipe's boxes
+        where it fits: below the box, else above it, never over the line at the bottom of the
+        picture (see ``_footer``) or the HOG label (a group would bury the faces in labels).
     """
     width = line_width(vis, BOX_WIDTH)
+    px = line_width(vis, LABEL_PX)
+    taken = []  # boxes of the labels placed
+    for rank, detection in enumerate(detections):
+        if labels and rank == 0:
+            x0, y0, _, _ = _scaled(detection.box, scale)
+            text = f"HOG {100.0 * detection.score:.0f}%"
+            label_w, label_h = typeset.text_size(text, px, bold=True)
+            top = int(y0 - width - px * 1.3)
+            taken.append(Rect(x0, top, x0 + label_w, top + label_h))
     for box in mediapipe_boxes:
-        x0, y0, x1, y1 = _scaled(box, scale)
-        _corner_box(vis, (x0, y0, x1, y1), MEDIAPIPE_COLOUR, width, dashed=True)
-        if labels:
-            _label(vis, "MediaPipe", (x0, y1 + width + 1), MEDIAPIPE_COLOUR)
+        _corner_box(vis, _scaled(box, scale), MEDIAPIPE_COLOUR, width, dashed=True)
+    written = []
+    if labels and len(mediapipe_boxes):
+        floor = vis.shape[0] - int(px * 1.6)  # where the footer line starts
+        label_w, label_h = typeset.text_size("MediaPipe", px)
+        for box in mediapipe_boxes:
+            x0, y0, _, y1 = _scaled(box, scale)
+            spots = [(x0, y1 + width + 1), (x0, y0 - width - 1 - label_h)]
+            free = [(x, y) for x, y in spots if 0 <= y and y + label_h <= floor
+                    and not any(Rect(x, y, x + label_w, y + label_h).overlaps(t) for t in taken)]
+            if free:
+                written.append(_label(vis, "MediaPipe", free[0], MEDIAPIPE_COLOUR))
+                break
     for rank, detection in reversed(list(enumerate(detections))):
         x0, y0, x1, y1 = _scaled(detection.box, scale)
         thickness = width if rank == 0 else max(1, width // 2)
         _corner_box(vis, (x0, y0, x1, y1), VISITOR_COLOUR, thickness)
         if labels and rank == 0:
             text = f"HOG {100.0 * detection.score:.0f}%"
-            height = line_width(vis, LABEL_PX) * 1.3
-            _label(vis, text, (x0, int(y0 - width - height)), VISITOR_COLOUR, bold=True)
+            written.append(_label(vis, text, (taken[0].x0, taken[0].y0), VISITOR_COLOUR, bold=True))
+    return written
 
 
 # ---- The whole stage ----------------------------------------------------------------------------
