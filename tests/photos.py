@@ -111,10 +111,22 @@ def kphotoalbum_photos(outside) -> dict[str, np.ndarray]:
     with the reason when the package cannot be fetched or differs.
     """
     package, version, folder = KPHOTOALBUM
+    deb = fetch_deb(outside, package, version)
+    try:
+        files = debian.checked_pictures(deb, {folder + name: sha for name, sha in KPHOTOALBUM_PHOTOS.items()})
+    except debian.DebianError as error:
+        pytest.skip(f"photos of {package} {version}: {error}")
+    return {name[len(folder):]: debian.decode_rgb(data) for name, data in files.items()}
+
+
+def fetch_deb(outside, package: str, version: str) -> Path:
+    """The cached ``.deb`` of ``package`` at ``version``, downloaded by ``outside`` (conftest's
+    fixture, beyond MediaPipe's network filter) when missing; skips the calling test with the
+    reason when it cannot be fetched."""
     cache = debian.cache_folder()
     deb = debian.cached_deb(package, version, cache)
     if deb is None and shutil.which("apt-get") is None:
-        pytest.skip(f"photos of {package} {version}: need apt-get (a Debian-like system) to fetch them")
+        pytest.skip(f"{package} {version}: needs apt-get (a Debian-like system) to fetch it")
     if deb is None:
         cache.mkdir(parents=True, exist_ok=True)
         done = outside.run(debian.download_command(package, version), cwd=cache, env=dict(os.environ),
@@ -122,10 +134,5 @@ def kphotoalbum_photos(outside) -> dict[str, np.ndarray]:
         deb = debian.cached_deb(package, version, cache)
         if deb is None:
             last = (done.stderr.strip().splitlines() or ["no message"])[-1]
-            pytest.skip(f"photos of {package} {version}: apt-get download failed ({last}); "
-                        "offline, or apt-get update needed")
-    try:
-        files = debian.checked_pictures(deb, {folder + name: sha for name, sha in KPHOTOALBUM_PHOTOS.items()})
-    except debian.DebianError as error:
-        pytest.skip(f"photos of {package} {version}: {error}")
-    return {name[len(folder):]: debian.decode_rgb(data) for name, data in files.items()}
+            pytest.skip(f"{package} {version}: apt-get download failed ({last}); offline, or apt-get update needed")
+    return deb
