@@ -23,7 +23,8 @@ None of these photos is used to train the face pattern.
 
 A real group: the 1927 Solvay conference photo (public domain; Debian's ``visp-images-data``
 3.5.0-1, main, GPL-2 by its copyright file), fetched the same way by
-:func:`demo.tools.group_scene.solvay_photo` for the group tests (tests/test_groups.py).
+:func:`demo.tools.group_scene.solvay_photo` for the group tests (tests/test_groups.py) and the
+face pattern's evaluation (tests/test_pattern_photos.py); not used to train the pattern either.
 """
 
 from __future__ import annotations
@@ -107,17 +108,30 @@ KPHOTOALBUM_PHOTOS = {
 }
 
 
-def debian_package(outside, package: str, version: str) -> Path:
-    """The ``.deb`` of ``package`` at ``version`` from the cache, fetched with ``apt-get download``
-    when missing; skips the calling test with the reason when it cannot be fetched.
+def kphotoalbum_photos(outside) -> dict[str, np.ndarray]:
+    """KPhotoAlbum's demo photos by file name, RGB uint8 (H, W, 3), each checked by sha256.
 
-    ``outside`` (conftest's fixture) runs ``apt-get``: this test process may have lost the
-    network to MediaPipe's filter.
+    ``outside`` (conftest's fixture) runs ``apt-get download`` when the package is not cached:
+    this test process may have lost the network to MediaPipe's filter. Skips the calling test
+    with the reason when the package cannot be fetched or differs.
     """
+    package, version, folder = KPHOTOALBUM
+    deb = fetch_deb(outside, package, version)
+    try:
+        files = debian.checked_pictures(deb, {folder + name: sha for name, sha in KPHOTOALBUM_PHOTOS.items()})
+    except debian.DebianError as error:
+        pytest.skip(f"photos of {package} {version}: {error}")
+    return {name[len(folder):]: debian.decode_rgb(data) for name, data in files.items()}
+
+
+def fetch_deb(outside, package: str, version: str) -> Path:
+    """The cached ``.deb`` of ``package`` at ``version``, downloaded by ``outside`` (conftest's
+    fixture, beyond MediaPipe's network filter) when missing; skips the calling test with the
+    reason when it cannot be fetched."""
     cache = debian.cache_folder()
     deb = debian.cached_deb(package, version, cache)
     if deb is None and shutil.which("apt-get") is None:
-        pytest.skip(f"{package} {version}: need apt-get (a Debian-like system) to fetch it")
+        pytest.skip(f"{package} {version}: needs apt-get (a Debian-like system) to fetch it")
     if deb is None:
         cache.mkdir(parents=True, exist_ok=True)
         done = outside.run(debian.download_command(package, version), cwd=cache, env=dict(os.environ),
@@ -125,20 +139,5 @@ def debian_package(outside, package: str, version: str) -> Path:
         deb = debian.cached_deb(package, version, cache)
         if deb is None:
             last = (done.stderr.strip().splitlines() or ["no message"])[-1]
-            pytest.skip(f"{package} {version}: apt-get download failed ({last}); "
-                        "offline, or apt-get update needed")
+            pytest.skip(f"{package} {version}: apt-get download failed ({last}); offline, or apt-get update needed")
     return deb
-
-
-def kphotoalbum_photos(outside) -> dict[str, np.ndarray]:
-    """KPhotoAlbum's demo photos by file name, RGB uint8 (H, W, 3), each checked by sha256.
-
-    Skips the calling test with the reason when the package cannot be fetched or differs.
-    """
-    package, version, folder = KPHOTOALBUM
-    deb = debian_package(outside, package, version)
-    try:
-        files = debian.checked_pictures(deb, {folder + name: sha for name, sha in KPHOTOALBUM_PHOTOS.items()})
-    except debian.DebianError as error:
-        pytest.skip(f"photos of {package} {version}: {error}")
-    return {name[len(folder):]: debian.decode_rgb(data) for name, data in files.items()}

@@ -26,6 +26,7 @@ from demo.picture.draw import line_width
 from demo.picture.patternview import (LABEL_PX, display_cells, draw_detections, heat_picture, pattern_picture,
                               stage_picture)
 from demo.sources import SampleSource
+import photos
 from scenes import make_group
 
 FRAME = (480, 640)  # rows, cols of the test pictures (a 640 x 480 camera frame)
@@ -57,7 +58,9 @@ def best_iou(scan: ScanResult, box) -> float:
 
 # ---- The pattern file ---------------------------------------------------------------------------
 @pytest.fixture(scope="module")
-def retrained() -> dict[str, np.ndarray]:
+def retrained(outside) -> dict[str, np.ndarray]:
+    for package, version, *_ in train_pattern.DEBIAN_NEGATIVES:  # the trainer's wallpapers and photos
+        photos.fetch_deb(outside, package, version)
     return train_pattern.train(train_pattern.SEED)
 
 

@@ -45,7 +45,7 @@ def follow(scene: GroupScene, mesh: FaceMesh, frames: int, wait: bool = False) -
 def real_group(outside) -> GroupScene:
     """The real group photo's clip; skipped with the reason when Debian's package cannot be had."""
     def fetch(package, version):
-        return photos.debian_package(outside, package, version)
+        return photos.fetch_deb(outside, package, version)
 
     try:
         return group_scene.photo_group(group_scene.solvay_photo(fetch))

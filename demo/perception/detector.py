@@ -61,6 +61,7 @@ PATTERN_VERSION = 1  # bumped when the file's keys change meaning
 WORKING_WIDTH = 320  # pixels: the picture is scanned on a copy this wide
 PYRAMID_STEP = 2.0 ** 0.25  # size ratio of neighbouring pyramid levels (4 levels per octave)
 NMS_IOU = 0.3  # boxes overlapping a better one by more than this (intersection / union) are dropped
+NMS_COVER = 0.5  # ... and so are boxes lying more than this share of their own area in a better one
 MAX_DETECTIONS = 16  # faces reported at most, best first
 HEAT_SPREAD = 0.25  # of the window side: how far from its centre a window's score glows
 HEAT_PIXEL = 4  # working-copy pixels per point of the grid the heat is painted on
@@ -493,12 +494,23 @@ def box_iou(box: Sequence[float], boxes: np.ndarray) -> np.ndarray:
     return inter / np.maximum(area + areas - inter, 1e-12)
 
 
+def box_cover(box: Sequence[float], boxes: np.ndarray) -> np.ndarray:
+    """Share (0-1) of each row of ``boxes`` (n, 4) that lies inside the ``(x0, y0, x1, y1)`` box."""
+    boxes = np.asarray(boxes, np.float64).reshape(-1, 4)
+    width = np.clip(np.minimum(box[2], boxes[:, 2]) - np.maximum(box[0], boxes[:, 0]), 0.0, None)
+    height = np.clip(np.minimum(box[3], boxes[:, 3]) - np.maximum(box[1], boxes[:, 1]), 0.0, None)
+    areas = (boxes[:, 2] - boxes[:, 0]) * (boxes[:, 3] - boxes[:, 1])
+    return width * height / np.maximum(areas, 1e-12)
+
+
 def non_max_suppression(boxes: np.ndarray, scores: np.ndarray, iou: float = NMS_IOU,
-                        limit: int = MAX_DETECTIONS) -> np.ndarray:
+                        limit: int = MAX_DETECTIONS, cover: float = NMS_COVER) -> np.ndarray:
     """Indices of the boxes to keep, best first: each kept box beats every box it overlaps.
 
-    Greedy: take the best box, drop every box overlapping it by more than ``iou``, repeat. The
-    loop runs once per kept box (at most ``limit``), not per window.
+    Greedy: take the best box, drop every box overlapping it by more than ``iou`` or lying
+    more than ``cover`` of its area inside it (a smaller window on part of the same face, whose
+    union with the face's box is too large for ``iou`` to catch), repeat. The loop runs once
+    per kept box (at most ``limit``), not per window.
     """
     order = np.argsort(-np.asarray(scores), kind="stable")
     keep: list[int] = []
@@ -506,7 +518,9 @@ def non_max_suppression(boxes: np.ndarray, scores: np.ndarray, iou: float = NMS_
         best = int(order[0])
         keep.append(best)
         rest = order[1:]
-        order = rest[box_iou(boxes[best], boxes[rest]) <= iou]
+        apart = ((box_iou(boxes[best], boxes[rest]) <= iou)
+                 & (box_cover(boxes[best], boxes[rest]) <= cover))
+        order = rest[apart]
     return np.array(keep, np.intp)
 
 
