@@ -16,20 +16,29 @@ in a bar, Jesper close up, a young man in a hall, three men showing a Qt tattoo)
 that do not count: the small people in the background of the bar, beach, pool and canyon photos,
 Jesper's face cut off by the frame, and the faces in new_wave_1, wayne (the camera held sideways)
 and grand_canyon_1 (upside down). Two dogs and a rabbit look into the camera: a box on them is false.
+
+A real group, added after the pattern was chosen (so never looked at while choosing it): the 1927
+Solvay conference photo (Debian's ``visp-images-data``, fetched at test time), enlarged 1.5 times
+so its faces are 84-104 px, in four 800 x 600 tiles across its three rows. By eye every face in a
+tile counts but one cut by a tile's edge: 7, 7, 7 and 6.
 """
 
 from __future__ import annotations
 
+import cv2
+import numpy as np
 import pytest
 
 import photos
 from demo.perception.detector import load_pattern
-from demo.tools import evaluate_pattern, train_pattern
+from demo.tools import evaluate_pattern, group_scene, train_pattern
 
 EVALUATED = ("grace_hopper", "camera", "coffee", "chelsea", "rocket")
 COUNTED = {"grace_hopper": 1}  # clearly visible frontal faces >= 80 px, by eye
 KPHOTOALBUM_COUNTED = {"anne_helene.jpg": 1, "bar55.jpg": 2, "bar55_2.jpg": 2, "jesper_2.jpg": 1,
                        "new_wave_2.jpg": 1, "qt-logo.jpg": 3}  # the same, by eye
+SOLVAY_COUNTED = {"solvay_150": 7, "solvay_900": 7, "solvay_1650": 7, "solvay_2350": 6}  # the same
+SOLVAY_ZOOM = 1.5
 GOAL_RECALL = 0.8
 GOAL_FALSE_PER_PHOTO = 0.2
 
@@ -48,6 +57,17 @@ def kphotoalbum_report(mesh, outside) -> evaluate_pattern.Report:
                                     for name, rgb in photos.kphotoalbum_photos(outside).items()])
 
 
+@pytest.fixture(scope="module")
+def solvay_report(outside) -> evaluate_pattern.Report:
+    try:
+        photo = group_scene.solvay_photo(lambda package, version: photos.fetch_deb(outside, package, version))
+    except group_scene.SceneError as error:
+        pytest.skip(str(error))
+    big = cv2.resize(photo, None, fx=SOLVAY_ZOOM, fy=SOLVAY_ZOOM, interpolation=cv2.INTER_AREA)
+    tiles = {f"solvay_{x}": np.ascontiguousarray(big[700:1300, x:x + 800]) for x in (150, 900, 1650, 2350)}
+    return evaluate_pattern.evaluate(tiles)  # MediaPipe looking for up to 10 faces a tile
+
+
 def test_evaluated_photos_are_not_training_data():
     trained_on = set(train_pattern.SKIMAGE_NEGATIVES) | {"astronaut"}  # the sample photo
     assert trained_on.isdisjoint(EVALUATED)
@@ -55,6 +75,7 @@ def test_evaluated_photos_are_not_training_data():
     assert photos.KPHOTOALBUM[0] not in packages
     trained_sha = {sha for *_, files in train_pattern.DEBIAN_NEGATIVES for sha in files.values()}
     assert trained_sha.isdisjoint(photos.KPHOTOALBUM_PHOTOS.values())
+    assert group_scene.SOLVAY_PACKAGE[0] not in packages and group_scene.SOLVAY_SHA256 not in trained_sha
 
 
 def test_reference_faces_are_the_ones_seen_by_eye(report):
@@ -64,22 +85,21 @@ def test_reference_faces_are_the_ones_seen_by_eye(report):
     assert len(camera.faces) == 1 and abs(camera.faces[0].yaw) > evaluate_pattern.FRONTAL_DEGREES
 
 
-def test_pattern_finds_the_frontal_faces_with_few_false_boxes(report):
-    summary = evaluate_pattern.format_report(report)
-    assert report.recall >= GOAL_RECALL, summary
-    assert report.false_boxes <= GOAL_FALSE_PER_PHOTO * len(report.photos), summary
-
-
 def test_kphotoalbum_reference_faces_are_the_ones_seen_by_eye(kphotoalbum_report):
     assert len(kphotoalbum_report.photos) == 24
     for result in kphotoalbum_report.photos:
         assert result.counted == KPHOTOALBUM_COUNTED.get(result.name, 0), result.name
 
 
-def test_pattern_meets_the_goal_on_photos_it_never_saw(report, kphotoalbum_report):
-    together = evaluate_pattern.Report(report.photos + kphotoalbum_report.photos)
+def test_solvay_reference_faces_are_the_ones_seen_by_eye(solvay_report):
+    for result in solvay_report.photos:
+        assert result.counted == SOLVAY_COUNTED[result.name], result.name
+
+
+def test_pattern_meets_the_goal_on_photos_it_never_saw(report, kphotoalbum_report, solvay_report):
+    together = evaluate_pattern.Report(report.photos + kphotoalbum_report.photos + solvay_report.photos)
     summary = evaluate_pattern.format_report(together)
-    assert together.counted == 11
+    assert together.counted == 11 + 27
     assert together.recall >= GOAL_RECALL, summary
     assert together.false_boxes <= GOAL_FALSE_PER_PHOTO * len(together.photos), summary
 
