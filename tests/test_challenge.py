@@ -18,8 +18,9 @@ import numpy as np
 import pytest
 
 from challenge_clips import STEP_MS, cover_clip, distance_clip, light_clip, tilt_clip, turn_clip
-from demo.perception.challenge import (CHALLENGES, GIVE_UP_MS, HOLD_MS, LEAVE_MS, SUMMARY_MS, WIN_SHOW_MS,
-                                       Challenge, Observation, measure, observe)
+from demo.perception.challenge import (CHALLENGES, COVER_SIDE, GIVE_UP_MS, HOLD_MS, LEAVE_MS, MOUTH_REGION,
+                                       SUMMARY_MS, WIN_SHOW_MS, Challenge, Observation, covered_share, measure,
+                                       observe)
 from demo.perception.detector import detect_faces, load_pattern
 from demo.perception.landmarks import FaceMesh
 from demo.sources.sample import load_sample_photo
@@ -113,6 +114,23 @@ def test_turning_away_hides_from_hog():
     assert 30.0 <= hog_true <= 40.0 and _close("turn", win.hog_value, hog_true), (win, hog_true)
     assert net_true >= 60.0 and win.net_ms > win.hog_ms, (win, net_true)
     assert win.net_value > win.hog_value + 15.0 and abs(win.net_value - net_true) <= 20.0, (win, net_true)
+
+
+def test_a_turned_face_is_judged_for_cover_on_its_near_half():
+    """Turning squeezes the far half of the face (the right of the upright square when the yaw is
+    positive): that alone is no cover; a hand over the near half is."""
+    rng = np.random.default_rng(0)
+    baseline = rng.uniform(60, 200, (COVER_SIDE, COVER_SIDE)).astype(np.float32)
+    x0, y0, x1, y1 = (int(round(v * COVER_SIDE)) for v in MOUTH_REGION)
+    middle = (x0 + x1) // 2
+    squeezed = baseline.copy()
+    squeezed[y0:y1, middle:x1] = 255 - squeezed[y0:y1, middle:x1]
+    assert covered_share(squeezed, baseline, yaw=0.0) > 0.3  # facing the camera: it counts
+    assert covered_share(squeezed, baseline, yaw=30.0) < 0.05
+    assert covered_share(squeezed[:, ::-1], baseline[:, ::-1], yaw=-30.0) < 0.05  # turned the other way
+    hand = baseline.copy()
+    hand[y0:y1, x0:middle] = 20.0
+    assert covered_share(hand, baseline, yaw=30.0) > 0.3
 
 
 def test_turning_away_hides_from_both():

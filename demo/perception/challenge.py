@@ -50,6 +50,7 @@ COVER_CHANGE = 45.0  # grey levels: a pixel of mouth or eyes that changed more t
 FRESH_COVER = 0.1  # the reference face is taken again only if less than this of it changed
 MOUTH_REGION = (0.30, 0.58, 0.70, 0.84)  # x0, y0, x1, y1 as fractions of the upright face square
 EYES_REGION = (0.18, 0.30, 0.82, 0.50)
+TURNED = 10.0  # degrees of yaw from which only the half of the face nearer the camera shows a cover
 # How far a measure must move from where both detectors saw the face to count as a trick:
 # one "unit" of each (see :func:`trick_of`). The largest deviation in units names the trick.
 TRICK_UNITS = {"tilt": 15.0, "turn": 20.0, "nod": 15.0, "distance": 0.25, "cover": 0.2, "light": math.log(2.0)}
@@ -100,13 +101,23 @@ def _region(square: np.ndarray, region: tuple[float, float, float, float]) -> np
     return square[y0:y1, x0:x1]
 
 
-def covered_share(square: np.ndarray, baseline: np.ndarray) -> float:
+def covered_share(square: np.ndarray, baseline: np.ndarray, yaw: float = 0.0) -> float:
     """Share 0-1 of the mouth or the eyes (the larger) whose grey changed by more than
-    ``COVER_CHANGE`` from ``baseline``, after evening out the face's overall brightness."""
+    ``COVER_CHANGE`` from ``baseline``, after evening out the face's overall brightness.
+
+    A head turned ``yaw`` degrees (``TURNED`` or more) squeezes the far half of its face in the
+    upright square, which changes it as much as a hand would; only the near half (the left of the
+    square for a positive yaw, MediaPipe's nose to the right of the picture) is compared then.
+    """
     gain = float(np.median(baseline)) / max(1.0, float(np.median(square)))
     shares = []
     for region in (MOUTH_REGION, EYES_REGION):
         changed = np.abs(_region(square, region) * gain - _region(baseline, region)) > COVER_CHANGE
+        half = changed.shape[1] // 2
+        if yaw >= TURNED:
+            changed = changed[:, :half]
+        elif yaw <= -TURNED:
+            changed = changed[:, half:]
         shares.append(float(changed.mean()))
     return max(shares)
 
@@ -117,7 +128,7 @@ def measure(gray: np.ndarray, face: Face, baseline: np.ndarray | None = None) ->
     light = mean_grey(gray, face.box)
     anchors = anchor_points(face)
     square = face_square(gray, anchors)
-    cover = covered_share(square, baseline) if baseline is not None else 0.0
+    cover = covered_share(square, baseline, yaw) if baseline is not None else 0.0
     return Measures(eye_line_roll(anchors), yaw, pitch, face_length(face.points), light, cover), square
 
 
