@@ -32,7 +32,6 @@ from __future__ import annotations
 import hashlib
 import importlib.util
 import os
-import shutil
 from pathlib import Path
 
 import cv2
@@ -128,16 +127,10 @@ def fetch_deb(outside, package: str, version: str) -> Path:
     """The cached ``.deb`` of ``package`` at ``version``, downloaded by ``outside`` (conftest's
     fixture, beyond MediaPipe's network filter) when missing; skips the calling test with the
     reason when it cannot be fetched."""
-    cache = debian.cache_folder()
-    deb = debian.cached_deb(package, version, cache)
-    if deb is None and shutil.which("apt-get") is None:
-        pytest.skip(f"{package} {version}: needs apt-get (a Debian-like system) to fetch it")
-    if deb is None:
-        cache.mkdir(parents=True, exist_ok=True)
-        done = outside.run(debian.download_command(package, version), cwd=cache, env=dict(os.environ),
-                           timeout=600)
-        deb = debian.cached_deb(package, version, cache)
-        if deb is None:
-            last = (done.stderr.strip().splitlines() or ["no message"])[-1]
-            pytest.skip(f"{package} {version}: apt-get download failed ({last}); offline, or apt-get update needed")
-    return deb
+    def run(argv, cwd):
+        return outside.run(argv, cwd=cwd, env=dict(os.environ), timeout=600)
+
+    try:
+        return debian.fetch_deb(package, version, run=run)
+    except debian.DebianError as error:
+        pytest.skip(str(error))

@@ -15,10 +15,12 @@ from __future__ import annotations
 
 import hashlib
 import io
+import lzma
 import os
 import shutil
 import subprocess
 import tarfile
+import tempfile
 from collections.abc import Iterable
 from pathlib import Path
 
@@ -50,10 +52,18 @@ def cached_deb(package: str, version: str, folder: Path | None = None) -> Path |
     return found[0] if found else None
 
 
-def fetch_deb(package: str, version: str, folder: Path | None = None) -> Path:
+def _run(argv: list[str], cwd: Path) -> subprocess.CompletedProcess:
+    return subprocess.run(argv, cwd=cwd, capture_output=True, text=True, timeout=600)
+
+
+def fetch_deb(package: str, version: str, folder: Path | None = None, run=_run) -> Path:
     """The ``.deb`` of ``package`` at ``version``, downloaded with ``apt-get`` unless cached.
 
-    Raises DebianError when ``apt-get`` is missing or fails (offline, no such version).
+    The download goes to a folder of its own first and is moved into ``folder`` (default
+    :func:`cache_folder`) only when complete, so an interrupted one leaves no cut-short package.
+    ``run(argv, cwd)`` runs the download and returns a ``CompletedProcess`` (the tests run it
+    outside MediaPipe's network filter). Raises DebianError when ``apt-get`` is missing or fails
+    (offline, no such version).
     """
     folder = cache_folder() if folder is None else folder
     found = cached_deb(package, version, folder)
@@ -62,14 +72,17 @@ def fetch_deb(package: str, version: str, folder: Path | None = None) -> Path:
     if shutil.which("apt-get") is None:
         raise DebianError(f"{package} {version}: needs apt-get (a Debian-like system) to download it")
     folder.mkdir(parents=True, exist_ok=True)
-    done = subprocess.run(download_command(package, version), cwd=folder, capture_output=True,
-                          text=True, timeout=600)
-    found = cached_deb(package, version, folder)
-    if done.returncode != 0 or found is None:
-        last = (done.stderr.strip().splitlines() or ["no message"])[-1]
-        raise DebianError(f"{package} {version}: apt-get download failed ({last}); "
-                          "check the network and run apt-get update")
-    return found
+    partial = Path(tempfile.mkdtemp(prefix="download-", dir=folder))
+    try:
+        done = run(download_command(package, version), partial)
+        got = cached_deb(package, version, partial)
+        if done.returncode != 0 or got is None:
+            last = (done.stderr.strip().splitlines() or ["no message"])[-1]
+            raise DebianError(f"{package} {version}: apt-get download failed ({last}); "
+                              "check the network and run apt-get update")
+        return Path(shutil.move(str(got), str(folder / got.name)))
+    finally:
+        shutil.rmtree(partial, ignore_errors=True)
 
 
 def read_members(deb: Path, wanted: Iterable[str]) -> dict[str, bytes]:
@@ -80,11 +93,15 @@ def read_members(deb: Path, wanted: Iterable[str]) -> dict[str, bytes]:
     wanted = {w.lstrip("/") for w in wanted}
     data = _data_tar(deb)
     out = {}
-    with tarfile.open(fileobj=io.BytesIO(data)) as archive:
-        for member in archive.getmembers():
-            name = member.name.lstrip("./")
-            if name in wanted and (member.isfile() or member.issym() or member.islnk()):
-                out[name] = archive.extractfile(member).read()  # links: their target's bytes
+    try:
+        with tarfile.open(fileobj=io.BytesIO(data)) as archive:
+            for member in archive.getmembers():
+                name = member.name.lstrip("./")
+                if name in wanted and (member.isfile() or member.issym() or member.islnk()):
+                    out[name] = archive.extractfile(member).read()  # links: their target's bytes
+    except (tarfile.TarError, EOFError, lzma.LZMAError, OSError) as error:
+        reason = (str(error).splitlines() or [type(error).__name__])[0].rstrip(":")
+        raise DebianError(f"{deb}: damaged or cut short ({reason}); delete it to fetch it again") from None
     missing = sorted(wanted - set(out))
     if missing:
         raise DebianError(f"{deb.name}: has no {missing[0]}")

@@ -96,6 +96,7 @@ from demo.perception.detector import (PATTERN_NAME, Level, Pattern, block_map, b
                            scan_levels, window_scores, working_copy)
 from demo.perception.hog import cell_histograms
 from demo.sources import load_sample_photo
+from demo.tools import debian
 
 SEED = 0  # fixed random seed: same jitter, folds and clutter every run
 
@@ -499,8 +500,6 @@ def debian_negatives() -> list[np.ndarray]:
 
     Raises :class:`demo.tools.debian.DebianError` when a package cannot be fetched or differs.
     """
-    from demo.tools import debian  # only needed to train
-
     out = []
     for package, version, _licence, folder, files in DEBIAN_NEGATIVES:
         deb = debian.fetch_deb(package, version)
@@ -852,7 +851,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         print("train_pattern: needs scikit-image for its LFW faces; pip install -e \".[test]\"",
               file=sys.stderr)
         return 2
-    arrays = train(args.seed, verbose=True)
+    try:
+        arrays = train(args.seed, verbose=True)
+    except debian.DebianError as error:
+        print(f"train_pattern: {error}", file=sys.stderr)
+        return 2
     np.savez(args.output, **arrays)
     print(f"cross-validated accuracy {float(arrays['cv_accuracy']):.3f} ({FOLDS} folds), "
           f"training accuracy {float(arrays['train_accuracy']):.3f}; wrote {args.output}")
