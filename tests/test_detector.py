@@ -19,7 +19,8 @@ from skimage.feature import hog as skimage_hog
 from demo.tools import train_pattern
 from demo.perception.detector import (PATTERN_KEYS, WORKING_WIDTH, Detection, Pattern, PatternError,
                            ScanResult, block_map, box_iou, combine, detect_faces, find_candidates,
-                           level_parts, load_pattern, pyramid_scales, window_scores)
+                           level_parts, load_pattern, non_max_suppression, pyramid_scales,
+                           window_scores)
 from demo.base.assets import asset_path
 from demo.perception.hog import _l2_hys, cell_histograms, hog_features
 from demo.picture.draw import line_width
@@ -348,6 +349,17 @@ def test_a_group_gets_one_mediapipe_label_clear_of_the_bottom_line():
     # One face in the middle: its label below it, as ever.
     (label,) = draw_detections(np.zeros((480, 640, 3), np.uint8), [], [(200.0, 150.0, 280.0, 250.0)])
     assert label[1] > 250
+
+
+def test_a_window_on_part_of_a_better_one_is_dropped():
+    """A small window on a cheek lies wholly inside the face's box, yet their IoU is small (0.25):
+    it is dropped all the same; a neighbour's face overlapping the edge is kept."""
+    face = (100.0, 100.0, 200.0, 200.0)
+    cheek = (150.0, 150.0, 200.0, 200.0)  # a quarter of the face's area, all of it inside
+    neighbour = (180.0, 100.0, 280.0, 200.0)  # a fifth of it inside the face's box
+    boxes = np.array([face, cheek, neighbour])
+    assert box_iou(face, boxes[1:2])[0] < 0.3
+    assert list(non_max_suppression(boxes, np.array([0.9, 0.8, 0.7]))) == [0, 2]
 
 
 def test_draw_detections_draws_in_place():
