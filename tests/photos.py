@@ -120,7 +120,7 @@ def kphotoalbum_photos(outside) -> dict[str, np.ndarray]:
         files = debian.checked_pictures(deb, {folder + name: sha for name, sha in KPHOTOALBUM_PHOTOS.items()})
     except debian.DebianError as error:
         pytest.skip(f"photos of {package} {version}: {error}")
-    return {name[len(folder):]: debian.decode_rgb(data) for name, data in files.items()}
+    return {name[len(folder):]: debian.decode_rgb(data, name) for name, data in files.items()}
 
 
 def fetch_deb(outside, package: str, version: str) -> Path:

@@ -56,6 +56,12 @@ def test_a_cut_short_or_foreign_file_is_one_clear_error(tmp_path):
     foreign.write_bytes(b"GIF89a...")
     with pytest.raises(debian.DebianError, match="not a Debian package"):
         debian.read_members(foreign, [INSIDE])
+    for damage in (b"\xff", b"x"):  # a name that is not ASCII, a size that is not a number
+        bad = bytearray(whole)
+        bad[8 + (0 if damage == b"\xff" else 48)] = damage[0]
+        foreign.write_bytes(bytes(bad))
+        with pytest.raises(debian.DebianError, match="damaged ar header"):
+            debian.read_members(foreign, [INSIDE])
 
 
 @pytest.mark.skipif(shutil.which("apt-get") is None, reason="fetch_deb needs apt-get on the PATH")
@@ -81,3 +87,21 @@ def test_an_interrupted_download_leaves_nothing_in_the_cache(tmp_path):
     assert deb == cache / "demo_1.0_all.deb" and list(cache.iterdir()) == [deb]
     assert debian.fetch_deb("demo", "1.0", cache, run=complete) == deb and len(calls) == 1  # cached
     assert calls[0] == ["apt-get", "download", "demo=1.0"]
+
+
+@pytest.mark.skipif(shutil.which("apt-get") is None, reason="fetch_deb needs apt-get on the PATH")
+def test_a_version_debian_no_longer_has_falls_back_to_the_one_it_has(tmp_path):
+    """The pictures' sha256, not the package's version, decide whether they are the recorded ones."""
+    cache = tmp_path / "debs"
+    calls = []
+
+    def archive_moved_on(argv, cwd):
+        calls.append(argv[-1])
+        if argv[-1] == "demo=1.0":
+            return subprocess.CompletedProcess(argv, 100, "", "E: Version '1.0' for 'demo' was not found")
+        make_deb(Path(cwd) / "demo_1.1_all.deb")
+        return subprocess.CompletedProcess(argv, 0, "", "")
+
+    deb = debian.fetch_deb("demo", "1.0", cache, run=archive_moved_on)
+    assert calls == ["demo=1.0", "demo"] and deb == cache / "demo_1.1_all.deb"
+    assert debian.fetch_deb("demo", "1.0", cache, run=archive_moved_on) == deb and len(calls) == 2

@@ -38,32 +38,38 @@ def cache_folder() -> Path:
     return Path(base) / "machine-eyes" / "debs"
 
 
-def download_command(package: str, version: str) -> list[str]:
-    """The command that downloads ``package`` at ``version`` into the current folder."""
-    return ["apt-get", "download", f"{package}={version}"]
+def download_command(package: str, version: str | None) -> list[str]:
+    """The command that downloads ``package`` at ``version`` (None: the archive's own version)
+    into the current folder."""
+    return ["apt-get", "download", package if version is None else f"{package}={version}"]
 
 
 def cached_deb(package: str, version: str, folder: Path | None = None) -> Path | None:
-    """The ``.deb`` of ``package`` at ``version`` in the cache ``folder``, or None."""
+    """The ``.deb`` of ``package`` in the cache ``folder``, at ``version`` if there, else at any
+    version (a Debian release may ship another; the pictures' sha256 decide), or None."""
     folder = cache_folder() if folder is None else folder
     # apt-get writes an epoch's colon as %3a: plasma-workspace-wallpapers_4%3a5.27.5-2_all.deb
     name_version = version.replace(":", "%3a")
-    found = sorted(folder.glob(f"{package}_{name_version}_*.deb"))
+    found = sorted(folder.glob(f"{package}_{name_version}_*.deb")) or sorted(folder.glob(f"{package}_*.deb"))
     return found[0] if found else None
 
 
 def _run(argv: list[str], cwd: Path) -> subprocess.CompletedProcess:
-    return subprocess.run(argv, cwd=cwd, capture_output=True, text=True, timeout=600)
+    try:
+        return subprocess.run(argv, cwd=cwd, capture_output=True, text=True, timeout=600)
+    except subprocess.TimeoutExpired:
+        return subprocess.CompletedProcess(argv, -9, "", "no answer in 600 s")
 
 
 def fetch_deb(package: str, version: str, folder: Path | None = None, run=_run) -> Path:
-    """The ``.deb`` of ``package`` at ``version``, downloaded with ``apt-get`` unless cached.
+    """The ``.deb`` of ``package`` at ``version``, downloaded with ``apt-get`` unless cached; when
+    Debian no longer has that version, the version it has (the pictures' sha256 then decide).
 
     The download goes to a folder of its own first and is moved into ``folder`` (default
     :func:`cache_folder`) only when complete, so an interrupted one leaves no cut-short package.
     ``run(argv, cwd)`` runs the download and returns a ``CompletedProcess`` (the tests run it
     outside MediaPipe's network filter). Raises DebianError when ``apt-get`` is missing or fails
-    (offline, no such version).
+    (offline, stale package lists).
     """
     folder = cache_folder() if folder is None else folder
     found = cached_deb(package, version, folder)
@@ -74,13 +80,14 @@ def fetch_deb(package: str, version: str, folder: Path | None = None, run=_run) 
     folder.mkdir(parents=True, exist_ok=True)
     partial = Path(tempfile.mkdtemp(prefix="download-", dir=folder))
     try:
-        done = run(download_command(package, version), partial)
-        got = cached_deb(package, version, partial)
-        if done.returncode != 0 or got is None:
-            last = (done.stderr.strip().splitlines() or ["no message"])[-1]
-            raise DebianError(f"{package} {version}: apt-get download failed ({last}); "
-                              "check the network and run apt-get update")
-        return Path(shutil.move(str(got), str(folder / got.name)))
+        for wanted in (version, None):
+            done = run(download_command(package, wanted), partial)
+            got = sorted(partial.glob(f"{package}_*.deb"))
+            if done.returncode == 0 and got:
+                return Path(shutil.move(str(got[0]), str(folder / got[0].name)))
+        last = (done.stderr.strip().splitlines() or ["no message"])[-1]
+        raise DebianError(f"{package} {version}: apt-get download failed ({last}); "
+                          "check the network and run apt-get update")
     finally:
         shutil.rmtree(partial, ignore_errors=True)
 
@@ -95,10 +102,12 @@ def read_members(deb: Path, wanted: Iterable[str]) -> dict[str, bytes]:
     out = {}
     try:
         with tarfile.open(fileobj=io.BytesIO(data)) as archive:
-            for member in archive.getmembers():
+            for member in archive:
                 name = member.name.lstrip("./")
                 if name in wanted and (member.isfile() or member.issym() or member.islnk()):
                     out[name] = archive.extractfile(member).read()  # links: their target's bytes
+                    if len(out) == len(wanted):
+                        break  # the rest of the archive need not be unpacked
     except (tarfile.TarError, EOFError, lzma.LZMAError, OSError) as error:
         reason = (str(error).splitlines() or [type(error).__name__])[0].rstrip(":")
         raise DebianError(f"{deb}: damaged or cut short ({reason}); delete it to fetch it again") from None
@@ -116,8 +125,11 @@ def _data_tar(deb: Path) -> bytes:
     at = 8
     while at + 60 <= len(blob):
         header = blob[at:at + 60]
-        name = header[:16].decode("ascii").strip().rstrip("/")
-        size = int(header[48:58].decode("ascii").strip())
+        try:
+            name = header[:16].decode("ascii").strip().rstrip("/")
+            size = int(header[48:58].decode("ascii").strip())
+        except (UnicodeDecodeError, ValueError):
+            raise DebianError(f"{deb}: not a Debian package (a damaged ar header)") from None
         if name.startswith("data.tar"):
             if name.endswith(".zst"):
                 raise DebianError(f"{deb.name}: zstd-compressed; Python's tarfile cannot read it")
@@ -138,9 +150,9 @@ def checked_pictures(deb: Path, recorded: dict[str, str]) -> dict[str, bytes]:
     return {name: files[name.lstrip("/")] for name in recorded}
 
 
-def decode_rgb(data: bytes) -> np.ndarray:
-    """A JPEG or PNG file's bytes as RGB uint8 (height, width, 3)."""
+def decode_rgb(data: bytes, name: str = "a packaged picture") -> np.ndarray:
+    """A JPEG or PNG file's bytes as RGB uint8 (height, width, 3); ``name`` for the error."""
     bgr = cv2.imdecode(np.frombuffer(data, np.uint8), cv2.IMREAD_COLOR)
     if bgr is None:
-        raise DebianError("a packaged picture OpenCV cannot decode")
+        raise DebianError(f"{name}: OpenCV cannot decode it")
     return cv2.cvtColor(bgr, cv2.COLOR_BGR2RGB)

@@ -166,7 +166,7 @@ def solvay_photo(fetch=debian.fetch_deb) -> np.ndarray:
     try:
         deb = fetch(*SOLVAY_PACKAGE)
         data = debian.checked_pictures(deb, {SOLVAY_PATH: SOLVAY_SHA256})[SOLVAY_PATH]
-        return debian.decode_rgb(data)
+        return debian.decode_rgb(data, SOLVAY_PATH)
     except debian.DebianError as error:
         raise SceneError(f"the real group photo: {error}") from None
 

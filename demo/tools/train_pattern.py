@@ -504,8 +504,8 @@ def debian_negatives() -> list[np.ndarray]:
     for package, version, _licence, folder, files in DEBIAN_NEGATIVES:
         deb = debian.fetch_deb(package, version)
         pictures = debian.checked_pictures(deb, {folder + name: sha for name, sha in files.items()})
-        for data in pictures.values():
-            out += _zoomed(cv2.cvtColor(debian.decode_rgb(data), cv2.COLOR_RGB2GRAY),
+        for name, data in pictures.items():
+            out += _zoomed(cv2.cvtColor(debian.decode_rgb(data, name), cv2.COLOR_RGB2GRAY),
                            DEBIAN_SIDE, DEBIAN_ZOOMS)
     return out
 
