@@ -17,7 +17,7 @@ import cv2
 import numpy as np
 import pytest
 
-from challenge_clips import STEP_MS, cover_clip, distance_clip, light_clip, tilt_clip, turn_clip
+from challenge_clips import STEP_MS, Clip, cover_clip, distance_clip, light_clip, tilt_clip, turn_clip
 from demo.perception.challenge import (CHALLENGES, COVER_SIDE, GIVE_UP_MS, HOLD_MS, LEAVE_MS, MOUTH_REGION,
                                        SUMMARY_MS, WIN_SHOW_MS, Challenge, Observation, covered_share, measure,
                                        observe)
@@ -131,6 +131,25 @@ def test_a_turned_face_is_judged_for_cover_on_its_near_half():
     hand = baseline.copy()
     hand[y0:y1, x0:middle] = 20.0
     assert covered_share(hand, baseline, yaw=30.0) > 0.3
+
+
+def test_turning_the_other_way_is_a_turn_too():
+    """The clip mirrored: the head turns to the person's right (a negative yaw); the near half of
+    the face is then the other one."""
+    clip = _clip("turn")
+    mirrored = Clip([np.ascontiguousarray(f[:, ::-1]) for f in clip.frames], clip.truth, "turn")
+    win = _play(mirrored, 0).wins["hog"]
+    assert win.trick == "turn"
+    assert _close("turn", win.hog_value, mirrored.at(win.hog_ms)), (win, mirrored.at(win.hog_ms))
+
+
+def test_a_face_first_seen_turned_reads_uncovered_when_it_turns_to_us():
+    """The cover is compared with a square of the face taken while it faced the camera: one taken
+    turned, its far half squeezed, would read as covered once the head turned back."""
+    clip = _clip("turn")
+    back = Clip(clip.frames[12::-1], clip.truth[12::-1], "turn")  # from 36 degrees back to facing us
+    (track,) = _play(back, 0).tracks
+    assert abs(track.last.yaw) < 5.0 and track.last.cover < 0.02, track.last  # 0.054 with a turned square
 
 
 def test_turning_away_hides_from_both():

@@ -211,7 +211,7 @@ class Track:
     net_seen: bool = False
     history: deque = field(default_factory=deque)  # (t_ms, hog probability, network sees: bool)
     baseline: Measures | None = None  # when both detectors saw it largest: the reference for tricks
-    baseline_square: np.ndarray | None = None  # its upright face when both saw it uncovered
+    baseline_square: np.ndarray | None = None  # its upright face when both saw it uncovered, facing us
     last: Measures | None = None  # the network's latest measures
     last_ms: float | None = None
     hog_loss: Loss | None = None  # the current streak of HOG not seeing, if any
@@ -227,7 +227,9 @@ class Track:
             measures, square = measure(gray, seen.face, self.baseline_square)
             if hog and (self.baseline is None or (measures.size >= self.baseline.size
                                                   and measures.cover < FRESH_COVER)):
-                self.baseline, self.baseline_square = measures, square
+                self.baseline = measures
+                if abs(measures.yaw) < TURNED:  # a turned face's square would read as covered later
+                    self.baseline_square = square
         if hog:
             self.hog_loss, self.kept = None, []
         elif self.hog_loss is None:
