@@ -7,6 +7,8 @@ import json
 
 import pytest
 
+import photos
+
 from demo.commands.bench import main as bench_main
 from demo.tools import bench, bench_live
 
@@ -75,9 +77,10 @@ def test_step_five_row_runs_the_exhibit_at_step_five_and_step_zero_in_turns() ->
     assert bench.format_live("pattern", figures).startswith("step 5 (HOG face pattern) against step 0")
 
 
-def test_the_group_row_runs_six_faces_against_one_in_turns() -> None:
+def test_the_group_row_runs_six_faces_against_one_in_turns(monkeypatch, tmp_path) -> None:
     from demo.tools import bench_processes
 
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))  # no group photo cached: the six portraits
     assert bench_processes.six_held([0, 3, 6, 6, 5] + [6] * 40) == (2, pytest.approx(1.0))
     assert bench_processes.six_held([5] * 50)[0] is None
     # A real, short run: the exhibit on the one-face clip and on the group, fresh processes.
@@ -89,10 +92,12 @@ def test_the_group_row_runs_six_faces_against_one_in_turns() -> None:
     assert pair["first_six"] is not None and pair["first_six"] <= bench_processes.GROUP_FOUND_BY
     text = bench.format_live("groups", figures)
     assert text.startswith(f"six faces 1280x720 ({figures['group']}), whole processes in turns")
-    # The real group photo when the tests have fetched its package, else the portraits with the reason.
-    from demo.tools import debian, group_scene
+    assert figures["group"].startswith("six portraits; the real group photo: ")
 
-    if debian.cached_deb(*group_scene.SOLVAY_PACKAGE) is not None:
-        assert figures["group"] == "Solvay 1927, back row"
-    else:
-        assert figures["group"].startswith("six portraits; the real group photo: ")
+
+def test_the_group_row_takes_the_real_group_photo_once_it_is_fetched(outside, tmp_path) -> None:
+    from demo.tools import bench_processes, group_scene
+
+    photos.fetch_deb(outside, *group_scene.SOLVAY_PACKAGE)  # the bench itself never downloads
+    clip, which = bench_processes.write_group_clip(tmp_path / "six.mp4", frames=3)
+    assert which == "Solvay 1927, back row" and clip.stat().st_size > 0

@@ -17,10 +17,14 @@ that do not count: the small people in the background of the bar, beach, pool an
 Jesper's face cut off by the frame, and the faces in new_wave_1, wayne (the camera held sideways)
 and grand_canyon_1 (upside down). Two dogs and a rabbit look into the camera: a box on them is false.
 
-A real group, added after the pattern was chosen (so never looked at while choosing it): the 1927
-Solvay conference photo (Debian's ``visp-images-data``, fetched at test time), enlarged 1.5 times
-so its faces are 84-104 px, in four 800 x 600 tiles across its three rows. By eye every face in a
-tile counts but one cut by a tile's edge: 7, 7, 7 and 6.
+KPhotoAlbum's photos were the development set: their false boxes chose the trainer's new
+negatives and the suppression of windows inside a better one, and about seven trainings were
+scored on them. Held out: a real group added after the pattern was chosen, the 1927 Solvay
+conference photo (Debian's ``visp-images-data``, fetched at test time), enlarged 1.5 times, in
+four 800 x 600 tiles across its three rows (the tiles were fixed before any pattern was run on
+them). Its counted faces are 81-114 px (one only just over 80); by eye every whole face counts but
+one man turned about 40 degrees to his side in the third tile: 7, 7, 7 and 6. The held-out photos
+(these and the five installed ones) must meet the goal on their own too.
 """
 
 from __future__ import annotations
@@ -96,12 +100,20 @@ def test_solvay_reference_faces_are_the_ones_seen_by_eye(solvay_report):
         assert result.counted == SOLVAY_COUNTED[result.name], result.name
 
 
-def test_pattern_meets_the_goal_on_photos_it_never_saw(report, kphotoalbum_report, solvay_report):
-    together = evaluate_pattern.Report(report.photos + kphotoalbum_report.photos + solvay_report.photos)
+@pytest.mark.parametrize("which", ["all", "held out"])
+def test_pattern_meets_the_goal_on_photos_it_never_saw(report, kphotoalbum_report, solvay_report, which):
+    development = kphotoalbum_report.photos if which == "all" else []
+    together = evaluate_pattern.Report(report.photos + development + solvay_report.photos)
     summary = evaluate_pattern.format_report(together)
-    assert together.counted == 11 + 27
+    assert together.counted == (1 + 10 + 27 if which == "all" else 1 + 27)
     assert together.recall >= GOAL_RECALL, summary
     assert together.false_boxes <= GOAL_FALSE_PER_PHOTO * len(together.photos), summary
+
+
+def test_no_false_box_on_the_installed_photos(report):
+    """The five photos the tests have without any download (Grace Hopper, whom the pattern misses,
+    is counted in the goal above)."""
+    assert report.false_boxes == 0, evaluate_pattern.format_report(report)
 
 
 def test_a_box_on_a_face_that_does_not_count_is_not_false():
