@@ -62,6 +62,15 @@ def outside() -> Outside:
 
 
 @pytest.fixture(scope="session")
+def fetch(outside):
+    """``fetch(package, version)``: a Debian package's ``.deb``, fetched outside MediaPipe's network
+    filter unless cached; skips the calling test with the reason when it cannot be had."""
+    import photos
+
+    return lambda package, version: photos.fetch_deb(outside, package, version)
+
+
+@pytest.fixture(scope="session")
 def photo() -> np.ndarray:
     return load_sample_photo()
 

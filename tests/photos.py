@@ -115,12 +115,12 @@ def kphotoalbum_photos(outside) -> dict[str, np.ndarray]:
     with the reason when the package cannot be fetched or differs.
     """
     package, version, folder = KPHOTOALBUM
-    deb = fetch_deb(outside, package, version)
+    recorded = {folder + name: sha for name, sha in KPHOTOALBUM_PHOTOS.items()}
     try:
-        files = debian.checked_pictures(deb, {folder + name: sha for name, sha in KPHOTOALBUM_PHOTOS.items()})
+        files = debian.pictures(package, version, recorded, lambda p, v: fetch_deb(outside, p, v))
     except debian.DebianError as error:
         pytest.skip(f"photos of {package} {version}: {error}")
-    return {name[len(folder):]: debian.decode_rgb(data, name) for name, data in files.items()}
+    return {name[len(folder):]: rgb for name, rgb in files.items()}
 
 
 def fetch_deb(outside, package: str, version: str) -> Path:

@@ -7,8 +7,6 @@ import json
 
 import pytest
 
-import photos
-
 from demo.commands.bench import main as bench_main
 from demo.tools import bench, bench_live
 
@@ -95,9 +93,9 @@ def test_the_group_row_runs_six_faces_against_one_in_turns(monkeypatch, tmp_path
     assert figures["group"].startswith("six portraits; the real group photo: ")
 
 
-def test_the_group_row_takes_the_real_group_photo_once_it_is_fetched(outside, tmp_path) -> None:
+def test_the_group_row_takes_the_real_group_photo_once_it_is_fetched(fetch, tmp_path) -> None:
     from demo.tools import bench_processes, group_scene
 
-    photos.fetch_deb(outside, *group_scene.SOLVAY_PACKAGE)  # the bench itself never downloads
+    fetch(*group_scene.SOLVAY_PACKAGE)  # the bench itself never downloads
     clip, which = bench_processes.write_group_clip(tmp_path / "six.mp4", frames=3)
     assert which == "Solvay 1927, back row" and clip.stat().st_size > 0

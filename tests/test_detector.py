@@ -27,7 +27,6 @@ from demo.picture.draw import line_width
 from demo.picture.patternview import (LABEL_PX, display_cells, draw_detections, heat_picture, pattern_picture,
                               stage_picture)
 from demo.sources import SampleSource
-import photos
 from scenes import make_group
 
 FRAME = (480, 640)  # rows, cols of the test pictures (a 640 x 480 camera frame)
@@ -59,9 +58,9 @@ def best_iou(scan: ScanResult, box) -> float:
 
 # ---- The pattern file ---------------------------------------------------------------------------
 @pytest.fixture(scope="module")
-def retrained(outside) -> dict[str, np.ndarray]:
+def retrained(fetch) -> dict[str, np.ndarray]:
     for package, version, *_ in train_pattern.DEBIAN_NEGATIVES:  # the trainer's wallpapers and photos
-        photos.fetch_deb(outside, package, version)
+        fetch(package, version)
     return train_pattern.train(train_pattern.SEED)
 
 

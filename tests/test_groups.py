@@ -42,11 +42,8 @@ def follow(scene: GroupScene, mesh: FaceMesh, frames: int, wait: bool = False) -
 
 
 @pytest.fixture(scope="module")
-def real_group(outside) -> GroupScene:
+def real_group(fetch) -> GroupScene:
     """The real group photo's clip; skipped with the reason when Debian's package cannot be had."""
-    def fetch(package, version):
-        return photos.fetch_deb(outside, package, version)
-
     try:
         return group_scene.photo_group(group_scene.solvay_photo(fetch))
     except group_scene.SceneError as error:

@@ -62,9 +62,9 @@ def kphotoalbum_report(mesh, outside) -> evaluate_pattern.Report:
 
 
 @pytest.fixture(scope="module")
-def solvay_report(outside) -> evaluate_pattern.Report:
+def solvay_report(fetch) -> evaluate_pattern.Report:
     try:
-        photo = group_scene.solvay_photo(lambda package, version: photos.fetch_deb(outside, package, version))
+        photo = group_scene.solvay_photo(fetch)
     except group_scene.SceneError as error:
         pytest.skip(str(error))
     big = cv2.resize(photo, None, fx=SOLVAY_ZOOM, fy=SOLVAY_ZOOM, interpolation=cv2.INTER_AREA)

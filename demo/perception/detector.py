@@ -483,24 +483,25 @@ def scan_levels(gray: np.ndarray, pattern: Pattern, step: float = PYRAMID_STEP,
 
 
 # ---- Step 4: boxes, suppression, heat ---------------------------------------------------------
-def box_iou(box: Sequence[float], boxes: np.ndarray) -> np.ndarray:
-    """Intersection over union of one ``(x0, y0, x1, y1)`` box with each row of ``boxes`` (n, 4)."""
+def _overlaps(box: Sequence[float], boxes: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Area of ``box``'s intersection with each row of ``boxes`` (n, 4), and each row's area."""
     boxes = np.asarray(boxes, np.float64).reshape(-1, 4)
     width = np.clip(np.minimum(box[2], boxes[:, 2]) - np.maximum(box[0], boxes[:, 0]), 0.0, None)
     height = np.clip(np.minimum(box[3], boxes[:, 3]) - np.maximum(box[1], boxes[:, 1]), 0.0, None)
-    inter = width * height
+    return width * height, (boxes[:, 2] - boxes[:, 0]) * (boxes[:, 3] - boxes[:, 1])
+
+
+def box_iou(box: Sequence[float], boxes: np.ndarray) -> np.ndarray:
+    """Intersection over union of one ``(x0, y0, x1, y1)`` box with each row of ``boxes`` (n, 4)."""
+    inter, areas = _overlaps(box, boxes)
     area = (box[2] - box[0]) * (box[3] - box[1])
-    areas = (boxes[:, 2] - boxes[:, 0]) * (boxes[:, 3] - boxes[:, 1])
     return inter / np.maximum(area + areas - inter, 1e-12)
 
 
 def box_cover(box: Sequence[float], boxes: np.ndarray) -> np.ndarray:
     """Share (0-1) of each row of ``boxes`` (n, 4) that lies inside the ``(x0, y0, x1, y1)`` box."""
-    boxes = np.asarray(boxes, np.float64).reshape(-1, 4)
-    width = np.clip(np.minimum(box[2], boxes[:, 2]) - np.maximum(box[0], boxes[:, 0]), 0.0, None)
-    height = np.clip(np.minimum(box[3], boxes[:, 3]) - np.maximum(box[1], boxes[:, 1]), 0.0, None)
-    areas = (boxes[:, 2] - boxes[:, 0]) * (boxes[:, 3] - boxes[:, 1])
-    return width * height / np.maximum(areas, 1e-12)
+    inter, areas = _overlaps(box, boxes)
+    return inter / np.maximum(areas, 1e-12)
 
 
 def non_max_suppression(boxes: np.ndarray, scores: np.ndarray, iou: float = NMS_IOU,

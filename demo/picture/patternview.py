@@ -305,35 +305,31 @@ def draw_detections(vis: np.ndarray, detections: Sequence[Detection],
     """
     width = line_width(vis, BOX_WIDTH)
     px = line_width(vis, LABEL_PX)
-    taken = []  # boxes of the labels placed
-    for rank, detection in enumerate(detections):
-        if labels and rank == 0:
-            x0, y0, _, _ = _scaled(detection.box, scale)
-            text = f"HOG {100.0 * detection.score:.0f}%"
-            label_w, label_h = typeset.text_size(text, px, bold=True)
-            top = int(y0 - width - px * 1.3)
-            taken.append(Rect(x0, top, x0 + label_w, top + label_h))
+    hog_label = None  # (text, top left, box) of the best box's label
+    if labels and detections:
+        x0, y0, _, _ = _scaled(detections[0].box, scale)
+        text = f"HOG {100.0 * detections[0].score:.0f}%"
+        label_w, label_h = typeset.text_size(text, px, bold=True)
+        top = int(y0 - width - px * 1.3)
+        hog_label = text, (x0, top), Rect(x0, top, x0 + label_w, top + label_h)
     for box in mediapipe_boxes:
         _corner_box(vis, _scaled(box, scale), MEDIAPIPE_COLOUR, width, dashed=True)
     written = []
     if labels and len(mediapipe_boxes):
-        floor = vis.shape[0] - int(px * 1.6)  # where the footer line starts
         label_w, label_h = typeset.text_size("MediaPipe", px)
         for box in mediapipe_boxes:
             x0, y0, _, y1 = _scaled(box, scale)
-            spots = [(x0, y1 + width + 1), (x0, y0 - width - 1 - label_h)]
-            free = [(x, y) for x, y in spots if 0 <= y and y + label_h <= floor
-                    and not any(Rect(x, y, x + label_w, y + label_h).overlaps(t) for t in taken)]
+            spots = [(x0, y1 + width + 1), (x0, y0 - width - 1 - label_h)]  # below, else above
+            free = [(x, y) for x, y in spots if 0 <= y and y + label_h <= _footer_top(vis)
+                    and not (hog_label and Rect(x, y, x + label_w, y + label_h).overlaps(hog_label[2]))]
             if free:
                 written.append(_label(vis, "MediaPipe", free[0], MEDIAPIPE_COLOUR))
                 break
     for rank, detection in reversed(list(enumerate(detections))):
-        x0, y0, x1, y1 = _scaled(detection.box, scale)
         thickness = width if rank == 0 else max(1, width // 2)
-        _corner_box(vis, (x0, y0, x1, y1), VISITOR_COLOUR, thickness)
-        if labels and rank == 0:
-            text = f"HOG {100.0 * detection.score:.0f}%"
-            written.append(_label(vis, text, (taken[0].x0, taken[0].y0), VISITOR_COLOUR, bold=True))
+        _corner_box(vis, _scaled(detection.box, scale), VISITOR_COLOUR, thickness)
+    if hog_label:
+        written.append(_label(vis, hog_label[0], hog_label[1], VISITOR_COLOUR, bold=True))
     return written
 
 
@@ -469,5 +465,9 @@ def _footer(vis: np.ndarray, scan: ScanResult, words: Texts) -> None:
     px = line_width(vis, LABEL_PX)
     width = typeset.text_size(text, px)[0]
     px = max(8, int(px * min(1.0, 0.94 * vis.shape[1] / max(width, 1))))
-    typeset.draw_line(vis, text, px, (vis.shape[1] // 2, vis.shape[0] - int(px * 1.6)),
-                      TEXT, anchor="centre")
+    typeset.draw_line(vis, text, px, (vis.shape[1] // 2, _footer_top(vis, px)), TEXT, anchor="centre")
+
+
+def _footer_top(vis: np.ndarray, px: int | None = None) -> int:
+    """Where the footer line's text starts (pixels from the top); ``px``: its font size, if shrunk."""
+    return vis.shape[0] - int((px or line_width(vis, LABEL_PX)) * 1.6)

@@ -156,3 +156,12 @@ def decode_rgb(data: bytes, name: str = "a packaged picture") -> np.ndarray:
     if bgr is None:
         raise DebianError(f"{name}: OpenCV cannot decode it")
     return cv2.cvtColor(bgr, cv2.COLOR_BGR2RGB)
+
+
+def pictures(package: str, version: str, recorded: dict[str, str], fetch=fetch_deb) -> dict[str, np.ndarray]:
+    """The pictures ``recorded`` (path inside the package: sha256) of Debian's ``package`` as RGB
+    uint8 (height, width, 3), by path. ``fetch(package, version)`` gives the ``.deb`` (default:
+    from the cache, else downloaded). Raises DebianError (one line) when it cannot be had or differs.
+    """
+    deb = fetch(package, version)
+    return {name: decode_rgb(data, name) for name, data in checked_pictures(deb, recorded).items()}

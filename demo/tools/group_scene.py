@@ -1,7 +1,7 @@
 """Groups of six real people, as a 1280x720 camera would see them: for tests and ``bench``.
 
-Two groups, the same six faces 60-150 px tall, the camera drifting and zooming slowly over them
-as a hand-held camera would:
+Two groups of six, faces 60-150 px tall, the camera drifting and zooming slowly over them as a
+hand-held camera would:
 
 - :func:`photo_group`: a real group photo, the back row of six standing at the 1927 Solvay
   conference (photo by Benjamin Couprie, public domain: published in 1927). Debian ships it in
@@ -164,9 +164,7 @@ def solvay_photo(fetch=debian.fetch_deb) -> np.ndarray:
     cached). Raises SceneError (one line) when it cannot be fetched or is not the recorded file.
     """
     try:
-        deb = fetch(*SOLVAY_PACKAGE)
-        data = debian.checked_pictures(deb, {SOLVAY_PATH: SOLVAY_SHA256})[SOLVAY_PATH]
-        return debian.decode_rgb(data, SOLVAY_PATH)
+        return debian.pictures(*SOLVAY_PACKAGE, {SOLVAY_PATH: SOLVAY_SHA256}, fetch)[SOLVAY_PATH]
     except debian.DebianError as error:
         raise SceneError(f"the real group photo: {error}") from None
 

@@ -502,11 +502,9 @@ def debian_negatives() -> list[np.ndarray]:
     """
     out = []
     for package, version, _licence, folder, files in DEBIAN_NEGATIVES:
-        deb = debian.fetch_deb(package, version)
-        pictures = debian.checked_pictures(deb, {folder + name: sha for name, sha in files.items()})
-        for name, data in pictures.items():
-            out += _zoomed(cv2.cvtColor(debian.decode_rgb(data, name), cv2.COLOR_RGB2GRAY),
-                           DEBIAN_SIDE, DEBIAN_ZOOMS)
+        pictures = debian.pictures(package, version, {folder + name: sha for name, sha in files.items()})
+        for rgb in pictures.values():
+            out += _zoomed(cv2.cvtColor(rgb, cv2.COLOR_RGB2GRAY), DEBIAN_SIDE, DEBIAN_ZOOMS)
     return out
 
 
