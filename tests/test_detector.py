@@ -23,8 +23,8 @@ from demo.perception.detector import (PATTERN_KEYS, WORKING_WIDTH, Detection, Pa
                            window_scores)
 from demo.base.assets import asset_path
 from demo.perception.hog import _l2_hys, cell_histograms, hog_features
-from demo.picture.draw import line_width
-from demo.picture.patternview import (LABEL_PX, display_cells, draw_detections, heat_picture, pattern_picture,
+from demo.picture.boxes import Box
+from demo.picture.patternview import (_footer_top, display_cells, draw_detections, heat_picture, pattern_picture,
                               stage_picture)
 from demo.sources import SampleSource
 from scenes import make_group
@@ -345,9 +345,9 @@ def test_a_group_gets_one_mediapipe_label_clear_of_the_bottom_line():
     row = [(20.0 + 100 * i, 390.0, 80.0 + 100 * i, 460.0) for i in range(6)]
     labels = draw_detections(vis, [Detection(row[0], 0.9)], row)
     hog, mediapipe = labels[1], labels[0]  # MediaPipe's is written first
-    floor = 480 - int(line_width(vis, LABEL_PX) * 1.6)
+    floor = _footer_top(vis)  # where the line saying how many windows were compared starts
     assert len(labels) == 2 and mediapipe[3] <= floor and mediapipe[3] <= 390
-    assert not (mediapipe[0] < hog[2] and hog[0] < mediapipe[2] and mediapipe[1] < hog[3] and hog[1] < mediapipe[3])
+    assert not Box(*mediapipe).overlaps(Box(*hog))
     # One face in the middle: its label below it, as ever.
     (label,) = draw_detections(np.zeros((480, 640, 3), np.uint8), [], [(200.0, 150.0, 280.0, 250.0)])
     assert label[1] > 250

@@ -36,9 +36,10 @@ import tempfile
 import time
 from pathlib import Path
 
+from demo.base.choices import PATTERN_STAGE
+
 GOAL_RATIO = 0.85
 GOAL_PATTERN_RATIO = 0.80  # step 5's rate against step 0's
-PATTERN_STAGE = 5  # the walk-through's step that searches with the HOG face pattern
 SIZE = (640, 480)  # pixels (width, height)
 FRAMES = 300  # frames per process: 10 s of the 30 fps clip
 PAIRS = 9  # single pairs spread about +-15% on a shared 2-core VM; the median of 9 moves less than of 5
