@@ -90,16 +90,6 @@ def draw_line(vis: np.ndarray, text: str, size: int, xy: tuple[int, int], colour
     return x, y, x + width, y + height
 
 
-def draw_lines(vis: np.ndarray, lines: list[str], size: int, box: tuple[int, int, int, int],
-               colour=TEXT, bold: bool = False, align: str = "centre") -> None:
-    """Draw wrapped ``lines`` one below the other, centred vertically in ``box`` (x0, y0, x1, y1)."""
-    step = line_height(size, bold)
-    top = box[1] + max(0, (box[3] - box[1] - step * len(lines)) // 2)
-    anchor_x = {"left": box[0], "centre": (box[0] + box[2]) // 2, "right": box[2]}[align]
-    for row, line in enumerate(lines):
-        draw_line(vis, line, size, (anchor_x, top + row * step), colour, bold, anchor=align)
-
-
 def shade(vis: np.ndarray, box: tuple[int, int, int, int], strength: float = 0.6) -> None:
     """Darken a box of ``vis`` in place, so text on it reads well."""
     x0, y0, x1, y1 = (max(0, v) for v in box)
