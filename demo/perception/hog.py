@@ -31,7 +31,6 @@ References
 
 from __future__ import annotations
 
-import threading
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -251,20 +250,6 @@ def _uint8_tables(bins: int) -> tuple[np.ndarray, np.ndarray]:
     return strength, direction_bin
 
 
-_WORK = threading.local()  # saves ~3 ms a 640x480 frame (bench): fresh megabytes page-fault
-
-
-def _work_array(name: str, shape: tuple[int, ...], dtype: type) -> np.ndarray:
-    """A per-pixel work array kept between calls, one per name and thread (contents left over).
-
-    On the development VM a freshly allocated megabyte costs ~1 ms in page faults on every frame.
-    """
-    arrays = _WORK.__dict__.setdefault("arrays", {})
-    if name not in arrays or arrays[name].shape != shape or arrays[name].dtype != dtype:
-        arrays[name] = np.empty(shape, dtype)
-    return arrays[name]
-
-
 def _cell_votes(gray: np.ndarray, cell: int, bins: int, with_mean: bool = False
                 ) -> tuple[np.ndarray, np.ndarray | None]:
     """Step 3 of :func:`hog_reference`: per cell, the votes of its pixels per direction bin.
@@ -275,7 +260,7 @@ def _cell_votes(gray: np.ndarray, cell: int, bins: int, with_mean: bool = False
     rows, cols = _whole_cells(gray, cell, bins)
     height, width = rows * cell, cols * cell
     slots = 2 * bins  # direction bins over 0-360 degrees
-    slot = _work_array("slot", (height, width), np.intp)
+    slot = np.empty((height, width), np.intp)
     if gray.dtype == np.uint8:
         # Differences of a uint8 picture are whole numbers -255..255: look their strength and
         # bin up in tables made once (saves ~30 ms a 640x480 frame against working them out).
@@ -285,7 +270,7 @@ def _cell_votes(gray: np.ndarray, cell: int, bins: int, with_mean: bool = False
         key += g_col
         key += 255 * 512
         strengths, direction_bins = _uint8_tables(bins)
-        strength = strengths.take(key, out=_work_array("strength", (height, width), np.float64))
+        strength = strengths.take(key)
         direction_bin = direction_bins.take(key)
     else:
         g_row, g_col = (g[:height, :width].astype(np.float64) for g in gradients(gray))
