@@ -412,6 +412,8 @@ def _arrows(votes: np.ndarray, mean: np.ndarray, cell: int) -> np.ndarray:
     reference = max(strongest, STRENGTH_FLOOR)
     length = np.clip((peaks - NOISE_LEVEL) / (reference - NOISE_LEVEL), 0.0, 1.0)
     arrow = -unit * length  # to darker: against the gradient
+    # Negating a zero gives -0.0; adding +0.0 makes every zero +0.0, so a flat cell is (0, 0) as in
+    # hog_reference, never (-0, -0) in an exported file (tests/test_hog.py checks the sign).
     return np.stack([arrow.real, arrow.imag], axis=-1).astype(np.float32) + np.float32(0.0)
 
 
