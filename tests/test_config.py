@@ -10,7 +10,9 @@ from pathlib import Path
 import pytest
 
 from demo.live import config as cfg
-from demo.live.config import Config, ConfigError, KeyCombo, default_config_text, load_config, merge_cli, parse_keys
+from demo.live import keys
+from demo.live.config import Config, ConfigError, default_config_text, load_config, merge_cli
+from demo.live.keys import KeyCombo, parse_keys
 
 FULL_FILE = """\
 [camera]
@@ -202,7 +204,7 @@ def test_what_the_app_reads_from_a_config():
      "only modifiers; add a key, e.g. ctrl+shift+q"),
     ("[kiosk]\nquit_keys = \"ctrl+qq\"\n",
      '[kiosk] quit_keys = "ctrl+qq" is not a key combination: unknown key name "qq" (did you mean "q"?); '
-     "use a-z, 0-9, f1-f12 or " + ", ".join(cfg.NAMED_KEYS)),
+     "use a-z, 0-9, f1-f12 or " + ", ".join(keys.NAMED_KEYS)),
     ("[kiosk]\nnext_key = \"q+w\"\n",
      '[kiosk] next_key = "q+w" is not a key combination: one key besides ctrl, shift and alt, not 2 (q, w)'),
     ("[kiosk]\nquit_keys = \"ctrl+ctrl+q\"\n",
@@ -284,7 +286,7 @@ def test_parse_keys_refuses_in_one_line(text):
 
 def test_every_key_name_is_a_pygame_key():
     pygame = pytest.importorskip("pygame")
-    for name in cfg.KEY_NAMES:
+    for name in keys.KEY_NAMES:
         assert hasattr(pygame, parse_keys(name).pygame_name), name
 
 
