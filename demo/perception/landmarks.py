@@ -18,14 +18,10 @@ to the head's centre, in the same pixel scale as x (smaller is nearer the camera
 from __future__ import annotations
 
 import functools
-import hashlib
 import importlib
-import subprocess
 import sys
 import threading
-import time
 import types
-import zipfile
 from concurrent import futures
 from concurrent.futures import Future
 from dataclasses import dataclass, field
@@ -34,25 +30,20 @@ from pathlib import Path
 import cv2
 import numpy as np
 
-from demo.base import shutdown
 from demo.base.assets import asset_path
 from demo.base.choices import DEFAULT_MAX_FACES, MAX_FACES_RANGE
 from demo.base.offline import keep_offline
 from demo.base.quiet import native_stderr_silenced
 from demo.base.worker import CLOSE_WAIT_S, Worker
 from demo.perception.boxes import Box, box_centre, inside
+from demo.perception.model import MODEL_NAME, ModelError, load_detector_model, load_model
 
-MODEL_NAME = "face_landmarker.task"
-MODEL_SHA256 = "64184e229b263107bc2b804c6625db1341ff2bb731874b0bcc2fe6544e0bc9ff"
-MODEL_PARTS = ("face_detector.tflite", "face_landmarks_detector.tflite")  # inside the .task zip
 POINT_COUNT = 478
 # The face detector inside the landmarker looks at a 128x128 copy of the picture, so a face 60 px
 # tall in a 1280x720 frame shrinks to 6 px and is lost. Faces at a distance are searched for by
 # MediaPipe's full-range detector (192x192, made for faces up to 5 m away) in overlapping squares
 # of the frame, then meshed through their own enlarged crop. In squares as tall as a 720p frame
 # it missed some faces 60 px tall; in 480 px squares a 60 px face is 24 px of its input.
-DETECTOR_NAME = "face_detection_full_range_sparse.tflite"
-DETECTOR_SHA256 = "2c3728e6da56f21e21a320433396fb06d40d9088f2247c05e5635a688d45dfe1"
 SQUARE_SIDE = 480  # pixels of the frame: side of one searched square
 SQUARE_OVERLAP = 160  # pixels shared by neighbouring squares: a distant face (<= 150 px) lies whole in one
 SWEEP_MS = 500.0  # a stream's search covers the whole frame this often, however many squares it has,
@@ -71,7 +62,6 @@ FAR_MESHES_PER_FRAME = 1
 # times the full-range detector's box; a mesh slid down onto a chin and neck was 0.35 off.
 AGREE_SHIFT = 0.25
 AGREE_SIZE = (0.7, 1.5)
-TRIAL_TIMEOUT_S = 120.0  # longest a model's trial run (:func:`check_model`) may take, seconds
 
 
 # Modules MediaPipe's package imports that the landmarker never uses: matplotlib (its drawing
@@ -117,10 +107,6 @@ def _vision() -> types.ModuleType:
     return vision
 
 
-class ModelError(Exception):
-    """The landmark model is missing or damaged; the message is one line meant for the user."""
-
-
 @dataclass(frozen=True)
 class Face:
     """One face as MediaPipe measured it.
@@ -153,38 +139,6 @@ class Face:
     def height(self) -> float:
         """Height of the face's box in pixels."""
         return self.box[3] - self.box[1]
-
-
-def load_model(path: str | Path | None = None) -> bytes:
-    """Read the Face Landmarker model and check it before MediaPipe sees it.
-
-    Parameters
-    ----------
-    path : str or Path, optional
-        A ``.task`` file; by default the bundled one, which must match its sha256.
-
-    Raises
-    ------
-    ModelError
-        With one line naming the file and what to do.
-    """
-    bundled = path is None
-    path = Path(path) if path is not None else asset_path(MODEL_NAME)
-    if not path.is_file():
-        where = "restore assets/ from git" if bundled else "check --model"
-        raise ModelError(f"{path}: face landmarker model not found; {where}")
-    data = path.read_bytes()
-    if bundled and hashlib.sha256(data).hexdigest() != MODEL_SHA256:
-        raise ModelError(f"{path}: model is damaged (sha256 mismatch); restore assets/ from git")
-    try:
-        with zipfile.ZipFile(path) as bundle:
-            names = set(bundle.namelist())
-    except (zipfile.BadZipFile, OSError):
-        names = set()
-    if not set(MODEL_PARTS) <= names:
-        raise ModelError(f"{path}: not a Face Landmarker .task model (truncated or wrong file); "
-                         "use the official face_landmarker.task")
-    return data
 
 
 # Named groups of MediaPipe's connection lists, for drawing and for callers that want "the lips".
@@ -345,17 +299,6 @@ def _to_faces(result, width: int, height: int, offset=(0.0, 0.0), scale: float =
     return faces
 
 
-def load_detector_model() -> bytes:
-    """The bundled full-range face detector, checked against its sha256 (``ModelError`` if not)."""
-    path = asset_path(DETECTOR_NAME)
-    if not path.is_file():
-        raise ModelError(f"{path}: face detector model not found; restore assets/ from git")
-    data = path.read_bytes()
-    if hashlib.sha256(data).hexdigest() != DETECTOR_SHA256:
-        raise ModelError(f"{path}: face detector model is damaged (sha256 mismatch); restore assets/ from git")
-    return data
-
-
 class _SquareSearch:
     """MediaPipe's full-range face detector on squares of a frame. The detector is made on first
     use; one thread at a time calls it."""
@@ -438,57 +381,6 @@ class _Far:
 
     face: Face
     waited: int = 0
-
-
-# Run in a fresh interpreter by check_model: one blank picture through the landmarker and the
-# distant-face detector. os._exit skips MediaPipe's finalisers, which can hang after a failure.
-_TRIAL = """
-import os, sys
-import numpy as np
-from demo.perception.landmarks import FaceMesh
-try:
-    FaceMesh(max_faces=1, model=sys.argv[1]).detect(np.zeros((64, 64, 3), np.uint8))
-    print("works", flush=True)
-finally:
-    os._exit(0)
-"""
-
-
-def check_model(path: str | Path | None = None) -> None:
-    """Make sure MediaPipe can run the model at ``path`` (None: the bundled one, which matched its
-    sha256 and needs no trial), before a window opens or a render starts.
-
-    A ``.task`` that unpacks but does not work (say its inner models swapped) would otherwise fail
-    on the first frame, in front of visitors. MediaPipe cannot close a graph that failed (its
-    ``close`` raises, and the one its finaliser tries later can hang), so the model is tried once
-    on a blank picture in a separate Python process. Raises :class:`ModelError` in one line, or
-    :class:`demo.base.shutdown.Stopped` (the trial ended) if a signal asks the program to end.
-    """
-    if path is None:
-        return
-    load_model(path)  # missing, or not a .task bundle: said without starting anything
-    trial = subprocess.Popen([sys.executable, "-c", _TRIAL, str(Path(path).resolve())], stdout=subprocess.PIPE,
-                             stderr=subprocess.DEVNULL, text=True, cwd=Path(__file__).resolve().parents[2])
-    try:
-        deadline = time.monotonic() + TRIAL_TIMEOUT_S
-        while True:
-            shutdown.check()  # Ctrl-C reaches the trial too: its failure then says nothing of the model
-            try:
-                trial.wait(timeout=0.2)
-                break
-            except subprocess.TimeoutExpired:
-                if time.monotonic() > deadline:
-                    break
-        shutdown.check()
-        works = trial.returncode == 0 and trial.stdout.read().strip() == "works"
-    finally:
-        if trial.poll() is None:
-            trial.kill()
-            trial.wait()
-        trial.stdout.close()
-    if not works:
-        raise ModelError(f"{path}: not a working Face Landmarker model (MediaPipe fails on a test picture: "
-                         "inner models swapped, or made for another task); use the official face_landmarker.task")
 
 
 class FaceMesh:
