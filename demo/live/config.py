@@ -23,7 +23,8 @@ for it. Adding a key is one line; adding a table is one dataclass and one :func:
 differ) live in :func:`_relations`.
 
 Key combinations (``"ctrl+shift+q"``) are read by :func:`demo.live.keys.parse_keys`. This module
-imports neither pygame nor mediapipe, and its only I/O is reading the file it is given.
+imports neither pygame nor mediapipe, and its only I/O is reading the file it is given (and
+listing the languages in assets/lang).
 """
 
 from __future__ import annotations
@@ -48,9 +49,8 @@ except ModuleNotFoundError:  # Python 3.10
 from demo.base.choices import (BINS_RANGE, CELL_RANGE, DEFAULT_BINS, DEFAULT_CELL, DEFAULT_MAX_FACES, MAX_FACES_RANGE,
                                CHALLENGE_STAGE, STAGE_COUNT, VIEWS)
 from demo.live.keys import NAMED_KEYS, KeyCombo, parse_keys
+from demo.picture.text import FILE_SUFFIX, available_languages, is_language_file
 
-LANGUAGES = ("en", "de", "fr", "es")  # caption languages with a file in assets/lang (tests/test_config.py checks)
-LANGUAGE_FILE = ".toml"  # a language ending in this is a museum's own language file
 
 # ---- Limits of the settings ----------------------------------------------------------------
 
@@ -356,7 +356,7 @@ class DisplayConfig:
     """``[display]``: the window and its language."""
 
     language: str = setting("en", Text(empty_ok=False),
-                            f"Language of every text on screen: {_listed(LANGUAGES)}, or a language "
+                            f"Language of every text on screen: {_listed(available_languages())}, or a language "
                             "file of your own (\"sv.toml\", relative to this file; see the README).")
     fullscreen: bool = setting(False, Flag(), "Start fullscreen (kiosk mode always is).")
     kiosk: bool = setting(False, Flag(),
@@ -465,7 +465,7 @@ class Config:
 
 # ---- Reading the file ----------------------------------------------------------------------
 
-def load_config(path: str | os.PathLike[str], languages: Sequence[str] = LANGUAGES) -> Config:
+def load_config(path: str | os.PathLike[str], languages: Sequence[str] | None = None) -> Config:
     """The settings in a TOML file; keys it leaves out keep their defaults.
 
     Parameters
@@ -473,7 +473,8 @@ def load_config(path: str | os.PathLike[str], languages: Sequence[str] = LANGUAG
     path
         The file, e.g. ``exhibit.toml``; messages name it as given.
     languages
-        Language codes ``[display] language`` may be, e.g. ``demo.picture.text.available_languages()``.
+        Language codes ``[display] language`` may be; by default those with a file in assets/lang
+        (:func:`demo.picture.text.available_languages`).
 
     Raises
     ------
@@ -490,14 +491,10 @@ def load_config(path: str | os.PathLike[str], languages: Sequence[str] = LANGUAG
     config = _build(data, where)
     _raise_first(_relations(config, languages), where)
     language = config.display.language
-    if _is_language_file(language) and not Path(language).expanduser().is_absolute():
+    if is_language_file(language) and not Path(language).expanduser().is_absolute():
         language = os.fspath(Path(path).parent / Path(language).expanduser())  # beside the settings file
         config = dataclasses.replace(config, display=dataclasses.replace(config.display, language=language))
     return config
-
-
-def _is_language_file(language: str) -> bool:
-    return language.strip().lower().endswith(LANGUAGE_FILE)
 
 
 def _read_text(path: Path, where: str) -> str:
@@ -565,12 +562,13 @@ class _Problem:
     text: str
 
 
-def _relations(config: Config, languages: Sequence[str]) -> Iterator[_Problem]:
+def _relations(config: Config, languages: Sequence[str] | None) -> Iterator[_Problem]:
     """Every disagreement between keys, or with the languages there are."""
     display, stages, kiosk = config.display, config.stages, config.kiosk
-    if display.language not in languages and not _is_language_file(display.language):
+    languages = available_languages() if languages is None else languages
+    if display.language not in languages and not is_language_file(display.language):
         yield _Problem("display", "language", display.language,
-                       f"is not one of {_listed(languages)} or a language file FILE{LANGUAGE_FILE}"
+                       f"is not one of {_listed(languages)} or a language file FILE{FILE_SUFFIX}"
                        f"{_suggest(display.language, languages, QUOTED)}")
     if stages.start not in stages.enabled:
         yield _Problem("stages", "start", stages.start,
@@ -616,7 +614,7 @@ CLI_OPTIONS: dict[str, tuple[str, str]] = {  # merge_cli keyword -> (table, key)
 }
 
 
-def merge_cli(config: Config, *, languages: Sequence[str] = LANGUAGES, **overrides: Any) -> Config:
+def merge_cli(config: Config, *, languages: Sequence[str] | None = None, **overrides: Any) -> Config:
     """``config`` with the command-line options that were given; they beat the file.
 
     Precedence is defaults < file < command line. An option whose value is ``None`` was not given
