@@ -35,17 +35,10 @@ from demo.base.choices import DEFAULT_MAX_FACES, MAX_FACES_RANGE
 from demo.base.offline import keep_offline
 from demo.base.quiet import native_stderr_silenced
 from demo.base.worker import CLOSE_WAIT_S, Worker
-from demo.perception.boxes import Box, box_centre, inside
+from demo.perception.boxes import Box, agrees, box_centre, contested, inside, is_new, search_squares
 from demo.perception.model import MODEL_NAME, ModelError, load_detector_model, load_model
 
 POINT_COUNT = 478
-# The face detector inside the landmarker looks at a 128x128 copy of the picture, so a face 60 px
-# tall in a 1280x720 frame shrinks to 6 px and is lost. Faces at a distance are searched for by
-# MediaPipe's full-range detector (192x192, made for faces up to 5 m away) in overlapping squares
-# of the frame, then meshed through their own enlarged crop. In squares as tall as a 720p frame
-# it missed some faces 60 px tall; in 480 px squares a 60 px face is 24 px of its input.
-SQUARE_SIDE = 480  # pixels of the frame: side of one searched square
-SQUARE_OVERLAP = 160  # pixels shared by neighbouring squares: a distant face (<= 150 px) lies whole in one
 SWEEP_MS = 500.0  # a stream's search covers the whole frame this often, however many squares it has,
 # so a newcomer is found within half a second at any frame rate and a 640x480 frame (2 squares)
 # costs a search every quarter second, not every second frame
@@ -56,12 +49,6 @@ CROP_MARGIN = 2.2  # the cut-out's side as a multiple of the face's size
 # (six faces: each meshed every sixth frame, 5 times a second at 30 fps). Measured with six faces
 # against one, whole processes: 2 a frame ran at 42% of the one-face rate, 1 a frame at 65%.
 FAR_MESHES_PER_FRAME = 1
-# A mesh made from a box must agree with it: centres at most this fraction of the box's size
-# apart, sizes within this ratio. Otherwise it lies on something else (a neck, a chin, no face).
-# Measured on real faces: shifts below 0.2 (a face turned three-quarters) and sizes 0.9-1.3
-# times the full-range detector's box; a mesh slid down onto a chin and neck was 0.35 off.
-AGREE_SHIFT = 0.25
-AGREE_SIZE = (0.7, 1.5)
 
 
 # Modules MediaPipe's package imports that the landmarker never uses: matplotlib (its drawing
@@ -174,64 +161,14 @@ def connections() -> dict[str, np.ndarray]:
     return groups
 
 
-def search_squares(width: int, height: int) -> list[tuple[int, int, int, int]]:
-    """Overlapping squares covering a ``width`` x ``height`` picture, as (x0, y0, x1, y1) pixels,
-    row by row: ``SQUARE_SIDE`` wide from 720 px up (8 for 1280x720), else as wide as the picture's
-    short side (2 for 640x480, 1 for a square photo). Neighbours share at least ``SQUARE_OVERLAP``."""
-    short = min(width, height)
-    side = SQUARE_SIDE if short >= 1.5 * SQUARE_SIDE else short  # a small picture: squares of its short side
-    step = max(1, side - SQUARE_OVERLAP)
-
-    def starts(length: int) -> list[int]:
-        count = max(1, -(-(length - side) // step) + 1)
-        return [round(k * (length - side) / max(1, count - 1)) for k in range(count)]
-
-    return [(x, y, x + side, y + side) for y in starts(height) for x in starts(width)]
-
-
-def agrees(mesh_box: tuple[float, float, float, float], box: tuple[float, float, float, float],
-           picture: tuple[int, int] | None = None) -> bool:
-    """Whether a mesh's box (x0, y0, x1, y1 pixels) sits on the face box it was made from: centres
-    at most ``AGREE_SHIFT`` of the box's size apart and sizes within ``AGREE_SIZE`` of each other.
-    With ``picture`` (width, height) both boxes are first cut to it, for a face the edge cuts."""
-    if picture is not None:
-        mesh_box, box = (_clip(mesh_box, picture), _clip(box, picture))
-    size = max(box[2] - box[0], box[3] - box[1], 1e-6)
-    mesh_size = max(mesh_box[2] - mesh_box[0], mesh_box[3] - mesh_box[1])
-    shift = np.hypot((mesh_box[0] + mesh_box[2] - box[0] - box[2]) / 2.0,
-                     (mesh_box[1] + mesh_box[3] - box[1] - box[3]) / 2.0)
-    return AGREE_SIZE[0] <= mesh_size / size <= AGREE_SIZE[1] and shift <= AGREE_SHIFT * size
-
-
-def contested(mesh_box: tuple[float, float, float, float], boxes: list[tuple[float, float, float, float]],
-              picture: tuple[int, int]) -> bool:
-    """Whether the detector found a face where a mesh lies (a box's centre inside the mesh's box,
-    or the mesh's centre inside a box) but none of those boxes agrees with the mesh: it has slid
-    off that face. A mesh where the detector found nothing is not contested (the detector may miss
-    a face the landmarker follows, tilted or cut by the edge)."""
-    touching = [box for box in boxes if not _is_new(box, [mesh_box])]
-    return bool(touching) and not any(agrees(mesh_box, box, picture) for box in touching)
-
-
 def _distinct(faces: list[Face]) -> list[Face]:
     """``faces`` less any lying on one before it: MediaPipe's stream mode sometimes follows a face
     and finds it again as a new one, a second, larger mesh on the same face."""
     kept: list[Face] = []
     for face in faces:
-        if _is_new(face.box, kept):
+        if is_new(face.box, [k.box for k in kept]):
             kept.append(face)
     return kept
-
-
-def _clip(box: tuple[float, float, float, float], picture: tuple[int, int]) -> tuple[float, float, float, float]:
-    return (min(max(box[0], 0.0), picture[0]), min(max(box[1], 0.0), picture[1]),
-            min(max(box[2], 0.0), picture[0]), min(max(box[3], 0.0), picture[1]))
-
-
-def _is_new(box: tuple[float, float, float, float], faces: list) -> bool:
-    """True when ``box`` (x0, y0, x1, y1) is not a face already in ``faces`` (Faces or boxes)."""
-    others = [f.box if isinstance(f, Face) else f for f in faces]
-    return not any(inside(box_centre(box), other) or inside(box_centre(other), box) for other in others)
 
 
 Square = tuple[int, int, int, int]  # a searched square of the frame, (x0, y0, x1, y1) pixels
@@ -503,9 +440,9 @@ class FaceMesh:
         for box in boxes:
             if len(faces) + len(added) >= self.max_faces:
                 break
-            if _is_new(box, faces + added):
+            if is_new(box, [f.box for f in faces + added]):
                 face = self._mesh_crop(rgb, box, CROP_MARGIN)
-                if face is not None and _is_new(face.box, faces + added):
+                if face is not None and is_new(face.box, [f.box for f in faces + added]):
                     added.append(face)
         return added
 
@@ -608,7 +545,7 @@ class FaceMesh:
                 track = _Far(face) if face is not None else None
             else:
                 track = _Far(old.face, old.waited + 1)
-            if track is not None and _is_new(track.face.box, near + [t.face for t in followed]):
+            if track is not None and is_new(track.face.box, [f.box for f in near] + [t.face.box for t in followed]):
                 followed.append(track)
             elif track is None:  # lost in its crop: the square around it is searched next
                 squares = search_squares(rgb.shape[1], rgb.shape[0])
