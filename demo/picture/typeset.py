@@ -10,7 +10,6 @@ Positions are pixels, x right, y down; colours are RGB.
 from __future__ import annotations
 
 import functools
-import os
 
 import cv2
 import numpy as np
@@ -19,8 +18,7 @@ from demo.picture.colours import SHADOW, TEXT, WHITE
 from demo.picture.draw import plain_picture
 from demo.picture.text import font_path
 
-os.environ.setdefault("PYGAME_HIDE_SUPPORT_PROMPT", "1")
-import pygame.font  # noqa: E402
+import pygame.font  # demo/__init__.py has hidden pygame's greeting first
 
 SHADOW_OFFSET = 0.06  # of the font size: how far the shadow sits down and right
 
