@@ -8,7 +8,8 @@ import numpy as np
 import pytest
 
 import photos
-from demo.perception.landmarks import Face, FaceMesh, agrees
+from demo.perception.boxes import agrees
+from demo.perception.landmarks import Face, FaceMesh
 from demo.tools import group_scene
 from demo.tools.group_scene import GroupScene
 
