@@ -16,4 +16,10 @@ module imports only from its own layer or lower ones (``tests/test_layout.py`` c
 Nothing here changes anyone's face: it only shows what the machine measures.
 """
 
+import os
+
 __version__ = "0.1.0"
+
+# Before any module of the package imports pygame (the window, and the text on pictures of every
+# command): no greeting line in the visitor's terminal.
+os.environ.setdefault("PYGAME_HIDE_SUPPORT_PROMPT", "1")

@@ -23,7 +23,7 @@ def main(argv: list[str] | None = None) -> int:
         shutdown.install()  # Ctrl-C and SIGTERM end the window and renders cleanly, however many come
     from demo.base.quiet import keep_native_chatter_out
 
-    keep_native_chatter_out()  # keep native logs out of the terminal
+    keep_native_chatter_out()
     try:
         return _command(argv)
     finally:

@@ -10,6 +10,7 @@ imports MediaPipe); this module only gathers what a teacher calls::
     connections()["lips"]                   # the landmark groups, as pairs of point numbers
 """
 
-from demo.perception.landmarks import POINT_COUNT, Face, FaceMesh, ModelError, connections, load_model
+from demo.perception.landmarks import POINT_COUNT, Face, FaceMesh, connections
+from demo.perception.model import ModelError, load_model
 
 __all__ = ["POINT_COUNT", "Face", "FaceMesh", "ModelError", "connections", "load_model"]

@@ -64,7 +64,6 @@ def press(state, config, key, mod=0, unicode=""):
 
 @pytest.fixture
 def kiosk_state():
-    pygame.init()
     config = merge_cli(Config(), kiosk=True)
     return LoopState(settings=ViewSettings(), stages=StageClock(), kiosk=True), config
 
@@ -87,7 +86,6 @@ def test_kiosk_ignores_teacher_keys_and_quits_only_by_the_combination(kiosk_stat
 
 
 def test_teacher_keys_work_outside_kiosk():
-    pygame.init()
     config = Config()
     state = LoopState(settings=ViewSettings(), stages=StageClock())
     press(state, config, pygame.K_PLUS, unicode="+")
@@ -173,7 +171,6 @@ def test_a_soak_survives_every_fault_with_flat_memory_and_threads():
 
 
 def test_screenshots_go_only_to_a_named_folder_and_never_in_kiosk_mode_by_default(tmp_path):
-    pygame.init()
     press_s = dict(key=pygame.K_s, mod=0, unicode="s", now=0.0)
     teacher = merge_cli(Config(), screenshot_dir=str(tmp_path))
     state = LoopState(settings=ViewSettings(), stages=StageClock())
@@ -189,7 +186,6 @@ def test_a_screenshot_never_overwrites_an_earlier_one(tmp_path):
     from demo.live.window import save_screenshot
     from demo.picture.text import load_texts
 
-    pygame.init()
     surface = pygame.Surface((32, 24))
     lines = [save_screenshot(surface, tmp_path, load_texts("en")).text for _ in range(3)]
     assert len(list(tmp_path.glob("machine-eyes-*.png"))) == 3
@@ -248,13 +244,11 @@ def test_a_shutdown_that_hangs_after_sigterm_ends_anyway_with_every_threads_stac
     """The watchdog armed by the first signal ends a clean-up that never returns."""
     import subprocess
     import sys
-    import time
 
-    start = time.monotonic()
     done = subprocess.run([sys.executable, "-c", HANGING_SHUTDOWN], capture_output=True, text=True,
                           timeout=60)
     assert done.stdout == "cleaning up\n"
-    assert done.returncode == 1 and time.monotonic() - start < 30
+    assert done.returncode == 1
     assert "Timeout (0:00:01)!" in done.stderr and "most recent call first" in done.stderr
 
 

@@ -10,10 +10,11 @@ import os
 import numpy as np
 import pytest
 
+from demo.base.safefile import atomic_path
 from demo.perception import hog
-from demo.files.export import (FrameData, HogFrames, atomic_path, frame_data, hog_arrays, landmarks_csv_header,
-                         read_landmarks_csv, read_landmarks_json, write_blendshapes_csv, write_hog_npz,
-                         write_landmarks_csv, write_landmarks_json)
+from demo.files.export import (FrameData, HogFrames, frame_data, hog_arrays, landmarks_csv_header,
+                               read_landmarks_csv, read_landmarks_json, save_blendshapes_csv, save_landmarks_csv,
+                               save_landmarks_json)
 from demo.perception.landmarks import Face
 from demo.files.progress import Progress, format_line, summary
 
@@ -63,7 +64,7 @@ def test_frame_data_undoes_the_mirror():
 def test_landmarks_json_round_trip_keeps_every_frame(tmp_path):
     frames = make_frames()
     path = tmp_path / "clip.landmarks.json"
-    write_landmarks_json(path, "clip.mp4", 640, 480, frames)
+    save_landmarks_json(path, "clip.mp4", 640, 480, frames)
     raw = json.loads(path.read_text())
     assert {k: raw[k] for k in ("version", "source", "width", "height")} == {
         "version": 1, "source": "clip.mp4", "width": 640, "height": 480}
@@ -78,7 +79,7 @@ def test_landmarks_json_round_trip_keeps_every_frame(tmp_path):
 def test_landmarks_csv_round_trip_has_one_row_per_face_per_frame(tmp_path):
     frames = make_frames()
     path = tmp_path / "clip.landmarks.csv"
-    write_landmarks_csv(path, frames)
+    save_landmarks_csv(path, frames)
     with path.open(newline="") as handle:
         rows = list(csv.reader(handle))
     header = rows[0]
@@ -104,7 +105,7 @@ def test_landmarks_csv_reader_refuses_another_csv(tmp_path):
 
 def test_blendshapes_csv_round_trip(tmp_path):
     path = tmp_path / "clip.blendshapes.csv"
-    write_blendshapes_csv(path, make_frames())
+    save_blendshapes_csv(path, make_frames())
     with path.open(newline="") as handle:
         rows = list(csv.DictReader(handle))
     assert list(rows[0]) == ["frame", "time_ms", "face", "_neutral", "eyeBlinkLeft"]
@@ -136,7 +137,10 @@ def test_hog_arrays_of_a_vertical_step_edge_light_one_bin_and_point_left():
 def test_hog_npz_has_a_frame_axis_and_matches_hog(tmp_path):
     frames = [(0, 0.0, step_edge()), (5, 166.667, step_edge()[:, ::-1].copy())]
     path = tmp_path / "clip.hog.npz"
-    write_hog_npz(path, frames, cell=8, bins=6)
+    with HogFrames(cell=8, bins=6) as spool:
+        for index, time_ms, gray in frames:
+            spool.add(index, time_ms, gray)
+        spool.save(path)
     data = np.load(path)
     assert data["histograms"].shape == (2, 4, 6, 6) and data["directions"].shape == (2, 4, 6, 2)
     assert list(data["frame"]) == [0, 5] and data["time_ms"].tolist() == [0.0, 166.667]

@@ -10,7 +10,8 @@ import pytest
 import photos
 from demo.live.pipeline import Seen
 from demo.live.search import PatternSearch
-from demo.perception.landmarks import Face, FaceMesh, agrees
+from demo.perception.boxes import agrees
+from demo.perception.landmarks import Face, FaceMesh
 from demo.sources import Frame
 from demo.tools import group_scene
 from demo.tools.group_scene import GroupScene

@@ -349,25 +349,6 @@ def test_uint8_fast_path_equals_the_plain_float_path() -> None:
             np.testing.assert_array_equal(fast_arrows, arrows, err_msg=case)
 
 
-def test_summed_cell_gradients_equal_plain_sums() -> None:
-    """The arrows' summed gradient per cell against summing every pixel's gradient.
-
-    Random sizes from 1 pixel up, with and without partial cells, reach the border rules.
-    """
-    rng = np.random.default_rng(11)
-    for _ in range(300):
-        height, width = (int(side) for side in rng.integers(1, 60, 2))
-        cell = int(rng.integers(1, 17))
-        rows, cols = height // cell, width // cell
-        gray = rng.integers(0, 256, (height, width)).astype(np.uint8)
-        g_row, g_col = (g[: rows * cell, : cols * cell].astype(np.float64)
-                        for g in hog.gradients(gray))
-        plain = (g_col + 1j * g_row).reshape(rows, cell, cols, cell).sum(axis=(1, 3))
-        for picture in (gray, gray.astype(np.float32)):
-            np.testing.assert_array_equal(hog._cell_votes(picture, cell, 9, with_mean=True)[1], plain,
-                                          err_msg=f"{height}x{width} cell={cell} {picture.dtype}")
-
-
 def test_partial_cells_are_left_out() -> None:
     gray = np.random.default_rng(0).integers(0, 256, (37, 29)).astype(np.uint8)
     assert hog.cell_histograms(gray, 8, 9).shape == (4, 3, 9)

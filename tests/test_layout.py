@@ -220,7 +220,7 @@ def test_the_notebook_facades_give_the_perception_and_picture_modules_own_functi
     from demo import hog
     from demo import landmarks as facade
     from demo.perception import hog as algorithm
-    from demo.perception import landmarks
+    from demo.perception import landmarks, model
     from demo.picture import hogdraw
 
     for name in ("hog_reference", "Hog", "cell_histograms", "hog_features", "dominant_directions", "hog_cells",
@@ -228,8 +228,10 @@ def test_the_notebook_facades_give_the_perception_and_picture_modules_own_functi
         assert getattr(hog, name) is getattr(algorithm, name), name
     for name in ("draw_arrows", "draw_shaded_arrows", "draw_glyphs", "draw_pixel_arrows", "patch_box"):
         assert getattr(hog, name) is getattr(hogdraw, name), name
-    for name in ("FaceMesh", "Face", "ModelError", "connections", "load_model"):
+    for name in ("FaceMesh", "Face", "connections"):
         assert getattr(facade, name) is getattr(landmarks, name), name
+    for name in ("ModelError", "load_model"):
+        assert getattr(facade, name) is getattr(model, name), name
 
 
 # ---- The checks themselves catch what they are for --------------------------------------------

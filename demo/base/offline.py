@@ -158,8 +158,3 @@ def keep_offline() -> None:
     if not forbid_network() and not _warned:
         _warned = True
         print(NOT_ENFORCED, file=sys.stderr)
-
-
-def network_forbidden() -> bool:
-    """Whether :func:`forbid_network` has been applied in this process."""
-    return _installed

@@ -84,7 +84,8 @@ def main(argv: list[str]) -> int:
     from demo.live.app import check_ready, run
     from demo.live.window import NoDisplayError
     from demo.perception.detector import PatternError
-    from demo.perception.landmarks import FaceMesh, ModelError, check_model
+    from demo.perception.landmarks import FaceMesh
+    from demo.perception.model import ModelError, check_model
     from demo.picture.text import TextError, load_texts
     from demo.sources import SourceError, open_source
 

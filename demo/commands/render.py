@@ -22,7 +22,8 @@ from demo.files.progress import Progress, summary
 from demo.files.render import (DATA_KINDS, SCALE_RANGE, SIZE_RANGE, Look, RenderError, announced_frames,
                                plan_jobs, render)
 from demo.perception.detector import PatternError
-from demo.perception.landmarks import FaceMesh, ModelError, check_model
+from demo.perception.landmarks import FaceMesh
+from demo.perception.model import ModelError, check_model
 from demo.picture.compose import ViewSettings
 from demo.picture.stages import check_pattern
 from demo.picture.text import TextError, check_fonts, load_texts

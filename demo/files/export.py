@@ -8,10 +8,9 @@ source picture (x right, y down, un-mirrored), so a pupil can check a number aga
 - ``<stem>.hog.npz``: HOG's cell histograms and the arrows' directions, with a frame axis.
 - ``<stem>.blendshapes.csv``: one row per face per frame, MediaPipe's 52 expression scores.
 
-Each ``write_*`` writes its file under a temporary name beside the destination and renames it
-when complete (:func:`demo.base.safefile.atomic_path`), so a cut-off export never looks finished.
-Each ``save_*`` writes straight to the path it is given, for a caller that renames the files itself
-(a render: :class:`demo.base.safefile.Outputs`).
+Each ``save_*`` writes straight to the path it is given; a render writes under temporary names
+and renames the files together when complete (:class:`demo.base.safefile.Outputs`), so a cut-off
+export never looks finished.
 """
 
 from __future__ import annotations
@@ -25,7 +24,6 @@ from pathlib import Path
 
 import numpy as np
 
-from demo.base.safefile import atomic_path
 from demo.perception import hog
 from demo.perception.landmarks import POINT_COUNT, Face
 
@@ -98,14 +96,10 @@ def landmarks_json(source: str, width: int, height: int, frames: Iterable[FrameD
 
 def save_landmarks_json(path: str | Path, source: str, width: int, height: int,
                         frames: Iterable[FrameData]) -> None:
+    """Write the landmarks JSON file (:func:`landmarks_json`): every frame, every face's 478 points
+    x, y, z in source pixels, 3 decimals. UTF-8, no spaces."""
     text = json.dumps(landmarks_json(source, width, height, frames), separators=(",", ":"))
     Path(path).write_text(text, encoding="utf-8")
-
-
-def write_landmarks_json(path: str | Path, source: str, width: int, height: int,
-                         frames: Iterable[FrameData]) -> None:
-    with atomic_path(path) as tmp:
-        save_landmarks_json(tmp, source, width, height, frames)
 
 
 def read_landmarks_json(path: str | Path) -> list[FrameData]:
@@ -133,15 +127,12 @@ def landmarks_csv_rows(frames: Iterable[FrameData]) -> Iterator[list[str]]:
 
 
 def save_landmarks_csv(path: str | Path, frames: Iterable[FrameData]) -> None:
+    """Write the landmarks CSV file: the header :func:`landmarks_csv_header`, then one row per face
+    per frame (:func:`landmarks_csv_rows`): time in ms, x, y, z in source pixels, 3 decimals."""
     with Path(path).open("w", newline="", encoding="utf-8") as out:
         writer = csv.writer(out)
         writer.writerow(landmarks_csv_header())
         writer.writerows(landmarks_csv_rows(frames))
-
-
-def write_landmarks_csv(path: str | Path, frames: Iterable[FrameData]) -> None:
-    with atomic_path(path) as tmp:
-        save_landmarks_csv(tmp, frames)
 
 
 def read_landmarks_csv(path: str | Path) -> list[FrameData]:
@@ -173,13 +164,9 @@ def blendshape_names(frames: Iterable[FrameData]) -> list[str]:
     return list(names)
 
 
-def write_blendshapes_csv(path: str | Path, frames: Sequence[FrameData]) -> None:
-    """``frame, time_ms, face, _neutral, browDownLeft, ...``: one row per face per frame, scores 0-1."""
-    with atomic_path(path) as tmp:
-        save_blendshapes_csv(tmp, frames)
-
-
 def save_blendshapes_csv(path: str | Path, frames: Sequence[FrameData]) -> None:
+    """Write ``frame, time_ms, face, _neutral, browDownLeft, ...``: one row per face per frame, time in
+    ms (3 decimals), MediaPipe's expression scores 0-1 (4 decimals); a score a face lacks is empty."""
     names = blendshape_names(frames)
     with Path(path).open("w", newline="", encoding="utf-8") as out:
         writer = csv.writer(out)
@@ -237,14 +224,11 @@ class HogFrames:
         self.indices.append(int(index))
         self.times.append(float(time_ms))
 
-    def write(self, path: str | Path) -> None:
-        """Write ``histograms (frames, rows, cols, bins)``, ``directions (frames, rows, cols, 2)``,
-        ``frame``, ``time_ms``, ``cell``, ``bins``, ``width``, ``height`` to a compressed ``.npz``."""
-        with atomic_path(path) as tmp:
-            self.save(tmp)
-
     def save(self, path: str | Path) -> None:
-        """Like :meth:`write`, straight to ``path``."""
+        """Write a compressed ``.npz`` of the frames added so far: ``histograms`` (frames, rows,
+        cols, bins) and ``directions`` (frames, rows, cols, 2) float16 as in :func:`hog_arrays`;
+        ``frame`` (frame numbers) and ``time_ms`` (ms from the source's start) per frame; ``cell``
+        (pixels), ``bins``, ``width`` and ``height`` (source pixels) as scalars."""
         rows, cols = self._shape or (0, 0)
         count = len(self.indices)
         record = np.dtype([("histograms", HOG_DTYPE, (rows, cols, self.bins)),
@@ -269,11 +253,3 @@ class HogFrames:
     def __exit__(self, *exc) -> None:
         self.close()
 
-
-def write_hog_npz(path: str | Path, grays: Iterable[tuple[int, float, np.ndarray]],
-                  cell: int = hog.CELL, bins: int = hog.BINS) -> None:
-    """Measure ``(index, time_ms, gray)`` frames and write their ``.npz`` (see :class:`HogFrames`)."""
-    with HogFrames(cell, bins) as frames:
-        for index, time_ms, gray in grays:
-            frames.add(index, time_ms, gray)
-        frames.write(path)

@@ -3,8 +3,7 @@ attract loop and stage clock, and the exhibit's settings file."""
 
 import os
 
-# Before any module here imports pygame: no greeting line in the visitor's terminal, and SIGTERM
-# left to the command line (demo.base.shutdown), which ends the exhibit cleanly; SDL would turn it
-# into a window-close event, which kiosk mode ignores.
-os.environ.setdefault("PYGAME_HIDE_SUPPORT_PROMPT", "1")
+# Before any module here imports pygame: SIGTERM left to the command line (demo.base.shutdown),
+# which ends the exhibit cleanly; SDL would turn it into a window-close event, which kiosk mode
+# ignores.
 os.environ.setdefault("SDL_NO_SIGNAL_HANDLERS", "1")

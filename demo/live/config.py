@@ -22,9 +22,9 @@ for it. Adding a key is one line; adding a table is one dataclass and one :func:
 :class:`Config`. Checks that join two keys (the start stage must be enabled, kiosk keys must
 differ) live in :func:`_relations`.
 
-Key combinations (``"ctrl+shift+q"``) are parsed into :class:`KeyCombo` by :func:`parse_keys`;
-the app maps the key name to a pygame constant (:attr:`KeyCombo.pygame_name`). This module imports
-neither pygame nor mediapipe, and its only I/O is reading the file it is given.
+Key combinations (``"ctrl+shift+q"``) are read by :func:`demo.live.keys.parse_keys`. This module
+imports neither pygame nor mediapipe, and its only I/O is reading the file it is given (and
+listing the languages in assets/lang).
 """
 
 from __future__ import annotations
@@ -35,7 +35,6 @@ import difflib
 import json
 import os
 import re
-import string
 import textwrap
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
@@ -49,9 +48,9 @@ except ModuleNotFoundError:  # Python 3.10
 
 from demo.base.choices import (BINS_RANGE, CELL_RANGE, DEFAULT_BINS, DEFAULT_CELL, DEFAULT_MAX_FACES, MAX_FACES_RANGE,
                                CHALLENGE_STAGE, STAGE_COUNT, VIEWS)
+from demo.live.keys import NAMED_KEYS, KeyCombo, parse_keys
+from demo.picture.text import FILE_SUFFIX, available_languages, is_language_file
 
-LANGUAGES = ("en", "de", "fr", "es")  # caption languages with a file in assets/lang (tests/test_config.py checks)
-LANGUAGE_FILE = ".toml"  # a language ending in this is a museum's own language file
 
 # ---- Limits of the settings ----------------------------------------------------------------
 
@@ -67,17 +66,6 @@ AUTO = "auto"  # the mirror setting that means "on for cameras, off for files"
 DEFAULT_QUIT_KEYS = "ctrl+shift+q"
 DEFAULT_NEXT_KEY = "space"
 DEFAULT_BACK_KEY = "left"
-
-# ---- Key names -----------------------------------------------------------------------------
-
-MODIFIERS = ("ctrl", "shift", "alt")  # in the order KeyCombo writes them
-MODIFIER_ALIASES = {"control": "ctrl"}
-FUNCTION_KEYS = tuple(f"f{n}" for n in range(1, 13))
-NAMED_KEYS = ("escape", "space", "return", "tab", "backspace", "delete", "insert", "home", "end",
-              "pageup", "pagedown", "left", "right", "up", "down")
-KEY_ALIASES = {"esc": "escape", "enter": "return", "del": "delete", "pgup": "pageup",
-               "pgdn": "pagedown"}
-KEY_NAMES = tuple(string.ascii_lowercase) + tuple(string.digits) + FUNCTION_KEYS + NAMED_KEYS
 
 # ---- How messages and the starting file look -----------------------------------------------
 
@@ -160,71 +148,6 @@ def _all_keys() -> Iterator[tuple[str, str]]:
 def _field(table_name: str, key: str) -> dataclasses.Field:
     cls = {spec.name: spec.default_factory for spec in dataclasses.fields(Config)}[table_name]
     return {spec.name: spec for spec in dataclasses.fields(cls)}[key]  # type: ignore[arg-type]
-
-
-# ---- Key combinations ----------------------------------------------------------------------
-
-@dataclass(frozen=True)
-class KeyCombo:
-    """One key with the modifiers that must be held with it, e.g. Ctrl+Shift+Q.
-
-    ``key`` is one of :data:`KEY_NAMES`: a lower-case letter, a digit, ``f1``-``f12`` or a named
-    key such as ``escape``, ``space``, ``left``.
-    """
-
-    ctrl: bool
-    shift: bool
-    alt: bool
-    key: str
-
-    def __str__(self) -> str:
-        """The combination as the file writes it, e.g. ``ctrl+shift+q``."""
-        held = [name for name in MODIFIERS if getattr(self, name)]
-        return "+".join([*held, self.key])
-
-    @property
-    def pygame_name(self) -> str:
-        """The name of the key's pygame constant: ``K_q``, ``K_7``, ``K_F1``, ``K_ESCAPE``."""
-        return f"K_{self.key if len(self.key) == 1 else self.key.upper()}"
-
-
-def parse_keys(text: str) -> KeyCombo:
-    """A key combination such as ``"ctrl+shift+q"`` as a :class:`KeyCombo`.
-
-    Names are joined by ``+``; case and spaces around names do not matter. Modifiers are
-    ``ctrl`` (or ``control``), ``shift`` and ``alt``, in any order; exactly one key follows or
-    precedes them. ``esc``, ``enter``, ``del``, ``pgup`` and ``pgdn`` are accepted for
-    ``escape``, ``return``, ``delete``, ``pageup`` and ``pagedown``.
-
-    Raises
-    ------
-    ValueError
-        One line saying what is wrong, e.g. ``unknown key name "qq" ...``.
-    """
-    if not text.strip():
-        raise ValueError("no key named")
-    held: list[str] = []
-    keys: list[str] = []
-    for part in (part.strip().lower() for part in text.split("+")):
-        if not part:
-            raise ValueError("a name is missing between two +")
-        name = MODIFIER_ALIASES.get(part, part)
-        if name in held:
-            raise ValueError(f"{name} is named twice")
-        (held if name in MODIFIERS else keys).append(name)
-    return KeyCombo(*(name in held for name in MODIFIERS), key=_one_key(keys))
-
-
-def _one_key(keys: list[str]) -> str:
-    if not keys:
-        raise ValueError("only modifiers; add a key, e.g. ctrl+shift+q")
-    if len(keys) > 1:
-        raise ValueError(f"one key besides ctrl, shift and alt, not {len(keys)} ({', '.join(keys)})")
-    key = KEY_ALIASES.get(keys[0], keys[0])
-    if key not in KEY_NAMES:
-        raise ValueError(f"unknown key name {_quoted(key)}{_suggest(key, KEY_NAMES, QUOTED)}; "
-                         f"use a-z, 0-9, f1-f12 or {', '.join(NAMED_KEYS)}")
-    return key
 
 
 # ---- Checks: one rule per kind of value ----------------------------------------------------
@@ -433,7 +356,7 @@ class DisplayConfig:
     """``[display]``: the window and its language."""
 
     language: str = setting("en", Text(empty_ok=False),
-                            f"Language of every text on screen: {_listed(LANGUAGES)}, or a language "
+                            f"Language of every text on screen: {_listed(available_languages())}, or a language "
                             "file of your own (\"sv.toml\", relative to this file; see the README).")
     fullscreen: bool = setting(False, Flag(), "Start fullscreen (kiosk mode always is).")
     kiosk: bool = setting(False, Flag(),
@@ -542,7 +465,7 @@ class Config:
 
 # ---- Reading the file ----------------------------------------------------------------------
 
-def load_config(path: str | os.PathLike[str], languages: Sequence[str] = LANGUAGES) -> Config:
+def load_config(path: str | os.PathLike[str], languages: Sequence[str] | None = None) -> Config:
     """The settings in a TOML file; keys it leaves out keep their defaults.
 
     Parameters
@@ -550,7 +473,8 @@ def load_config(path: str | os.PathLike[str], languages: Sequence[str] = LANGUAG
     path
         The file, e.g. ``exhibit.toml``; messages name it as given.
     languages
-        Language codes ``[display] language`` may be, e.g. ``demo.picture.text.available_languages()``.
+        Language codes ``[display] language`` may be; by default those with a file in assets/lang
+        (:func:`demo.picture.text.available_languages`).
 
     Raises
     ------
@@ -567,14 +491,10 @@ def load_config(path: str | os.PathLike[str], languages: Sequence[str] = LANGUAG
     config = _build(data, where)
     _raise_first(_relations(config, languages), where)
     language = config.display.language
-    if _is_language_file(language) and not Path(language).expanduser().is_absolute():
+    if is_language_file(language) and not Path(language).expanduser().is_absolute():
         language = os.fspath(Path(path).parent / Path(language).expanduser())  # beside the settings file
         config = dataclasses.replace(config, display=dataclasses.replace(config.display, language=language))
     return config
-
-
-def _is_language_file(language: str) -> bool:
-    return language.strip().lower().endswith(LANGUAGE_FILE)
 
 
 def _read_text(path: Path, where: str) -> str:
@@ -642,12 +562,13 @@ class _Problem:
     text: str
 
 
-def _relations(config: Config, languages: Sequence[str]) -> Iterator[_Problem]:
+def _relations(config: Config, languages: Sequence[str] | None) -> Iterator[_Problem]:
     """Every disagreement between keys, or with the languages there are."""
     display, stages, kiosk = config.display, config.stages, config.kiosk
-    if display.language not in languages and not _is_language_file(display.language):
+    languages = available_languages() if languages is None else languages
+    if display.language not in languages and not is_language_file(display.language):
         yield _Problem("display", "language", display.language,
-                       f"is not one of {_listed(languages)} or a language file FILE{LANGUAGE_FILE}"
+                       f"is not one of {_listed(languages)} or a language file FILE{FILE_SUFFIX}"
                        f"{_suggest(display.language, languages, QUOTED)}")
     if stages.start not in stages.enabled:
         yield _Problem("stages", "start", stages.start,
@@ -693,7 +614,7 @@ CLI_OPTIONS: dict[str, tuple[str, str]] = {  # merge_cli keyword -> (table, key)
 }
 
 
-def merge_cli(config: Config, *, languages: Sequence[str] = LANGUAGES, **overrides: Any) -> Config:
+def merge_cli(config: Config, *, languages: Sequence[str] | None = None, **overrides: Any) -> Config:
     """``config`` with the command-line options that were given; they beat the file.
 
     Precedence is defaults < file < command line. An option whose value is ``None`` was not given

@@ -31,11 +31,9 @@ References
 
 from __future__ import annotations
 
-import threading
 from dataclasses import dataclass
 from functools import lru_cache
 
-import cv2
 import numpy as np
 
 # ---- The HOG descriptor (Dalal & Triggs 2005, as computed by scikit-image) -------------------
@@ -252,20 +250,6 @@ def _uint8_tables(bins: int) -> tuple[np.ndarray, np.ndarray]:
     return strength, direction_bin
 
 
-_WORK = threading.local()  # saves ~3 ms a 640x480 frame (bench): fresh megabytes page-fault
-
-
-def _work_array(name: str, shape: tuple[int, ...], dtype: type) -> np.ndarray:
-    """A per-pixel work array kept between calls, one per name and thread (contents left over).
-
-    On the development VM a freshly allocated megabyte costs ~1 ms in page faults on every frame.
-    """
-    arrays = _WORK.__dict__.setdefault("arrays", {})
-    if name not in arrays or arrays[name].shape != shape or arrays[name].dtype != dtype:
-        arrays[name] = np.empty(shape, dtype)
-    return arrays[name]
-
-
 def _cell_votes(gray: np.ndarray, cell: int, bins: int, with_mean: bool = False
                 ) -> tuple[np.ndarray, np.ndarray | None]:
     """Step 3 of :func:`hog_reference`: per cell, the votes of its pixels per direction bin.
@@ -276,7 +260,7 @@ def _cell_votes(gray: np.ndarray, cell: int, bins: int, with_mean: bool = False
     rows, cols = _whole_cells(gray, cell, bins)
     height, width = rows * cell, cols * cell
     slots = 2 * bins  # direction bins over 0-360 degrees
-    slot = _work_array("slot", (height, width), np.intp)
+    slot = np.empty((height, width), np.intp)
     if gray.dtype == np.uint8:
         # Differences of a uint8 picture are whole numbers -255..255: look their strength and
         # bin up in tables made once (saves ~30 ms a 640x480 frame against working them out).
@@ -286,10 +270,8 @@ def _cell_votes(gray: np.ndarray, cell: int, bins: int, with_mean: bool = False
         key += g_col
         key += 255 * 512
         strengths, direction_bins = _uint8_tables(bins)
-        # mode="clip" (every key is in range) saves ~0.3 ms a 640x480 frame: the default copies.
-        strength = strengths.take(key, out=_work_array("strength", (height, width), np.float64),
-                                  mode="clip")
-        direction_bin = direction_bins.take(key, mode="clip")
+        strength = strengths.take(key)
+        direction_bin = direction_bins.take(key)
     else:
         g_row, g_col = (g[:height, :width].astype(np.float64) for g in gradients(gray))
         direction_bin, strength = _direction_bins(g_row, g_col, bins)
@@ -301,41 +283,10 @@ def _cell_votes(gray: np.ndarray, cell: int, bins: int, with_mean: bool = False
     votes = votes.reshape(rows, cols, slots)
     if not with_mean:
         return votes, None
-    if gray.dtype == np.uint8:
-        return votes, _uint8_cell_sums(gray, rows, cols, cell)
     # Each cell's summed gradient: sum down the cell's rows, then across its columns.
     g_row, g_col = (g.reshape(rows, cell, width).sum(axis=1).reshape(rows, cols, cell).sum(axis=2)
                     for g in (g_row, g_col))
     return votes, g_col + 1j * g_row
-
-
-def _uint8_cell_sums(gray: np.ndarray, rows: int, cols: int, cell: int) -> np.ndarray:
-    """Each cell's summed gradient ``g_col + 1j * g_row`` of a uint8 picture, exactly.
-
-    Saves ~0.4 ms a 640x480 frame (bench) against summing every pixel's differences. Along x,
-    a cell's differences telescope: with ``s[x]`` the picture's column ``x`` summed over the
-    cell's rows, ``sum(s[x + 1] - s[x - 1] for x = a..b) = e[b + 1] - e[a]``, where
-    ``e[j] = s[j] + s[j - 1]``, and the border's differences of 0 are kept out by clipping
-    ``j`` to 1 .. width - 1. An integral image (running sums over rows and columns) gives
-    ``e`` at every cell edge in four lookups. Along y the same, with rows and columns swapped.
-    """
-    height, width = gray.shape
-    wide = gray.size * 255 >= 2**31  # int32 running sums hold pictures up to ~8 megapixels
-    total = _work_array("integral", (height + 1, width + 1), np.float64 if wide else np.int32)
-    # total[y, x] is the sum of gray[:y, :x].
-    cv2.integral(gray, total, sdepth=cv2.CV_64F if wide else cv2.CV_32S)
-    sums = np.zeros((rows, cols), complex)
-    if width >= 3:
-        j = np.clip(np.arange(cols + 1) * cell, 1, width - 1)  # cell edges along x
-        bands = total[: rows * cell + 1: cell]  # running sums at the cell rows' edges
-        edge = np.diff(bands[:, j + 1] - bands[:, j - 1], axis=0)  # e[j] per row of cells
-        sums.real = np.diff(edge, axis=1)
-    if height >= 3:
-        i = np.clip(np.arange(rows + 1) * cell, 1, height - 1)  # cell edges along y
-        bands = total[:, : cols * cell + 1: cell]
-        edge = np.diff(bands[i + 1] - bands[i - 1], axis=1)
-        sums.imag = np.diff(edge, axis=0)
-    return sums
 
 
 def _histograms(votes: np.ndarray, cell: int) -> np.ndarray:
@@ -461,6 +412,8 @@ def _arrows(votes: np.ndarray, mean: np.ndarray, cell: int) -> np.ndarray:
     reference = max(strongest, STRENGTH_FLOOR)
     length = np.clip((peaks - NOISE_LEVEL) / (reference - NOISE_LEVEL), 0.0, 1.0)
     arrow = -unit * length  # to darker: against the gradient
+    # Negating a zero gives -0.0; adding +0.0 makes every zero +0.0, so a flat cell is (0, 0) as in
+    # hog_reference, never (-0, -0) in an exported file (tests/test_hog.py checks the sign).
     return np.stack([arrow.real, arrow.imag], axis=-1).astype(np.float32) + np.float32(0.0)
 
 

@@ -18,14 +18,10 @@ to the head's centre, in the same pixel scale as x (smaller is nearer the camera
 from __future__ import annotations
 
 import functools
-import hashlib
 import importlib
-import subprocess
 import sys
 import threading
-import time
 import types
-import zipfile
 from concurrent import futures
 from concurrent.futures import Future
 from dataclasses import dataclass, field
@@ -34,27 +30,15 @@ from pathlib import Path
 import cv2
 import numpy as np
 
-from demo.base import shutdown
 from demo.base.assets import asset_path
 from demo.base.choices import DEFAULT_MAX_FACES, MAX_FACES_RANGE
 from demo.base.offline import keep_offline
 from demo.base.quiet import native_stderr_silenced
 from demo.base.worker import CLOSE_WAIT_S, Worker
-from demo.perception.boxes import Box, box_centre, inside
+from demo.perception.boxes import Box, agrees, box_centre, contested, inside, is_new, search_squares
+from demo.perception.model import MODEL_NAME, ModelError, load_detector_model, load_model
 
-MODEL_NAME = "face_landmarker.task"
-MODEL_SHA256 = "64184e229b263107bc2b804c6625db1341ff2bb731874b0bcc2fe6544e0bc9ff"
-MODEL_PARTS = ("face_detector.tflite", "face_landmarks_detector.tflite")  # inside the .task zip
 POINT_COUNT = 478
-# The face detector inside the landmarker looks at a 128x128 copy of the picture, so a face 60 px
-# tall in a 1280x720 frame shrinks to 6 px and is lost. Faces at a distance are searched for by
-# MediaPipe's full-range detector (192x192, made for faces up to 5 m away) in overlapping squares
-# of the frame, then meshed through their own enlarged crop. In squares as tall as a 720p frame
-# it missed some faces 60 px tall; in 480 px squares a 60 px face is 24 px of its input.
-DETECTOR_NAME = "face_detection_full_range_sparse.tflite"
-DETECTOR_SHA256 = "2c3728e6da56f21e21a320433396fb06d40d9088f2247c05e5635a688d45dfe1"
-SQUARE_SIDE = 480  # pixels of the frame: side of one searched square
-SQUARE_OVERLAP = 160  # pixels shared by neighbouring squares: a distant face (<= 150 px) lies whole in one
 SWEEP_MS = 500.0  # a stream's search covers the whole frame this often, however many squares it has,
 # so a newcomer is found within half a second at any frame rate and a 640x480 frame (2 squares)
 # costs a search every quarter second, not every second frame
@@ -65,13 +49,6 @@ CROP_MARGIN = 2.2  # the cut-out's side as a multiple of the face's size
 # (six faces: each meshed every sixth frame, 5 times a second at 30 fps). Measured with six faces
 # against one, whole processes: 2 a frame ran at 42% of the one-face rate, 1 a frame at 65%.
 FAR_MESHES_PER_FRAME = 1
-# A mesh made from a box must agree with it: centres at most this fraction of the box's size
-# apart, sizes within this ratio. Otherwise it lies on something else (a neck, a chin, no face).
-# Measured on real faces: shifts below 0.2 (a face turned three-quarters) and sizes 0.9-1.3
-# times the full-range detector's box; a mesh slid down onto a chin and neck was 0.35 off.
-AGREE_SHIFT = 0.25
-AGREE_SIZE = (0.7, 1.5)
-TRIAL_TIMEOUT_S = 120.0  # longest a model's trial run (:func:`check_model`) may take, seconds
 
 
 # Modules MediaPipe's package imports that the landmarker never uses: matplotlib (its drawing
@@ -117,10 +94,6 @@ def _vision() -> types.ModuleType:
     return vision
 
 
-class ModelError(Exception):
-    """The landmark model is missing or damaged; the message is one line meant for the user."""
-
-
 @dataclass(frozen=True)
 class Face:
     """One face as MediaPipe measured it.
@@ -153,38 +126,6 @@ class Face:
     def height(self) -> float:
         """Height of the face's box in pixels."""
         return self.box[3] - self.box[1]
-
-
-def load_model(path: str | Path | None = None) -> bytes:
-    """Read the Face Landmarker model and check it before MediaPipe sees it.
-
-    Parameters
-    ----------
-    path : str or Path, optional
-        A ``.task`` file; by default the bundled one, which must match its sha256.
-
-    Raises
-    ------
-    ModelError
-        With one line naming the file and what to do.
-    """
-    bundled = path is None
-    path = Path(path) if path is not None else asset_path(MODEL_NAME)
-    if not path.is_file():
-        where = "restore assets/ from git" if bundled else "check --model"
-        raise ModelError(f"{path}: face landmarker model not found; {where}")
-    data = path.read_bytes()
-    if bundled and hashlib.sha256(data).hexdigest() != MODEL_SHA256:
-        raise ModelError(f"{path}: model is damaged (sha256 mismatch); restore assets/ from git")
-    try:
-        with zipfile.ZipFile(path) as bundle:
-            names = set(bundle.namelist())
-    except (zipfile.BadZipFile, OSError):
-        names = set()
-    if not set(MODEL_PARTS) <= names:
-        raise ModelError(f"{path}: not a Face Landmarker .task model (truncated or wrong file); "
-                         "use the official face_landmarker.task")
-    return data
 
 
 # Named groups of MediaPipe's connection lists, for drawing and for callers that want "the lips".
@@ -220,64 +161,14 @@ def connections() -> dict[str, np.ndarray]:
     return groups
 
 
-def search_squares(width: int, height: int) -> list[tuple[int, int, int, int]]:
-    """Overlapping squares covering a ``width`` x ``height`` picture, as (x0, y0, x1, y1) pixels,
-    row by row: ``SQUARE_SIDE`` wide from 720 px up (8 for 1280x720), else as wide as the picture's
-    short side (2 for 640x480, 1 for a square photo). Neighbours share at least ``SQUARE_OVERLAP``."""
-    short = min(width, height)
-    side = SQUARE_SIDE if short >= 1.5 * SQUARE_SIDE else short  # a small picture: squares of its short side
-    step = max(1, side - SQUARE_OVERLAP)
-
-    def starts(length: int) -> list[int]:
-        count = max(1, -(-(length - side) // step) + 1)
-        return [round(k * (length - side) / max(1, count - 1)) for k in range(count)]
-
-    return [(x, y, x + side, y + side) for y in starts(height) for x in starts(width)]
-
-
-def agrees(mesh_box: tuple[float, float, float, float], box: tuple[float, float, float, float],
-           picture: tuple[int, int] | None = None) -> bool:
-    """Whether a mesh's box (x0, y0, x1, y1 pixels) sits on the face box it was made from: centres
-    at most ``AGREE_SHIFT`` of the box's size apart and sizes within ``AGREE_SIZE`` of each other.
-    With ``picture`` (width, height) both boxes are first cut to it, for a face the edge cuts."""
-    if picture is not None:
-        mesh_box, box = (_clip(mesh_box, picture), _clip(box, picture))
-    size = max(box[2] - box[0], box[3] - box[1], 1e-6)
-    mesh_size = max(mesh_box[2] - mesh_box[0], mesh_box[3] - mesh_box[1])
-    shift = np.hypot((mesh_box[0] + mesh_box[2] - box[0] - box[2]) / 2.0,
-                     (mesh_box[1] + mesh_box[3] - box[1] - box[3]) / 2.0)
-    return AGREE_SIZE[0] <= mesh_size / size <= AGREE_SIZE[1] and shift <= AGREE_SHIFT * size
-
-
-def contested(mesh_box: tuple[float, float, float, float], boxes: list[tuple[float, float, float, float]],
-              picture: tuple[int, int]) -> bool:
-    """Whether the detector found a face where a mesh lies (a box's centre inside the mesh's box,
-    or the mesh's centre inside a box) but none of those boxes agrees with the mesh: it has slid
-    off that face. A mesh where the detector found nothing is not contested (the detector may miss
-    a face the landmarker follows, tilted or cut by the edge)."""
-    touching = [box for box in boxes if not _is_new(box, [mesh_box])]
-    return bool(touching) and not any(agrees(mesh_box, box, picture) for box in touching)
-
-
 def _distinct(faces: list[Face]) -> list[Face]:
     """``faces`` less any lying on one before it: MediaPipe's stream mode sometimes follows a face
     and finds it again as a new one, a second, larger mesh on the same face."""
     kept: list[Face] = []
     for face in faces:
-        if _is_new(face.box, kept):
+        if is_new(face.box, [k.box for k in kept]):
             kept.append(face)
     return kept
-
-
-def _clip(box: tuple[float, float, float, float], picture: tuple[int, int]) -> tuple[float, float, float, float]:
-    return (min(max(box[0], 0.0), picture[0]), min(max(box[1], 0.0), picture[1]),
-            min(max(box[2], 0.0), picture[0]), min(max(box[3], 0.0), picture[1]))
-
-
-def _is_new(box: tuple[float, float, float, float], faces: list) -> bool:
-    """True when ``box`` (x0, y0, x1, y1) is not a face already in ``faces`` (Faces or boxes)."""
-    others = [f.box if isinstance(f, Face) else f for f in faces]
-    return not any(inside(box_centre(box), other) or inside(box_centre(other), box) for other in others)
 
 
 Square = tuple[int, int, int, int]  # a searched square of the frame, (x0, y0, x1, y1) pixels
@@ -343,17 +234,6 @@ def _to_faces(result, width: int, height: int, offset=(0.0, 0.0), scale: float =
         transform = np.asarray(matrices[i], dtype=np.float32) if i < len(matrices) else None
         faces.append(Face(points, box, blendshapes, transform, far))
     return faces
-
-
-def load_detector_model() -> bytes:
-    """The bundled full-range face detector, checked against its sha256 (``ModelError`` if not)."""
-    path = asset_path(DETECTOR_NAME)
-    if not path.is_file():
-        raise ModelError(f"{path}: face detector model not found; restore assets/ from git")
-    data = path.read_bytes()
-    if hashlib.sha256(data).hexdigest() != DETECTOR_SHA256:
-        raise ModelError(f"{path}: face detector model is damaged (sha256 mismatch); restore assets/ from git")
-    return data
 
 
 class _SquareSearch:
@@ -438,57 +318,6 @@ class _Far:
 
     face: Face
     waited: int = 0
-
-
-# Run in a fresh interpreter by check_model: one blank picture through the landmarker and the
-# distant-face detector. os._exit skips MediaPipe's finalisers, which can hang after a failure.
-_TRIAL = """
-import os, sys
-import numpy as np
-from demo.perception.landmarks import FaceMesh
-try:
-    FaceMesh(max_faces=1, model=sys.argv[1]).detect(np.zeros((64, 64, 3), np.uint8))
-    print("works", flush=True)
-finally:
-    os._exit(0)
-"""
-
-
-def check_model(path: str | Path | None = None) -> None:
-    """Make sure MediaPipe can run the model at ``path`` (None: the bundled one, which matched its
-    sha256 and needs no trial), before a window opens or a render starts.
-
-    A ``.task`` that unpacks but does not work (say its inner models swapped) would otherwise fail
-    on the first frame, in front of visitors. MediaPipe cannot close a graph that failed (its
-    ``close`` raises, and the one its finaliser tries later can hang), so the model is tried once
-    on a blank picture in a separate Python process. Raises :class:`ModelError` in one line, or
-    :class:`demo.base.shutdown.Stopped` (the trial ended) if a signal asks the program to end.
-    """
-    if path is None:
-        return
-    load_model(path)  # missing, or not a .task bundle: said without starting anything
-    trial = subprocess.Popen([sys.executable, "-c", _TRIAL, str(Path(path).resolve())], stdout=subprocess.PIPE,
-                             stderr=subprocess.DEVNULL, text=True, cwd=Path(__file__).resolve().parents[2])
-    try:
-        deadline = time.monotonic() + TRIAL_TIMEOUT_S
-        while True:
-            shutdown.check()  # Ctrl-C reaches the trial too: its failure then says nothing of the model
-            try:
-                trial.wait(timeout=0.2)
-                break
-            except subprocess.TimeoutExpired:
-                if time.monotonic() > deadline:
-                    break
-        shutdown.check()
-        works = trial.returncode == 0 and trial.stdout.read().strip() == "works"
-    finally:
-        if trial.poll() is None:
-            trial.kill()
-            trial.wait()
-        trial.stdout.close()
-    if not works:
-        raise ModelError(f"{path}: not a working Face Landmarker model (MediaPipe fails on a test picture: "
-                         "inner models swapped, or made for another task); use the official face_landmarker.task")
 
 
 class FaceMesh:
@@ -611,9 +440,9 @@ class FaceMesh:
         for box in boxes:
             if len(faces) + len(added) >= self.max_faces:
                 break
-            if _is_new(box, faces + added):
+            if is_new(box, [f.box for f in faces + added]):
                 face = self._mesh_crop(rgb, box, CROP_MARGIN)
-                if face is not None and _is_new(face.box, faces + added):
+                if face is not None and is_new(face.box, [f.box for f in faces + added]):
                     added.append(face)
         return added
 
@@ -716,7 +545,7 @@ class FaceMesh:
                 track = _Far(face) if face is not None else None
             else:
                 track = _Far(old.face, old.waited + 1)
-            if track is not None and _is_new(track.face.box, near + [t.face for t in followed]):
+            if track is not None and is_new(track.face.box, [f.box for f in near] + [t.face.box for t in followed]):
                 followed.append(track)
             elif track is None:  # lost in its crop: the square around it is searched next
                 squares = search_squares(rgb.shape[1], rgb.shape[0])

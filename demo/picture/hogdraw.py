@@ -19,7 +19,6 @@ big screen. All functions draw in place and return how much they drew, except
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Sequence
 
 import cv2
@@ -99,25 +98,11 @@ def _strokes(points: np.ndarray, along: np.ndarray, width: int) -> np.ndarray:
     return copies.reshape(-1, points.shape[1])
 
 
-_POLYLINES = threading.local()  # saves ~0.4 ms a 640x480 frame of stars, ~0.1 of arrows (timed)
-
-
 def _polylines(points: np.ndarray) -> list[np.ndarray]:
-    """``points`` (n, k) complex pixels as n fixed-point polylines for one ``cv2.polylines``.
-
-    OpenCV's binding takes the polylines one array at a time, so they are views into a buffer
-    kept (per thread) with its list of views made once, not a new view per line per frame.
-    The views hold these points until the next call in the same thread.
-    """
+    """``points`` (n, k) complex pixels as n fixed-point polylines for one ``cv2.polylines``
+    (OpenCV's binding takes the polylines as a list of arrays)."""
     count, corners = points.shape
-    buffers = _POLYLINES.__dict__.setdefault("buffers", {})
-    buffer, views = buffers.get(corners, (np.empty((0, corners, 2), np.int32), []))
-    if len(buffer) < count:
-        buffer = np.empty((max(count, 2 * len(buffer), 256), corners, 2), np.int32)
-        views = list(buffer)
-        buffers[corners] = buffer, views
-    buffer[:count] = fixed_point(points.view(np.float64).reshape(count, corners, 2))
-    return views[:count]
+    return list(fixed_point(points.view(np.float64).reshape(count, corners, 2)))
 
 
 def _line_width(cell_px: float) -> int:

@@ -20,7 +20,7 @@ a distance.
 
 Long texts are wrapped to their box by :func:`wrap`, which only needs a function that measures a
 string's width in pixels; where each text goes and at which size is decided by
-:mod:`demo.layout`. This module never imports pygame: texts can be read without a display.
+:mod:`demo.picture.layout`. This module never imports pygame: texts can be read without a display.
 """
 
 from __future__ import annotations

@@ -10,7 +10,6 @@ Positions are pixels, x right, y down; colours are RGB.
 from __future__ import annotations
 
 import functools
-import os
 
 import cv2
 import numpy as np
@@ -19,8 +18,7 @@ from demo.picture.colours import SHADOW, TEXT, WHITE
 from demo.picture.draw import plain_picture
 from demo.picture.text import font_path
 
-os.environ.setdefault("PYGAME_HIDE_SUPPORT_PROMPT", "1")
-import pygame.font  # noqa: E402
+import pygame.font  # demo/__init__.py has hidden pygame's greeting first
 
 SHADOW_OFFSET = 0.06  # of the font size: how far the shadow sits down and right
 
@@ -88,16 +86,6 @@ def draw_line(vis: np.ndarray, text: str, size: int, xy: tuple[int, int], colour
         _blend(vis, alpha, x + offset, y + offset, SHADOW)
     _blend(vis, alpha, x, y, colour)
     return x, y, x + width, y + height
-
-
-def draw_lines(vis: np.ndarray, lines: list[str], size: int, box: tuple[int, int, int, int],
-               colour=TEXT, bold: bool = False, align: str = "centre") -> None:
-    """Draw wrapped ``lines`` one below the other, centred vertically in ``box`` (x0, y0, x1, y1)."""
-    step = line_height(size, bold)
-    top = box[1] + max(0, (box[3] - box[1] - step * len(lines)) // 2)
-    anchor_x = {"left": box[0], "centre": (box[0] + box[2]) // 2, "right": box[2]}[align]
-    for row, line in enumerate(lines):
-        draw_line(vis, line, size, (anchor_x, top + row * step), colour, bold, anchor=align)
 
 
 def shade(vis: np.ndarray, box: tuple[int, int, int, int], strength: float = 0.6) -> None:

@@ -18,7 +18,6 @@ from pathlib import Path
 
 # OpenCV prints a warning per capture backend it tries; the user gets our one line instead.
 os.environ.setdefault("OPENCV_LOG_LEVEL", "SILENT")
-os.environ.setdefault("OPENCV_VIDEOIO_DEBUG", "0")
 import cv2  # noqa: E402
 
 from demo.sources.camera import CameraLink, CameraSource, Capture, open_camera  # noqa: E402

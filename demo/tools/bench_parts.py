@@ -13,7 +13,7 @@ from pathlib import Path
 
 import numpy as np
 
-from demo.files.export import atomic_path
+from demo.base.safefile import atomic_path
 from demo.files.render import RenderJob, VideoOut, render
 from demo.perception.detector import Pattern, detect_faces, load_pattern
 from demo.sources import SampleSource
