@@ -17,7 +17,7 @@ Use it like this::
 
     from demo.perception.detector import detect_faces, load_pattern
     pattern = load_pattern()                 # assets/face_pattern.npz, once
-    scan = detect_faces(rgb, pattern)        # any size; scanned on a 320 px wide grey copy
+    scan = detect_faces(rgb, pattern)        # any size; scanned on a grey copy >= 320 px wide
     scan.detections[0].box, scan.heat        # best face (x0, y0, x1, y1), heat map (h, w)
 
 The same search in two parts, e.g. spread over two frames (the live window does, step 5)::
@@ -25,10 +25,13 @@ The same search in two parts, e.g. spread over two frames (the live window does,
     parts = [find_candidates(rgb, pattern, part=(i, 2)) for i in range(2)]  # half the work each
     scan = combine(parts)                    # the same as detect_faces(rgb, pattern)
 
-Sizes: the picture is scanned on a grey *working copy* 320 px wide (320 x 240 for a 4:3 frame).
-With the bundled pattern (a 32 px window, the face box 0.9 of its height) faces from about 28 px
-tall up to the copy's height are found: 57-480 px in a 640 x 480 frame. Smaller faces need a
-wider working copy (``working_width``).
+Sizes: the picture is scanned on a grey *working copy*, wide enough that a face
+:data:`SMALLEST_FACE` (80) px tall in the picture fits the pattern's window
+(:func:`working_width_for`), but 320 to 512 px wide (:data:`WORKING_WIDTH`,
+:data:`WIDEST_WORKING_COPY`). With the bundled pattern (a 32 px window, the face box 0.9 of its
+height: 28.8 px of the copy) faces from about 57 px tall are found in a 640 x 480 frame (a
+320 x 240 copy), from 72 px in 1280 x 720 (512 x 288) and from 108 px in 1920 x 1080 (512 x 288),
+up to the frame's height. Smaller faces need a wider working copy (``working_width``).
 
 Conventions: pictures are ``uint8`` RGB ``(height, width, 3)`` or grey ``(height, width)``;
 boxes are ``(x0, y0, x1, y1)`` in pixels of the picture passed in, x right, y down. All the work
@@ -44,6 +47,7 @@ References
 
 from __future__ import annotations
 
+import math
 import zipfile
 from collections.abc import Collection, Iterator, Sequence
 from dataclasses import dataclass
@@ -58,7 +62,9 @@ from demo.perception.hog import HYS_CLIP, NORM_EPS, cell_histograms
 
 PATTERN_NAME = "face_pattern.npz"
 PATTERN_VERSION = 1  # bumped when the file's keys change meaning
-WORKING_WIDTH = 320  # pixels: the picture is scanned on a copy this wide
+WORKING_WIDTH = 320  # pixels: the narrowest working copy (a 640 px frame's: faces from 57 px)
+WIDEST_WORKING_COPY = 512  # pixels: the widest one (a 1280 px frame's: faces from 72 px)
+SMALLEST_FACE = 80.0  # pixels of the picture: faces this tall fit the window with a tenth to spare
 PYRAMID_STEP = 2.0 ** 0.25  # size ratio of neighbouring pyramid levels (4 levels per octave)
 NMS_IOU = 0.3  # boxes overlapping a better one by more than this (intersection / union) are dropped
 NMS_COVER = 0.5  # ... and so are boxes lying more than this share of their own area in a better one
@@ -573,6 +579,14 @@ def _paste_max(heat: np.ndarray, grid: np.ndarray, first: float, step: float) ->
                out=target)
 
 
+def working_width_for(width: int, pattern: Pattern, min_face: float = SMALLEST_FACE) -> int:
+    """Width (pixels) of the working copy in which a face ``min_face`` pixels tall in a picture
+    ``width`` pixels wide is as tall as the smallest face the pattern's window holds (its face
+    box's height in the window), with a tenth to spare: 512 for 1280 and 80 px faces."""
+    smallest = (pattern.face_box[3] - pattern.face_box[1]) * pattern.window  # working-copy px
+    return int(math.ceil(width * smallest / (0.9 * min_face)))
+
+
 def working_copy(image: np.ndarray, working_width: int = WORKING_WIDTH
                  ) -> tuple[np.ndarray, float]:
     """The grey copy that is scanned, ``working_width`` pixels wide, and input px per copy px."""
@@ -587,7 +601,7 @@ def working_copy(image: np.ndarray, working_width: int = WORKING_WIDTH
     return copy, to_input
 
 
-def detect_faces(image: np.ndarray, pattern: Pattern, working_width: int = WORKING_WIDTH,
+def detect_faces(image: np.ndarray, pattern: Pattern, working_width: int | None = None,
                  threshold: float | None = None, step: float = PYRAMID_STEP,
                  nms_iou: float = NMS_IOU) -> ScanResult:
     """Find faces by sliding the learned HOG face pattern over a pyramid of the picture.
@@ -598,11 +612,13 @@ def detect_faces(image: np.ndarray, pattern: Pattern, working_width: int = WORKI
         The picture; it is not changed.
     pattern : Pattern
         From :func:`load_pattern`.
-    working_width : int
+    working_width : int, optional
         The picture is scanned on a grey copy this many pixels wide. Higher numbers find smaller
         faces and take longer: the smallest face found is about ``0.9 * pattern.window`` pixels
-        tall in the copy (28 px for the bundled 32 px window: 57 px in a 640 px wide frame, or
-        114 px in a 1280 px one, at the default 320), the largest about the copy's height.
+        tall in the copy (28.8 px for the bundled 32 px window), the largest about the copy's
+        height. Default: wide enough for faces :data:`SMALLEST_FACE` (80) px tall
+        (:func:`working_width_for`), but 320 to 512 px wide: faces from 57 px in a 640 px wide
+        frame, from 72 px in a 1280 px one, from 108 px in a 1920 px one.
     threshold : float, optional
         Face probability (0-1) a window needs to count; default ``pattern.threshold``. Lower
         numbers find more faces and make more mistakes.
@@ -623,7 +639,7 @@ def detect_faces(image: np.ndarray, pattern: Pattern, working_width: int = WORKI
 
 
 def find_candidates(image: np.ndarray, pattern: Pattern, part: tuple[int, int] = (0, 1),
-                    working_width: int = WORKING_WIDTH, threshold: float | None = None,
+                    working_width: int | None = None, threshold: float | None = None,
                     step: float = PYRAMID_STEP) -> Candidates:
     """Search part ``i`` of ``n`` of the pyramid's levels (``part=(i, n)``, see
     :func:`level_parts`): every window above the threshold, and the heat of those levels.
@@ -635,11 +651,18 @@ def find_candidates(image: np.ndarray, pattern: Pattern, part: tuple[int, int] =
     if not 0 <= index < parts:
         raise ValueError(f"part {index} of {parts}: the part must be 0 to {parts - 1}")
     threshold = pattern.threshold if threshold is None else float(threshold)
+    height, width = np.asarray(image).shape[:2]
+    if working_width is None:
+        # Not a fixed 320: a 1280 px frame shrunk to 320 lost its faces under 115 px tall, those
+        # of a group a few metres away. Not over 512: a 1920 px frame's search then costs what a
+        # 1280 px one's does and reaches as far (faces from 108 px); a 768 px copy of the group
+        # at 1920x1080 boxed the wall's stones in almost every frame.
+        working_width = min(max(WORKING_WIDTH, working_width_for(width, pattern)),
+                            WIDEST_WORKING_COPY)
     gray, to_input = working_copy(image, working_width)
     levels = level_parts(gray.shape, pattern, parts, step)[index]
     boxes, scores, heat, scales, windows = _search(gray, pattern, threshold, step, levels)
     boxes *= to_input  # working-copy pixels -> input pixels
-    height, width = np.asarray(image).shape[:2]
     return Candidates(boxes, scores, heat, tuple(v * to_input for v in scales), windows,
                       (height, width))
 

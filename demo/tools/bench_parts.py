@@ -15,12 +15,12 @@ import numpy as np
 
 from demo.base.safefile import atomic_path
 from demo.files.render import RenderJob, VideoOut, render
-from demo.perception.detector import WORKING_WIDTH, Pattern, detect_faces, load_pattern
+from demo.perception.detector import Pattern, detect_faces, load_pattern
 from demo.sources import SampleSource
 
 
 def bench_scan(frames: Sequence[np.ndarray], pattern: Pattern | None = None,
-               working_width: int = WORKING_WIDTH) -> list[float]:
+               working_width: int | None = None) -> list[float]:
     """Milliseconds per full scan (:func:`demo.perception.detector.detect_faces`) of each frame.
 
     Every frame is scanned once, timed with ``time.perf_counter``; scan a frame a few times to

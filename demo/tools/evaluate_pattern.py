@@ -26,7 +26,6 @@ they come from, are listed in ``tests/photos.py``.
 from __future__ import annotations
 
 import argparse
-import math
 import sys
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
@@ -35,9 +34,10 @@ from pathlib import Path
 import cv2
 import numpy as np
 
-from demo.perception.detector import Pattern, PatternError, box_iou, detect_faces, load_pattern
+from demo.perception.detector import (SMALLEST_FACE, Pattern, PatternError, box_iou, detect_faces,
+                                      load_pattern, working_width_for)
 
-MIN_FACE_PX = 80.0  # a counted face's reference box is at least this tall, pixels of the photo
+MIN_FACE_PX = SMALLEST_FACE  # a counted face's reference box is at least this tall (80 px of the photo)
 FRONTAL_DEGREES = 25.0  # largest yaw and pitch of a counted face, degrees (0: facing the camera)
 MATCH_IOU = 0.3  # a box finds a face when they overlap by this (intersection over union)
 MAX_FACES = 10  # faces MediaPipe looks for in one photo
@@ -94,14 +94,6 @@ class Report:
     @property
     def false_per_photo(self) -> float:
         return self.false_boxes / len(self.photos) if self.photos else 0.0
-
-
-def working_width_for(width: int, pattern: Pattern, min_face: float = MIN_FACE_PX) -> int:
-    """Width (pixels) of the working copy in which a face ``min_face`` pixels tall in a photo
-    ``width`` pixels wide is as tall as the smallest face the pattern's window holds (its face
-    box's height in the window), with a tenth to spare."""
-    smallest = (pattern.face_box[3] - pattern.face_box[1]) * pattern.window  # working-copy px
-    return int(math.ceil(width * smallest / (0.9 * min_face)))
 
 
 def reference_faces(rgb: np.ndarray, mesh, min_face: float = MIN_FACE_PX) -> list[ReferenceFace]:
