@@ -305,7 +305,7 @@ def _with_challenge(scene: Scene) -> Scene:
 
 
 def window_layout(scene: Scene, texts: Texts, window: tuple[int, int], overlays: Overlays = Overlays()) -> Layout:
-    """Where everything of ``scene``'s window picture goes (see :mod:`demo.layout`).
+    """Where everything of ``scene``'s window picture goes (see :mod:`demo.picture.layout`).
 
     Remembered by what it depends on (step, language, window, frame size, face count, HOG
     settings, overlays), so asking every frame costs a dictionary look-up.
@@ -326,7 +326,7 @@ def window_picture(scene: Scene, texts: Texts, window: tuple[int, int],
     """The whole window for ``scene``: ``window`` (width, height) pixels, RGB uint8, a new array.
 
     With ``overlays`` the room for them is kept and their fixed parts drawn (the help box, the
-    timing strip's names, badges); :func:`demo.chrome.draw_moving` adds the rest each frame.
+    timing strip's names, badges); :func:`demo.picture.chrome.draw_moving` adds the rest each frame.
     ``timings``, if given, gets milliseconds per step added: ``"hog"``, ``"detection"``, ``"drawing"``.
     """
     with timed(timings, "drawing"):
