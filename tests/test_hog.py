@@ -84,7 +84,7 @@ def normalised_blocks(histograms: np.ndarray, block: int, norm: str) -> np.ndarr
     """Overlapping blocks of cell histograms, normalised as scikit-image documents each norm.
 
     Returns (block_rows, block_cols, block, block, bins), the layout of ``hog(...,
-    feature_vector=False)``; ``eps`` is scikit-image's, :data:`demo.hog.NORM_EPS`.
+    feature_vector=False)``; ``eps`` is scikit-image's, :data:`demo.perception.hog.NORM_EPS`.
     """
     windows = np.lib.stride_tricks.sliding_window_view(histograms, (block, block), axis=(0, 1))
     blocks = np.moveaxis(windows, 2, -1)
