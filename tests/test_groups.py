@@ -10,7 +10,9 @@ import pytest
 import photos
 from demo.live.pipeline import Seen
 from demo.live.search import PatternSearch
+from demo.perception.challenge import Challenge, observe
 from demo.perception.boxes import agrees
+from demo.perception.detector import detect_faces, load_pattern
 from demo.perception.landmarks import Face, FaceMesh
 from demo.sources import Frame
 from demo.tools import group_scene
@@ -169,3 +171,18 @@ def test_step_5_boxes_most_of_the_real_group_live(solvay, size):
     assert all(None not in owners for owners in shown), shown
     assert all(len(owners) == len(set(owners)) for owners in shown), shown  # one box a face
     assert min(found) >= 3 and sorted(found)[len(found) // 2] >= 4, found
+
+
+def test_a_group_standing_still_wins_no_challenge(real_group):
+    """Step 8 with the real group, nobody moving: no challenge is won. The face pattern catches
+    some of these 85-97 px faces only now and then (one in about a quarter of the frames); such a
+    face was never held, so HOG has not "lost" it, and no trick is named that nobody did (it was:
+    "HOG lost you at 10 degrees of tilt", or "at 17 % covered", from a small face's jitter)."""
+    pattern = load_pattern()
+    challenge = Challenge()
+    with FaceMesh(max_faces=10) as mesh:
+        for index in range(180):  # six seconds
+            t_ms = index * 1000.0 / 30.0
+            frame = real_group.frame(index)
+            challenge.update(t_ms, frame, observe(mesh.track(frame, t_ms), detect_faces(frame, pattern)))
+    assert sum(t.net_seen for t in challenge.tracks) == 6 and not challenge.wins, challenge.wins

@@ -216,6 +216,10 @@ class Track:
     last_ms: float | None = None
     hog_loss: Loss | None = None  # the current streak of HOG not seeing, if any
     net_loss: Loss | None = None
+    hog_since: float | None = None  # when the current streak of HOG seeing began, if it sees
+    net_since: float | None = None
+    hog_held: bool = False  # HOG once saw the face for HOLD_MS without a break
+    net_held: bool = False
     kept: list = field(default_factory=list)  # (t_ms, Measures) the network took while HOG was lost
 
     def feed(self, t_ms: float, seen: Observation | None, gray: np.ndarray) -> None:
@@ -230,6 +234,13 @@ class Track:
                 self.baseline = measures
                 if abs(measures.yaw) < TURNED:  # a turned face's square would read as covered later
                     self.baseline_square = square
+        # A streak of seeing lasts until the first frame unseen.
+        self.hog_since = t_ms if hog and self.hog_since is None else self.hog_since
+        self.net_since = t_ms if net and self.net_since is None else self.net_since
+        self.hog_held |= self.hog_since is not None and t_ms - self.hog_since >= HOLD_MS
+        self.net_held |= self.net_since is not None and t_ms - self.net_since >= HOLD_MS
+        self.hog_since = self.hog_since if hog else None
+        self.net_since = self.net_since if net else None
         if hog:
             self.hog_loss, self.kept = None, []
         elif self.hog_loss is None:
@@ -248,8 +259,11 @@ class Track:
         while self.history and self.history[0][0] < t_ms - HISTORY_MS:
             self.history.popleft()
 
-    def lost_for(self, loss: Loss | None, t_ms: float) -> bool:
-        return loss is not None and t_ms - loss.t_ms >= HOLD_MS
+    def lost_for(self, loss: Loss | None, held: bool, t_ms: float) -> bool:
+        """The detector has lost the face for ``HOLD_MS``, having once ``held`` it (seen it for
+        ``HOLD_MS`` without a break): a face it only ever caught now and then (too small or too
+        faint for it, say one at the back of a group) was never really seen, so it is not lost."""
+        return held and loss is not None and t_ms - loss.t_ms >= HOLD_MS
 
 
 # ---- The challenges --------------------------------------------------------------------------
@@ -382,7 +396,8 @@ class Challenge:
                 return
 
     def _won(self, challenge: str, track: Track, t_ms: float) -> Win | None:
-        hog_lost, net_lost = track.lost_for(track.hog_loss, t_ms), track.lost_for(track.net_loss, t_ms)
+        hog_lost = track.lost_for(track.hog_loss, track.hog_held, t_ms)
+        net_lost = track.lost_for(track.net_loss, track.net_held, t_ms)
         if challenge == "hog" and hog_lost and track.net_seen and track.hog_loss.measures is not None:
             trick = trick_of(track.hog_loss.measures, track.baseline)
             net_ms, net_value = _furthest(track.kept, trick)
