@@ -10,6 +10,7 @@ import subprocess
 import sys
 
 import cv2
+import pytest
 
 from demo.cli import main
 
@@ -96,3 +97,11 @@ def test_output_into_a_closed_pipe_ends_quietly(tmp_path, photo):
     assert "Traceback" not in done.stderr and "BrokenPipeError" not in done.stderr
     assert cv2.imread(str(out / "face-seen.png")) is not None
     assert [p.name for p in out.iterdir()] == ["face-seen.png"]  # no temporary file left
+
+
+def test_a_negative_frame_count_is_one_line_and_exit_2(capsys):
+    with pytest.raises(SystemExit) as stopped:  # argparse's exit; it used to run one frame and return 0
+        main(["--source", "sample", "--frames", "-1", "--unpaced"])
+    assert stopped.value.code == 2
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and "--frames must be 0 (never stop) or more, not -1" in err[0]
