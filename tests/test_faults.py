@@ -354,10 +354,10 @@ def test_a_damaged_face_pattern_refuses_to_start_instead_of_dying_at_step_5(asse
     pattern = assets_copy / "face_pattern.npz"
     pattern.write_bytes(pattern.read_bytes()[:500])
     assert main(["--source", "sample", "--frames", "1"]) == 2
-    one_error_line(capsys, str(pattern), "face pattern is damaged")
+    one_error_line(capsys, str(pattern), "face pattern is damaged; restore assets/ from git")  # as the README says
     src = save(tmp_path / "face.png", photo)
     assert main(["render", str(src), "-o", str(tmp_path / "step5.png"), "--stage", "5"]) == 2
-    one_error_line(capsys, str(pattern), "face pattern is damaged")
+    one_error_line(capsys, str(pattern), "face pattern is damaged; restore assets/ from git")
 
 
 def test_missing_fonts_are_one_line_before_a_sheet_is_drawn(assets_copy, tmp_path, photo, capsys):
