@@ -9,6 +9,7 @@ ends in one line on stderr and exit code 2, never a traceback.
 
 from __future__ import annotations
 
+import os
 import sys
 
 from demo.base import shutdown
@@ -26,6 +27,11 @@ def main(argv: list[str] | None = None) -> int:
     keep_native_chatter_out()
     try:
         return _command(argv)
+    except BrokenPipeError:  # `machine-eyes ... | head`: the reader has gone; stop quietly as Unix tools do
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())  # so that Python's last flush at exit does not fail again
+        os.close(devnull)
+        return 141  # 128 + SIGPIPE: what a shell reports for a program a closed pipe ended
     finally:
         shutdown.finish()
 

@@ -10,6 +10,7 @@ import subprocess
 import sys
 
 import cv2
+import pytest
 
 from demo.cli import main
 
@@ -77,3 +78,30 @@ def test_a_bad_config_file_is_one_line_naming_file_and_key(tmp_path, capsys):
     assert main(["--config", str(path), "--source", "sample", "--frames", "1"]) == 2
     err = capsys.readouterr().err.strip().splitlines()
     assert err == [f"machine-eyes: {path}: [faces] max_faces = 20 is out of range (1-10)"]
+
+
+def test_output_into_a_closed_pipe_ends_quietly(tmp_path, photo):
+    """``machine-eyes render ... | head``: once the reader has gone, no traceback, exit code 141
+    (as a shell reports SIGPIPE), and the picture already written stays whole."""
+    src = save_photo(tmp_path, photo)
+    out = tmp_path / "out"
+    reader, writer = os.pipe()
+    os.close(reader)  # the reader ends before the first line is written
+    env = {**os.environ, "SDL_VIDEODRIVER": "dummy"}
+    try:
+        done = subprocess.run([sys.executable, "-m", "demo", "render", str(src), "-o", str(out)], stdout=writer,
+                              stderr=subprocess.PIPE, env=env, text=True, timeout=300)
+    finally:
+        os.close(writer)
+    assert done.returncode == 141
+    assert "Traceback" not in done.stderr and "BrokenPipeError" not in done.stderr
+    assert cv2.imread(str(out / "face-seen.png")) is not None
+    assert [p.name for p in out.iterdir()] == ["face-seen.png"]  # no temporary file left
+
+
+def test_a_negative_frame_count_is_one_line_and_exit_2(capsys):
+    with pytest.raises(SystemExit) as stopped:  # argparse's exit; it used to run one frame and return 0
+        main(["--source", "sample", "--frames", "-1", "--unpaced"])
+    assert stopped.value.code == 2
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and "--frames must be 0 (never stop) or more, not -1" in err[0]

@@ -262,6 +262,15 @@ def test_an_output_folder_that_cannot_be_made_is_one_line(tmp_path, photo):
                                   "(no permission); choose a folder you may write to"]
 
 
+def test_an_output_under_a_file_says_so_instead_of_asking_to_create_the_folder(tmp_path, photo, capsys):
+    src = save(tmp_path / "face.png", photo)
+    for option in ("-o", "--landmarks"):
+        target = tmp_path / "face.png" / ("out.png" if option == "-o" else "marks.json")
+        assert main(["render", str(src), option, str(target)]) == 2
+        one_error_line(capsys, f"{tmp_path / 'face.png'}: is a file, not a folder", "choose another path")
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["face.png"]
+
+
 def test_fifo_folder_link_loop_and_dangling_link_are_named_for_what_they_are(tmp_path, photo, capsys):
     fifo = tmp_path / "pipe.mp4"
     os.mkfifo(fifo)
@@ -354,10 +363,10 @@ def test_a_damaged_face_pattern_refuses_to_start_instead_of_dying_at_step_5(asse
     pattern = assets_copy / "face_pattern.npz"
     pattern.write_bytes(pattern.read_bytes()[:500])
     assert main(["--source", "sample", "--frames", "1"]) == 2
-    one_error_line(capsys, str(pattern), "face pattern is damaged")
+    one_error_line(capsys, str(pattern), "face pattern is damaged; restore assets/ from git")  # as the README says
     src = save(tmp_path / "face.png", photo)
     assert main(["render", str(src), "-o", str(tmp_path / "step5.png"), "--stage", "5"]) == 2
-    one_error_line(capsys, str(pattern), "face pattern is damaged")
+    one_error_line(capsys, str(pattern), "face pattern is damaged; restore assets/ from git")
 
 
 def test_missing_fonts_are_one_line_before_a_sheet_is_drawn(assets_copy, tmp_path, photo, capsys):

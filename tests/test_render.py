@@ -335,6 +335,8 @@ def test_an_interrupted_video_render_leaves_nothing_behind(tmp_path, sample_vide
     (["--sheet", "--stage", "3"], "--stage and --sheet cannot go together"),
     (["--stage", "9"], "--stage must be 0-8"),
     (["--at", "1"], "--at picks the frame of a --sheet"),
+    (["--sheet", "--at", "inf"], "--at must be 0 or more seconds, not inf"),
+    (["--sheet", "--at", "nan"], "--at must be 0 or more seconds, not nan"),
     (["--scale", "9"], "--scale must be 0.1-4"),
     (["--data", "json,xml"], "unknown --data kind 'xml'"),
     (["--lang", "xx"], "unknown language 'xx'"),

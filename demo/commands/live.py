@@ -41,7 +41,8 @@ def live_parser() -> argparse.ArgumentParser:
     parser.add_argument("--screenshots", type=Path, metavar="FOLDER",
                         help="key s saves screenshots here (never in kiosk mode); without it, s saves nothing")
     parser.add_argument("--fps", type=float, help="pace files and the sample at this rate (default: their own)")
-    parser.add_argument("--frames", type=int, default=0, help="stop after N frames (for tests and benchmarks)")
+    parser.add_argument("--frames", type=_frame_count, default=0,
+                        help="stop after N frames (for tests and benchmarks); 0 = never")
     parser.add_argument("--no-pixels", action="store_true",
                         help="draw the mesh, arrows and boxes on a plain background, never the camera's picture")
     parser.add_argument("--unpaced", action="store_true",
@@ -49,6 +50,16 @@ def live_parser() -> argparse.ArgumentParser:
     max_pixels_option(parser)
     add_view_options(parser, defaults=False)
     return parser
+
+
+def _frame_count(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"--frames must be a whole number, not {text!r}") from None
+    if value < 0:
+        raise argparse.ArgumentTypeError(f"--frames must be 0 (never stop) or more, not {value}")
+    return value
 
 
 def live_config(args: argparse.Namespace):

@@ -7,6 +7,7 @@ past a bad file, reports each in one line and exits with 2 at the end.
 from __future__ import annotations
 
 import argparse
+import math
 import sys
 import time
 from contextlib import ExitStack
@@ -96,7 +97,7 @@ def _look(args: argparse.Namespace) -> Look:
 def _check_options(args: argparse.Namespace) -> None:
     if args.at is not None and not args.sheet:
         raise ValueError("--at picks the frame of a --sheet; add --sheet")
-    if args.at is not None and args.at < 0:
+    if args.at is not None and not 0 <= args.at < math.inf:  # also nan
         raise ValueError(f"--at must be 0 or more seconds, not {args.at:g}")
     if args.every < 1:
         raise ValueError(f"--every must be 1 or more, not {args.every}")

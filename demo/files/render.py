@@ -246,6 +246,13 @@ def find_inputs(inputs: Sequence[Path], recursive: bool = False, skip: Path | No
     return found, problems
 
 
+def _no_folder(folder: Path, what: str) -> str:
+    """Why ``folder``, which is not a folder, cannot hold ``what``: missing, or a file in the way."""
+    if folder.exists():
+        return f"{folder}: is a file, not a folder, so it cannot hold {what}; choose another path"
+    return f"{folder}: no such folder for {what}; create it first"
+
+
 def plan_jobs(inputs: Sequence[Path], output: Path | None = None, *, picture: bool = True,
               landmarks: Path | None = None, data: Collection[str] = (), recursive: bool = False,
               look: Look = Look(), **job_fields) -> tuple[list[RenderJob], list[str]]:
@@ -283,9 +290,9 @@ def plan_jobs(inputs: Sequence[Path], output: Path | None = None, *, picture: bo
                               "--no-picture, not a file name")
         _make_folder(output)
     if output is not None and not to_folder and not output.parent.is_dir():
-        raise RenderError(f"{output.parent}: no such folder for the output; create it first")
+        raise RenderError(_no_folder(output.parent, "the output"))
     if landmarks is not None and not landmarks.parent.is_dir():
-        raise RenderError(f"{landmarks.parent}: no such folder for the landmarks; create it first")
+        raise RenderError(_no_folder(landmarks.parent, "the landmarks"))
 
     inputs_resolved = {f.resolve() for f, _ in files}
     taken: dict[Path, Path] = {}  # output -> the input that writes it

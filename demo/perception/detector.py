@@ -261,28 +261,31 @@ def load_pattern(path: str | Path | None = None) -> Pattern:
     PatternError
         One line naming the file and what to do, if it is missing, unreadable or inconsistent.
     """
+    # The bundled file is committed: an exhibit gets it back from git (retraining needs the test
+    # extra, Debian's packages and a download); a pattern of one's own is made again by training.
+    remedy = "run python -m demo.tools.train_pattern" if path is not None else "restore assets/ from git"
     path = Path(path) if path is not None else asset_path(PATTERN_NAME)
     if not path.is_file():
-        raise PatternError(f"{path}: face pattern not found; run python -m demo.tools.train_pattern")
+        raise PatternError(f"{path}: face pattern not found; {remedy}")
     try:
         with np.load(path, allow_pickle=False) as data:
             arrays = {key: data[key] for key in PATTERN_KEYS}
     except (OSError, ValueError, KeyError, EOFError, zipfile.BadZipFile):
-        raise PatternError(f"{path}: face pattern is damaged; "
-                           "run python -m demo.tools.train_pattern") from None
-    return _pattern_from_arrays(arrays, path)
+        raise PatternError(f"{path}: face pattern is damaged; {remedy}") from None
+    return _pattern_from_arrays(arrays, path, remedy)
 
 
-def _pattern_from_arrays(arrays: dict[str, np.ndarray], path: str | Path = "pattern") -> Pattern:
+def _pattern_from_arrays(arrays: dict[str, np.ndarray], path: str | Path = "pattern",
+                         remedy: str = "run python -m demo.tools.train_pattern") -> Pattern:
     """A :class:`Pattern` from the file's arrays, checking that their shapes agree."""
     if int(arrays["version"]) != PATTERN_VERSION:
         raise PatternError(f"{path}: face pattern version {int(arrays['version'])}, expected "
-                           f"{PATTERN_VERSION}; run python -m demo.tools.train_pattern")
+                           f"{PATTERN_VERSION}; {remedy}")
     window, cell, block, bins = (int(arrays[key]) for key in ("window", "cell", "block", "bins"))
     span = window // cell - block + 1 if cell > 0 else 0
     if span < 1 or arrays["weights"].shape != (span, span, block, block, bins):
         raise PatternError(f"{path}: face pattern weights have shape {arrays['weights'].shape}, "
-                           "which does not fit its window; run python -m demo.tools.train_pattern")
+                           f"which does not fit its window; {remedy}")
     return Pattern(
         weights=arrays["weights"].astype(np.float32), bias=float(arrays["bias"]), window=window,
         cell=cell, block=block, bins=bins,
