@@ -393,3 +393,19 @@ def test_a_portrait_summary_card_uses_its_room_for_larger_letters():
     assert portrait[1].size >= 1.3 * landscape[1].size  # the lines
     assert portrait[0].size > landscape[0].size  # the title
     assert not any(portrait[1].cut) and not any(portrait[0].cut)
+
+
+def test_words_go_beside_a_light_only_where_they_cover_nothing():
+    """A group's lights side by side keep their colours but lose the words that would cover the
+    next light ("sees you" over "lost you" read as neither); a face alone keeps its word, on the
+    left of its light near the frame's right edge."""
+    from demo.picture.boxes import Box
+    from demo.picture.challengeview import word_boxes
+    radius, widths, line, pad = 10, [80, 80, 80], 20, 4
+    apart = word_boxes([(50, 50), (300, 50), (620, 50)], radius, widths, line, pad, 640)
+    assert [box.x0 > x for box, x in zip(apart, (50, 300, 620))] == [True, True, False]
+    side_by_side = [(50, 50), (110, 50), (170, 50)]
+    places = word_boxes(side_by_side, radius, widths, line, pad, 640)
+    assert places[:2] == [None, None] and places[2] is not None
+    lights = [Box(x - radius, y - radius, x + radius, y + radius) for x, y in side_by_side]
+    assert not any(places[2].overlaps(light) for light in lights)

@@ -20,6 +20,7 @@ import numpy as np
 
 from demo.perception.challenge import CHALLENGES, HISTORY_MS, TRICKS, Challenge, Win, observe
 from demo.picture import typeset
+from demo.picture.boxes import Box
 from demo.picture.colours import AMBER, BACKGROUND, BOX_BACKGROUND, DIM, HUD_GREY, TEXT
 from demo.picture.compose import ViewSettings, fit_size, focus_point, mesh_panel
 from demo.picture.draw import face_colour, plain_picture
@@ -177,23 +178,44 @@ def _draw_panel(vis: np.ndarray, challenge: Challenge, scale: float, detector: s
     name_box = (0, 0, width_of(name, size, True) + 2 * pad, line_step(size, True) + pad)
     typeset.shade(vis, name_box)
     typeset.draw_line(vis, name, size, (pad, pad // 2), AMBER, bold=True)
+    radius = max(8, size * 3 // 4)  # a light to see from a few metres
+    lights = []  # (centre x, centre y, sees the face)
     for track in visitors(challenge):
-        seen = track.hog_seen if detector == "hog" else track.net_seen
         x0, y0 = int(track.box[0] * scale), int(track.box[1] * scale)
-        radius = max(8, size * 3 // 4)  # a light to see from a few metres
         cx = int(np.clip(x0 + radius, radius + 1, vis.shape[1] - radius - 1))
         under_name = cx - radius - 2 < name_box[2]  # the light would cover the detector's name
         top = name_box[3] + radius + 2 if under_name else radius + 1
         cy = int(np.clip(y0 - radius - 4, top, max(top, vis.shape[0] - radius - 1)))
+        lights.append((cx, cy, track.hog_seen if detector == "hog" else track.net_seen))
+    for cx, cy, seen in lights:
         cv2.circle(vis, (cx, cy), radius + 2, (0, 0, 0), -1, cv2.LINE_AA)
         cv2.circle(vis, (cx, cy), radius, SEEN if seen else LOST, -1, cv2.LINE_AA)
-        word = texts.get("challenge.seen" if seen else "challenge.lost")
-        if cx + radius + pad + width_of(word, size, True) > vis.shape[1]:  # no room on the right: on the left
-            typeset.draw_line(vis, word, size, (cx - radius - pad, cy - size // 2 - 2), TEXT, bold=True,
-                              anchor="right")
-        else:
-            typeset.draw_line(vis, word, size, (cx + radius + pad, cy - size // 2 - 2), TEXT, bold=True)
+    words = [texts.get("challenge.seen" if seen else "challenge.lost") for _, _, seen in lights]
+    places = word_boxes([(cx, cy) for cx, cy, _ in lights], radius, [width_of(w, size, True) for w in words],
+                        line_step(size, True), pad, vis.shape[1])
+    for word, (cx, cy, _), box in zip(words, lights, places):
+        if box is not None:
+            typeset.draw_line(vis, word, size, (box.x0, cy - size // 2 - 2), TEXT, bold=True)
     _draw_plot(vis, challenge, detector, threshold)
+
+
+def word_boxes(lights: list[tuple[int, int]], radius: int, widths: list[int], line: int, pad: int,
+               frame_width: int) -> list[Box | None]:
+    """Where each light's word goes ("sees you", ``widths[k]`` pixels wide): right of the light
+    centred at ``lights[k]`` (x, y pixels), or left of it near the frame's right edge. None where
+    the word would cover another light or word: faces side by side (a group) leave no room for
+    words, and their lights alone say it."""
+    taken = [Box(cx - radius - 2, cy - radius - 2, cx + radius + 3, cy + radius + 3) for cx, cy in lights]
+    places: list[Box | None] = []
+    for (cx, cy), width, light in zip(lights, widths, list(taken)):
+        right = cx + radius + pad + width <= frame_width
+        x = cx + radius + pad if right else cx - radius - pad - width
+        box = Box(x, cy - line // 2, x + width, cy - line // 2 + line)
+        free = not any(box.overlaps(other) for other in taken if other is not light)
+        places.append(box if free else None)
+        if free:
+            taken.append(box)
+    return places
 
 
 def _draw_plot(vis: np.ndarray, challenge: Challenge, detector: str, threshold: float) -> None:
