@@ -38,6 +38,18 @@ def test_missing_camera_falls_back_to_the_sample(capsys):
                    "showing the bundled sample instead"]
 
 
+def test_a_relative_source_in_the_exhibit_file_works_from_any_current_folder(tmp_path, photo, monkeypatch):
+    museum, elsewhere = tmp_path / "museum", tmp_path / "elsewhere"
+    museum.mkdir()
+    elsewhere.mkdir()
+    save_photo(museum, photo, "visitor.png")
+    config = museum / "exhibit.toml"
+    config.write_text('[camera]\nsource = "visitor.png"\n[kiosk]\nscreenshot_dir = "shots"\n')
+    monkeypatch.chdir(elsewhere)  # as under systemd, which starts in / or the home folder
+    assert main(["--config", str(config), "--frames", "2", "--unpaced"]) == 0
+    assert (museum / "shots").is_dir() and not (elsewhere / "shots").exists()  # made by the start-up check
+
+
 def test_no_display_is_one_line_and_exit_2():
     env = {k: v for k, v in os.environ.items() if k not in ("SDL_VIDEODRIVER", "DISPLAY", "WAYLAND_DISPLAY")}
     done = subprocess.run([sys.executable, "-m", "demo", "--source", "sample", "--frames", "1"],
