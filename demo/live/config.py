@@ -336,8 +336,9 @@ class CameraConfig:
     """``[camera]``: where the picture comes from."""
 
     source: str = setting("0", Text(empty_ok=False, index_ok=True),
-                          'Where the picture comes from: a camera index ("0", "1", ...), "sample" '
-                          "for the bundled clip, or the path of an image or video file (relative to this file).")
+                          'Where the picture comes from: a camera index ("0", "1", ...), a camera\'s device path '
+                          '("/dev/video0", "/dev/v4l/by-id/..."), "sample" for the bundled clip, or the path '
+                          "of an image or video file (relative to this file).")
     width: int = setting(0, Whole(0, MAX_WIDTH, "pixels"),
                          "Picture width to ask the camera for; 0 = the camera's own.")
     height: int = setting(0, Whole(0, MAX_HEIGHT, "pixels"),
