@@ -32,7 +32,8 @@ cv2.utils.logging.setLogLevel(cv2.utils.logging.LOG_LEVEL_SILENT)
 
 __all__ = ["IMAGE_SUFFIXES", "MAX_PIXELS", "SAMPLE_FPS", "SAMPLE_SIZE", "CameraLink", "CameraSource", "Capture",
            "Frame", "ImageSource", "Mirrored", "NoCamera", "SampleSource", "Source", "SourceError", "VideoSource",
-           "checked_file", "damaged_message", "device_problem", "file_problem", "is_camera", "is_device", "load_image", "load_sample_photo", "open_camera",
+           "checked_file", "damaged_message", "device_problem", "file_problem", "is_camera", "is_device", "load_image",
+           "load_sample_photo", "open_camera",
            "open_source", "read_image", "to_rgb"]
 
 
