@@ -38,6 +38,39 @@ def test_missing_camera_falls_back_to_the_sample(capsys):
                    "showing the bundled sample instead"]
 
 
+def test_a_relative_source_in_the_exhibit_file_works_from_any_current_folder(tmp_path, photo, monkeypatch):
+    museum, elsewhere = tmp_path / "museum", tmp_path / "elsewhere"
+    museum.mkdir()
+    elsewhere.mkdir()
+    save_photo(museum, photo, "visitor.png")
+    config = museum / "exhibit.toml"
+    config.write_text('[camera]\nsource = "visitor.png"\n[kiosk]\nscreenshot_dir = "shots"\n')
+    monkeypatch.chdir(elsewhere)  # as under systemd, which starts in / or the home folder
+    assert main(["--config", str(config), "--frames", "2", "--unpaced"]) == 0
+    assert (museum / "shots").is_dir() and not (elsewhere / "shots").exists()  # made by the start-up check
+
+
+@pytest.mark.parametrize("device", ["/dev/video97", "/dev/v4l/by-id/usb-Nobody_Webcam-video-index0"])
+def test_a_missing_camera_device_falls_back_to_the_sample_like_a_missing_index(device, capsys):
+    assert main(["--source", device, "--frames", "3", "--unpaced"]) == 0
+    err = capsys.readouterr().err.strip().splitlines()
+    assert err == [f"machine-eyes: camera {device}: cannot be opened (not connected, busy, or no permission); "
+                   "showing the bundled sample instead"]
+
+
+def test_dev_null_as_the_source_is_one_line_and_exit_2(tmp_path, capsys):
+    assert main(["--source", "/dev/null", "--frames", "1"]) == 2
+    err = capsys.readouterr().err.strip().splitlines()
+    assert err == ["machine-eyes: /dev/null: is not a camera (not a video device); name one such as /dev/video0 "
+                   "or /dev/v4l/by-id/...-video-index0"]
+    config = tmp_path / "exhibit.toml"
+    config.write_text('[camera]\nsource = "/dev/null"\n')
+    assert main(["--config", str(config), "--frames", "1"]) == 2
+    assert capsys.readouterr().err.strip().splitlines() == [
+        f"machine-eyes: {config}: [camera] source: /dev/null: is not a camera (not a video device); name one "
+        "such as /dev/video0 or /dev/v4l/by-id/...-video-index0"]
+
+
 def test_no_display_is_one_line_and_exit_2():
     env = {k: v for k, v in os.environ.items() if k not in ("SDL_VIDEODRIVER", "DISPLAY", "WAYLAND_DISPLAY")}
     done = subprocess.run([sys.executable, "-m", "demo", "--source", "sample", "--frames", "1"],

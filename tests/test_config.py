@@ -140,6 +140,23 @@ def test_a_language_file_is_read_beside_the_settings_file(tmp_path):
     assert load_config(path).display.language == absolute.as_posix()
 
 
+def test_every_relative_path_in_the_file_is_read_beside_it_and_an_index_is_not_a_path(tmp_path):
+    folder = tmp_path / "museum"
+    folder.mkdir()
+    path = write(folder, '[camera]\nsource = "clips/loop.mp4"\n[display]\nlanguage = "sv.toml"\n'
+                         '[kiosk]\nscreenshot_dir = "shots"\n')
+    loaded = load_config(path)
+    assert loaded.camera.source == str(folder / "clips" / "loop.mp4")
+    assert loaded.display.language == str(folder / "sv.toml")
+    assert loaded.kiosk.screenshot_dir == str(folder / "shots")
+    for source in ("0", 3, "sample", "camera", "/srv/loop.mp4"):
+        text = f"[camera]\nsource = {source if isinstance(source, int) else repr(source)}\n"
+        assert load_config(write(folder, text, "index.toml")).camera.source == str(source)
+    # the command line's paths stay relative to the current folder
+    merged = merge_cli(loaded, source="here.mp4", screenshot_dir="mine")
+    assert merged.camera.source == "here.mp4" and merged.kiosk.screenshot_dir == "mine"
+
+
 def test_what_the_app_reads_from_a_config():
     kiosk = dataclasses.replace(Config(), display=cfg.DisplayConfig(kiosk=True),
                                 kiosk=cfg.KioskConfig(screenshot_dir="shots"))

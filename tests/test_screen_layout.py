@@ -20,7 +20,7 @@ from demo.picture.compose import ViewSettings, fit_size
 from demo.picture.layout import EVERY_OVERLAY, Overlays
 from demo.picture.layoutcheck import problems
 from demo.live.notices import Notice, Notices
-from demo.base.choices import WALK_STAGES
+from demo.base.choices import VIEWS, WALK_STAGES
 from demo.picture.stages import STAGE_COUNT, Scene, hud_text, window_layout, window_picture
 from demo.picture.text import available_languages, load_texts
 from demo.picture.typeset import SHADOW_OFFSET
@@ -119,6 +119,21 @@ def test_portrait_stacks_the_panels_and_landscape_puts_them_side_by_side(frame):
         assert (hog.x0 >= mesh.x1) == (not stacked), window
         if stacked:  # large panels, not a thin strip with half the screen empty
             assert mesh.height + hog.height > 0.5 * window[1], window
+
+
+@pytest.mark.parametrize("lang", available_languages())
+def test_each_hog_view_has_its_own_panel_title(frame, lang):
+    texts = load_texts(lang)
+    titles = {}
+    for view in VIEWS:
+        layout = window_layout(Scene(frame, [], ViewSettings(view=view), 0), texts, (1280, 720))
+        titles[view] = next(block.text for element in layout.elements for block in element.blocks
+                            if block.key == "panel.hog.label")
+    assert len(set(titles.values())) == len(VIEWS), titles  # "arrows from light to dark" only for the arrows
+    assert titles == {view: texts.get(f"panel.hog.label.{view}") for view in VIEWS}
+    if lang == "en":
+        assert "arrows from light to dark" in titles["arrows"]
+        assert "star" in titles["glyphs"] and "pixel" in titles["pixels"]
 
 
 def test_titles_and_captions_keep_their_size_and_the_picture_its_place_from_step_to_step(frame):

@@ -6,7 +6,7 @@ import cv2
 import numpy as np
 import pytest
 
-from demo.sources import (CameraSource, ImageSource, Mirrored, SampleSource, SourceError,
+from demo.sources import (CameraSource, ImageSource, Mirrored, NoCamera, SampleSource, SourceError, is_camera,
                           VideoSource, open_source, to_rgb)
 from demo.sources.readahead import ReadAhead
 
@@ -110,6 +110,27 @@ def test_files_are_not_mirrored_by_default_but_cameras_would_be(tmp_path, photo)
 def test_missing_camera_is_one_clear_error():
     with pytest.raises(SourceError, match="camera 9: cannot be opened"):
         CameraSource(9)
+
+
+def test_a_path_under_dev_is_a_camera_and_a_file_is_not(tmp_path):
+    for spec in ("0", "camera", "/dev/video0", "/dev/v4l/by-id/usb-Logitech_C920-video-index0"):
+        assert is_camera(spec), spec
+    for spec in ("sample", "clip.mp4", str(tmp_path / "dev" / "video0"), "dev/video0", "/srv/dev/video0"):
+        assert not is_camera(spec), spec
+    # a missing device is a missing camera (it may be plugged in later), a missing file is not
+    with pytest.raises(NoCamera, match=r"^camera /dev/video97: cannot be opened"):
+        open_source("/dev/video97")
+    with pytest.raises(SourceError) as error:
+        open_source(str(tmp_path / "video97"))
+    assert not isinstance(error.value, NoCamera) and "no such file" in str(error.value)
+
+
+def test_dev_null_exists_but_is_no_camera():
+    with pytest.raises(SourceError) as error:
+        open_source("/dev/null")
+    assert not isinstance(error.value, NoCamera)
+    assert str(error.value) == ("/dev/null: is not a camera (not a video device); name one such as /dev/video0 "
+                                "or /dev/v4l/by-id/...-video-index0")
 
 
 @pytest.mark.parametrize("name, content", [("nothing.png", None), ("empty.png", b""),

@@ -62,6 +62,12 @@ def _widest_view(texts: Texts) -> str:
     return max(VIEWS, key=lambda view: len(texts.get(f"panel.hog.view.{view}")))
 
 
+def _steps_and_views(widest: str) -> list[tuple[int, str]]:
+    """(step, HOG view) pairs to lay out: step 0 in every view, since its HOG panel's title is the
+    view's own; the other steps once, with the view of the longest name."""
+    return [(0, view) for view in VIEWS] + [(stage, widest) for stage in range(1, STAGE_COUNT)]
+
+
 def layouts_problems(texts: Texts, window: tuple[int, int]) -> Iterator[tuple[str, Problem]]:
     """Every (overlays' name, problem) of ``texts`` in a ``window`` (width, height) pixels."""
     settings = ViewSettings(view=_widest_view(texts), **WIDEST_SETTINGS)
@@ -69,8 +75,8 @@ def layouts_problems(texts: Texts, window: tuple[int, int]) -> Iterator[tuple[st
     for camera in CAMERAS:
         frame = np.zeros((camera[1], camera[0], 3), np.uint8)
         for name, overlays in OVERLAYS.items():
-            for stage in range(STAGE_COUNT):
-                scene = Scene(frame, faces, settings, stage)
+            for stage, view in _steps_and_views(settings.view):
+                scene = Scene(frame, faces, dataclasses.replace(settings, view=view), stage)
                 layout = lay_out(Screen(window, stage, camera, screen_texts(scene, texts, overlays), overlays))
                 yield from ((name, problem) for problem in problems(layout))
                 if stage == CHALLENGE_STAGE and not (overlays.help or overlays.timing):

@@ -28,8 +28,8 @@ def live_parser() -> argparse.ArgumentParser:
                         help="exhibit settings file (see --print-config); options given here win over it")
     parser.add_argument("--print-config", action="store_true",
                         help="print the default settings as a commented file to start from, and exit")
-    parser.add_argument("--source", help="camera index (default 0; 'camera' is 0 too), 'sample', "
-                                         "or an image or video file")
+    parser.add_argument("--source", help="camera index (default 0; 'camera' is 0 too), a camera's device path "
+                                         "(/dev/video0, /dev/v4l/by-id/...), 'sample', or an image or video file")
     parser.add_argument("--width", type=int, help="camera width to ask for, pixels")
     parser.add_argument("--height", type=int, help="camera height to ask for, pixels")
     parser.add_argument("--mirror", action=argparse.BooleanOptionalAction, default=None,
@@ -98,7 +98,7 @@ def main(argv: list[str]) -> int:
     from demo.perception.landmarks import FaceMesh
     from demo.perception.model import ModelError, check_model
     from demo.picture.text import TextError, load_texts
-    from demo.sources import SourceError, open_source
+    from demo.sources import NoCamera, SourceError, open_source
 
     notice = None
     try:
@@ -111,13 +111,13 @@ def main(argv: list[str]) -> int:
         try:
             source = open_source(spec, camera.width or None, camera.height or None, camera.mirror_arg(),
                                  max_pixels=args.max_pixels)
-        except SourceError as error:
-            if not (spec.isdigit() or spec == "camera"):
-                setting = _named(args, "source", "camera", "source")
-                raise SourceError(f"{setting}: {error}" if setting != "--source" else str(error)) from None
+        except NoCamera as error:  # an index or /dev path: the sample, with a "No camera" badge
             print(f"machine-eyes: {error}; showing the bundled sample instead", file=sys.stderr)
             source = open_source("sample", mirror=camera.mirror_arg())
             notice = "notice.no_camera"
+        except SourceError as error:
+            setting = _named(args, "source", "camera", "source")
+            raise SourceError(f"{setting}: {error}" if setting != "--source" else str(error)) from None
         try:
             faces = config.faces
             with FaceMesh(max_faces=faces.max_faces, model=args.model, min_confidence=faces.min_confidence) as mesh:

@@ -336,8 +336,9 @@ class CameraConfig:
     """``[camera]``: where the picture comes from."""
 
     source: str = setting("0", Text(empty_ok=False, index_ok=True),
-                          'Where the picture comes from: a camera index ("0", "1", ...), "sample" '
-                          "for the bundled clip, or the path of an image or video file.")
+                          'Where the picture comes from: a camera index ("0", "1", ...), a camera\'s device path '
+                          '("/dev/video0", "/dev/v4l/by-id/..."), "sample" for the bundled clip, or the path '
+                          "of an image or video file (relative to this file).")
     width: int = setting(0, Whole(0, MAX_WIDTH, "pixels"),
                          "Picture width to ask the camera for; 0 = the camera's own.")
     height: int = setting(0, Whole(0, MAX_HEIGHT, "pixels"),
@@ -430,7 +431,7 @@ class KioskConfig:
                                 "Allow the screenshot key (s) in kiosk mode too; it always works "
                                 "outside kiosk mode when screenshot_dir is set.")
     screenshot_dir: str = setting("", Text(),
-                                  'Folder screenshots are saved in; "" = no screenshots.')
+                                  'Folder screenshots are saved in (relative to this file); "" = no screenshots.')
 
 
 KIOSK_DOC = ("Keys of an unattended exhibit, and screenshots. A key is a-z, 0-9, f1-f12 or one of "
@@ -490,11 +491,30 @@ def load_config(path: str | os.PathLike[str], languages: Sequence[str] | None = 
         raise ConfigError(f"{where}: not valid TOML: {error}") from None
     config = _build(data, where)
     _raise_first(_relations(config, languages), where)
-    language = config.display.language
-    if is_language_file(language) and not Path(language).expanduser().is_absolute():
-        language = os.fspath(Path(path).parent / Path(language).expanduser())  # beside the settings file
-        config = dataclasses.replace(config, display=dataclasses.replace(config.display, language=language))
-    return config
+    return _paths_beside(config, Path(path).parent)
+
+
+NOT_PATHS = ("sample", "camera")  # [camera] source words that name no file (demo.sources.open_source)
+
+
+def _paths_beside(config: Config, folder: Path) -> Config:
+    """``config`` with every relative path in it taken relative to ``folder``, the settings file's.
+
+    A service starts in ``/`` or the home folder, so a path relative to the current folder would
+    work by hand and fail under systemd. Paths on the command line stay relative to the current
+    folder (:func:`merge_cli` comes after this). A camera index such as ``"0"`` is not a path.
+    """
+    def beside(value: str) -> str:
+        return value if Path(value).expanduser().is_absolute() else os.fspath(folder / value)
+
+    display, camera, kiosk = config.display, config.camera, config.kiosk
+    if is_language_file(display.language):
+        display = dataclasses.replace(display, language=beside(display.language))
+    if not (camera.source.isdigit() or camera.source in NOT_PATHS):
+        camera = dataclasses.replace(camera, source=beside(camera.source))
+    if kiosk.screenshot_dir:
+        kiosk = dataclasses.replace(kiosk, screenshot_dir=beside(kiosk.screenshot_dir))
+    return dataclasses.replace(config, display=display, camera=camera, kiosk=kiosk)
 
 
 def _read_text(path: Path, where: str) -> str:

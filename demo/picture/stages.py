@@ -125,7 +125,7 @@ def screen_texts(scene: Scene, texts: Texts, overlays: Overlays = Overlays()) ->
     else:
         faces, settings = len(scene.faces), scene.settings
         pairs += [("panel.mesh", texts.count("panel.mesh", faces, faces=faces)),
-                  ("panel.hog.label", texts.get("panel.hog.label")),
+                  ("panel.hog.label", texts.get(f"panel.hog.label.{settings.view}")),
                   ("panel.hog.detail", texts.get("panel.hog.detail", view=texts.get(f"panel.hog.view.{settings.view}"),
                                                  cell=settings.cell, bins=settings.bins))]
     if scene.stage == CHALLENGE_STAGE:

@@ -20,7 +20,8 @@ from pathlib import Path
 os.environ.setdefault("OPENCV_LOG_LEVEL", "SILENT")
 import cv2  # noqa: E402
 
-from demo.sources.camera import CameraLink, CameraSource, Capture, open_camera  # noqa: E402
+from demo.sources.camera import (CameraLink, CameraSource, Capture, NoCamera, device_problem, is_device,  # noqa: E402
+                                 open_camera)
 from demo.sources.frames import Frame, Source, SourceError, checked_file, file_problem, to_rgb  # noqa: E402
 from demo.sources.image import (IMAGE_SUFFIXES, MAX_PIXELS, ImageSource, damaged_message, load_image,  # noqa: E402
                                 read_image)
@@ -30,8 +31,9 @@ from demo.sources.video import VideoSource  # noqa: E402
 cv2.utils.logging.setLogLevel(cv2.utils.logging.LOG_LEVEL_SILENT)
 
 __all__ = ["IMAGE_SUFFIXES", "MAX_PIXELS", "SAMPLE_FPS", "SAMPLE_SIZE", "CameraLink", "CameraSource", "Capture",
-           "Frame", "ImageSource", "Mirrored", "SampleSource", "Source", "SourceError", "VideoSource",
-           "checked_file", "damaged_message", "file_problem", "load_image", "load_sample_photo", "open_camera",
+           "Frame", "ImageSource", "Mirrored", "NoCamera", "SampleSource", "Source", "SourceError", "VideoSource",
+           "checked_file", "damaged_message", "device_problem", "file_problem", "is_camera", "is_device", "load_image",
+           "load_sample_photo", "open_camera",
            "open_source", "read_image", "to_rgb"]
 
 
@@ -57,6 +59,11 @@ class Mirrored:
         self.source.close()
 
 
+def is_camera(spec: str) -> bool:
+    """Whether a source the user typed is a camera: an index, ``"camera"`` or a path under /dev/."""
+    return spec.isdigit() or spec == "camera" or is_device(spec)
+
+
 def open_source(spec: str, width: int | None = None, height: int | None = None,
                 mirror: bool | None = None, loop: bool = True, max_pixels: int = MAX_PIXELS) -> Source:
     """Open a source from what the user typed.
@@ -64,7 +71,8 @@ def open_source(spec: str, width: int | None = None, height: int | None = None,
     Parameters
     ----------
     spec : str
-        A camera index (``"0"``), ``"camera"`` (the first camera, as ``"0"``), ``"sample"``, or
+        A camera index (``"0"``), ``"camera"`` (the first camera, as ``"0"``), a camera's device
+        path (``"/dev/video0"``, ``"/dev/v4l/by-id/..."``: any path under /dev/), ``"sample"``, or
         the path of an image or video file.
     width, height : int, optional
         Camera resolution to ask for, in pixels; the camera may pick the nearest it supports.
@@ -77,6 +85,8 @@ def open_source(spec: str, width: int | None = None, height: int | None = None,
 
     Raises
     ------
+    NoCamera
+        A camera (index or device path) that cannot be opened now; it may be plugged in later.
     SourceError
         With a one-line message naming the source and what to do.
     """
@@ -84,6 +94,11 @@ def open_source(spec: str, width: int | None = None, height: int | None = None,
         spec = "0"
     if spec.isdigit():
         source: Source = CameraSource(int(spec), width, height)
+    elif is_device(spec):
+        problem = device_problem(spec)
+        if problem:
+            raise SourceError(f"{spec}: {problem}")
+        source = CameraSource(spec, width, height)
     elif spec == "sample":
         source = SampleSource()
     elif Path(spec).suffix.lower() in IMAGE_SUFFIXES:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+import sys
 import threading
 import time
 from collections.abc import Callable
@@ -14,6 +16,31 @@ from demo.sources.frames import Frame, SourceError, to_rgb
 
 CAMERA_RETRY_S = 0.5  # first wait before the camera thread tries to reopen a lost camera
 CAMERA_RETRY_MAX_S = 5.0  # longest wait between reopen attempts
+DEVICE_FOLDER = "/dev/"  # a source path under it is a camera device, e.g. /dev/v4l/by-id/usb-...-video-index0
+V4L_CLASS = "/sys/class/video4linux"  # Linux lists every video device here by its /dev name
+
+
+class NoCamera(SourceError):
+    """A camera that cannot be opened now (not plugged in, busy, no permission); it may come later."""
+
+
+def is_device(spec: str) -> bool:
+    """Whether a source the user typed is a camera's device path (``/dev/video0``), not a file."""
+    return spec.startswith(DEVICE_FOLDER)
+
+
+def device_problem(path: str) -> str | None:
+    """Why an existing path under /dev/ can never be a camera (``/dev/null``), or ``None``.
+
+    A path that does not exist is no problem here: the camera may be plugged in later. Only Linux
+    (with sysfs) says which devices are video devices; elsewhere every path is given a try.
+    """
+    real = os.path.realpath(path)  # /dev/v4l/by-id/... links to /dev/videoN
+    if not os.path.exists(real) or not sys.platform.startswith("linux") or not os.path.isdir("/sys/class"):
+        return None
+    if os.path.exists(os.path.join(V4L_CLASS, os.path.basename(real))):
+        return None
+    return "is not a camera (not a video device); name one such as /dev/video0 or /dev/v4l/by-id/...-video-index0"
 
 
 class Capture(Protocol):
@@ -24,9 +51,13 @@ class Capture(Protocol):
     def release(self) -> None: ...
 
 
-def open_camera(index: int, width: int | None = None, height: int | None = None) -> Capture | None:
-    """Open camera ``index`` with OpenCV, asking for ``width`` x ``height``; ``None`` if it fails."""
-    cap = cv2.VideoCapture(index)
+def open_camera(index: int | str, width: int | None = None, height: int | None = None) -> Capture | None:
+    """Open camera ``index`` (a number, or a device path such as ``/dev/video0``) with OpenCV, asking
+    for ``width`` x ``height``; ``None`` if it fails."""
+    if isinstance(index, str):  # a device path: by name only through Video4Linux on Linux
+        cap = cv2.VideoCapture(index, cv2.CAP_V4L2 if sys.platform.startswith("linux") else cv2.CAP_ANY)
+    else:
+        cap = cv2.VideoCapture(index)
     if not cap.isOpened():
         cap.release()
         return None
@@ -141,8 +172,8 @@ class CameraSource:
 
     Parameters
     ----------
-    index : int
-        OpenCV's camera number.
+    index : int or str
+        OpenCV's camera number, or the camera's device path (``/dev/video0``, ``/dev/v4l/by-id/...``).
     width, height : int, optional
         Resolution to ask for, pixels.
     opener : callable, optional
@@ -153,7 +184,7 @@ class CameraSource:
 
     live = True
 
-    def __init__(self, index: int, width: int | None = None, height: int | None = None,
+    def __init__(self, index: int | str, width: int | None = None, height: int | None = None,
                  timeout_s: float = 1.0, opener: Callable[[], Capture | None] | None = None,
                  clock: Callable[[], float] = time.monotonic, retry_s: float | None = None,
                  frozen_s: float | None = None):
@@ -162,7 +193,7 @@ class CameraSource:
         opener = opener or (lambda: open_camera(index, width, height))
         first = opener()
         if first is None:
-            raise SourceError(f"camera {index}: cannot be opened (not connected, busy, or no permission)")
+            raise NoCamera(f"camera {index}: cannot be opened (not connected, busy, or no permission)")
         get = getattr(first, "get", None)
         fps = get(cv2.CAP_PROP_FPS) if get else 0.0
         self.fps = fps if 1.0 <= fps <= 240.0 else 30.0
