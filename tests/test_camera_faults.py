@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 from demo.tools.faults import Fault, FaultyCamera
-from demo.sources import CameraLink, CameraSource
+from demo.sources import CameraLink, CameraSource, NoCamera
 
 
 class FakeClock:
@@ -108,6 +108,25 @@ def test_camera_source_thread_comes_back_after_the_device_vanishes():
     assert all(f is not None for f in frames)
     assert source.link.reconnects == 1 and camera.opens == 2
     assert [f.index for f in frames] == sorted(f.index for f in frames)  # never an older frame
+
+
+def test_a_camera_missing_at_start_is_waited_for_when_asked():
+    camera = FaultyCamera([], size=(160, 120))
+    tries = []
+
+    def plugged_in_later():
+        tries.append(1)
+        return camera.open() if len(tries) > 3 else None
+
+    with pytest.raises(NoCamera):
+        CameraSource(0, opener=plugged_in_later)
+    tries.clear()
+    source = CameraSource(0, opener=plugged_in_later, retry_s=0.001, timeout_s=5.0, wait=True)
+    try:
+        frame = source.read()
+    finally:
+        source.close()
+    assert frame is not None and len(tries) == 4 and camera.opens == 1
 
 
 def test_fault_kind_is_checked():

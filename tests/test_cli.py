@@ -58,6 +58,16 @@ def test_a_missing_camera_device_falls_back_to_the_sample_like_a_missing_index(d
                    "showing the bundled sample instead"]
 
 
+def test_a_kiosk_waits_for_a_missing_camera_instead_of_the_sample(capsys):
+    """Unattended, a camera that is not there at start (it wakes up after the PC, or is plugged in
+    later) is waited for as a lost one is: the attract loop plays with the "Camera lost" badge
+    until it comes (tests/test_camera_faults.py: it is then read)."""
+    assert main(["--kiosk", "--source", "/dev/video97", "--frames", "3", "--unpaced"]) == 0
+    assert capsys.readouterr().err.strip().splitlines() == [
+        "machine-eyes: camera /dev/video97: cannot be opened now; kiosk mode waits for it "
+        "(the attract loop plays meanwhile)"]
+
+
 def test_dev_null_as_the_source_is_one_line_and_exit_2(tmp_path, capsys):
     assert main(["--source", "/dev/null", "--frames", "1"]) == 2
     err = capsys.readouterr().err.strip().splitlines()

@@ -108,9 +108,13 @@ def main(argv: list[str]) -> int:
         check_model(args.model)  # a model that unpacks but does not run: one line, before the camera opens
         camera = config.camera
         spec = str(camera.source)
+        kiosk = config.display.kiosk  # unattended: a camera missing now is waited for, as a lost one is
         try:
             source = open_source(spec, camera.width or None, camera.height or None, camera.mirror_arg(),
-                                 max_pixels=args.max_pixels)
+                                 max_pixels=args.max_pixels, wait_for_camera=kiosk)
+            if not getattr(source, "connected", True):
+                print(f"machine-eyes: {source.name}: cannot be opened now; kiosk mode waits for it "
+                      "(the attract loop plays meanwhile)", file=sys.stderr)
         except NoCamera as error:  # an index or /dev path: the sample, with a "No camera" badge
             print(f"machine-eyes: {error}; showing the bundled sample instead", file=sys.stderr)
             source = open_source("sample", mirror=camera.mirror_arg())

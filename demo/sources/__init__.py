@@ -65,7 +65,8 @@ def is_camera(spec: str) -> bool:
 
 
 def open_source(spec: str, width: int | None = None, height: int | None = None,
-                mirror: bool | None = None, loop: bool = True, max_pixels: int = MAX_PIXELS) -> Source:
+                mirror: bool | None = None, loop: bool = True, max_pixels: int = MAX_PIXELS,
+                wait_for_camera: bool = False) -> Source:
     """Open a source from what the user typed.
 
     Parameters
@@ -82,23 +83,26 @@ def open_source(spec: str, width: int | None = None, height: int | None = None,
         Start a video again when it ends (the live window), or end (rendering).
     max_pixels : int
         The largest picture file to read (see :func:`~demo.sources.image.load_image`).
+    wait_for_camera : bool
+        A camera that cannot be opened now is waited for (an unattended exhibit), not
+        :class:`NoCamera`.
 
     Raises
     ------
     NoCamera
-        A camera (index or device path) that cannot be opened now; it may be plugged in later.
+        A camera (index or device path) that cannot be opened now, unless ``wait_for_camera``.
     SourceError
         With a one-line message naming the source and what to do.
     """
     if spec == "camera":
         spec = "0"
     if spec.isdigit():
-        source: Source = CameraSource(int(spec), width, height)
+        source: Source = CameraSource(int(spec), width, height, wait=wait_for_camera)
     elif is_device(spec):
         problem = device_problem(spec)
         if problem:
             raise SourceError(f"{spec}: {problem}")
-        source = CameraSource(spec, width, height)
+        source = CameraSource(spec, width, height, wait=wait_for_camera)
     elif spec == "sample":
         source = SampleSource()
     elif Path(spec).suffix.lower() in IMAGE_SUFFIXES:

@@ -180,6 +180,10 @@ class CameraSource:
         ``opener() -> Capture | None`` instead of OpenCV's camera ``index`` (tests, the soak).
     retry_s, frozen_s : float, optional
         :class:`CameraLink`'s first reopen wait and hung-camera time, seconds (the soak shortens them).
+    wait : bool
+        A camera that cannot be opened at start is waited for, as a lost one is (not connected
+        until it comes), instead of raising :class:`NoCamera`: an exhibit whose camera wakes up
+        after it, or is plugged in later.
     """
 
     live = True
@@ -187,12 +191,12 @@ class CameraSource:
     def __init__(self, index: int | str, width: int | None = None, height: int | None = None,
                  timeout_s: float = 1.0, opener: Callable[[], Capture | None] | None = None,
                  clock: Callable[[], float] = time.monotonic, retry_s: float | None = None,
-                 frozen_s: float | None = None):
+                 frozen_s: float | None = None, wait: bool = False):
         self.name = f"camera {index}"
         self._timeout_s = timeout_s
         opener = opener or (lambda: open_camera(index, width, height))
         first = opener()
-        if first is None:
+        if first is None and not wait:
             raise NoCamera(f"camera {index}: cannot be opened (not connected, busy, or no permission)")
         get = getattr(first, "get", None)
         fps = get(cv2.CAP_PROP_FPS) if get else 0.0
