@@ -14,7 +14,7 @@ from pathlib import Path
 from demo import __version__
 from demo.base import shutdown
 from demo.base.choices import STAGE_COUNT
-from demo.commands.options import OneLineParser, add_view_options, max_pixels_option
+from demo.commands.options import OneLineParser, add_view_options, max_pixels_option, whole_number
 
 
 def live_parser() -> argparse.ArgumentParser:
@@ -41,7 +41,7 @@ def live_parser() -> argparse.ArgumentParser:
     parser.add_argument("--screenshots", type=Path, metavar="FOLDER",
                         help="key s saves screenshots here (never in kiosk mode); without it, s saves nothing")
     parser.add_argument("--fps", type=float, help="pace files and the sample at this rate (default: their own)")
-    parser.add_argument("--frames", type=_frame_count, default=0,
+    parser.add_argument("--frames", type=whole_number("--frames", 0, least_note=" (never stop)"), default=0,
                         help="stop after N frames (for tests and benchmarks); 0 = never")
     parser.add_argument("--no-pixels", action="store_true",
                         help="draw the mesh, arrows and boxes on a plain background, never the camera's picture")
@@ -50,16 +50,6 @@ def live_parser() -> argparse.ArgumentParser:
     max_pixels_option(parser)
     add_view_options(parser, defaults=False)
     return parser
-
-
-def _frame_count(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"--frames must be a whole number, not {text!r}") from None
-    if value < 0:
-        raise argparse.ArgumentTypeError(f"--frames must be 0 (never stop) or more, not {value}")
-    return value
 
 
 def live_config(args: argparse.Namespace):

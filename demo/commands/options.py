@@ -40,21 +40,25 @@ def add_view_options(parser: argparse.ArgumentParser, defaults: bool = True) -> 
                         help="language of all texts: en (default), de, fr, es, or a language file of your own")
 
 
-def _pixels(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"--max-pixels must be a whole number of pixels, not {text!r}") from None
-    if value < 1:
-        raise argparse.ArgumentTypeError(f"--max-pixels must be 1 or more, not {value}")
-    return value
+def whole_number(option: str, least: int, unit: str = "", least_note: str = "") -> Callable[[str], int]:
+    """An argparse ``type`` for ``option``: a whole number ``least`` or more, else a one-line
+    message ("--frames must be 0 (never stop) or more, not -1")."""
+    def parse(text: str) -> int:
+        try:
+            value = int(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"{option} must be a whole number{unit}, not {text!r}") from None
+        if value < least:
+            raise argparse.ArgumentTypeError(f"{option} must be {least}{least_note} or more, not {value}")
+        return value
+    return parse
 
 
 def max_pixels_option(parser: argparse.ArgumentParser) -> None:
     """``--max-pixels N``: the largest picture file read, checked from its header before decoding."""
     from demo.sources import MAX_PIXELS
 
-    parser.add_argument("--max-pixels", type=_pixels, default=MAX_PIXELS, metavar="N",
+    parser.add_argument("--max-pixels", type=whole_number("--max-pixels", 1, " of pixels"), default=MAX_PIXELS, metavar="N",
                         help=f"refuse picture files of more than N pixels before decoding them "
                              f"(default {MAX_PIXELS:,}: about 0.6 GB while decoded)")
 
