@@ -73,6 +73,19 @@ def test_every_stage_has_a_title_and_a_short_caption(lang):
     assert f"stage.{STAGE_COUNT}.title" not in table
 
 
+SIDES = {"en": r"\b(on|to) the (left|right)\b", "de": r"\b(links|rechts)\b", "fr": r"\b(gauche|droite)\b",
+         "es": r"\b(izquierda|derecha)\b"}
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_no_caption_says_left_or_right(lang):
+    """A portrait screen stacks the two pictures (one above the other): a caption that said "on
+    the left ... on the right" was wrong there."""
+    table = read_texts(lang)
+    sided = [n for n in range(STAGE_COUNT) if re.search(SIDES[lang], table[f"stage.{n}.caption"], re.I)]
+    assert sided == []
+
+
 @pytest.mark.parametrize("lang", LANGS)
 def test_help_lists_every_key(lang):
     lines = load_texts(lang).help_lines()
