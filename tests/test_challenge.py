@@ -404,8 +404,33 @@ def test_words_go_beside_a_light_only_where_they_cover_nothing():
     radius, widths, line, pad = 10, [80, 80, 80], 20, 4
     apart = word_boxes([(50, 50), (300, 50), (620, 50)], radius, widths, line, pad, 640)
     assert [box.x0 > x for box, x in zip(apart, (50, 300, 620))] == [True, True, False]
+    # Near the right edge both words go left of their lights, the second onto the first's word.
+    assert word_boxes([(620, 50), (500, 60)], radius, [80, 80], line, pad, 640)[1] is None
     side_by_side = [(50, 50), (110, 50), (170, 50)]
     places = word_boxes(side_by_side, radius, widths, line, pad, 640)
     assert places[:2] == [None, None] and places[2] is not None
     lights = [Box(x - radius, y - radius, x + radius, y + radius) for x, y in side_by_side]
     assert not any(places[2].overlaps(light) for light in lights)
+
+
+def test_a_detector_holds_a_face_only_after_half_a_second_without_a_break():
+    """A face a detector catches now and then (one at the back of a group) is never held, so it
+    cannot be "lost" (tests/test_groups.py plays the real group): four 100 ms frames seen do not
+    count, five (500 ms, each frame lasting until the next) do. Both detectors alike."""
+    from demo.perception.boxes import to_gray
+    from demo.perception.challenge import Track
+
+    photo, _ = _photo_points()
+    gray = to_gray(photo)
+    for seen_by, held in (("hog", "hog_held"), ("net", "net_held")):
+        seen = _observations(seen_by)[0]
+        track = Track(0, seen.centre, seen.height, seen.box, 0.0)
+        for t_ms in (0.0, 100.0, 200.0, 300.0):
+            track.feed(t_ms, seen, gray)
+        track.feed(400.0, None, gray)
+        assert not getattr(track, held)
+        for t_ms in (500.0, 600.0, 700.0, 800.0, 900.0):
+            track.feed(t_ms, seen, gray)
+        assert not getattr(track, held)  # seen for 400 ms so far
+        track.feed(1000.0, None, gray)
+        assert getattr(track, held), seen_by

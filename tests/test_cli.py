@@ -68,6 +68,16 @@ def test_a_kiosk_waits_for_a_missing_camera_instead_of_the_sample(capsys):
         "(the attract loop plays meanwhile)"]
 
 
+def test_a_kiosk_without_attract_loop_shows_the_sample_when_the_camera_is_missing(tmp_path, capsys):
+    """Nothing would be drawn while waiting without the attract loop: the sample, as on a laptop."""
+    config = tmp_path / "exhibit.toml"
+    config.write_text('[display]\nkiosk = true\n[attract]\nenabled = false\n[camera]\nsource = "/dev/video97"\n')
+    assert main(["--config", str(config), "--frames", "3", "--unpaced"]) == 0
+    assert capsys.readouterr().err.strip().splitlines() == [
+        "machine-eyes: camera /dev/video97: cannot be opened (not connected, busy, or no permission); "
+        "showing the bundled sample instead"]
+
+
 def test_dev_null_as_the_source_is_one_line_and_exit_2(tmp_path, capsys):
     assert main(["--source", "/dev/null", "--frames", "1"]) == 2
     err = capsys.readouterr().err.strip().splitlines()

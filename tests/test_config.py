@@ -104,7 +104,7 @@ def test_full_file_sets_every_value(tmp_path):
     assert loaded.kiosk == cfg.KioskConfig(
         quit_keys=KeyCombo(ctrl=True, shift=False, alt=True, key="f12"),
         next_key=parse_keys("return"), back_key=parse_keys("backspace"),
-        screenshots=True, screenshot_dir="~/shots")
+        screenshots=True, screenshot_dir=str(Path.home() / "shots"))  # ~ read as the home folder
     defaults = Config()
     for table, key in cfg._all_keys():  # the file above must keep covering every key
         assert getattr(getattr(loaded, table), key) != getattr(getattr(defaults, table), key), (table, key)
@@ -152,6 +152,8 @@ def test_every_relative_path_in_the_file_is_read_beside_it_and_an_index_is_not_a
     for source in ("0", 3, "sample", "camera", "/srv/loop.mp4"):
         text = f"[camera]\nsource = {source if isinstance(source, int) else repr(source)}\n"
         assert load_config(write(folder, text, "index.toml")).camera.source == str(source)
+    home = load_config(write(folder, '[camera]\nsource = "~/clips/loop.mp4"\n', "home.toml"))
+    assert home.camera.source == str(Path.home() / "clips" / "loop.mp4")  # ~ is the home folder
     # the command line's paths stay relative to the current folder
     merged = merge_cli(loaded, source="here.mp4", screenshot_dir="mine")
     assert merged.camera.source == "here.mp4" and merged.kiosk.screenshot_dir == "mine"

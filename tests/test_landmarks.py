@@ -10,7 +10,6 @@ import numpy as np
 import pytest
 
 from conftest import NOSE_TIP, PHOTO_NOSE_BOX
-from demo.perception.boxes import search_squares
 from demo.perception.landmarks import SWEEP_MS, FaceMesh, connections
 from demo.perception.model import ModelError, load_model
 from demo.sources import SampleSource

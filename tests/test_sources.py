@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import os
+from pathlib import Path
+
 import cv2
 import numpy as np
 import pytest
 
 from demo.sources import (CameraSource, ImageSource, Mirrored, NoCamera, SampleSource, SourceError, is_camera,
                           VideoSource, open_source, to_rgb)
+from demo.sources.camera import is_device
 from demo.sources.readahead import ReadAhead
 
 
@@ -152,3 +156,16 @@ def test_to_rgb_handles_gray_bgra_and_16_bit():
     assert to_rgb(bgra)[0, 0].tolist() == [0, 0, 255]
     deep = np.full((4, 5, 3), 65535, np.uint16)
     assert to_rgb(deep).max() == 255 and to_rgb(deep).dtype == np.uint8
+
+
+def test_a_plain_file_under_dev_shm_is_a_file_not_a_camera(tmp_path):
+    """/dev/shm (a RAM disk) holds plain files: a clip copied there is played, not taken for a camera."""
+    shm = Path("/dev/shm")
+    if not shm.is_dir():
+        pytest.skip("no /dev/shm on this system")
+    clip = shm / f"machine-eyes-test-{os.getpid()}.mp4"
+    clip.write_bytes(b"")
+    try:
+        assert not is_device(str(clip)) and is_device("/dev/video97")
+    finally:
+        clip.unlink()

@@ -98,7 +98,8 @@ def main(argv: list[str]) -> int:
         check_model(args.model)  # a model that unpacks but does not run: one line, before the camera opens
         camera = config.camera
         spec = str(camera.source)
-        kiosk = config.display.kiosk  # unattended: a camera missing now is waited for, as a lost one is
+        # Unattended, a camera missing now is waited for as a lost one is, behind the attract loop.
+        kiosk = config.display.kiosk and config.attract.enabled
         try:
             source = open_source(spec, camera.width or None, camera.height or None, camera.mirror_arg(),
                                  max_pixels=args.max_pixels, wait_for_camera=kiosk)

@@ -58,7 +58,8 @@ def max_pixels_option(parser: argparse.ArgumentParser) -> None:
     """``--max-pixels N``: the largest picture file read, checked from its header before decoding."""
     from demo.sources import MAX_PIXELS
 
-    parser.add_argument("--max-pixels", type=whole_number("--max-pixels", 1, " of pixels"), default=MAX_PIXELS, metavar="N",
+    parser.add_argument("--max-pixels", type=whole_number("--max-pixels", 1, " of pixels"), default=MAX_PIXELS,
+                        metavar="N",
                         help=f"refuse picture files of more than N pixels before decoding them "
                              f"(default {MAX_PIXELS:,}: about 0.6 GB while decoded)")
 

@@ -505,7 +505,8 @@ def _paths_beside(config: Config, folder: Path) -> Config:
     folder (:func:`merge_cli` comes after this). A camera index such as ``"0"`` is not a path.
     """
     def beside(value: str) -> str:
-        return value if Path(value).expanduser().is_absolute() else os.fspath(folder / value)
+        path = Path(value).expanduser()
+        return os.fspath(path) if path.is_absolute() else os.fspath(folder / value)
 
     display, camera, kiosk = config.display, config.camera, config.kiosk
     if is_language_file(display.language):

@@ -234,7 +234,7 @@ class Track:
                 self.baseline = measures
                 if abs(measures.yaw) < TURNED:  # a turned face's square would read as covered later
                     self.baseline_square = square
-        # A streak of seeing lasts until the first frame unseen.
+        # A frame seen counts until the next frame: seen at 0-400 ms of 100 ms frames is 500 ms.
         self.hog_since = t_ms if hog and self.hog_since is None else self.hog_since
         self.net_since = t_ms if net and self.net_since is None else self.net_since
         self.hog_held |= self.hog_since is not None and t_ms - self.hog_since >= HOLD_MS

@@ -193,16 +193,17 @@ def _draw_panel(vis: np.ndarray, challenge: Challenge, scale: float, detector: s
     words = [texts.get("challenge.seen" if seen else "challenge.lost") for _, _, seen in lights]
     places = word_boxes([(cx, cy) for cx, cy, _ in lights], radius, [width_of(w, size, True) for w in words],
                         line_step(size, True), pad, vis.shape[1])
-    for word, (cx, cy, _), box in zip(words, lights, places):
+    for word, box in zip(words, places):
         if box is not None:
-            typeset.draw_line(vis, word, size, (box.x0, cy - size // 2 - 2), TEXT, bold=True)
+            typeset.draw_line(vis, word, size, (box.x0, box.y0), TEXT, bold=True)
     _draw_plot(vis, challenge, detector, threshold)
 
 
 def word_boxes(lights: list[tuple[int, int]], radius: int, widths: list[int], line: int, pad: int,
                frame_width: int) -> list[Box | None]:
-    """Where each light's word goes ("sees you", ``widths[k]`` pixels wide): right of the light
-    centred at ``lights[k]`` (x, y pixels), or left of it near the frame's right edge. None where
+    """Where each light's word goes ("sees you", ``widths[k]`` pixels wide, ``line`` pixels tall,
+    ``pad`` pixels from a light of ``radius`` pixels): right of the light centred at ``lights[k]``
+    (x, y pixels), or left of it near the frame's right edge (``frame_width`` pixels). None where
     the word would cover another light or word: faces side by side (a group) leave no room for
     words, and their lights alone say it."""
     taken = [Box(cx - radius - 2, cy - radius - 2, cx + radius + 3, cy + radius + 3) for cx, cy in lights]

@@ -26,7 +26,7 @@ class NoCamera(SourceError):
 
 def is_device(spec: str) -> bool:
     """Whether a source the user typed is a camera's device path (``/dev/video0``), not a file."""
-    return spec.startswith(DEVICE_FOLDER)
+    return spec.startswith(DEVICE_FOLDER) and not os.path.isfile(spec)  # /dev/shm holds plain files
 
 
 def device_problem(path: str) -> str | None:
