@@ -31,8 +31,6 @@ from __future__ import annotations
 
 import dataclasses
 import datetime
-import difflib
-import json
 import os
 import re
 import textwrap
@@ -48,6 +46,7 @@ except ModuleNotFoundError:  # Python 3.10
 
 from demo.base.choices import (BINS_RANGE, CELL_RANGE, DEFAULT_BINS, DEFAULT_CELL, DEFAULT_MAX_FACES, MAX_FACES_RANGE,
                                CHALLENGE_STAGE, STAGE_COUNT, VIEWS)
+from demo.live.hints import QUOTED, quoted, suggest
 from demo.live.keys import NAMED_KEYS, KeyCombo, parse_keys
 from demo.picture.text import FILE_SUFFIX, available_languages, is_language_file
 
@@ -73,7 +72,6 @@ CLI_WHERE = "command line"  # names the command line where a file name would go
 SHOWN_MAX = 40  # characters of a bad value quoted in a message; longer ones are cut
 COMMENT_WIDTH = 99  # characters per line of the starting file's comments
 BARE_KEY = re.compile(r"[A-Za-z0-9_-]+")  # TOML keys that need no quotes
-QUOTED = '"{}"'  # how a suggested value is written in a message
 
 
 class ConfigError(ValueError):
@@ -100,7 +98,7 @@ def _shown(value: object, limit: int | None = SHOWN_MAX) -> str:
     elif isinstance(value, (int, float)):
         text = repr(value)
     elif isinstance(value, str):
-        text = _quoted(value)
+        text = quoted(value)
     elif isinstance(value, (list, tuple)):
         text = "[" + ", ".join(_shown(item, None) for item in value) + "]"
     elif isinstance(value, dict):
@@ -112,13 +110,8 @@ def _shown(value: object, limit: int | None = SHOWN_MAX) -> str:
     return text if limit is None or len(text) <= limit else text[:limit - 3] + "..."
 
 
-def _quoted(text: str) -> str:
-    """Text in TOML double quotes, with newlines and quotes escaped."""
-    return json.dumps(text, ensure_ascii=False)
-
-
 def _key(name: str) -> str:
-    return name if BARE_KEY.fullmatch(name) else _quoted(name)
+    return name if BARE_KEY.fullmatch(name) else quoted(name)
 
 
 def _span(low: float, high: float, unit: str) -> str:
@@ -126,13 +119,7 @@ def _span(low: float, high: float, unit: str) -> str:
 
 
 def _listed(options: Sequence[str]) -> str:
-    return ", ".join(_quoted(option) for option in options)
-
-
-def _suggest(word: str, options: Sequence[str] | dict[str, Any], form: str = "{}") -> str:
-    """`` (did you mean width?)`` when an option is close to ``word``, else ``""``."""
-    close = difflib.get_close_matches(word, list(options), n=1)
-    return f" (did you mean {form.format(close[0])}?)" if close else ""
+    return ", ".join(quoted(option) for option in options)
 
 
 def _table_names() -> list[str]:
@@ -272,7 +259,7 @@ class Choice:
         if not isinstance(value, str):
             raise _wrong_type(f"one of {_listed(self.options)}", value)
         if value not in self.options:
-            raise _Invalid(f"is not one of {_listed(self.options)}{_suggest(value, self.options, QUOTED)}")
+            raise _Invalid(f"is not one of {_listed(self.options)}{suggest(value, self.options, QUOTED)}")
         return value
 
     def describe(self) -> str:
@@ -556,7 +543,7 @@ def _build_table(cls: type, name: str, data: dict[str, Any], where: str) -> Any:
     values = {}
     for key, value in data.items():
         if key not in keys:
-            raise ConfigError(f"{where}: unknown key [{name}] {_key(key)}{_suggest(key, keys)}")
+            raise ConfigError(f"{where}: unknown key [{name}] {_key(key)}{suggest(key, keys)}")
         try:
             values[key] = keys[key].metadata["rule"].check(value)
         except _Invalid as problem:
@@ -567,9 +554,9 @@ def _build_table(cls: type, name: str, data: dict[str, Any], where: str) -> Any:
 def _unknown_top(name: str, value: object) -> str:
     """The message for a table or key at the top of the file that is not a table of Config."""
     if isinstance(value, dict):
-        return f"unknown table [{_key(name)}]{_suggest(name, _table_names(), '[{}]')}"
+        return f"unknown table [{_key(name)}]{suggest(name, _table_names(), '[{}]')}"
     owners = [table_name for table_name, key in _all_keys() if key == name]
-    hint = f" (did you mean [{owners[0]}] {name}?)" if owners else _suggest(name, _table_names(), "[{}]")
+    hint = f" (did you mean [{owners[0]}] {name}?)" if owners else suggest(name, _table_names(), "[{}]")
     return f"unknown key {_key(name)} at the top of the file{hint}; keys belong under a [table]"
 
 
@@ -590,7 +577,7 @@ def _relations(config: Config, languages: Sequence[str] | None) -> Iterator[_Pro
     if display.language not in languages and not is_language_file(display.language):
         yield _Problem("display", "language", display.language,
                        f"is not one of {_listed(languages)} or a language file FILE{FILE_SUFFIX}"
-                       f"{_suggest(display.language, languages, QUOTED)}")
+                       f"{suggest(display.language, languages, QUOTED)}")
     if stages.start not in stages.enabled:
         yield _Problem("stages", "start", stages.start,
                        f"is not one of the enabled stages ({', '.join(map(str, stages.enabled))})")
@@ -728,5 +715,5 @@ def _toml(value: object) -> str:
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
     if isinstance(value, KeyCombo):
-        return _quoted(str(value))
+        return quoted(str(value))
     return _shown(value, limit=None)

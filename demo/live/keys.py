@@ -7,10 +7,10 @@ can be checked without a display.
 
 from __future__ import annotations
 
-import difflib
-import json
 import string
 from dataclasses import dataclass
+
+from demo.live.hints import QUOTED, quoted, suggest
 
 MODIFIERS = ("ctrl", "shift", "alt")  # in the order KeyCombo writes them
 MODIFIER_ALIASES = {"control": "ctrl"}
@@ -80,8 +80,6 @@ def _one_key(keys: list[str]) -> str:
         raise ValueError(f"one key besides ctrl, shift and alt, not {len(keys)} ({', '.join(keys)})")
     key = KEY_ALIASES.get(keys[0], keys[0])
     if key not in KEY_NAMES:
-        close = difflib.get_close_matches(key, KEY_NAMES, n=1)
-        hint = f' (did you mean "{close[0]}"?)' if close else ""
-        raise ValueError(f"unknown key name {json.dumps(key, ensure_ascii=False)}{hint}; "
+        raise ValueError(f"unknown key name {quoted(key)}{suggest(key, KEY_NAMES, QUOTED)}; "
                          f"use a-z, 0-9, f1-f12 or {', '.join(NAMED_KEYS)}")
     return key
