@@ -99,10 +99,10 @@ def main(argv: list[str]) -> int:
         camera = config.camera
         spec = str(camera.source)
         # Unattended, a camera missing now is waited for as a lost one is, behind the attract loop.
-        kiosk = config.display.kiosk and config.attract.enabled
+        wait = config.display.kiosk and config.attract.enabled
         try:
             source = open_source(spec, camera.width or None, camera.height or None, camera.mirror_arg(),
-                                 max_pixels=args.max_pixels, wait_for_camera=kiosk)
+                                 max_pixels=args.max_pixels, wait_for_camera=wait)
             if not getattr(source, "connected", True):
                 print(f"machine-eyes: {source.name}: cannot be opened now; kiosk mode waits for it "
                       "(the attract loop plays meanwhile)", file=sys.stderr)

@@ -40,9 +40,9 @@ from demo.base import shutdown
 from demo.base.choices import BINS_RANGE, CELL_RANGE, CHALLENGE_STAGE, PATTERN_STAGE, SEARCH_STAGES, STAGE_COUNT, VIEWS
 from demo.base.safefile import folder_problem
 from demo.live.config import Config, ConfigError
-from demo.live.keys import KeyCombo
 from demo.live.exhibit import Attract, StageClock
 from demo.live.feeds import Feeds
+from demo.live.keys import KeyCombo
 from demo.live.pipeline import Seen
 from demo.live.search import PatternSearch
 from demo.live.notices import BADGE_OF, Notice, Notices

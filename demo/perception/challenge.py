@@ -234,13 +234,8 @@ class Track:
                 self.baseline = measures
                 if abs(measures.yaw) < TURNED:  # a turned face's square would read as covered later
                     self.baseline_square = square
-        # A frame seen counts until the next frame: seen at 0-400 ms of 100 ms frames is 500 ms.
-        self.hog_since = t_ms if hog and self.hog_since is None else self.hog_since
-        self.net_since = t_ms if net and self.net_since is None else self.net_since
-        self.hog_held |= self.hog_since is not None and t_ms - self.hog_since >= HOLD_MS
-        self.net_held |= self.net_since is not None and t_ms - self.net_since >= HOLD_MS
-        self.hog_since = self.hog_since if hog else None
-        self.net_since = self.net_since if net else None
+        self.hog_since, self.hog_held = _streak(self.hog_since, self.hog_held, hog, t_ms)
+        self.net_since, self.net_held = _streak(self.net_since, self.net_held, net, t_ms)
         if hog:
             self.hog_loss, self.kept = None, []
         elif self.hog_loss is None:
@@ -264,6 +259,15 @@ class Track:
         ``HOLD_MS`` without a break): a face it only ever caught now and then (too small or too
         faint for it, say one at the back of a group) was never really seen, so it is not lost."""
         return held and loss is not None and t_ms - loss.t_ms >= HOLD_MS
+
+
+def _streak(since: float | None, held: bool, seen: bool, t_ms: float) -> tuple[float | None, bool]:
+    """A detector's streak of seeing a face, one frame on: (when it began, None while not seeing;
+    whether it ever lasted ``HOLD_MS``). A frame seen counts until the next frame: seen at 0-400 ms
+    of 100 ms frames is 500 ms."""
+    since = t_ms if seen and since is None else since
+    held = held or (since is not None and t_ms - since >= HOLD_MS)
+    return (since if seen else None), held
 
 
 # ---- The challenges --------------------------------------------------------------------------
