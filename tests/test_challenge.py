@@ -191,9 +191,16 @@ def _observations(seen_by: str) -> list[Observation]:
                         seen_by in ("hog", "both"), net, face.box)]
 
 
+def _dark(photo: np.ndarray) -> np.ndarray:
+    """The photo at a quarter of its light: the trick of the hand-made observations below (a
+    detector losing a face that did nothing is no win)."""
+    return photo // 4
+
+
 def test_challenges_follow_one_another_and_forget_the_visitor():
     """Hand-made observations of the real photo's face: the order of the challenges, the summary, the reset."""
     photo, _ = _photo_points()
+    dark = _dark(photo)
     both, net_only, hog_only = _observations("both"), _observations("net"), _observations("hog")
     challenge = Challenge()
     t = 0.0
@@ -202,17 +209,21 @@ def test_challenges_follow_one_another_and_forget_the_visitor():
         t += 100.0
     assert challenge.challenge == "hog" and not challenge.wins
     while "hog" not in challenge.wins:
-        challenge.update(t, photo, net_only)
+        challenge.update(t, dark, net_only)
         t += 100.0
     win = challenge.wins["hog"]
+    assert win.trick == "light"
     assert win.hog_ms == 500.0 and t - 100.0 - win.hog_ms >= HOLD_MS - 1e-6
     while challenge.challenge == "hog":
         challenge.update(t, photo, both)
         t += 100.0
     assert challenge.challenge == "net" and t - 100.0 >= win.hog_ms + WIN_SHOW_MS
+    challenge.update(t, dark, both)  # the network's last look
+    t += 100.0
     while "net" not in challenge.wins:
-        challenge.update(t, photo, hog_only)
+        challenge.update(t, dark, hog_only)
         t += 100.0
+    assert challenge.wins["net"].trick == "light"
     assert challenge.wins["net"].hog_value is None and challenge.wins["net"].net_value is not None
     start = t
     while challenge.challenge == "net":
@@ -228,12 +239,39 @@ def test_challenges_follow_one_another_and_forget_the_visitor():
     assert challenge.stage == 0 and not challenge.wins  # the card is gone, nothing kept
 
 
+def test_a_face_that_did_nothing_wins_nothing():
+    """HOG loses the face for good while nothing about it changed (no tilt, turn, distance, cover
+    or light: a flicker, a face at the back): no trick, so no win."""
+    photo, _ = _photo_points()
+    both, net_only = _observations("both"), _observations("net")
+    challenge = Challenge()
+    for k, seen in enumerate([both] * 5 + [net_only] * 30):
+        challenge.update(k * 100.0, photo, seen)
+    assert not challenge.wins and challenge.tracks[0].hog_loss is not None
+
+
+def test_the_network_kept_you_to_never_goes_back():
+    """After the win the network's number follows the visitor further, but a later, shorter try
+    (HOG finds the face again, then loses it at less of the trick) does not take it back."""
+    photo, _ = _photo_points()
+    both, net_only = _observations("both"), _observations("net")
+    challenge, t = Challenge(), 0.0
+    for frame, seen, count in ((photo, both, 5), (photo // 4, net_only, 8), (photo, both, 2), (photo // 2, net_only, 8)):
+        for _ in range(count):
+            challenge.update(t, frame, seen)
+            t += 100.0
+    win = challenge.wins["hog"]
+    darkest = 100.0 * float(np.mean(cv2.cvtColor(photo // 4, cv2.COLOR_RGB2GRAY)[
+        tuple(slice(int(a), int(b)) for a, b in ((both[0].box[1], both[0].box[3]), (both[0].box[0], both[0].box[2])))]))
+    assert win.trick == "light" and abs(win.net_value - darkest / 255.0) < 1.0, win
+
+
 def test_a_visitor_who_leaves_takes_the_tricks_along():
     photo, _ = _photo_points()
     both, net_only = _observations("both"), _observations("net")
     challenge, t = Challenge(), 0.0
     for seen in [both] * 5 + [net_only] * 10:
-        challenge.update(t, photo, seen)
+        challenge.update(t, photo if seen is both else _dark(photo), seen)
         t += 100.0
     assert "hog" in challenge.wins
     while t < 1500.0 + LEAVE_MS - 100.0:  # nobody there, but not long enough yet
@@ -251,7 +289,7 @@ def test_a_box_only_hog_finds_does_not_keep_the_last_visitor():
     both, net_only, hog_only = _observations("both"), _observations("net"), _observations("hog")
     challenge, t = Challenge(), 0.0
     for seen in [both] * 5 + [net_only] * 10:
-        challenge.update(t, photo, seen)
+        challenge.update(t, photo if seen is both else _dark(photo), seen)
         t += 100.0
     assert "hog" in challenge.wins and challenge.tracks[0].number == 0
     left = t
@@ -273,9 +311,10 @@ def test_the_attract_loop_forgets_the_challenge():
     photo, _ = _photo_points()
     state = new_state(Config(), no_pixels=False)
     state.stages.jump(0.0, 8)
-    for seen in [_observations("both")] * 5 + [_observations("net")] * 10:
-        state.challenge.update(0.0, photo, seen)
-    assert state.challenge.wins or state.challenge.tracks
+    both, net_only = _observations("both"), _observations("net")
+    for k, seen in enumerate([both] * 5 + [net_only] * 10):
+        state.challenge.update(k * 100.0, photo if seen is both else _dark(photo), seen)
+    assert state.challenge.wins and state.challenge.tracks
     follow_challenge(state, None, object(), 5.0, attracting=True)
     assert not state.challenge.wins and not state.challenge.tracks
 

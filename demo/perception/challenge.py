@@ -48,12 +48,15 @@ MATCH = 0.6  # of a face's height: a HOG box or a face this close to a face's ce
 COVER_SIDE = 64  # pixels of the upright face square the mouth and eyes are compared in
 COVER_CHANGE = 45.0  # grey levels: a pixel of mouth or eyes that changed more than this is covered
 FRESH_COVER = 0.1  # the reference face is taken again only if less than this of it changed
+LARGER = 1.05  # ... and only if it is this much larger (not on every pixel the size wavers by)
 MOUTH_REGION = (0.30, 0.58, 0.70, 0.84)  # x0, y0, x1, y1 as fractions of the upright face square
 EYES_REGION = (0.18, 0.30, 0.82, 0.50)
 TURNED = 10.0  # degrees of yaw from which only the half of the face nearer the camera shows a cover
 # How far a measure must move from where both detectors saw the face to count as a trick:
 # one "unit" of each (see :func:`trick_of`). The largest deviation in units names the trick.
 TRICK_UNITS = {"tilt": 15.0, "turn": 20.0, "nod": 15.0, "distance": 0.25, "cover": 0.2, "light": math.log(2.0)}
+NO_TRICK = 0.5  # units: a detector that loses a face moved less than this by every measure
+# (a face at the back it catches now and then, a flicker) was not fooled by any trick
 
 
 @dataclass(frozen=True)
@@ -227,9 +230,13 @@ class Track:
         if seen is not None:
             self.centre, self.height, self.box, self.seen_ms = seen.centre, seen.height, seen.box, t_ms
         measures = None
-        if net:
+        if net and seen.face.age > 0 and self.last is not None:
+            # A distant face keeps its mesh a few frames: its measures are still those of the frame
+            # the mesh was made from (this frame's pixels under an old mesh would read as covered).
+            measures = self.last
+        elif net:
             measures, square = measure(gray, seen.face, self.baseline_square)
-            if hog and (self.baseline is None or (measures.size >= self.baseline.size
+            if hog and (self.baseline is None or (measures.size >= LARGER * self.baseline.size
                                                   and measures.cover < FRESH_COVER)):
                 self.baseline = measures
                 if abs(measures.yaw) < TURNED:  # a turned face's square would read as covered later
@@ -291,24 +298,34 @@ class Win:
     track: int = -1
 
 
-def trick_of(now: Measures, baseline: Measures) -> str:
+def trick_of(now: Measures, baseline: Measures) -> str | None:
     """The trick that moved the face furthest, in units of ``TRICK_UNITS``: tilt from upright
     (degrees), the rest from ``baseline``, the face when both detectors saw it largest (turn and
-    nod in degrees, distance and cover as shares, light as a factor)."""
+    nod in degrees, distance and cover as shares, light as a factor). None if none moved
+    ``NO_TRICK`` units: the visitor did nothing a detector could be fooled by."""
     moved = {
         "tilt": abs(now.roll), "turn": abs(now.yaw - baseline.yaw), "nod": abs(now.pitch - baseline.pitch),
         "distance": max(0.0, baseline.size / max(now.size, 1.0) - 1.0),
         "cover": now.cover,
         "light": abs(math.log(max(now.light, 1.0) / max(baseline.light, 1.0))),
     }
-    return max(TRICKS, key=lambda trick: moved[trick] / TRICK_UNITS[trick])
+    trick = max(TRICKS, key=lambda trick: moved[trick] / TRICK_UNITS[trick])
+    return trick if moved[trick] / TRICK_UNITS[trick] >= NO_TRICK else None
+
+
+SMALLER_IS_FURTHER = ("distance", "light")  # a smaller face, less light; the others: larger numbers
+
+
+def _beyond(trick: str, value: float, other: float) -> bool:
+    """``value`` is further along ``trick`` than ``other``."""
+    return value < other if trick in SMALLER_IS_FURTHER else value > other
 
 
 def _furthest(kept: list, trick: str) -> tuple[float, float] | tuple[None, None]:
     """(t_ms, value) of the kept measures furthest along ``trick`` (smallest size for distance)."""
     if not kept:
         return None, None
-    pick = min if trick in ("distance", "light") else max
+    pick = min if trick in SMALLER_IS_FURTHER else max
     t, m = pick(kept, key=lambda item: item[1].value(trick))
     return t, m.value(trick)
 
@@ -389,7 +406,9 @@ class Challenge:
             if challenge == "hog":  # the network may keep the face further while the visitor goes on
                 track = next((t for t in self.tracks if t.number == win.track), None)
                 if track is not None and track.hog_loss is not None and track.kept:
-                    win.net_ms, win.net_value = _furthest(track.kept, win.trick)
+                    net_ms, net_value = _furthest(track.kept, win.trick)
+                    if win.net_value is None or _beyond(win.trick, net_value, win.net_value):
+                        win.net_ms, win.net_value = net_ms, net_value  # never back: a later loss may go less far
             return
         for track in self.tracks:
             if track.baseline is None:
@@ -402,22 +421,26 @@ class Challenge:
     def _won(self, challenge: str, track: Track, t_ms: float) -> Win | None:
         hog_lost = track.lost_for(track.hog_loss, track.hog_held, t_ms)
         net_lost = track.lost_for(track.net_loss, track.net_held, t_ms)
-        if challenge == "hog" and hog_lost and track.net_seen and track.hog_loss.measures is not None:
-            trick = trick_of(track.hog_loss.measures, track.baseline)
+        if challenge == "hog":  # judged when HOG lost the face; the network must still see it
+            loss, ready = track.hog_loss, hog_lost and track.net_seen
+        elif challenge == "net":
+            loss, ready = track.net_loss, net_lost and track.hog_seen
+        else:  # both lost it: judged by the network's last look
+            loss, ready = track.net_loss, hog_lost and net_lost
+        if not ready or loss.measures is None:
+            return None
+        trick = trick_of(loss.measures, track.baseline)
+        if trick is None:
+            return None
+        value = loss.measures.value(trick)
+        if challenge == "hog":
             net_ms, net_value = _furthest(track.kept, trick)
-            return Win(challenge, trick, track.hog_loss.measures.value(trick), net_value,
-                       track.hog_loss.t_ms, net_ms, track.number)
-        if challenge == "net" and net_lost and track.hog_seen and track.net_loss.measures is not None:
-            trick = trick_of(track.net_loss.measures, track.baseline)
-            return Win(challenge, trick, None, track.net_loss.measures.value(trick), None,
-                       track.net_loss.measures_ms, track.number)
-        if challenge == "both" and hog_lost and net_lost and track.net_loss.measures is not None:
-            trick = trick_of(track.net_loss.measures, track.baseline)
-            hog = track.hog_loss.measures
-            return Win(challenge, trick, hog.value(trick) if hog is not None else None,
-                       track.net_loss.measures.value(trick), track.hog_loss.measures_ms,
-                       track.net_loss.measures_ms, track.number)
-        return None
+            return Win(challenge, trick, value, net_value, loss.t_ms, net_ms, track.number)
+        if challenge == "net":
+            return Win(challenge, trick, None, value, None, loss.measures_ms, track.number)
+        hog = track.hog_loss.measures
+        return Win(challenge, trick, hog.value(trick) if hog is not None else None, value,
+                   track.hog_loss.measures_ms, loss.measures_ms, track.number)
 
     def _advance(self, t_ms: float) -> None:
         since = t_ms - self.stage_ms

@@ -24,7 +24,7 @@ import threading
 import types
 from concurrent import futures
 from concurrent.futures import Future
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import cv2
@@ -116,6 +116,7 @@ class Face:
     transform: np.ndarray | None = None
     far: bool = False  # found only by the search for faces at a distance
     person: int = -1  # the same number for the same person from frame to frame (-1: not followed)
+    age: int = 0  # frames since this mesh was made: a stream re-meshes a distant face only every few frames
 
     @property
     def centre(self) -> tuple[float, float]:
@@ -473,7 +474,9 @@ class FaceMesh:
         Near faces are followed by MediaPipe itself. Faces at a distance are searched for one
         square at a time, the whole frame every ``SWEEP_MS`` of stream time (a 1280x720 frame's 8
         squares one every 62.5 ms, about every second frame at 30 fps); each one found is followed
-        through its own crop, ``FAR_MESHES_PER_FRAME`` of them meshed a frame in turn.
+        through its own crop, ``FAR_MESHES_PER_FRAME`` of them meshed a frame in turn; the others
+        keep the mesh of the frame it was made from, and their ``Face.age`` says how many frames
+        ago that was (0 for a mesh made from this frame).
         """
         with self._turn:
             self._check_open()
@@ -515,7 +518,7 @@ class FaceMesh:
                     self._next_tile = (self._next_tile + 1) % len(squares)
                     self._last_search_ms = stamp
         self._far = followed
-        return faces + [t.face for t in followed]
+        return faces + [replace(t.face, age=t.waited) for t in followed]
 
     def _check_near(self, near: list[Face], square: Square, boxes: list[Box],
                     picture: tuple[int, int]) -> list[Face]:
