@@ -320,16 +320,40 @@ def test_the_attract_loop_forgets_the_challenge():
 
 
 def test_hogs_strip_draws_the_patterns_own_threshold():
-    from demo.picture.challengeview import PLOT_SHARE, _draw_plot
+    from demo.picture.challengeview import _draw_plot
 
     threshold = load_pattern().threshold
-    vis = np.zeros((300, 400, 3), np.uint8)
-    _draw_plot(vis, Challenge(), "hog", threshold)
-    top = 300 - max(12, int(300 * PLOT_SHARE))
-    margin = max(2, (300 - top) // 8)
-    dashed = top + margin + int((300 - top - 2 * margin) * (1.0 - threshold))
-    rows = [y for y in range(top + 1, 300) if (vis[y, :, :] > 100).any()]
+    strip = np.zeros((60, 400, 3), np.uint8)
+    _draw_plot(strip, Challenge(), "hog", threshold)
+    margin = max(2, 60 // 8)
+    dashed = margin + int((60 - 2 * margin) * (1.0 - threshold))
+    rows = [y for y in range(60) if (strip[y, :, :] > 100).any()]
     assert rows == [dashed]
+
+
+def test_the_strips_lie_under_the_pictures_not_over_them():
+    """Each detector's confidence strip is drawn under its frame: the bottom of the picture, where
+    a group's faces often are, is shown as it is (it was dimmed under the strip)."""
+    from demo.perception.detector import ScanResult
+    from demo.picture.challengeview import challenge_picture, panel_boxes, panel_shape
+    from demo.picture.compose import fit_size
+    from demo.picture.text import load_texts
+
+    frame = np.full((480, 640, 3), 200, np.uint8)
+    challenge = Challenge()
+    for k in range(10):  # a face seen by both, so the strips have lines
+        challenge.update(k * 100.0, frame, _observations("both"))
+    size = (1200, 500)
+    vis = challenge_picture(frame, challenge, ScanResult([], np.zeros((480, 640), np.float32), (1.0,)), [], size,
+                            load_texts("en"), threshold=0.5)
+    x0, y0, x1, y1 = panel_boxes(size, (640, 480))[0]  # the network's
+    outer = fit_size(panel_shape((640, 480)), (x1 - x0, y1 - y0))
+    left, top = x0 + (x1 - x0 - outer[0]) // 2, y0 + (y1 - y0 - outer[1]) // 2
+    shown = round(480 * outer[0] / 640)  # the frame's height as shown
+    picture_bottom = vis[top + shown - shown // 10:top + shown - 2, left + 5:left + outer[0] - 5]
+    strip = vis[top + shown + 1:top + outer[1], left:left + outer[0]]
+    assert picture_bottom.min() >= 190, picture_bottom.min()  # the frame's own grey, undimmed
+    assert strip.mean() < 100 and (strip > 100).any()  # a dark strip with a line on it
 
 
 def test_each_face_has_its_own_lights():

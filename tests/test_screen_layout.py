@@ -155,15 +155,16 @@ def test_titles_and_captions_keep_their_size_and_the_picture_its_place_from_step
 @pytest.mark.parametrize("lang", ["en", "de"])
 def test_the_challenges_frames_are_stacked_and_wide_in_a_portrait_window(frame, lang):
     """Step 8 at 1080x1920: the two detectors one above the other, each most of the screen's width
-    (not a narrow strip beside a caption in large letters), the caption readable under them."""
-    from demo.picture.challengeview import panel_boxes
+    (not a narrow strip beside a caption in large letters; each 4:3 frame has its confidence strip
+    under it), the caption readable under them."""
+    from demo.picture.challengeview import panel_boxes, panel_shape
 
     layout = window_layout(Scene(frame, [], ViewSettings(), 8), load_texts(lang), (1080, 1920))
     frames = layout.get("picture").part("frames")
     net, hog = panel_boxes((frames.width, frames.height), (frame.shape[1], frame.shape[0]))
     assert hog[1] >= net[3]  # stacked
-    panel = fit_size((frame.shape[1], frame.shape[0]), (net[2] - net[0], net[3] - net[1]))
-    assert panel[0] >= 0.8 * 1080
+    panel = fit_size(panel_shape((frame.shape[1], frame.shape[0])), (net[2] - net[0], net[3] - net[1]))
+    assert panel[0] >= 0.7 * 1080
     caption, title = layout.get("caption").blocks[0], layout.get("title").blocks[0]
     assert caption.size >= caption.floor and not caption.cut and title.size >= caption.size
 
@@ -171,14 +172,15 @@ def test_the_challenges_frames_are_stacked_and_wide_in_a_portrait_window(frame, 
 @pytest.mark.parametrize("window", [(1280, 720), (1920, 1080)])
 def test_the_challenges_frames_side_by_side_take_most_of_a_wide_window(frame, window):
     """Step 8 at 16:9: the two detectors side by side across most of the width (the steps' shared
-    caption size left them two thirds of it), the caption under them readable and whole."""
+    caption size left them two thirds of it; each 4:3 frame has its confidence strip under it), the
+    caption under them readable and whole."""
     from demo.picture.challengeview import panel_boxes
 
     layout = window_layout(Scene(frame, [], ViewSettings(), 8), load_texts("de"), window)
     frames = layout.get("picture").part("frames")
     net, hog = panel_boxes((frames.width, frames.height), (frame.shape[1], frame.shape[0]))
     assert hog[0] >= net[2]  # side by side
-    assert (hog[2] - net[0]) >= 0.8 * window[0]
+    assert (hog[2] - net[0]) >= 0.7 * window[0]
     caption = layout.get("caption").blocks[0]
     assert caption.size >= caption.floor and not caption.cut
 

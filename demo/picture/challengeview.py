@@ -3,7 +3,8 @@
 :func:`challenge_picture` draws the picture box of step 8 from a frame, its faces, HOG's search
 of it and the :class:`~demo.perception.challenge.Challenge` state: the neural network's mesh beside
 (or, in a tall box, above) HOG's arrows, each with a light on every face (green: sees you, red:
-lost you) and a strip with each face's confidence over the last seconds; or, when the three
+lost you) and, under it, a strip with each face's confidence over the last seconds (beside the
+picture, not over it: a group's faces are often low in the frame); or, when the three
 challenges are over, the summary card of the tricks found. :func:`challenge_line` is the
 sentence of the moment (the challenge, or what won it) for the band above the picture, and
 :func:`sample_lines` the longest ones a language can make, for the layout.
@@ -30,7 +31,7 @@ from demo.picture.text import Texts
 
 SEEN = (60, 200, 90)  # the light of a detector that sees the face
 LOST = (230, 60, 60)  # ... that lost it
-PLOT_SHARE = 0.2  # of a panel's height: the confidence strip at its bottom
+PLOT_SHARE = 0.12  # of a frame's height: the confidence strip under it
 PLOT_BACKGROUND = (14, 16, 22)
 SAMPLE_VALUE = 888  # the widest number a won message makes room for
 LABEL = Style(22, 16, bold=True, one_line=True)  # the detector's name on its panel, the lights' words
@@ -108,11 +109,19 @@ def picture_unit(size: tuple[int, int]) -> float:
     return min(max(size) / CARD_REFERENCE[0], min(size) / CARD_REFERENCE[1])
 
 
-def frames_shape(size: tuple[int, int], frame_size: tuple[int, int]) -> tuple[int, int]:
-    """The shape (width, height) of step 8's two frames together in a room of ``size``: side by
-    side, or one above the other where that shows them larger (a portrait window). The one rule
-    for the layout (:mod:`demo.picture.layout`) and the drawing (:func:`panel_boxes`)."""
+def panel_shape(frame_size: tuple[int, int]) -> tuple[int, int]:
+    """The shape (width, height) of one detector's panel for a frame of ``frame_size``: the frame
+    with its confidence strip under it."""
     fw, fh = frame_size
+    return fw, fh + max(1, round(fh * PLOT_SHARE))
+
+
+def frames_shape(size: tuple[int, int], frame_size: tuple[int, int]) -> tuple[int, int]:
+    """The shape (width, height) of step 8's two panels (:func:`panel_shape`) together in a room
+    of ``size``: side by side, or one above the other where that shows them larger (a portrait
+    window). The one rule for the layout (:mod:`demo.picture.layout`) and the drawing
+    (:func:`panel_boxes`)."""
+    fw, fh = panel_shape(frame_size)
     side, stack = fit_size((2 * fw, fh), size), fit_size((fw, 2 * fh), size)
     return (fw, 2 * fh) if stack[0] * stack[1] > side[0] * side[1] else (2 * fw, fh)
 
@@ -121,7 +130,7 @@ def panel_boxes(size: tuple[int, int], frame_size: tuple[int, int]) -> list[tupl
     """The network's and HOG's panels (x0, y0, x1, y1) in a picture of ``size``, arranged as
     :func:`frames_shape` says, together in the middle of the picture."""
     shape = frames_shape(size, frame_size)
-    stacked = shape[1] == 2 * frame_size[1]
+    stacked = shape[1] == 2 * panel_shape(frame_size)[1]
     w, h = fit_size(shape, size)
     x0, y0 = (size[0] - w) // 2, (size[1] - h) // 2
     if stacked:
@@ -144,10 +153,12 @@ def challenge_picture(frame: np.ndarray, challenge: Challenge, scan, faces: list
         return vis
     vis = plain_picture(size, BACKGROUND)  # around the two frames: the window's own colour
     height, width = frame.shape[:2]
+    outer_shape = panel_shape((width, height))
     for index, box in enumerate(panel_boxes(size, (width, height))):
         x0, y0, x1, y1 = box
-        panel = fit_size((width, height), (x1 - x0, y1 - y0))
-        scale = panel[0] / width
+        outer = fit_size(outer_shape, (x1 - x0, y1 - y0))
+        scale = outer[0] / width
+        panel = (outer[0], min(outer[1] - 1, max(1, round(height * scale))))
         if index == 0:
             picture = mesh_panel(frame, faces, panel, ViewSettings(show_points=False, no_pixels=settings.no_pixels))
         else:
@@ -156,10 +167,11 @@ def challenge_picture(frame: np.ndarray, challenge: Challenge, scan, faces: list
             for d in scan.detections:
                 a = tuple(int(round(v * scale)) for v in d.box)
                 cv2.rectangle(picture, a[:2], a[2:], AMBER, max(1, panel[1] // 240))
-        px, py = x0 + (x1 - x0 - panel[0]) // 2, y0 + (y1 - y0 - panel[1]) // 2
-        _draw_panel(picture, challenge, scale, "net" if index == 0 else "hog", texts, LABEL.pixels(unit)[1],
-                    threshold)
+        px, py = x0 + (x1 - x0 - outer[0]) // 2, y0 + (y1 - y0 - outer[1]) // 2
+        detector = "net" if index == 0 else "hog"
+        _draw_panel(picture, challenge, scale, detector, texts, LABEL.pixels(unit)[1])
         vis[py:py + panel[1], px:px + panel[0]] = picture
+        _draw_plot(vis[py + panel[1]:py + outer[1], px:px + outer[0]], challenge, detector, threshold)
     return vis
 
 
@@ -170,9 +182,8 @@ def visitors(challenge: Challenge) -> list:
 
 
 def _draw_panel(vis: np.ndarray, challenge: Challenge, scale: float, detector: str, texts: Texts,
-                size: int, threshold: float) -> None:
-    """The detector's name, a light on every face and the confidence strip, in place; words at
-    font ``size``; ``threshold`` as for :func:`challenge_picture`."""
+                size: int) -> None:
+    """The detector's name and a light on every face, in place; words at font ``size``."""
     pad = max(3, size // 3)
     name = texts.get(f"challenge.{detector}")
     name_box = (0, 0, width_of(name, size, True) + 2 * pad, line_step(size, True) + pad)
@@ -196,7 +207,6 @@ def _draw_panel(vis: np.ndarray, challenge: Challenge, scale: float, detector: s
     for word, box in zip(words, places):
         if box is not None:
             typeset.draw_line(vis, word, size, (box.x0, box.y0), TEXT, bold=True)
-    _draw_plot(vis, challenge, detector, threshold)
 
 
 def word_boxes(lights: list[tuple[int, int]], radius: int, widths: list[int], line: int, pad: int,
@@ -219,28 +229,26 @@ def word_boxes(lights: list[tuple[int, int]], radius: int, widths: list[int], li
     return places
 
 
-def _draw_plot(vis: np.ndarray, challenge: Challenge, detector: str, threshold: float) -> None:
-    """Each face's confidence over the last ``HISTORY_MS``: HOG's face probability, the network's
-    seen (1) or not (0), a line per face in its colour, newest on the right."""
-    height, width = vis.shape[:2]
-    top = height - max(12, int(height * PLOT_SHARE))
-    strip = vis[top:height]
-    cv2.addWeighted(strip, 0.35, plain_picture((width, height - top), PLOT_BACKGROUND), 0.65, 0.0, dst=strip)
-    cv2.line(vis, (0, top), (width - 1, top), DIM, 1)
-    margin = max(2, (height - top) // 8)
-    inner = height - top - 2 * margin
+def _draw_plot(strip: np.ndarray, challenge: Challenge, detector: str, threshold: float) -> None:
+    """Each face's confidence over the last ``HISTORY_MS`` in ``strip`` (the room under a
+    detector's frame), in place: HOG's face probability, the network's seen (1) or not (0), a line
+    per face in its colour, newest on the right; for HOG, ``threshold`` (0-1) as a dashed line."""
+    height, width = strip.shape[:2]
+    strip[:] = PLOT_BACKGROUND
+    margin = max(2, height // 8)
+    inner = max(1, height - 2 * margin)
     if detector == "hog":  # the pattern's threshold: above it, HOG calls it a face
-        y = top + margin + int(inner * (1.0 - threshold))
+        y = margin + int(inner * (1.0 - threshold))
         for x in range(0, width, 8):
-            cv2.line(vis, (x, y), (min(x + 3, width - 1), y), HUD_GREY, 1)
+            cv2.line(strip, (x, y), (min(x + 3, width - 1), y), HUD_GREY, 1)
     now = max((t.history[-1][0] for t in challenge.tracks if t.history), default=0.0)
     for track in visitors(challenge):
         points = [(t, hog if detector == "hog" else float(net)) for t, hog, net in track.history]
         if len(points) < 2:
             continue
-        xy = np.array([(width - 1 - (now - t) / HISTORY_MS * (width - 1), top + margin + (1.0 - v) * inner)
+        xy = np.array([(width - 1 - (now - t) / HISTORY_MS * (width - 1), margin + (1.0 - v) * inner)
                        for t, v in points], np.float64)
-        cv2.polylines(vis, [np.round(xy).astype(np.int32)], False, face_colour(track.number), 2, cv2.LINE_AA)
+        cv2.polylines(strip, [np.round(xy).astype(np.int32)], False, face_colour(track.number), 2, cv2.LINE_AA)
 
 
 def _card(texts: Texts, challenge: Challenge | None, size: tuple[int, int], sample: bool, unit: float):
