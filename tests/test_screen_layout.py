@@ -276,3 +276,19 @@ def test_notices_queue_one_after_the_other_and_a_cleared_cause_goes():
     assert notices.current(20.0).key == "notice.camera_lost"
     notices.clear("notice.camera_lost")  # back while the notice still shows
     assert notices.current(20.5) is None and notices.badges == ()
+
+
+@pytest.mark.parametrize("stage, steps, shown", [(5, (3, 5, 8), (2, 3)), (5, tuple(range(1, STAGE_COUNT)), (5, 8))])
+def test_the_progress_counts_the_steps_the_exhibit_shows(frame, stage, steps, shown):
+    """An exhibit that leaves steps out ([stages] enabled = [0, 3, 5, 8]) says "Step 2 of 3" at
+    step 5, with a bar of three segments, not "Step 5 of 8" with segments no visitor ever reaches."""
+    texts = load_texts("en")
+    scene = Scene(frame, [], ViewSettings(), stage, steps=steps)
+    layout = window_layout(scene, texts, (1280, 720))
+    assert layout.get("progress").blocks[0].lines == (f"Step {shown[0]} of {shown[1]}",)
+    bar = layout.get("progress").part("bar")
+    vis = window_picture(scene, texts, (1280, 720))
+    row = vis[(bar.y0 + bar.y1) // 2, bar.x0:bar.x1]
+    painted = (row != BACKGROUND).any(axis=1)
+    segments = int(painted[0]) + int(np.count_nonzero(painted[1:] & ~painted[:-1]))
+    assert segments == shown[1]

@@ -31,7 +31,7 @@ from demo.picture.fitting import REFERENCE_SIDE
 from demo.picture.layout import BADGES, EVERY_OVERLAY, Overlays, Screen, lay_out
 from demo.picture.challengeview import summary_fits
 from demo.picture.layoutcheck import Problem, problems
-from demo.picture.stages import Scene, screen_texts
+from demo.picture.stages import Scene, progress, screen_texts
 from demo.picture.text import TextError, Texts, available_languages, load_texts
 
 PROG = "machine-eyes check-layout"
@@ -77,7 +77,8 @@ def layouts_problems(texts: Texts, window: tuple[int, int]) -> Iterator[tuple[st
         for name, overlays in OVERLAYS.items():
             for stage, view in _steps_and_views(settings.view):
                 scene = Scene(frame, faces, dataclasses.replace(settings, view=view), stage)
-                layout = lay_out(Screen(window, stage, camera, screen_texts(scene, texts, overlays), overlays))
+                layout = lay_out(Screen(window, stage, camera, screen_texts(scene, texts, overlays), overlays,
+                                        progress(scene)))
                 yield from ((name, problem) for problem in problems(layout))
                 if stage == CHALLENGE_STAGE and not (overlays.help or overlays.timing):
                     box = layout.get("picture").box  # the summary card is set inside the picture

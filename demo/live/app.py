@@ -290,7 +290,8 @@ def compose(window: Window, seen: Seen, state: LoopState, words: Texts, message:
     :func:`present`."""
     timings = {"capture": seen.read_ms, "landmarks": seen.landmarks_ms, "display": window.flip_ms}
     challenge = state.challenge if state.stages.stage == CHALLENGE_STAGE else None
-    scene = Scene(seen.frame.rgb, seen.faces, state.settings, state.stages.stage, scan, challenge)
+    shown = tuple(stage for stage in state.stages.enabled if stage)  # the steps after 0 this exhibit shows
+    scene = Scene(seen.frame.rgb, seen.faces, state.settings, state.stages.stage, scan, challenge, shown)
     overlays = Overlays(messages=True, badges=state.notices.badges, help=state.help, timing=state.timing,
                         hud=not state.kiosk, not_recorded=not_recorded, frozen=state.frozen)
     picture = window_picture(scene, words, window.size, timings, overlays)

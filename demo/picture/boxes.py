@@ -96,11 +96,13 @@ class Element:
 
 @dataclass(frozen=True)
 class Layout:
-    """Every element of one window picture: ``window`` (width, height), step ``stage``."""
+    """Every element of one window picture: ``window`` (width, height), step ``stage``, and its
+    ``progress``: its place among the steps shown after step 0, and their count."""
 
     window: tuple[int, int]
     stage: int
     elements: tuple[Element, ...]
+    progress: tuple[int, int] = (0, 0)
 
     def get(self, name: str) -> Element | None:
         return next((e for e in self.elements if e.name == name), None)

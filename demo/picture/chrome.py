@@ -15,7 +15,6 @@ from collections.abc import Callable
 import cv2
 import numpy as np
 
-from demo.base.choices import STAGE_COUNT
 from demo.picture import typeset
 from demo.picture.boxes import Block, Box, Element, Layout
 from demo.picture.colours import (AMBER, AMBER_PASSED, BADGE_BACKGROUND, BOX_BACKGROUND, BOX_EDGE, DIM, HUD_GREY,
@@ -24,7 +23,6 @@ from demo.picture.fitting import cut_lines, line_step, width_of, wrapped
 
 BLUE_NOTICES = ("notice.attract",)  # notices that invite rather than warn: on the prompts' blue
 TIMING_FULL_MS = 40.0  # a full timing bar: 40 ms, more than a frame at 25 fps
-STEPS = STAGE_COUNT - 1  # segments of the progress bar: the steps after stage 0
 
 
 def draw_block(vis: np.ndarray, block: Block, colour=TEXT, shadow: bool = True) -> None:
@@ -50,14 +48,15 @@ def fill(vis: np.ndarray, box: Box, colour, edge=None, radius: int = 0) -> None:
         cv2.rectangle(vis, (x0, y0), (x1, y1), edge, 1)
 
 
-def _progress(vis: np.ndarray, element: Element, stage: int) -> None:
+def _progress(vis: np.ndarray, element: Element, progress: tuple[int, int]) -> None:
     draw_block(vis, element.blocks[0], AMBER)
     bar = element.part("bar")
-    if bar is None or bar.width < STEPS:
+    stage, steps = progress
+    if bar is None or bar.width < steps:
         return
     gap = max(2, bar.height // 2)
-    span = (bar.width - gap * (STEPS - 1)) / STEPS
-    for step in range(1, STEPS + 1):
+    span = (bar.width - gap * (steps - 1)) / steps
+    for step in range(1, steps + 1):
         x0 = int(bar.x0 + (step - 1) * (span + gap))
         colour = AMBER if step == stage else AMBER_PASSED if step < stage else DIM
         cv2.rectangle(vis, (x0, bar.y0), (int(x0 + span) - 1, bar.y1 - 1), colour, -1)
@@ -81,7 +80,7 @@ def draw_static(vis: np.ndarray, layout: Layout) -> None:
     for element in layout.elements:
         kind = element.name.split(" ")[0]
         if kind == "progress":
-            _progress(vis, element, layout.stage)
+            _progress(vis, element, layout.progress)
         elif kind == "help":
             _help(vis, element)
         elif kind == "timing":

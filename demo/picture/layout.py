@@ -110,6 +110,7 @@ class Screen:
     frame: tuple[int, int]  # the camera picture's width, height: only its aspect counts
     texts: tuple[tuple[str, str], ...]
     overlays: Overlays = Overlays()
+    progress: tuple[int, int] = (0, 0)  # this step's place among the steps shown, and their count
 
 
 @dataclass
@@ -162,7 +163,7 @@ def lay_out(screen: Screen) -> Layout:
         _join_challenge(room)
     else:
         _one_picture(room, screen.stage, screen.frame, titles, captions)
-    return Layout(screen.window, screen.stage, tuple(room.elements))
+    return Layout(screen.window, screen.stage, tuple(room.elements), screen.progress)
 
 
 # ---- The regions, each cut from the room that is left ---------------------------------------
@@ -233,7 +234,7 @@ def _squeezed(name: str, squeeze: float) -> Style:
 
 
 def _progress(room: _Room) -> None:
-    """Steps 1-7: "Step 3 of 7" at the top left, the bar of seven segments beside it."""
+    """Steps 1-8: "Step 3 of 8" at the top left, the bar of a segment a step beside it."""
     area, key = room.box, "nav.progress"
     text = room.texts[key]
     fit = room.fit([text], area.width // 2, 2 * line_step(room.px("progress")[0]), "progress")

@@ -70,6 +70,9 @@ class Scene:
     challenge : Challenge, optional
         Step 8's state (:class:`demo.perception.challenge.Challenge`), fed with this frame; a
         still picture gets one that has seen only this frame.
+    steps : tuple of int
+        The steps after step 0 that the walk-through shows (an exhibit may leave some out): the
+        progress counts these, "Step 2 of 4".
     """
 
     frame: np.ndarray
@@ -78,6 +81,7 @@ class Scene:
     stage: int = 0
     scan: object | None = None  # demo.perception.detector.ScanResult, imported only when needed
     challenge: object | None = None  # demo.perception.challenge.Challenge
+    steps: tuple[int, ...] = tuple(range(1, STAGE_COUNT))
 
 
 @contextlib.contextmanager
@@ -110,6 +114,14 @@ def captions(scene: Scene, texts: Texts) -> list[str]:
     return [texts.get(f"stage.{n}.caption", **values.get(n, {})) for n in range(STAGE_COUNT)]
 
 
+def progress(scene: Scene) -> tuple[int, int]:
+    """This step's place among the steps shown after step 0, and how many they are: (2, 4) at
+    step 5 of an exhibit that shows steps 0, 3, 5, 7 and 8."""
+    if scene.stage in scene.steps:
+        return scene.steps.index(scene.stage) + 1, len(scene.steps)
+    return scene.stage, STEPS
+
+
 def screen_texts(scene: Scene, texts: Texts, overlays: Overlays = Overlays()) -> tuple[tuple[str, str], ...]:
     """Every (key, text) the layout of ``scene`` needs, in ``texts``' language.
 
@@ -121,7 +133,8 @@ def screen_texts(scene: Scene, texts: Texts, overlays: Overlays = Overlays()) ->
     for n, caption in enumerate(captions(scene, texts)):
         pairs += [(f"stage.{n}.title", texts.get(f"stage.{n}.title")), (f"stage.{n}.caption", caption)]
     if scene.stage:
-        pairs.append(("nav.progress", texts.get("nav.progress", step=scene.stage, count=STEPS)))
+        step, count = progress(scene)
+        pairs.append(("nav.progress", texts.get("nav.progress", step=step, count=count)))
     else:
         faces, settings = len(scene.faces), scene.settings
         pairs += [("panel.mesh", texts.count("panel.mesh", faces, faces=faces)),
@@ -311,12 +324,14 @@ def window_layout(scene: Scene, texts: Texts, window: tuple[int, int], overlays:
     settings, overlays), so asking every frame costs a dictionary look-up.
     """
     frame_size = (scene.frame.shape[1], scene.frame.shape[0])
-    key = (scene.stage, texts.lang, id(texts), window, frame_size, len(scene.faces), scene.settings, overlays)
+    key = (scene.stage, scene.steps, texts.lang, id(texts), window, frame_size, len(scene.faces), scene.settings,
+           overlays)
     layout = _LAYOUTS.get(key)
     if layout is None:
         if len(_LAYOUTS) >= KEPT:
             _LAYOUTS.pop(next(iter(_LAYOUTS)))
-        layout = lay_out(Screen(window, scene.stage, frame_size, screen_texts(scene, texts, overlays), overlays))
+        layout = lay_out(Screen(window, scene.stage, frame_size, screen_texts(scene, texts, overlays), overlays,
+                                progress(scene)))
         _LAYOUTS[key] = layout
     return layout
 
