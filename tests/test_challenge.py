@@ -144,12 +144,30 @@ def test_turning_the_other_way_is_a_turn_too():
 
 
 def test_a_face_first_seen_turned_reads_uncovered_when_it_turns_to_us():
-    """The cover is compared with a square of the face taken while it faced the camera: one taken
-    turned, its far half squeezed, would read as covered once the head turned back."""
+    """The cover is compared with a square of the face taken while it faced the camera (here at 9
+    degrees, the first frame under ``TURNED``): one taken turned, its far half squeezed, would read
+    as covered once the head turned back."""
     clip = _clip("turn")
     back = Clip(clip.frames[12::-1], clip.truth[12::-1], "turn")  # from 36 degrees back to facing us
     (track,) = _play(back, 0).tracks
-    assert abs(track.last.yaw) < 5.0 and track.last.cover < 0.02, track.last  # 0.054 with a turned square
+    assert abs(track.last.yaw) < 5.0 and track.last.cover < 0.03, track.last  # 0.054 with a turned square
+
+
+def test_a_face_first_seen_turned_gets_its_cover_reference_when_it_faces_us():
+    """A visitor first seen turned away (21 degrees), who then faces the camera and puts a hand
+    over the mouth: the face's upright square is taken as soon as it faces the camera, not only
+    when the reference face is taken again (5 % larger), so the hand is seen and names the trick."""
+    clip = _clip("turn")
+    facing = clip.frames[0]
+    with FaceMesh(max_faces=1) as still:
+        lips = still.detect(facing)[0].points[[61, 291, 0, 17], :2]  # mouth corners, lips' top and bottom
+    (x0, y0), (x1, y1) = np.floor(lips.min(axis=0)).astype(int) - 8, np.ceil(lips.max(axis=0)).astype(int) + 8
+    hand = facing.copy()
+    hand[y0:y1 + 30, x0 - 25:x1 + 25] = (190, 150, 130)  # over the mouth and chin
+    frames = clip.frames[7::-1] + [facing] * 10 + [hand] * 15
+    challenge = _play(Clip(frames, [0.0] * len(frames), "cover"), 0)
+    assert challenge.tracks[0].baseline_square is not None
+    assert "hog" in challenge.wins and challenge.wins["hog"].trick == "cover", challenge.wins
 
 
 def test_turning_away_hides_from_both():
@@ -248,6 +266,21 @@ def test_a_face_that_did_nothing_wins_nothing():
     for k, seen in enumerate([both] * 5 + [net_only] * 30):
         challenge.update(k * 100.0, photo, seen)
     assert not challenge.wins and challenge.tracks[0].hog_loss is not None
+
+
+def test_a_flicker_before_the_trick_does_not_spoil_it():
+    """HOG drops the still face for a moment, then the visitor darkens it while HOG stays lost:
+    the loss starts when the trick shows (before it, it was a flicker), so the trick wins, with
+    HOG's number from the first dark frame."""
+    photo, _ = _photo_points()
+    both, net_only = _observations("both"), _observations("net")
+    challenge, t = Challenge(), 0.0
+    for frame, seen, count in ((photo, both, 8), (photo, net_only, 2), (photo // 4, net_only, 30)):
+        for _ in range(count):
+            challenge.update(t, frame, seen)
+            t += 100.0
+    win = challenge.wins["hog"]
+    assert win.trick == "light" and win.hog_ms == 1000.0, win
 
 
 def test_the_network_kept_you_to_never_goes_back():

@@ -182,12 +182,16 @@ def test_a_group_standing_still_wins_no_challenge(real_group):
     challenge = Challenge()
     covered = 0.0
     with FaceMesh(max_faces=10) as mesh:
-        for index in range(180):  # six seconds
+        for index in range(240):  # eight seconds: the step comes on after two, the faces followed already
             t_ms = index * 1000.0 / 30.0
             frame = real_group.frame(index)
-            challenge.update(t_ms, frame, observe(mesh.track(frame, t_ms), detect_faces(frame, pattern)))
+            faces = mesh.track(frame, t_ms)
+            if index < 60:
+                continue
+            challenge.update(t_ms, frame, observe(faces, detect_faces(frame, pattern)))
             covered = max([covered] + [t.last.cover for t in challenge.tracks if t.last is not None])
     assert sum(t.net_seen for t in challenge.tracks) == 6 and not challenge.wins, challenge.wins
     # Nobody covers a face. A distant face's mesh is made again only every few frames; measured
-    # under this frame's pixels, an older mesh read as 40-65 % covered while the camera drifted.
+    # under this frame's pixels, an older mesh read as 35-65 % covered while the camera drifted
+    # (also for a face first seen on an older mesh, as when the step comes on).
     assert covered < 0.15, covered

@@ -229,37 +229,50 @@ class Track:
         hog, net = (seen.hog_seen, seen.net_seen) if seen else (False, False)
         if seen is not None:
             self.centre, self.height, self.box, self.seen_ms = seen.centre, seen.height, seen.box, t_ms
-        measures = None
-        if net and seen.face.age > 0 and self.last is not None:
-            # A distant face keeps its mesh a few frames: its measures are still those of the frame
-            # the mesh was made from (this frame's pixels under an old mesh would read as covered).
-            measures = self.last
-        elif net:
+        if net and seen.face.age == 0:
             measures, square = measure(gray, seen.face, self.baseline_square)
-            if hog and (self.baseline is None or (measures.size >= LARGER * self.baseline.size
-                                                  and measures.cover < FRESH_COVER)):
-                self.baseline = measures
-                if abs(measures.yaw) < TURNED:  # a turned face's square would read as covered later
-                    self.baseline_square = square
+            self._reference(measures, square, hog)
+            self.last, self.last_ms = measures, t_ms
+        # A distant face keeps its mesh a few frames (Face.age): its measures stay those of the frame
+        # the mesh was made from, as this frame's pixels under an older mesh would read as covered.
+        measures, measured_ms = (self.last, self.last_ms) if net else (None, None)
         self.hog_since, self.hog_held = _streak(self.hog_since, self.hog_held, hog, t_ms)
         self.net_since, self.net_held = _streak(self.net_since, self.net_held, net, t_ms)
         if hog:
             self.hog_loss, self.kept = None, []
-        elif self.hog_loss is None:
-            self.hog_loss = Loss(t_ms, measures, t_ms if measures else None)
-        if not hog and net:
-            self.kept.append((t_ms, measures))
+        elif self.hog_loss is None or (measures is not None and not self._tricked(self.hog_loss)):
+            # Until the face shows a trick HOG's loss is a flicker: it starts again with each frame.
+            self.hog_loss = Loss(t_ms, measures, measured_ms)
+        if not hog and measures is not None:
+            self.kept.append((measured_ms, measures))
             del self.kept[:-600]
         if net:
             self.net_loss = None
         elif self.net_loss is None:
             self.net_loss = Loss(t_ms, self.last, self.last_ms)
-        if measures is not None:
-            self.last, self.last_ms = measures, t_ms
         self.hog_seen, self.net_seen = hog, net
         self.history.append((t_ms, seen.hog if seen else 0.0, net))
         while self.history and self.history[0][0] < t_ms - HISTORY_MS:
             self.history.popleft()
+
+    def _reference(self, measures: Measures, square: np.ndarray, hog: bool) -> None:
+        """Both detectors see the face (``hog``): it becomes the reference for tricks when first
+        seen so, or once 5 % larger and not covered; its upright ``square`` is kept whenever it
+        faces the camera and there is none yet (a turned face's square would read as covered)."""
+        if not hog:
+            return
+        facing = abs(measures.yaw) < TURNED
+        if self.baseline is None or (measures.size >= LARGER * self.baseline.size and measures.cover < FRESH_COVER):
+            self.baseline = measures
+            if facing:
+                self.baseline_square = square
+        elif facing and self.baseline_square is None:
+            self.baseline_square = square
+
+    def _tricked(self, loss: Loss) -> bool:
+        """The face showed a trick when the detector lost it (see :func:`trick_of`)."""
+        return loss.measures is not None and self.baseline is not None \
+            and trick_of(loss.measures, self.baseline) is not None
 
     def lost_for(self, loss: Loss | None, held: bool, t_ms: float) -> bool:
         """The detector has lost the face for ``HOLD_MS``, having once ``held`` it (seen it for
@@ -299,12 +312,13 @@ class Win:
 
 
 def trick_of(now: Measures, baseline: Measures) -> str | None:
-    """The trick that moved the face furthest, in units of ``TRICK_UNITS``: tilt from upright
-    (degrees), the rest from ``baseline``, the face when both detectors saw it largest (turn and
-    nod in degrees, distance and cover as shares, light as a factor). None if none moved
+    """The trick that moved the face furthest from ``baseline``, the face when both detectors saw
+    it largest, in units of ``TRICK_UNITS`` (tilt, turn and nod in degrees, distance and cover as
+    shares, light as a factor). None if none moved
     ``NO_TRICK`` units: the visitor did nothing a detector could be fooled by."""
     moved = {
-        "tilt": abs(now.roll), "turn": abs(now.yaw - baseline.yaw), "nod": abs(now.pitch - baseline.pitch),
+        "tilt": abs(now.roll - baseline.roll), "turn": abs(now.yaw - baseline.yaw),
+        "nod": abs(now.pitch - baseline.pitch),
         "distance": max(0.0, baseline.size / max(now.size, 1.0) - 1.0),
         "cover": now.cover,
         "light": abs(math.log(max(now.light, 1.0) / max(baseline.light, 1.0))),
