@@ -292,3 +292,9 @@ def test_the_progress_counts_the_steps_the_exhibit_shows(frame, stage, steps, sh
     painted = (row != BACKGROUND).any(axis=1)
     segments = int(painted[0]) + int(np.count_nonzero(painted[1:] & ~painted[:-1]))
     assert segments == shown[1]
+
+
+def test_an_exhibit_of_one_step_after_step_0_shows_no_progress(frame):
+    """[stages] enabled = [0, 8]: no "Step 1 of 1" over a bar of one segment."""
+    layout = window_layout(Scene(frame, [], ViewSettings(), 8, steps=(8,)), load_texts("en"), (1280, 720))
+    assert layout.get("progress") is None and layout.get("picture") is not None
