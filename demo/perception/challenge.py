@@ -314,8 +314,8 @@ class Win:
 def trick_of(now: Measures, baseline: Measures) -> str | None:
     """The trick that moved the face furthest from ``baseline``, the face when both detectors saw
     it largest, in units of ``TRICK_UNITS`` (tilt, turn and nod in degrees, distance and cover as
-    shares, light as a factor). None if none moved
-    ``NO_TRICK`` units: the visitor did nothing a detector could be fooled by."""
+    shares, light as a factor). None if none moved ``NO_TRICK`` units: the visitor did nothing a
+    detector could be fooled by."""
     moved = {
         "tilt": abs(now.roll - baseline.roll), "turn": abs(now.yaw - baseline.yaw),
         "nod": abs(now.pitch - baseline.pitch),
