@@ -49,6 +49,7 @@ CROP_MARGIN = 2.2  # the cut-out's side as a multiple of the face's size
 # (six faces: each meshed every sixth frame, 5 times a second at 30 fps). Measured with six faces
 # against one, whole processes: 2 a frame ran at 42% of the one-face rate, 1 a frame at 65%.
 FAR_MESHES_PER_FRAME = 1
+CARRIED = np.arange(0, POINT_COUNT, 16)  # 30 points of a mesh whose motion carries it while it waits
 
 
 # Modules MediaPipe's package imports that the landmarker never uses: matplotlib (its drawing
@@ -321,6 +322,33 @@ class _Far:
     waited: int = 0
 
 
+def carried(faces: list[Face], before: np.ndarray | None, now: np.ndarray) -> list[Face]:
+    """``faces``, meshes made from an earlier frame, moved with the picture from the grey frame
+    ``before`` to the grey frame ``now``: each by the median optical flow (pyramidal Lucas-Kanade,
+    OpenCV's ``calcOpticalFlowPyrLK``) of ``CARRIED`` of its points, in pixels. A distant face that
+    waits a few frames for its next mesh so follows a person who moves, instead of standing still
+    and jumping. A face most of whose points the flow loses stays where it was."""
+    if not faces or before is None or before.shape != now.shape:
+        return faces
+    count = len(CARRIED)
+    points = np.concatenate([f.points[CARRIED, :2] for f in faces]).astype(np.float32).reshape(-1, 1, 2)
+    moved, found, _ = cv2.calcOpticalFlowPyrLK(before, now, points, None, winSize=(21, 21), maxLevel=3)
+    out = []
+    for k, face in enumerate(faces):
+        part = slice(k * count, (k + 1) * count)
+        ok = found[part, 0] == 1
+        if ok.sum() < count // 2:
+            out.append(face)
+            continue
+        dx, dy = (float(v) for v in np.median((moved[part, 0] - points[part, 0])[ok], axis=0))
+        shifted = face.points.copy()
+        shifted[:, 0] += dx
+        shifted[:, 1] += dy
+        x0, y0, x1, y1 = face.box
+        out.append(replace(face, points=shifted, box=(x0 + dx, y0 + dy, x1 + dx, y1 + dy)))
+    return out
+
+
 class FaceMesh:
     """Finds faces and their 478 landmarks in RGB pictures.
 
@@ -356,6 +384,7 @@ class FaceMesh:
         self._background: _BackgroundSearch | None = None  # or on a worker of its own
         self._last_ms = -1  # timestamp last given to MediaPipe's VIDEO mode
         self._far: list[_Far] = []  # distant faces followed from frame to frame
+        self._gray: np.ndarray | None = None  # the frame before in grey, while distant faces are followed
         self._disputed: dict[Square, list[Box]] = {}  # near meshes no detector box agreed with
         self._next_tile = 0  # where the spread-out search for distant faces goes on
         self._last_search_ms = -np.inf  # stream time of the last square searched
@@ -492,7 +521,8 @@ class FaceMesh:
         picture = (rgb.shape[1], rgb.shape[0])
         meshed = _distinct(_to_faces(result, *picture))  # near faces as MediaPipe follows them
         faces = self._undisputed(meshed)
-        followed = self._follow(rgb, faces)
+        gray = cv2.cvtColor(rgb, cv2.COLOR_RGB2GRAY) if self._far else None
+        followed = self._follow(rgb, gray, faces)
         squares = search_squares(*picture)
         if len(faces) + len(followed) < self.max_faces:
             kept = faces + [t.face for t in followed]
@@ -518,6 +548,9 @@ class FaceMesh:
                     self._next_tile = (self._next_tile + 1) % len(squares)
                     self._last_search_ms = stamp
         self._far = followed
+        if followed and gray is None:
+            gray = cv2.cvtColor(rgb, cv2.COLOR_RGB2GRAY)
+        self._gray = gray if followed else None
         return faces + [replace(t.face, age=t.waited) for t in followed]
 
     def _check_near(self, near: list[Face], square: Square, boxes: list[Box],
@@ -533,11 +566,14 @@ class FaceMesh:
         """``near`` less the meshes in the place of one a search disputed."""
         return [f for f in near if not any(agrees(f.box, box) for boxes in self._disputed.values() for box in boxes)]
 
-    def _follow(self, rgb: np.ndarray, near: list[Face]) -> list[_Far]:
-        """The distant faces of the frame before, in this frame: the ``FAR_MESHES_PER_FRAME``
-        that waited longest are meshed again through their crops (and dropped if lost), the
-        others keep their mesh for now. Near faces ``near`` take precedence over them."""
+    def _follow(self, rgb: np.ndarray, gray: np.ndarray, near: list[Face]) -> list[_Far]:
+        """The distant faces of the frame before, in this frame (``rgb``, and ``gray`` its grey):
+        the ``FAR_MESHES_PER_FRAME`` that waited longest are meshed again through their crops (and
+        dropped if lost), the others keep their mesh for now, moved as the picture moved there
+        (:func:`carried`). Near faces ``near`` take precedence over them."""
         turn = set(sorted(range(len(self._far)), key=lambda i: -self._far[i].waited)[:FAR_MESHES_PER_FRAME])
+        waiting = [i for i in range(len(self._far)) if i not in turn]
+        moved = dict(zip(waiting, carried([self._far[i].face for i in waiting], self._gray, gray)))
         followed: list[_Far] = []
         for i, old in enumerate(self._far):
             if len(near) + len(followed) >= self.max_faces:
@@ -547,7 +583,7 @@ class FaceMesh:
                 face = self._mesh_crop(rgb, old.face.box, CROP_MARGIN * 1.3)
                 track = _Far(face) if face is not None else None
             else:
-                track = _Far(old.face, old.waited + 1)
+                track = _Far(moved[i], old.waited + 1)
             if track is not None and is_new(track.face.box, [f.box for f in near] + [t.face.box for t in followed]):
                 followed.append(track)
             elif track is None:  # lost in its crop: the square around it is searched next
