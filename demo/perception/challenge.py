@@ -243,8 +243,9 @@ class Track:
         elif self.hog_loss is None or (measures is not None and not self._tricked(self.hog_loss)):
             # Until the face shows a trick HOG's loss is a flicker: it starts again with each frame.
             self.hog_loss = Loss(t_ms, measures, measured_ms)
-        if not hog and measures is not None:
-            self.kept.append((measured_ms, measures))
+        if not hog and measures is not None and (self.hog_loss.measures_ms is None
+                                                 or measured_ms >= self.hog_loss.measures_ms):
+            self.kept.append((measured_ms, measures))  # not a waiting mesh's measures from before the loss
             del self.kept[:-600]
         if net:
             self.net_loss = None

@@ -50,6 +50,10 @@ CROP_MARGIN = 2.2  # the cut-out's side as a multiple of the face's size
 # against one, whole processes: 2 a frame ran at 42% of the one-face rate, 1 a frame at 65%.
 FAR_MESHES_PER_FRAME = 1
 CARRIED = np.arange(0, POINT_COUNT, 16)  # 30 points of a mesh whose motion carries it while it waits
+FLOW_GAP_MS = 200.0  # frames further apart than this (or going back: a video's loop) are not compared
+FLOW_BACK_PX = 1.0  # a point followed forward, then back, must land this close (flow picture pixels)
+_FLOW = {"winSize": (15, 15), "maxLevel": 3}
+FLOW_SCALE = 0.5  # the flow reads a half-size grey picture: a quarter of the work, still 0.1 px sure
 
 
 # Modules MediaPipe's package imports that the landmarker never uses: matplotlib (its drawing
@@ -322,25 +326,37 @@ class _Far:
     waited: int = 0
 
 
+def flow_picture(rgb: np.ndarray) -> np.ndarray:
+    """``rgb`` in grey at ``FLOW_SCALE`` of its size, as :func:`carried` reads it."""
+    return cv2.resize(cv2.cvtColor(rgb, cv2.COLOR_RGB2GRAY), None, fx=FLOW_SCALE, fy=FLOW_SCALE,
+                      interpolation=cv2.INTER_AREA)
+
+
 def carried(faces: list[Face], before: np.ndarray | None, now: np.ndarray) -> list[Face]:
-    """``faces``, meshes made from an earlier frame, moved with the picture from the grey frame
-    ``before`` to the grey frame ``now``: each by the median optical flow (pyramidal Lucas-Kanade,
-    OpenCV's ``calcOpticalFlowPyrLK``) of ``CARRIED`` of its points, in pixels. A distant face that
-    waits a few frames for its next mesh so follows a person who moves, instead of standing still
-    and jumping. A face most of whose points the flow loses stays where it was."""
+    """``faces``, meshes made from an earlier frame, moved with the picture from the frame
+    ``before`` to the frame ``now`` (both :func:`flow_picture`): each by the median optical flow
+    (pyramidal Lucas-Kanade, OpenCV's ``calcOpticalFlowPyrLK``) of ``CARRIED`` of its points, in
+    pixels of the frame. A distant face that waits a few frames for its next mesh so follows a
+    person who moves, instead of standing still and jumping. A point counts only if followed back from ``now`` it lands within ``FLOW_BACK_PX``
+    of where it began: between frames that differ otherwise (the light changed, a covered lens) the
+    flow says nothing. A face most of whose points do not count stays where it was."""
     if not faces or before is None or before.shape != now.shape:
         return faces
     count = len(CARRIED)
     points = np.concatenate([f.points[CARRIED, :2] for f in faces]).astype(np.float32).reshape(-1, 1, 2)
-    moved, found, _ = cv2.calcOpticalFlowPyrLK(before, now, points, None, winSize=(21, 21), maxLevel=3)
+    points *= FLOW_SCALE
+    moved, found, _ = cv2.calcOpticalFlowPyrLK(before, now, points, None, **_FLOW)
+    back, found_back, _ = cv2.calcOpticalFlowPyrLK(now, before, moved, None, **_FLOW)
+    sure = (found[:, 0] == 1) & (found_back[:, 0] == 1) & \
+        (np.hypot(*(back - points).reshape(-1, 2).T) < FLOW_BACK_PX)
     out = []
     for k, face in enumerate(faces):
         part = slice(k * count, (k + 1) * count)
-        ok = found[part, 0] == 1
+        ok = sure[part]
         if ok.sum() < count // 2:
             out.append(face)
             continue
-        dx, dy = (float(v) for v in np.median((moved[part, 0] - points[part, 0])[ok], axis=0))
+        dx, dy = (float(v) / FLOW_SCALE for v in np.median((moved[part, 0] - points[part, 0])[ok], axis=0))
         shifted = face.points.copy()
         shifted[:, 0] += dx
         shifted[:, 1] += dy
@@ -385,6 +401,7 @@ class FaceMesh:
         self._last_ms = -1  # timestamp last given to MediaPipe's VIDEO mode
         self._far: list[_Far] = []  # distant faces followed from frame to frame
         self._gray: np.ndarray | None = None  # the frame before in grey, while distant faces are followed
+        self._gray_ms = -np.inf  # its time as the stream gave it, ms
         self._disputed: dict[Square, list[Box]] = {}  # near meshes no detector box agreed with
         self._next_tile = 0  # where the spread-out search for distant faces goes on
         self._last_search_ms = -np.inf  # stream time of the last square searched
@@ -521,8 +538,9 @@ class FaceMesh:
         picture = (rgb.shape[1], rgb.shape[0])
         meshed = _distinct(_to_faces(result, *picture))  # near faces as MediaPipe follows them
         faces = self._undisputed(meshed)
-        gray = cv2.cvtColor(rgb, cv2.COLOR_RGB2GRAY) if self._far else None
-        followed = self._follow(rgb, gray, faces)
+        gray = flow_picture(rgb) if self._far else None
+        recent = 0 < time_ms - self._gray_ms <= FLOW_GAP_MS  # not across a video's loop or a pause
+        followed = self._follow(rgb, gray, faces, self._gray if recent else None)
         squares = search_squares(*picture)
         if len(faces) + len(followed) < self.max_faces:
             kept = faces + [t.face for t in followed]
@@ -549,8 +567,8 @@ class FaceMesh:
                     self._last_search_ms = stamp
         self._far = followed
         if followed and gray is None:
-            gray = cv2.cvtColor(rgb, cv2.COLOR_RGB2GRAY)
-        self._gray = gray if followed else None
+            gray = flow_picture(rgb)
+        self._gray, self._gray_ms = (gray if followed else None), time_ms
         return faces + [replace(t.face, age=t.waited) for t in followed]
 
     def _check_near(self, near: list[Face], square: Square, boxes: list[Box],
@@ -566,14 +584,16 @@ class FaceMesh:
         """``near`` less the meshes in the place of one a search disputed."""
         return [f for f in near if not any(agrees(f.box, box) for boxes in self._disputed.values() for box in boxes)]
 
-    def _follow(self, rgb: np.ndarray, gray: np.ndarray, near: list[Face]) -> list[_Far]:
+    def _follow(self, rgb: np.ndarray, gray: np.ndarray | None, near: list[Face],
+                before: np.ndarray | None) -> list[_Far]:
         """The distant faces of the frame before, in this frame (``rgb``, and ``gray`` its grey):
         the ``FAR_MESHES_PER_FRAME`` that waited longest are meshed again through their crops (and
         dropped if lost), the others keep their mesh for now, moved as the picture moved there
-        (:func:`carried`). Near faces ``near`` take precedence over them."""
+        since ``before`` (the grey frame before, None if too long ago: :func:`carried`). Near
+        faces ``near`` take precedence over them."""
         turn = set(sorted(range(len(self._far)), key=lambda i: -self._far[i].waited)[:FAR_MESHES_PER_FRAME])
         waiting = [i for i in range(len(self._far)) if i not in turn]
-        moved = dict(zip(waiting, carried([self._far[i].face for i in waiting], self._gray, gray)))
+        moved = dict(zip(waiting, carried([self._far[i].face for i in waiting], before, gray)))
         followed: list[_Far] = []
         for i, old in enumerate(self._far):
             if len(near) + len(followed) >= self.max_faces:
