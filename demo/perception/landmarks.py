@@ -36,6 +36,7 @@ from demo.base.offline import keep_offline
 from demo.base.quiet import native_stderr_silenced
 from demo.base.worker import CLOSE_WAIT_S, Worker
 from demo.perception.boxes import Box, agrees, box_centre, contested, inside, is_new, search_squares
+from demo.perception.flow import FLOW_GAP_MS, carried, flow_picture
 from demo.perception.model import MODEL_NAME, ModelError, load_detector_model, load_model
 
 POINT_COUNT = 478
@@ -49,11 +50,6 @@ CROP_MARGIN = 2.2  # the cut-out's side as a multiple of the face's size
 # (six faces: each meshed every sixth frame, 5 times a second at 30 fps). Measured with six faces
 # against one, whole processes: 2 a frame ran at 42% of the one-face rate, 1 a frame at 65%.
 FAR_MESHES_PER_FRAME = 1
-CARRIED = np.arange(0, POINT_COUNT, 16)  # 30 points of a mesh whose motion carries it while it waits
-FLOW_GAP_MS = 200.0  # frames further apart than this (or going back: a video's loop) are not compared
-FLOW_BACK_PX = 1.0  # a point followed forward, then back, must land this close (flow picture pixels)
-_FLOW = {"winSize": (15, 15), "maxLevel": 3}
-FLOW_SCALE = 0.5  # the flow reads a half-size grey picture: a quarter of the work, still 0.1 px sure
 
 
 # Modules MediaPipe's package imports that the landmarker never uses: matplotlib (its drawing
@@ -324,45 +320,6 @@ class _Far:
 
     face: Face
     waited: int = 0
-
-
-def flow_picture(rgb: np.ndarray) -> np.ndarray:
-    """``rgb`` in grey at ``FLOW_SCALE`` of its size, as :func:`carried` reads it."""
-    return cv2.resize(cv2.cvtColor(rgb, cv2.COLOR_RGB2GRAY), None, fx=FLOW_SCALE, fy=FLOW_SCALE,
-                      interpolation=cv2.INTER_AREA)
-
-
-def carried(faces: list[Face], before: np.ndarray | None, now: np.ndarray) -> list[Face]:
-    """``faces``, meshes made from an earlier frame, moved with the picture from the frame
-    ``before`` to the frame ``now`` (both :func:`flow_picture`): each by the median optical flow
-    (pyramidal Lucas-Kanade, OpenCV's ``calcOpticalFlowPyrLK``) of ``CARRIED`` of its points, in
-    pixels of the frame. A distant face that waits a few frames for its next mesh so follows a
-    person who moves, instead of standing still and jumping. A point counts only if followed back from ``now`` it lands within ``FLOW_BACK_PX``
-    of where it began: between frames that differ otherwise (the light changed, a covered lens) the
-    flow says nothing. A face most of whose points do not count stays where it was."""
-    if not faces or before is None or before.shape != now.shape:
-        return faces
-    count = len(CARRIED)
-    points = np.concatenate([f.points[CARRIED, :2] for f in faces]).astype(np.float32).reshape(-1, 1, 2)
-    points *= FLOW_SCALE
-    moved, found, _ = cv2.calcOpticalFlowPyrLK(before, now, points, None, **_FLOW)
-    back, found_back, _ = cv2.calcOpticalFlowPyrLK(now, before, moved, None, **_FLOW)
-    sure = (found[:, 0] == 1) & (found_back[:, 0] == 1) & \
-        (np.hypot(*(back - points).reshape(-1, 2).T) < FLOW_BACK_PX)
-    out = []
-    for k, face in enumerate(faces):
-        part = slice(k * count, (k + 1) * count)
-        ok = sure[part]
-        if ok.sum() < count // 2:
-            out.append(face)
-            continue
-        dx, dy = (float(v) / FLOW_SCALE for v in np.median((moved[part, 0] - points[part, 0])[ok], axis=0))
-        shifted = face.points.copy()
-        shifted[:, 0] += dx
-        shifted[:, 1] += dy
-        x0, y0, x1, y1 = face.box
-        out.append(replace(face, points=shifted, box=(x0 + dx, y0 + dy, x1 + dx, y1 + dy)))
-    return out
 
 
 class FaceMesh:
