@@ -10,13 +10,9 @@ Pixels, x right, y down.
 from __future__ import annotations
 
 from dataclasses import replace
-from typing import TYPE_CHECKING
 
 import cv2
 import numpy as np
-
-if TYPE_CHECKING:
-    from demo.perception.landmarks import Face
 
 CARRIED = np.arange(0, 478, 16)  # 30 of a mesh's 478 points, spread over it, whose motion carries it
 FLOW_GAP_MS = 200.0  # frames further apart than this (or going back: a video's loop) are not compared
@@ -32,10 +28,11 @@ def flow_picture(rgb: np.ndarray) -> np.ndarray:
                       interpolation=cv2.INTER_AREA)
 
 
-def carried(faces: list[Face], before: np.ndarray | None, now: np.ndarray) -> list[Face]:
-    """``faces``, meshes made from an earlier frame, moved with the picture from the frame
-    ``before`` to the frame ``now`` (both :func:`flow_picture`; ``before`` None: not moved), each
-    by the median flow of its ``CARRIED`` points, in pixels of the frame.
+def carried(faces: list, before: np.ndarray | None, now: np.ndarray) -> list:
+    """``faces`` (:class:`demo.perception.landmarks.Face`, which imports this module), meshes
+    made from an earlier frame, moved with the picture from the frame ``before`` to the frame
+    ``now`` (both :func:`flow_picture`; ``before`` None: not moved), each by the median flow of
+    its ``CARRIED`` points, in pixels of the frame.
 
     A point counts only if, followed back from ``now``, it lands within ``FLOW_BACK_PX`` of where
     it began: between frames that differ otherwise (the light jumped, the lens was covered) the
