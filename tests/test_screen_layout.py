@@ -14,14 +14,14 @@ import pytest
 
 from demo.commands import check_layout
 from demo.picture.boxes import Block, Box, Element, Layout
-from demo.picture.chrome import draw_moving
+from demo.picture.chrome import draw_moving, draw_static
 from demo.picture.colours import BACKGROUND, BOX_BACKGROUND
 from demo.picture.compose import ViewSettings, fit_size
-from demo.picture.layout import EVERY_OVERLAY, Overlays
+from demo.picture.layout import EVERY_OVERLAY, Overlays, Screen, lay_out
 from demo.picture.layoutcheck import problems
 from demo.live.notices import Notice, Notices
 from demo.base.choices import VIEWS, WALK_STAGES
-from demo.picture.stages import STAGE_COUNT, Scene, hud_text, window_layout, window_picture
+from demo.picture.stages import STAGE_COUNT, Scene, hud_text, screen_texts, window_layout, window_picture
 from demo.picture.text import available_languages, load_texts
 from demo.picture.typeset import SHADOW_OFFSET
 
@@ -298,3 +298,18 @@ def test_an_exhibit_of_one_step_after_step_0_shows_no_progress(frame):
     """[stages] enabled = [0, 8]: no "Step 1 of 1" over a bar of one segment."""
     layout = window_layout(Scene(frame, [], ViewSettings(), 8, steps=(8,)), load_texts("en"), (1280, 720))
     assert layout.get("progress") is None and layout.get("picture") is not None
+
+
+def test_a_step_laid_out_without_its_progress_has_none_and_draws(frame):
+    """A caller that leaves out ``progress`` (its default is no steps) gets no progress strip, and a
+    layout that has one with no steps counted draws its label without a bar, not a division by zero."""
+    scene = Scene(frame, [], ViewSettings(), 3)
+    size = (frame.shape[1], frame.shape[0])
+    layout = lay_out(Screen((1280, 720), 3, size, screen_texts(scene, load_texts("en"))))
+    assert layout.get("progress") is None and layout.get("picture") is not None
+    with_bar = window_layout(scene, load_texts("en"), (1280, 720))
+    bare = Layout(with_bar.window, 3, with_bar.elements)  # the progress element, but (0, 0) steps
+    vis = np.full((720, 1280, 3), BACKGROUND, np.uint8)
+    draw_static(vis, bare)
+    bar = bare.get("progress").part("bar")
+    assert (vis[bar.y0:bar.y1, bar.x0:bar.x1] == BACKGROUND).all()

@@ -52,7 +52,7 @@ def _progress(vis: np.ndarray, element: Element, progress: tuple[int, int]) -> N
     draw_block(vis, element.blocks[0], AMBER)
     bar = element.part("bar")
     stage, steps = progress
-    if bar is None or bar.width < steps:
+    if bar is None or not 0 < steps <= bar.width:
         return
     gap = max(2, bar.height // 2)
     span = (bar.width - gap * (steps - 1)) / steps

@@ -152,7 +152,7 @@ def lay_out(screen: Screen) -> Layout:
         _band(room, overlays)
     _dock(room, overlays, portrait=height > width)
     titles, captions = _stage_texts(room, screen.frame)
-    if screen.stage and screen.progress[1] != 1:  # an exhibit of one step after step 0 has no progress
+    if screen.stage and screen.progress[1] > 1:  # no progress for one step after step 0, or none given
         _progress(room)
     if screen.stage == CHALLENGE_STAGE:
         _challenge_band(room, titles[0].height + captions[0].height)
