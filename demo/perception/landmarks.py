@@ -247,6 +247,11 @@ class _SquareSearch:
         self._min_confidence = min_confidence
         self._detector = None
 
+    def in_frame(self, crop: np.ndarray, square: Square) -> list[Box]:
+        """Boxes (x0, y0, x1, y1, frame pixels) of the faces found in ``crop``, the frame's ``square``."""
+        x0, y0 = square[:2]
+        return [(x0 + a, y0 + b, x0 + c, y0 + d) for a, b, c, d in self(crop)]
+
     def __call__(self, square: np.ndarray) -> list[Box]:
         """Boxes (x0, y0, x1, y1, pixels of ``square``) of the faces the detector finds in it."""
         if self._detector is None:
@@ -281,17 +286,16 @@ class _BackgroundSearch:
         self._worker = Worker("distant-face search")
         self._searching: Future | None = None  # the square offered last, until collected
 
-    def offer(self, rgb: np.ndarray, tile: tuple[int, int, int, int]) -> bool:
-        """Search ``tile`` (x0, y0, x1, y1) of ``rgb`` next, if idle; True if taken on."""
+    def offer(self, rgb: np.ndarray, square: Square) -> bool:
+        """Search ``square`` (x0, y0, x1, y1) of ``rgb`` next, if idle; True if taken on."""
         if self._searching is not None:
             return False
-        x0, y0, x1, y1 = tile
-        self._searching = self._worker.submit(self._search, rgb[y0:y1, x0:x1].copy(), tile)
+        x0, y0, x1, y1 = square
+        self._searching = self._worker.submit(self._search, rgb[y0:y1, x0:x1].copy(), square)
         return True
 
-    def _search(self, square: np.ndarray, tile: Square) -> tuple[Square, list[Box]]:
-        x0, y0 = tile[:2]
-        return tile, [(x0 + a, y0 + b, x0 + c, y0 + d) for a, b, c, d in self._squares(square)]
+    def _search(self, crop: np.ndarray, square: Square) -> tuple[Square, list[Box]]:
+        return square, self._squares.in_frame(crop, square)
 
     def collect(self) -> tuple[Square, list[Box]] | None:
         """The square last offered and the boxes found in it, once it is searched (until then
@@ -360,7 +364,7 @@ class FaceMesh:
         self._gray: np.ndarray | None = None  # the frame before in grey, while distant faces are followed
         self._gray_ms = -np.inf  # its time as the stream gave it, ms
         self._disputed: dict[Square, list[Box]] = {}  # near meshes no detector box agreed with
-        self._next_tile = 0  # where the spread-out search for distant faces goes on
+        self._last_square = 0  # of search_squares(), the one the spread-out search for distant faces did last
         self._last_search_ms = -np.inf  # stream time of the last square searched
 
     @property
@@ -411,20 +415,19 @@ class FaceMesh:
             raise ValueError(f"expected an RGB uint8 image (height, width, 3), got {rgb.dtype} {rgb.shape}")
         return mediapipe_image(rgb)
 
-    def _search(self, rgb: np.ndarray, tiles: list[tuple[int, int, int, int]]) -> list[Box]:
-        """Boxes (x0, y0, x1, y1, frame pixels) of faces the detector finds in ``tiles``."""
+    def _search(self, rgb: np.ndarray, squares: list[Square]) -> list[Box]:
+        """Boxes (x0, y0, x1, y1, frame pixels) of faces the detector finds in ``squares``."""
         boxes: list[Box] = []
-        for x0, y0, x1, y1 in tiles:
-            for a, b, c, d in self._squares(rgb[y0:y1, x0:x1]):
-                box = (x0 + a, y0 + b, x0 + c, y0 + d)
-                if not any(inside(box_centre(box), other) for other in boxes):  # the same face in two tiles
+        for x0, y0, x1, y1 in squares:
+            for box in self._squares.in_frame(rgb[y0:y1, x0:x1], (x0, y0, x1, y1)):
+                if not any(inside(box_centre(box), other) for other in boxes):  # the same face in two squares
                     boxes.append(box)
         return boxes
 
     def _mesh_crop(self, rgb: np.ndarray, box: tuple[float, float, float, float], margin: float) -> Face | None:
         """Mesh the face in ``box`` through an enlarged square crop around it; None if lost or if
         the mesh does not agree with ``box`` (it found something else in the crop)."""
-        centre_x, centre_y = (box[0] + box[2]) / 2.0, (box[1] + box[3]) / 2.0
+        centre_x, centre_y = box_centre(box)
         side = max(box[2] - box[0], box[3] - box[1]) * margin
         scale = CROP_SIDE / side
         x0, y0 = centre_x - side / 2.0, centre_y - side / 2.0
@@ -492,49 +495,49 @@ class FaceMesh:
         stamp = max(int(time_ms), self._last_ms + 1)
         self._last_ms = stamp
         result = self._video_mode.detect_for_video(image, stamp)
-        picture = (rgb.shape[1], rgb.shape[0])
-        meshed = _distinct(_to_faces(result, *picture))  # near faces as MediaPipe follows them
+        size = (rgb.shape[1], rgb.shape[0])
+        meshed = _distinct(_to_faces(result, *size))  # near faces as MediaPipe follows them
         faces = self._undisputed(meshed)
         gray = flow_picture(rgb) if self._far else None
         recent = 0 < time_ms - self._gray_ms <= FLOW_GAP_MS  # not across a video's loop or a pause
-        followed = self._follow(rgb, gray, faces, self._gray if recent else None)
-        squares = search_squares(*picture)
+        squares = search_squares(*size)
+        followed = self._follow(rgb, gray, faces, self._gray if recent else None, squares)
         if len(faces) + len(followed) < self.max_faces:
-            kept = faces + [t.face for t in followed]
             searched = self._background.collect() if self._background is not None else None
             if searched is not None:
-                faces = self._check_near(meshed, *searched, picture)
-                kept = faces + [t.face for t in followed]
-                followed += [_Far(f) for f in self._add_far(rgb, kept, searched[1])]
+                faces = self._take_boxes(rgb, meshed, *searched, size, followed)
             if stamp - self._last_search_ms >= SWEEP_MS / len(squares):
                 # The still-picture landmarker is made with the first search, not when the first
                 # distant face appears: a stream's memory and threads then stay flat after its
                 # first frames.
                 self._still_landmarker()
-                square = squares[(self._next_tile + 1) % len(squares)]
+                square = squares[(self._last_square + 1) % len(squares)]
+                if self._background is None or self._background.offer(rgb, square):
+                    self._last_square = (self._last_square + 1) % len(squares)
+                    self._last_search_ms = stamp
                 if self._background is None:
-                    self._next_tile = (self._next_tile + 1) % len(squares)
-                    self._last_search_ms = stamp
-                    boxes = self._search(rgb, [square])
-                    faces = self._check_near(meshed, square, boxes, picture)
-                    kept = faces + [t.face for t in followed]
-                    followed += [_Far(f) for f in self._add_far(rgb, kept, boxes)]
-                elif self._background.offer(rgb, square):
-                    self._next_tile = (self._next_tile + 1) % len(squares)
-                    self._last_search_ms = stamp
+                    faces = self._take_boxes(rgb, meshed, square, self._search(rgb, [square]), size, followed)
         self._far = followed
         if followed and gray is None:
             gray = flow_picture(rgb)
         self._gray, self._gray_ms = (gray if followed else None), time_ms
         return faces + [replace(t.face, age=t.waited) for t in followed]
 
+    def _take_boxes(self, rgb: np.ndarray, meshed: list[Face], square: Square, boxes: list[Box],
+                    size: tuple[int, int], followed: list[_Far]) -> list[Face]:
+        """The near faces once the detector found ``boxes`` in ``square`` (:meth:`_check_near`);
+        the distant faces among the boxes are added to ``followed``."""
+        faces = self._check_near(meshed, square, boxes, size)
+        followed += [_Far(f) for f in self._add_far(rgb, faces + [t.face for t in followed], boxes)]
+        return faces
+
     def _check_near(self, near: list[Face], square: Square, boxes: list[Box],
-                    picture: tuple[int, int]) -> list[Face]:
+                    size: tuple[int, int]) -> list[Face]:
         """Near faces, less those lying wholly in ``square`` that the ``boxes`` the detector found
         there contest. Their boxes are remembered: until ``square`` is searched again, a mesh in
         the same place is dropped too (MediaPipe keeps following it)."""
         self._disputed[square] = [f.box for f in near if inside(f.box[:2], square) and inside(f.box[2:], square)
-                                  and contested(f.box, boxes, picture)]
+                                  and contested(f.box, boxes, size)]
         return self._undisputed(near)
 
     def _undisputed(self, near: list[Face]) -> list[Face]:
@@ -542,12 +545,13 @@ class FaceMesh:
         return [f for f in near if not any(agrees(f.box, box) for boxes in self._disputed.values() for box in boxes)]
 
     def _follow(self, rgb: np.ndarray, gray: np.ndarray | None, near: list[Face],
-                before: np.ndarray | None) -> list[_Far]:
+                before: np.ndarray | None, squares: list[Square]) -> list[_Far]:
         """The distant faces of the frame before, in this frame (``rgb``, and ``gray`` its grey):
         the ``FAR_MESHES_PER_FRAME`` that waited longest are meshed again through their crops (and
         dropped if lost), the others keep their mesh for now, moved as the picture moved there
         since ``before`` (the grey frame before, None if too long ago: :func:`carried`). Near
-        faces ``near`` take precedence over them."""
+        faces ``near`` take precedence over them. A face lost in its crop has the one of the
+        ``squares`` around it searched next."""
         turn = set(sorted(range(len(self._far)), key=lambda i: -self._far[i].waited)[:FAR_MESHES_PER_FRAME])
         waiting = [i for i in range(len(self._far)) if i not in turn]
         moved = dict(zip(waiting, carried([self._far[i].face for i in waiting], before, gray)))
@@ -564,10 +568,9 @@ class FaceMesh:
             if track is not None and is_new(track.face.box, [f.box for f in near] + [t.face.box for t in followed]):
                 followed.append(track)
             elif track is None:  # lost in its crop: the square around it is searched next
-                squares = search_squares(rgb.shape[1], rgb.shape[0])
                 nearest = min(range(len(squares)), key=lambda k: np.hypot(*np.subtract(box_centre(squares[k]),
                                                                                        old.face.centre)))
-                self._next_tile = (nearest - 1) % len(squares)
+                self._last_square = (nearest - 1) % len(squares)
         return followed
 
     def wait_for_search(self) -> None:
