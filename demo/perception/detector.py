@@ -28,9 +28,9 @@ The same search in two parts, e.g. spread over two frames (the live window does,
 Sizes: the picture is scanned on a grey *working copy*, wide enough that a face
 :data:`SMALLEST_FACE` (80) px tall in the picture fits the pattern's window
 (:func:`working_width_for`), but 320 to 512 px wide (:data:`WORKING_WIDTH`,
-:data:`WIDEST_WORKING_COPY`). With the bundled pattern (a 32 px window, the face box 0.9 of its
-height: 28.8 px of the copy) faces from about 57 px tall are found in a 640 x 480 frame (a
-320 x 240 copy), from 72 px in 1280 x 720 (512 x 288) and from 108 px in 1920 x 1080 (512 x 288),
+:data:`WIDEST_WORKING_COPY`). With the bundled pattern (a 32 px window, the face box 0.897 of its
+height: 28.7 px of the copy) faces from about 57 px tall are found in a 640 x 480 frame (a
+320 x 240 copy), from 72 px in 1280 x 720 (511 x 287) and from 108 px in 1920 x 1080 (512 x 288),
 up to the frame's height. Smaller faces need a wider working copy (``working_width``).
 
 Conventions: pictures are ``uint8`` RGB ``(height, width, 3)`` or grey ``(height, width)``;
@@ -63,7 +63,7 @@ from demo.perception.hog import HYS_CLIP, NORM_EPS, cell_histograms
 PATTERN_NAME = "face_pattern.npz"
 PATTERN_VERSION = 1  # bumped when the file's keys change meaning
 WORKING_WIDTH = 320  # pixels: the narrowest working copy (a 640 px frame's: faces from 57 px)
-WIDEST_WORKING_COPY = 512  # pixels: the widest one (a 1280 px frame's: faces from 72 px)
+WIDEST_WORKING_COPY = 512  # pixels: the widest one (a 1920 px frame's: faces from 108 px)
 SMALLEST_FACE = 80.0  # pixels of the picture: faces this tall fit the window with a tenth to spare
 PYRAMID_STEP = 2.0 ** 0.25  # size ratio of neighbouring pyramid levels (4 levels per octave)
 NMS_IOU = 0.3  # boxes overlapping a better one by more than this (intersection / union) are dropped
@@ -143,17 +143,6 @@ class Pattern:
         side = 0.5 * ((box[2] - box[0]) / (fx1 - fx0) + (box[3] - box[1]) / (fy1 - fy0))
         x0, y0 = box[0] - fx0 * side, box[1] - fy0 * side
         return x0, y0, x0 + side, y0 + side
-
-    def cell_weights(self) -> np.ndarray:
-        """The weights added up per cell: ``(cells, cells, bins)``, how much each cell's edge
-        directions count towards "face" (a cell belongs to up to ``block**2`` blocks)."""
-        side = self.window // self.cell
-        out = np.zeros((side, side, self.bins), np.float64)
-        span = self.blocks_per_window
-        for row in range(self.block):  # a loop over the block's few cell positions, not cells
-            for col in range(self.block):
-                out[row:row + span, col:col + span] += self.weights[:, :, row, col]
-        return out.astype(np.float32)
 
 
 @dataclass(frozen=True)
@@ -275,8 +264,7 @@ def load_pattern(path: str | Path | None = None) -> Pattern:
     return _pattern_from_arrays(arrays, path, remedy)
 
 
-def _pattern_from_arrays(arrays: dict[str, np.ndarray], path: str | Path = "pattern",
-                         remedy: str = "run python -m demo.tools.train_pattern") -> Pattern:
+def _pattern_from_arrays(arrays: dict[str, np.ndarray], path: str | Path, remedy: str) -> Pattern:
     """A :class:`Pattern` from the file's arrays, checking that their shapes agree."""
     if int(arrays["version"]) != PATTERN_VERSION:
         raise PatternError(f"{path}: face pattern version {int(arrays['version'])}, expected "
@@ -585,7 +573,7 @@ def _paste_max(heat: np.ndarray, grid: np.ndarray, first: float, step: float) ->
 def working_width_for(width: int, pattern: Pattern, min_face: float = SMALLEST_FACE) -> int:
     """Width (pixels) of the working copy in which a face ``min_face`` pixels tall in a picture
     ``width`` pixels wide is as tall as the smallest face the pattern's window holds (its face
-    box's height in the window), with a tenth to spare: 512 for 1280 and 80 px faces."""
+    box's height in the window), with a tenth to spare: 511 for 1280 and 80 px faces with the bundled pattern."""
     smallest = (pattern.face_box[3] - pattern.face_box[1]) * pattern.window  # working-copy px
     return int(math.ceil(width * smallest / (0.9 * min_face)))
 
