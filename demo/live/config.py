@@ -31,6 +31,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime
+import itertools
 import os
 import re
 import textwrap
@@ -122,19 +123,24 @@ def _listed(options: Sequence[str]) -> str:
     return ", ".join(quoted(option) for option in options)
 
 
+def _tables() -> dict[str, type]:
+    """Config's tables by name: {"camera": CameraConfig, ...}."""
+    return {spec.name: spec.default_factory for spec in dataclasses.fields(Config)}  # type: ignore[misc]
+
+
+def _keys(table: type) -> dict[str, dataclasses.Field]:
+    """A table's keys by name; each field's metadata holds its rule and its doc."""
+    return {spec.name: spec for spec in dataclasses.fields(table)}  # type: ignore[arg-type]
+
+
 def _table_names() -> list[str]:
-    return [spec.name for spec in dataclasses.fields(Config)]
+    return list(_tables())
 
 
 def _all_keys() -> Iterator[tuple[str, str]]:
-    for spec in dataclasses.fields(Config):
-        for key_spec in dataclasses.fields(spec.default_factory):  # type: ignore[arg-type]
-            yield spec.name, key_spec.name
-
-
-def _field(table_name: str, key: str) -> dataclasses.Field:
-    cls = {spec.name: spec.default_factory for spec in dataclasses.fields(Config)}[table_name]
-    return {spec.name: spec for spec in dataclasses.fields(cls)}[key]  # type: ignore[arg-type]
+    for name, table in _tables().items():
+        for key in _keys(table):
+            yield name, key
 
 
 # ---- Checks: one rule per kind of value ----------------------------------------------------
@@ -527,7 +533,7 @@ def _read_text(path: Path, where: str) -> str:
 
 def _build(data: dict[str, Any], where: str) -> Config:
     """A :class:`Config` from parsed TOML, checking every table and key in file order."""
-    tables = {spec.name: spec.default_factory for spec in dataclasses.fields(Config)}
+    tables = _tables()
     built = {}
     for name, value in data.items():
         if name not in tables:
@@ -539,7 +545,7 @@ def _build(data: dict[str, Any], where: str) -> Config:
 
 
 def _build_table(cls: type, name: str, data: dict[str, Any], where: str) -> Any:
-    keys = {spec.name: spec for spec in dataclasses.fields(cls)}
+    keys = _keys(cls)
     values = {}
     for key, value in data.items():
         if key not in keys:
@@ -582,10 +588,9 @@ def _relations(config: Config, languages: Sequence[str] | None) -> Iterator[_Pro
         yield _Problem("stages", "start", stages.start,
                        f"is not one of the enabled stages ({', '.join(map(str, stages.enabled))})")
     named = {"quit_keys": kiosk.quit_keys, "next_key": kiosk.next_key, "back_key": kiosk.back_key}
-    for index, (key, combo) in enumerate(named.items()):
-        for other, other_combo in list(named.items())[:index]:
-            if combo == other_combo:
-                yield _Problem("kiosk", key, str(combo), f"is the same as {other}")
+    for (other, other_combo), (key, combo) in itertools.combinations(named.items(), 2):
+        if combo == other_combo:
+            yield _Problem("kiosk", key, str(combo), f"is the same as {other}")
     if kiosk.screenshots and not kiosk.screenshot_dir:
         yield _Problem("kiosk", "screenshots", True, "needs screenshot_dir, the folder to save in")
 
@@ -594,9 +599,8 @@ def _raise_first(problems: Iterator[_Problem], where: str,
                  cli_names: dict[tuple[str, str], str] | None = None) -> None:
     for problem in problems:
         option = (cli_names or {}).get((problem.table, problem.key))
-        label, joint = (f"--{option.replace('_', '-')}", " ") if option else (
-            f"[{problem.table}] {problem.key}", " = ")
-        raise ConfigError(f"{where}: {_about(label, joint, problem.value, _Invalid(problem.text))}")
+        label = f"--{option.replace('_', '-')} " if option else f"[{problem.table}] {problem.key} = "
+        raise ConfigError(f"{where}: {label}{_shown(problem.value)} {problem.text}")
 
 
 # ---- Command-line options over the file ----------------------------------------------------
@@ -665,7 +669,7 @@ def merge_cli(config: Config, *, languages: Sequence[str] | None = None, **overr
 
 def _check_option(name: str, value: Any) -> Any:
     table_name, key = CLI_OPTIONS[name]
-    spec = _field(table_name, key)
+    spec = _keys(_tables()[table_name])[key]
     value = os.fspath(value) if isinstance(value, os.PathLike) else value
     try:
         return spec.metadata["rule"].check(value)
