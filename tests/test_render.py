@@ -242,6 +242,9 @@ def test_folder_input_with_and_without_recursion(tmp_path, photo, capsys):
     (lesson / "week2").mkdir(parents=True)
     save(lesson / "a.png", small)
     save(lesson / "week2" / "a.png", small)  # same name in a subfolder: kept apart
+    (lesson / ".thumbnails").mkdir()
+    save(lesson / ".thumbnails" / "b.png", small)  # hidden folders and files are left out
+    save(lesson / "week2" / ".c.png", small)
     (lesson / "readme.txt").write_text("not an input, quietly left out")
     out = tmp_path / "out"
     assert main(["render", str(lesson), "-o", str(out)]) == 0

@@ -34,7 +34,7 @@ from demo.base.safefile import Outputs, folder_problem, write_failure, write_pic
 from demo.files.export import (FrameData, HogFrames, frame_data, save_blendshapes_csv, save_landmarks_csv,
                                save_landmarks_json)
 from demo.files.progress import Progress
-from demo.perception.challenge import observe
+from demo.perception.challenge import Challenge, observe
 from demo.perception.landmarks import Face, FaceMesh
 from demo.picture.compose import ViewSettings, side_by_side
 from demo.picture.colours import BACKGROUND
@@ -79,7 +79,7 @@ class Look:
     settings : ViewSettings
         HOG view, cell, bins, points, axes, no_pixels.
     stage : int or None
-        None: the two-panel picture. 0-7: that step of the walk-through, as the live window.
+        None: the two-panel picture. 0-8: that step of the walk-through, as the live window.
     sheet : bool
         All eight steps of one frame in a grid.
     size : (width, height) or None
@@ -203,9 +203,10 @@ def _make_folder(folder: Path) -> None:
         raise RenderError(f"{folder}: {problem}")
 
 
-def _wanted(path: Path) -> bool:
-    suffix = path.suffix.lower()
-    return not path.name.startswith(".") and (suffix in IMAGE_SUFFIXES or suffix in VIDEO_SUFFIXES)
+def _wanted(relative: Path) -> bool:
+    """An image or video by its suffix, neither hidden itself nor in a hidden folder."""
+    return (relative.suffix.lower() in IMAGE_SUFFIXES | VIDEO_SUFFIXES
+            and not any(part.startswith(".") for part in relative.parts))
 
 
 def find_inputs(inputs: Sequence[Path], recursive: bool = False, skip: Path | None = None
@@ -227,9 +228,8 @@ def find_inputs(inputs: Sequence[Path], recursive: bool = False, skip: Path | No
         items: list[tuple[Path, Path | None]] = [(path, None)]
         if path.is_dir():
             try:
-                pattern = path.rglob("*") if recursive else path.iterdir()
-                files = sorted(p for p in pattern if p.is_file() and _wanted(p.relative_to(path))
-                               and not any(part.startswith(".") for part in p.relative_to(path).parts)
+                entries = path.rglob("*") if recursive else path.iterdir()
+                files = sorted(p for p in entries if p.is_file() and _wanted(p.relative_to(path))
                                and not (skip_resolved and skip_resolved in p.resolve().parents))
             except OSError as error:
                 problems.append(f"{path}: this folder cannot be read ({error.strerror}); check its permissions")
@@ -383,12 +383,12 @@ def _drawable(frame: np.ndarray, faces: list[Face]) -> tuple[np.ndarray, list[Fa
 
 
 def picture(frame: np.ndarray, faces: list[Face], look: Look, texts: Texts | None = None,
-            challenge=None, time_ms: float = 0.0) -> np.ndarray:
+            challenge: Challenge | None = None, time_ms: float = 0.0) -> np.ndarray:
     """The picture of one frame as ``look`` asks, RGB uint8, a new array.
 
     Two panels: ``2 * panel_size`` wide. ``--stage``: the window size (``look.size`` or
     ``WINDOW``) times ``look.scale``. ``--sheet``: 4 x 2 tiles of ``look.size`` or ``TILE``.
-    ``challenge`` (:class:`demo.perception.challenge.Challenge`) follows a video through step 8:
+    ``challenge`` follows a video through step 8:
     it is fed this frame at ``time_ms``; without it a still picture shows one frame's lights.
     """
     source_size = (frame.shape[1], frame.shape[0])
@@ -558,8 +558,6 @@ def render(job: RenderJob, mesh: FaceMesh | None = None, progress: Progress | No
             stack.callback(video.close)
         challenge = None
         if video is not None and look.stage == CHALLENGE_STAGE:
-            from demo.perception.challenge import Challenge
-
             challenge = Challenge()  # follows the visitor through the video; forgotten afterwards
         needs_all = video is not None or records is not None or hog_frames is not None
         target = None if job.at_s is None or job.still else round(job.at_s * fps)
