@@ -39,6 +39,7 @@ FOREHEAD, CHIN = 10, 152  # MediaPipe's top of the forehead and bottom of the ch
 HOLD_MS = 500.0  # a detector must stay lost this long to count: no single missed frame wins
 HISTORY_MS = 5000.0  # the confidence plot shows this much of the past
 FORGET_MS = 3000.0  # a face neither detector saw for this long is forgotten (the visitor left)
+KEPT_FRAMES = 600  # the network's measures kept of a face HOG lost: 20 s at 30 fps, the furthest wins
 WIN_SHOW_MS = 5000.0  # the win message stays this long before the next challenge
 GIVE_UP_MS = 45000.0  # a challenge nobody wins in this time is left unsolved, the next one comes
 SUMMARY_MS = 15000.0  # the summary card stays this long, then the challenges begin again
@@ -144,6 +145,7 @@ class Observation:
     centre : (x, y) pixels; height : pixels (the landmarks' box, else HOG's box).
     hog : HOG's face probability 0-1 there (its heat map); hog_seen : a HOG box is on this face.
     face : the neural network's landmarks, None if it does not see this face.
+    box : (x0, y0, x1, y1) pixels: the landmarks' box, else HOG's.
     """
 
     centre: tuple[float, float]
@@ -246,7 +248,7 @@ class Track:
         if not hog and measures is not None and (self.hog_loss.measures_ms is None
                                                  or measured_ms >= self.hog_loss.measures_ms):
             self.kept.append((measured_ms, measures))  # not a waiting mesh's measures from before the loss
-            del self.kept[:-600]
+            del self.kept[:-KEPT_FRAMES]
         if net:
             self.net_loss = None
         elif self.net_loss is None:
@@ -275,11 +277,12 @@ class Track:
         return loss.measures is not None and self.baseline is not None \
             and trick_of(loss.measures, self.baseline) is not None
 
-    def lost_for(self, loss: Loss | None, held: bool, t_ms: float) -> bool:
-        """The detector has lost the face for ``HOLD_MS``, having once ``held`` it (seen it for
-        ``HOLD_MS`` without a break): a face it only ever caught now and then (too small or too
-        faint for it, say one at the back of a group) was never really seen, so it is not lost."""
-        return held and loss is not None and t_ms - loss.t_ms >= HOLD_MS
+
+def _lost_for(loss: Loss | None, held: bool, t_ms: float) -> bool:
+    """A detector has lost a face for ``HOLD_MS`` (its ``loss``), having once ``held`` it (seen it
+    for ``HOLD_MS`` without a break): a face it only ever caught now and then (too small or too
+    faint for it, say one at the back of a group) was never really seen, so it is not lost."""
+    return held and loss is not None and t_ms - loss.t_ms >= HOLD_MS
 
 
 def _streak(since: float | None, held: bool, seen: bool, t_ms: float) -> tuple[float | None, bool]:
@@ -331,17 +334,16 @@ def trick_of(now: Measures, baseline: Measures) -> str | None:
 SMALLER_IS_FURTHER = ("distance", "light")  # a smaller face, less light; the others: larger numbers
 
 
-def _beyond(trick: str, value: float, other: float) -> bool:
-    """``value`` is further along ``trick`` than ``other``."""
-    return value < other if trick in SMALLER_IS_FURTHER else value > other
+def _along(trick: str, value: float) -> float:
+    """How far along ``trick`` its ``value`` is: larger is further, for every trick."""
+    return -value if trick in SMALLER_IS_FURTHER else value
 
 
 def _furthest(kept: list, trick: str) -> tuple[float, float] | tuple[None, None]:
     """(t_ms, value) of the kept measures furthest along ``trick`` (smallest size for distance)."""
     if not kept:
         return None, None
-    pick = min if trick in SMALLER_IS_FURTHER else max
-    t, m = pick(kept, key=lambda item: item[1].value(trick))
+    t, m = max(kept, key=lambda item: _along(trick, item[1].value(trick)))
     return t, m.value(trick)
 
 
@@ -422,7 +424,7 @@ class Challenge:
                 track = next((t for t in self.tracks if t.number == win.track), None)
                 if track is not None and track.hog_loss is not None and track.kept:
                     net_ms, net_value = _furthest(track.kept, win.trick)
-                    if win.net_value is None or _beyond(win.trick, net_value, win.net_value):
+                    if win.net_value is None or _along(win.trick, net_value) > _along(win.trick, win.net_value):
                         win.net_ms, win.net_value = net_ms, net_value  # never back: a later loss may go less far
             return
         for track in self.tracks:
@@ -434,8 +436,8 @@ class Challenge:
                 return
 
     def _won(self, challenge: str, track: Track, t_ms: float) -> Win | None:
-        hog_lost = track.lost_for(track.hog_loss, track.hog_held, t_ms)
-        net_lost = track.lost_for(track.net_loss, track.net_held, t_ms)
+        hog_lost = _lost_for(track.hog_loss, track.hog_held, t_ms)
+        net_lost = _lost_for(track.net_loss, track.net_held, t_ms)
         if challenge == "hog":  # judged when HOG lost the face; the network must still see it
             loss, ready = track.hog_loss, hog_lost and track.net_seen
         elif challenge == "net":
@@ -450,7 +452,7 @@ class Challenge:
         value = loss.measures.value(trick)
         if challenge == "hog":
             net_ms, net_value = _furthest(track.kept, trick)
-            return Win(challenge, trick, value, net_value, loss.t_ms, net_ms, track.number)
+            return Win(challenge, trick, value, net_value, loss.measures_ms, net_ms, track.number)
         if challenge == "net":
             return Win(challenge, trick, None, value, None, loss.measures_ms, track.number)
         hog = track.hog_loss.measures

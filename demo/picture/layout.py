@@ -154,15 +154,15 @@ def lay_out(screen: Screen) -> Layout:
     titles, captions = _stage_texts(room, screen.frame)
     if screen.stage and screen.progress[1] > 1:  # no progress for one step after step 0, or none given
         _progress(room)
-    if screen.stage == CHALLENGE_STAGE:
+    challenge = screen.stage == CHALLENGE_STAGE
+    if challenge:
         _challenge_band(room, titles[0].height + captions[0].height)
     if screen.stage == 0:
         _two_panels(room, screen.frame, captions)
-    elif screen.stage == CHALLENGE_STAGE:
-        _one_picture(room, screen.stage, screen.frame, titles, captions, two_frames=True)
-        _join_challenge(room)
     else:
-        _one_picture(room, screen.stage, screen.frame, titles, captions)
+        _one_picture(room, screen.stage, screen.frame, titles, captions, two_frames=challenge)
+    if challenge:
+        _join_challenge(room)
     return Layout(screen.window, screen.stage, tuple(room.elements), screen.progress)
 
 
