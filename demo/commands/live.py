@@ -39,7 +39,8 @@ def live_parser() -> argparse.ArgumentParser:
                         help="exhibit mode: fullscreen, no cursor, one button, quit only by Ctrl+Shift+Q")
     parser.add_argument("--stage", type=int, help=f"step of the walk-through to start at, 0-{STAGE_COUNT - 1}")
     parser.add_argument("--screenshots", type=Path, metavar="FOLDER",
-                        help="key s saves screenshots here (never in kiosk mode); without it, s saves nothing")
+                        help="key s saves screenshots here (in kiosk mode only with [kiosk] screenshots = true); "
+                             "without it, s saves nothing")
     parser.add_argument("--fps", type=float, help="pace files and the sample at this rate (default: their own)")
     parser.add_argument("--frames", type=whole_number("--frames", 0, least_note=" (never stop)"), default=0,
                         help="stop after N frames (for tests and benchmarks); 0 = never")
