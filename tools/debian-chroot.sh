@@ -1,4 +1,4 @@
-# Functions for tools/check-debian-trixie and tools/check-debian-arm64 (source it, don't run it):
+# Functions for tools/check-debian and tools/check-debian-arm64 (source it, don't run it):
 # a Debian chroot made once with debootstrap, /proc, /sys and /dev bound inside it while a
 # check runs (MediaPipe counts CPUs through them), and a copy of this repository inside it.
 # Needs root and debootstrap (apt-get install debootstrap); for another architecture also
@@ -43,14 +43,15 @@ chroot_make() {
 }
 
 # chroot_ensure_packages ROOT PACKAGE...: installs those of them the chroot lacks
-# (after chroot_mount), so an older chroot gets what a newer check needs.
+# (after chroot_mount), so an older chroot gets what a newer check needs. A mirror that is a
+# dated snapshot serves a Release file past its Valid-Until; a throwaway test chroot takes it.
 chroot_ensure_packages() {
     local root="$1"
     shift
     chroot "$root" dpkg -s "$@" >/dev/null 2>&1 && return 0
     echo "== installing into the chroot: $*"
     chroot "$root" /usr/bin/env -i PATH=/usr/bin:/bin:/usr/sbin:/sbin DEBIAN_FRONTEND=noninteractive \
-        sh -c "apt-get update -qq && apt-get install -y -qq --no-install-recommends $*" >/dev/null
+        sh -c "apt-get update -qq -o Acquire::Check-Valid-Until=false && apt-get install -y -qq --no-install-recommends $*" >/dev/null
 }
 
 chroot_qemu_arch() {
