@@ -11,6 +11,7 @@ degrees (:func:`test_turning_away_hides_from_hog`).
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 
 import cv2
@@ -448,8 +449,6 @@ def test_render_stage_8_follows_a_video_and_hog_loses_the_tilted_face(tmp_path):
 
 
 def test_the_live_loop_plays_the_challenge_and_forgets_it_when_the_step_ends():
-    import dataclasses
-
     from demo.live.app import run
     from demo.live.config import Config
     from demo.sources import open_source
@@ -530,3 +529,24 @@ def test_a_detector_holds_a_face_only_after_half_a_second_without_a_break():
         assert not getattr(track, held)  # seen for 400 ms so far
         track.feed(1000.0, None, gray)
         assert getattr(track, held), seen_by
+
+
+def test_a_win_on_a_waiting_mesh_says_when_its_number_was_measured():
+    """A distant face's mesh is made again only every few frames (``Face.age`` says how many ago).
+    HOG's number is then the one measured on the mesh's own frame, and ``hog_ms`` says that
+    frame, not the frame HOG lost the face on."""
+    clip = _clip("tilt")
+    lost = int(round(_play(clip, 0).wins["hog"].hog_ms / STEP_MS))
+    pattern = load_pattern()
+    challenge = Challenge(stage=0)
+    made = {}
+    with FaceMesh(max_faces=2) as mesh:
+        for k, frame in enumerate(clip.frames):
+            made[k] = mesh.track(frame, k * STEP_MS)
+            age = (k - lost + 1) % 3 if k >= 2 else 0  # the frame HOG loses the face on: a mesh 1 frame old
+            shown = [dataclasses.replace(face, age=age) for face in made[k - age]]
+            challenge.update(k * STEP_MS, frame, observe(shown, detect_faces(frame, pattern)))
+    win = challenge.wins["hog"]
+    measured = int(round(win.hog_ms / STEP_MS))
+    assert (measured - lost + 1) % 3 == 0, (win, lost)  # a frame whose mesh was made on it
+    assert _close("tilt", win.hog_value, clip.at(win.hog_ms)), win
