@@ -318,14 +318,6 @@ class _BackgroundSearch:
             self._worker.close(CLOSE_WAIT_S)
 
 
-@dataclass(frozen=True)
-class _Far:
-    """A distant face followed by a stream: its latest mesh and how many frames ago it was made."""
-
-    face: Face
-    waited: int = 0
-
-
 class FaceMesh:
     """Finds faces and their 478 landmarks in RGB pictures.
 
@@ -360,7 +352,7 @@ class FaceMesh:
         self._squares = _SquareSearch(self._detector_model, min_confidence)  # searched during track()
         self._background: _BackgroundSearch | None = None  # or on a worker of its own
         self._last_ms = -1  # timestamp last given to MediaPipe's VIDEO mode
-        self._far: list[_Far] = []  # distant faces followed from frame to frame
+        self._far: list[Face] = []  # distant faces followed from frame to frame, their age counted
         self._gray: np.ndarray | None = None  # the frame before in grey, while distant faces are followed
         self._gray_ms = -np.inf  # its time as the stream gave it, ms
         self._disputed: dict[Square, list[Box]] = {}  # near meshes no detector box agreed with
@@ -521,14 +513,14 @@ class FaceMesh:
         if followed and gray is None:
             gray = flow_picture(rgb)
         self._gray, self._gray_ms = (gray if followed else None), time_ms
-        return faces + [replace(t.face, age=t.waited) for t in followed]
+        return faces + followed
 
     def _take_boxes(self, rgb: np.ndarray, meshed: list[Face], square: Square, boxes: list[Box],
-                    size: tuple[int, int], followed: list[_Far]) -> list[Face]:
+                    size: tuple[int, int], followed: list[Face]) -> list[Face]:
         """The near faces once the detector found ``boxes`` in ``square`` (:meth:`_check_near`);
         the distant faces among the boxes are added to ``followed``."""
         faces = self._check_near(meshed, square, boxes, size)
-        followed += [_Far(f) for f in self._add_far(rgb, faces + [t.face for t in followed], boxes)]
+        followed += self._add_far(rgb, faces + followed, boxes)
         return faces
 
     def _check_near(self, near: list[Face], square: Square, boxes: list[Box],
@@ -545,31 +537,30 @@ class FaceMesh:
         return [f for f in near if not any(agrees(f.box, box) for boxes in self._disputed.values() for box in boxes)]
 
     def _follow(self, rgb: np.ndarray, gray: np.ndarray | None, near: list[Face],
-                before: np.ndarray | None, squares: list[Square]) -> list[_Far]:
+                before: np.ndarray | None, squares: list[Square]) -> list[Face]:
         """The distant faces of the frame before, in this frame (``rgb``, and ``gray`` its grey):
         the ``FAR_MESHES_PER_FRAME`` that waited longest are meshed again through their crops (and
         dropped if lost), the others keep their mesh for now, moved as the picture moved there
         since ``before`` (the grey frame before, None if too long ago: :func:`carried`). Near
         faces ``near`` take precedence over them. A face lost in its crop has the one of the
         ``squares`` around it searched next."""
-        turn = set(sorted(range(len(self._far)), key=lambda i: -self._far[i].waited)[:FAR_MESHES_PER_FRAME])
+        turn = set(sorted(range(len(self._far)), key=lambda i: -self._far[i].age)[:FAR_MESHES_PER_FRAME])
         waiting = [i for i in range(len(self._far)) if i not in turn]
-        moved = dict(zip(waiting, carried([self._far[i].face for i in waiting], before, gray)))
-        followed: list[_Far] = []
+        moved = dict(zip(waiting, carried([self._far[i] for i in waiting], before, gray)))
+        followed: list[Face] = []
         for i, old in enumerate(self._far):
             if len(near) + len(followed) >= self.max_faces:
                 break
             if i in turn:
                 # The landmarks' box is tighter than the detector's, so the crop gets a wider margin.
-                face = self._mesh_crop(rgb, old.face.box, CROP_MARGIN * 1.3)
-                track = _Far(face) if face is not None else None
+                face = self._mesh_crop(rgb, old.box, CROP_MARGIN * 1.3)
             else:
-                track = _Far(moved[i], old.waited + 1)
-            if track is not None and is_new(track.face.box, [f.box for f in near] + [t.face.box for t in followed]):
-                followed.append(track)
-            elif track is None:  # lost in its crop: the square around it is searched next
+                face = replace(moved[i], age=old.age + 1)
+            if face is not None and is_new(face.box, [f.box for f in near + followed]):
+                followed.append(face)
+            elif face is None:  # lost in its crop: the square around it is searched next
                 nearest = min(range(len(squares)), key=lambda k: np.hypot(*np.subtract(box_centre(squares[k]),
-                                                                                       old.face.centre)))
+                                                                                       old.centre)))
                 self._last_square = (nearest - 1) % len(squares)
         return followed
 
