@@ -152,6 +152,21 @@ def test_titles_and_captions_keep_their_size_and_the_picture_its_place_from_step
     assert len(title.lines) <= 2 and title.size >= title.floor
 
 
+@pytest.mark.parametrize("lang", ["en", "de", "fr", "es"])
+def test_a_portrait_windows_titles_are_not_smaller_than_its_captions(frame, lang):
+    # English's longest title fits one line only at its floor: it was set at 42 px over 66 px captions.
+    texts = load_texts(lang)
+    layouts = {window: [window_layout(Scene(frame, [], ViewSettings(), stage), texts, window)
+                        for stage in range(1, WALK_STAGES)] for window in ((1080, 1920), (1280, 720))}
+    for layout in layouts[(1080, 1920)]:
+        title, caption = layout.get("title").blocks[0], layout.get("caption").blocks[0]
+        assert title.size >= caption.size or any(len(lay.get("title").blocks[0].lines) == 2
+                                                 for lay in layouts[(1080, 1920)]), (layout.stage, title.size)
+        assert layout.get("picture").box.width == layout.get("caption").box.width  # as wide as the screen
+    # a landscape window keeps its titles on one line
+    assert all(len(layout.get("title").blocks[0].lines) == 1 for layout in layouts[(1280, 720)])
+
+
 @pytest.mark.parametrize("lang", ["en", "de"])
 def test_the_challenges_frames_are_stacked_and_wide_in_a_portrait_window(frame, lang):
     """Step 8 at 1080x1920: the two detectors one above the other, each most of the screen's width

@@ -22,6 +22,8 @@ The window is cut into regions, each taken from what is left, so no two can over
 
 Every step's titles and captions are set at one size and take the same height, so the letters
 and the picture stay put from one step to the next; the picture gets the room that is left.
+A title takes one line where it can, but not at a size below the captions': there (a portrait
+window, whose picture is as wide as the screen) it takes two lines if the picture loses nothing.
 Step 8 is the exception: its two frames are the game, so they come first and its caption takes
 the room they leave, down to its floor size.
 Pixels, x right, y down.
@@ -208,6 +210,8 @@ def _stage_texts(room: _Room, frame: tuple[int, int]) -> tuple[tuple[Fit, list[s
     height; else smaller, down to their floors. A caption gets ``CAPTION_SHARE`` of the height,
     or what a picture as wide as the stage leaves (a portrait window). One that does not fit
     even at its floor takes room from the picture, down to ``PICTURE_LEAST``, before it is cut.
+    Titles that one line would set smaller than the captions wrap onto two if that leaves the
+    widest picture its room (below the progress row, which is cut from the room after this).
     """
     area, texts = room.box, room.texts
     stages = sorted({int(key.split(".")[1]) for key in texts if key.startswith("stage.")})
@@ -215,10 +219,17 @@ def _stage_texts(room: _Room, frame: tuple[int, int]) -> tuple[tuple[Fit, list[s
     captions = [texts[f"stage.{n}.caption"] for n in stages]
     title_room = TITLE_LINES * line_step(room.px("title")[0], True)
     widest_picture = area.width * frame[1] // frame[0]
-    caption_room = max(int(area.height * CAPTION_SHARE), area.height - widest_picture - title_room - 2 * room.pad)
+    spare = area.height - widest_picture - 2 * room.pad  # what a picture as wide as the stage leaves
+    caption_room = max(int(area.height * CAPTION_SHARE), spare - title_room)
+    heading_room = spare - 2 * line_step(room.px("progress")[0]) - room.pad  # and under the progress row
     for squeeze in SQUEEZES:
         title = fit_texts(tuple(titles), area.width, title_room, _squeezed("title", squeeze), room.unit)
         caption = fit_texts(tuple(captions), area.width, caption_room, _squeezed("caption", squeeze), room.unit)
+        if title.size < caption.size:  # a heading smaller than its text reads as a footnote: wrap it
+            wrapped = fit_texts(tuple(titles), area.width, min(title_room, heading_room - caption.height),
+                                dataclasses.replace(_squeezed("title", squeeze), one_line=False), room.unit)
+            if wrapped.size > title.size and not any(wrapped.cut):  # where the picture loses nothing by it
+                title = wrapped
         if not any(caption.cut) and area.height - title.height - caption.height >= PICTURE_SHARE * area.height:
             break
     if any(caption.cut):
@@ -365,9 +376,10 @@ def _one_picture(room: _Room, stage: int, frame: tuple[int, int], titles, captio
     area, unit, gap = room.box, room.unit, room.pad
     (title, title_texts), (caption, caption_texts) = titles, captions
     small = max(2, gap // 2)
-    index = stage  # of this step's caption in ``caption``
-    if two_frames:
-        caption, index = _frames_first(room, frame, title, caption, caption_texts[stage], stage)
+    index = stage  # of this step's title and caption in ``title`` and ``caption``
+    if two_frames:  # the frames come first, beside this step's own title and caption (not the tallest of all)
+        title = _alone(title, stage)
+        caption, index = _frames_first(room, frame, title, caption, caption_texts[stage], stage), 0
     free = area.height - title.height - caption.height - gap - small
     if two_frames:
         frame = frames_shape((area.width, max(1, free)), frame)
@@ -377,7 +389,7 @@ def _one_picture(room: _Room, stage: int, frame: tuple[int, int], titles, captio
     picture = Box(area.x0, top, area.x1, top + h) if two_frames else Box(left, top, left + w, top + h)
     title_top = picture.y1 + gap
     key = f"stage.{stage}.title"
-    heading = block(key, title_texts[stage], title, stage, area.x0, title_top, area.x1, "title", unit)
+    heading = block(key, title_texts[stage], title, index, area.x0, title_top, area.x1, "title", unit)
     caption_top = heading.box.y1 + small  # right under this title; a shorter one leaves room at the bottom
     key = f"stage.{stage}.caption"
     words = block(key, caption_texts[stage], caption, index, area.x0, caption_top, area.x1, "caption", unit)
@@ -385,13 +397,12 @@ def _one_picture(room: _Room, stage: int, frame: tuple[int, int], titles, captio
                       Element("caption", Box(area.x0, caption_top, area.x1, caption_top + caption.height), (words,))]
 
 
-def _frames_first(room: _Room, frame: tuple[int, int], title: Fit, caption: Fit, text: str, stage: int
-                  ) -> tuple[Fit, int]:
+def _frames_first(room: _Room, frame: tuple[int, int], title: Fit, caption: Fit, text: str, stage: int) -> Fit:
     """Step 8, where the steps' shared caption size would leave its two frames a narrow strip
     (two thirds of a 16:9 screen's width, half of a portrait one's): the frames are the game, so
     they are as large as they can be beside the title and the caption ``text`` at its floor
     size, and the caption then takes the room left, up to the other steps' size (``caption``,
-    where it is text ``stage``). Returns the caption's fit and the index of ``text`` in it."""
+    where it is text ``stage``). Returns the caption's fit, of ``text`` alone."""
     area, gap = room.box, room.pad
     rest = title.height + gap + max(2, gap // 2)
     least = fit_texts((text,), area.width, area.height, _squeezed("caption", 0.0), room.unit)
@@ -399,7 +410,14 @@ def _frames_first(room: _Room, frame: tuple[int, int], title: Fit, caption: Fit,
     frames_height = fit_size(frames_shape(frames_room, frame), frames_room)[1]
     own = fit_texts((text,), area.width, max(least.height, area.height - rest - frames_height), STYLES["caption"],
                     room.unit)
-    return (caption, stage) if own.size >= caption.size else (own, 0)
+    if own.size >= caption.size:  # the other steps' size, and the height of this caption alone
+        own = _alone(caption, stage)
+    return own
+
+
+def _alone(fit: Fit, index: int) -> Fit:
+    """``fit`` narrowed to its text ``index``: the same size, and that text's own height."""
+    return dataclasses.replace(fit, lines=(fit.lines[index],), cut=(fit.cut[index],))
 
 
 def _two_panels(room: _Room, frame: tuple[int, int], captions) -> None:
