@@ -201,7 +201,11 @@ def test_twenty_double_signals_end_the_window_cleanly_every_time():
     assert not wrong, wrong
 
 
-def test_sigterm_stops_a_render_and_leaves_no_part_files(tmp_path):
+@pytest.mark.parametrize("name", ["SIGTERM", "SIGHUP", "SIGQUIT"])  # kill, a closed terminal, Ctrl-\\
+def test_a_signal_stops_a_render_and_leaves_no_part_files(tmp_path, name):
+    if not hasattr(signal, name):
+        pytest.skip(f"no {name} on this system")
+    signum = getattr(signal, name)
     from demo.sources import SampleSource
 
     clip = SampleSource()
@@ -219,15 +223,15 @@ def test_sigterm_stops_a_render_and_leaves_no_part_files(tmp_path):
         while not (out.is_dir() and any(".part" in p.name for p in out.iterdir())):
             assert process.poll() is None and time.monotonic() < deadline, process.communicate()
             time.sleep(0.05)
-        process.send_signal(signal.SIGTERM)
+        process.send_signal(signum)
         time.sleep(0.015)
-        process.send_signal(signal.SIGTERM)
+        process.send_signal(signum)
         _, stderr = process.communicate(timeout=60)
     finally:
         if process.poll() is None:
             process.kill()
-    assert process.returncode == 128 + signal.SIGTERM, stderr
-    assert lines(stderr) == [f"machine-eyes render: stopped by SIGTERM; nothing written for {long}"]
+    assert process.returncode == 128 + signum, stderr
+    assert lines(stderr) == [f"machine-eyes render: stopped by {name}; nothing written for {long}"]
     assert list(out.iterdir()) == []
 
 

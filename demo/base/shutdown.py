@@ -1,4 +1,5 @@
-"""Ending on Ctrl-C (SIGINT) or ``systemctl stop`` (SIGTERM), however many signals come.
+"""Ending on Ctrl-C (SIGINT), ``systemctl stop`` (SIGTERM), a closed terminal (SIGHUP) or Ctrl-\\
+(SIGQUIT), however many signals come.
 
 The handlers only note the signal and arm a watchdog; they never raise. The live loop and the
 renderer ask :func:`requested` once a frame and end by the normal way out, so the camera is
@@ -20,6 +21,8 @@ import signal
 import sys
 import threading
 
+# each ends the program cleanly; Windows has no SIGHUP or SIGQUIT
+SIGNALS = tuple(getattr(signal, name) for name in ("SIGINT", "SIGTERM", "SIGHUP", "SIGQUIT") if hasattr(signal, name))
 SHUTDOWN_LIMIT_S = 45.0  # after the first signal, seconds the clean shutdown may take before ending anyway
 
 
@@ -46,28 +49,32 @@ def _note(signum: int, frame) -> None:
 
 
 def install() -> bool:
-    """Handle SIGINT and SIGTERM as described above; False (nothing done) off the main thread."""
+    """Handle :data:`SIGNALS` as described above; False (nothing done) off the main thread.
+
+    SIGQUIT's handler must be in place before pygame starts: pygame's own ("parachute") would
+    otherwise end the process with a crash report and leave a half-written file behind.
+    """
     if threading.current_thread() is not threading.main_thread():
         return False
-    for signum in (signal.SIGINT, signal.SIGTERM):
+    for signum in SIGNALS:
         if signal.getsignal(signum) is not signal.SIG_IGN:  # e.g. SIGINT in a background job stays ignored
             signal.signal(signum, _note)
     return True
 
 
 def finish() -> None:
-    """After a signal, once the clean-up is done: ignore SIGINT and SIGTERM for the rest of the process.
+    """After a signal, once the clean-up is done: ignore :data:`SIGNALS` for the rest of the process.
 
     Python puts the default handlers back while the interpreter shuts down, and a signal then
     would kill the process half-way through, with the wrong exit code. The watchdog stays armed.
     """
     if _signum is not None and threading.current_thread() is threading.main_thread():
-        for signum in (signal.SIGINT, signal.SIGTERM):
+        for signum in SIGNALS:
             signal.signal(signum, signal.SIG_IGN)
 
 
 def requested() -> int | None:
-    """The signal that asked the program to end (``signal.SIGINT`` or ``SIGTERM``), or None."""
+    """The signal that asked the program to end (one of :data:`SIGNALS`), or None."""
     return _signum
 
 
