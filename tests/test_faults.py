@@ -255,6 +255,32 @@ def test_unreadable_inputs_are_one_line_each_and_the_batch_goes_on(tmp_path, pho
     assert (out / "good-seen.png").is_file()
 
 
+def test_names_that_are_not_utf8_are_one_line_each_and_the_batch_goes_on(tmp_path, photo, sample_video):
+    """OpenCV crashed the process on such a name: the files after it were never rendered."""
+    folder = tmp_path / "in"
+    folder.mkdir()
+    save(folder / "a.png", photo)
+    try:
+        shutil.copy(folder / "a.png", folder / os.fsdecode(b"b\xe9.png"))  # Latin-1 names, from an old camera card
+        shutil.copy(sample_video, folder / os.fsdecode(b"c\xe9.mp4"))
+    except OSError:
+        pytest.skip("this file system refuses names that are not UTF-8")
+    save(folder / "d.png", photo)
+    out = tmp_path / "out"
+    done = command("render", folder, "-o", out)
+    assert done.returncode == 2, done.stderr
+    errors = lines(done.stderr)
+    assert len(errors) == 2 and all("its name is not UTF-8 text (byte 0xe9)" in e and e.endswith("rename it")
+                                    for e in errors), errors
+    assert sorted(p.name for p in out.iterdir()) == ["a-seen.png", "d-seen.png"]
+    video_out = tmp_path / os.fsdecode(b"seen\xff.mp4")  # OpenCV writes videos by name too
+    done = command("render", sample_video, "-o", video_out)
+    assert done.returncode == 2 and lines(done.stderr) == [
+        f"machine-eyes render: {tmp_path}/seen\\udcff.mp4: its name is not UTF-8 text (byte 0xff), which "
+        "OpenCV cannot open; choose another name"], done.stderr
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["in", "out"]  # no .part file left behind
+
+
 def test_an_output_folder_that_cannot_be_made_is_one_line(tmp_path, photo):
     src = save(tmp_path / "face.png", photo)
     read_only = tmp_path / "ro"

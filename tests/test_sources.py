@@ -149,6 +149,34 @@ def test_bad_files_are_one_clear_error(tmp_path, name, content):
     assert str(path) in str(error.value) and "\n" not in str(error.value)
 
 
+def non_utf8_path(folder: Path, raw_name: bytes) -> Path:
+    """A path in ``folder`` whose name is bytes that are not UTF-8 (as Python keeps them)."""
+    path = folder / os.fsdecode(raw_name)
+    try:
+        path.write_bytes(b"")
+    except OSError:  # a file system that takes UTF-8 names only (macOS)
+        pytest.skip("this file system refuses names that are not UTF-8")
+    return path
+
+
+def test_a_name_that_is_not_utf8_is_one_line_not_a_crash_inside_opencv(tmp_path, photo):
+    picture = non_utf8_path(tmp_path, b"caf\xe9.png")  # Latin-1 "cafe" with an accent
+    cv2.imwrite(str(tmp_path / "good.png"), cv2.cvtColor(photo, cv2.COLOR_RGB2BGR))
+    picture.write_bytes((tmp_path / "good.png").read_bytes())
+    clip = non_utf8_path(tmp_path, b"clip\xff.mp4")
+    for path in (picture, clip, Path("/dev") / os.fsdecode(b"video\xff")):
+        with pytest.raises(SourceError) as error:
+            open_source(str(path))
+        assert not isinstance(error.value, NoCamera)
+        assert str(error.value).startswith(f"{path}: its name is not UTF-8 text (byte 0x")
+        assert str(error.value).endswith("which OpenCV cannot open; rename it")
+
+
+def test_a_source_is_named_as_typed():
+    with pytest.raises(SourceError, match=r"^http://x: no such file"):
+        open_source("http://x")
+
+
 def jpeg_with_orientation(path: Path, bgr: np.ndarray, orientation: int) -> Path:
     """Save ``bgr`` as a JPEG carrying an EXIF Orientation tag, as a phone writes a photo taken upright."""
     ok, data = cv2.imencode(".jpg", bgr, [cv2.IMWRITE_JPEG_QUALITY, 95])

@@ -22,7 +22,8 @@ import cv2  # noqa: E402
 
 from demo.sources.camera import (CameraLink, CameraSource, Capture, NoCamera, device_problem, is_device,  # noqa: E402
                                  open_camera)
-from demo.sources.frames import Frame, Source, SourceError, checked_file, file_problem, to_rgb  # noqa: E402
+from demo.sources.frames import (Frame, Source, SourceError, checked_file, file_problem, name_problem,  # noqa: E402
+                                 to_rgb)
 from demo.sources.image import (IMAGE_SUFFIXES, MAX_PIXELS, ImageSource, damaged_message, load_image,  # noqa: E402
                                 read_image)
 from demo.sources.sample import SAMPLE_FPS, SAMPLE_SIZE, SampleSource, load_sample_photo  # noqa: E402
@@ -33,7 +34,7 @@ cv2.utils.logging.setLogLevel(cv2.utils.logging.LOG_LEVEL_SILENT)
 __all__ = ["IMAGE_SUFFIXES", "MAX_PIXELS", "SAMPLE_FPS", "SAMPLE_SIZE", "CameraLink", "CameraSource", "Capture",
            "Frame", "ImageSource", "Mirrored", "NoCamera", "SampleSource", "Source", "SourceError", "VideoSource",
            "checked_file", "damaged_message", "device_problem", "file_problem", "is_camera", "is_device", "load_image",
-           "load_sample_photo", "open_camera",
+           "load_sample_photo", "name_problem", "open_camera",
            "open_source", "read_image", "to_rgb"]
 
 
