@@ -336,6 +336,17 @@ def test_a_missing_source_in_the_config_names_the_file_and_key(tmp_path, capsys)
                                       "file; check the path")
 
 
+def test_a_camera_number_too_large_for_opencv_is_one_line_from_the_option_and_the_config(tmp_path, capsys):
+    for number in ("2147483648", "99999999999999999999"):
+        assert main(["--source", number, "--frames", "1"]) == 2
+        assert one_error_line(capsys) == (f"machine-eyes: {number}: no camera has so large a number (OpenCV "
+                                          "takes at most 2147483647); use 0 for the first camera, 1 for the next, ...")
+    config = tmp_path / "exhibit.toml"
+    config.write_text("[camera]\nsource = 99999999999999999999\n")
+    assert main(["--config", str(config), "--frames", "1"]) == 2
+    one_error_line(capsys, f"machine-eyes: {config}: [camera] source: 99999999999999999999: no camera has so large")
+
+
 def test_a_screenshot_folder_under_a_file_refuses_to_start_with_one_line(tmp_path, capsys):
     blocker = tmp_path / "notes.txt"
     blocker.write_text("a file, not a folder")
