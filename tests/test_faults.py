@@ -484,6 +484,24 @@ def png_header_only(path: Path, width: int, height: int) -> Path:
     return path
 
 
+def test_a_bad_opencv_pixel_limit_in_the_environment_is_one_line_at_start(tmp_path, photo, monkeypatch):
+    """OpenCV parses the variable when it loads and aborted the process (exit 134, no message)."""
+    src = save(tmp_path / "face.png", photo)
+    for value in ("1e9", "abc", "2,000,000,000", "", "99999999999999999999", "0"):
+        monkeypatch.setenv("OPENCV_IO_MAX_IMAGE_PIXELS", value)
+        for argv in (["render", src, "-o", tmp_path / "out"], ["--source", "sample", "--frames", "1"]):
+            done = command(*argv)
+            assert done.returncode == 2, (value, argv, done.returncode, done.stderr)
+            assert lines(done.stderr) == [
+                f'machine-eyes: OPENCV_IO_MAX_IMAGE_PIXELS="{value}" is not a pixel count OpenCV can read; set it '
+                "to a whole number from 1 to 18446744073709551615 in digits only, e.g. "
+                "OPENCV_IO_MAX_IMAGE_PIXELS=2000000000, or unset it"]
+    assert not (tmp_path / "out").exists()  # refused before any work
+    monkeypatch.setenv("OPENCV_IO_MAX_IMAGE_PIXELS", "2000000000")
+    assert command("render", src, "-o", tmp_path / "out").returncode == 0
+    assert (tmp_path / "out" / "face-seen.png").is_file()
+
+
 def test_a_decompression_bomb_is_refused_from_its_header(tmp_path, photo, capsys):
     bomb = png_header_only(tmp_path / "bomb.png", 32768, 32768)
     huge = png_header_only(tmp_path / "huge.png", 100000, 100000)
