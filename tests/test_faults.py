@@ -496,6 +496,12 @@ def test_a_bad_opencv_pixel_limit_in_the_environment_is_one_line_at_start(tmp_pa
                 f'machine-eyes: OPENCV_IO_MAX_IMAGE_PIXELS="{value}" is not a pixel count OpenCV can read; set it '
                 "to a whole number from 1 to 18446744073709551615 in digits only, e.g. "
                 "OPENCV_IO_MAX_IMAGE_PIXELS=2000000000, or unset it"]
+    monkeypatch.delenv("OPENCV_IO_MAX_IMAGE_PIXELS")
+    monkeypatch.setenv("OPENCV_IO_MAX_IMAGE_WIDTH", "1e6")  # the same parser, the same abort
+    assert lines(command("render", src, "-o", tmp_path / "out").stderr) == [
+        'machine-eyes: OPENCV_IO_MAX_IMAGE_WIDTH="1e6" is not a pixel count OpenCV can read; set it to a whole '
+        "number from 1 to 18446744073709551615 in digits only, e.g. OPENCV_IO_MAX_IMAGE_WIDTH=1048576, or unset it"]
+    monkeypatch.delenv("OPENCV_IO_MAX_IMAGE_WIDTH")
     assert not (tmp_path / "out").exists()  # refused before any work
     monkeypatch.setenv("OPENCV_IO_MAX_IMAGE_PIXELS", "2000000000")
     assert command("render", src, "-o", tmp_path / "out").returncode == 0
