@@ -3,8 +3,9 @@
 
 Each subcommand's options and work are in :mod:`demo.commands`; this entry point only makes Ctrl-C
 and SIGTERM set a flag (:mod:`demo.base.shutdown`), keeps native libraries' chatter out of the
-terminal, takes the network away (before anything loads MediaPipe) and hands over. Every bad input
-ends in one line on stderr and exit code 2, never a traceback.
+terminal, checks OpenCV's environment variables before OpenCV loads, takes the network away (before
+anything loads MediaPipe) and hands over. Every bad input ends in one line on stderr and exit code
+2, never a traceback.
 """
 
 from __future__ import annotations
@@ -38,7 +39,12 @@ def main(argv: list[str] | None = None) -> int:
 
 def _command(argv: list[str]) -> int:
     from demo.base.offline import OfflineError, keep_offline
+    from demo.base.opencv_env import opencv_env_problem
 
+    problem = opencv_env_problem()  # before anything imports cv2, which would abort on a bad value
+    if problem:
+        print(f"machine-eyes: {problem}", file=sys.stderr)
+        return 2
     try:
         keep_offline()  # before anything loads MediaPipe, for every command
     except OfflineError as error:

@@ -116,6 +116,13 @@ def test_a_bad_model_file_is_one_line_and_exit_2(tmp_path, capsys):
     assert "not found" in capsys.readouterr().err
 
 
+def test_a_model_path_that_is_no_file_says_what_it_is(tmp_path, capsys):
+    for path, kind in (("/dev/null", "a device, pipe or socket"), (str(tmp_path), "a folder")):
+        assert main(["--source", "sample", "--frames", "1", "--model", path]) == 2
+        err = capsys.readouterr().err.strip().splitlines()
+        assert err == [f"machine-eyes: {path}: is {kind}, not a face landmarker model file; check --model"]
+
+
 def test_print_config_is_a_file_that_loads_back(tmp_path, capsys):
     from demo.live.config import Config, load_config
 

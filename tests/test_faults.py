@@ -259,6 +259,32 @@ def test_unreadable_inputs_are_one_line_each_and_the_batch_goes_on(tmp_path, pho
     assert (out / "good-seen.png").is_file()
 
 
+def test_names_that_are_not_utf8_are_one_line_each_and_the_batch_goes_on(tmp_path, photo, sample_video):
+    """OpenCV crashed the process on such a name: the files after it were never rendered."""
+    folder = tmp_path / "in"
+    folder.mkdir()
+    save(folder / "a.png", photo)
+    try:
+        shutil.copy(folder / "a.png", folder / os.fsdecode(b"b\xe9.png"))  # Latin-1 names, from an old camera card
+        shutil.copy(sample_video, folder / os.fsdecode(b"c\xe9.mp4"))
+    except OSError:
+        pytest.skip("this file system refuses names that are not UTF-8")
+    save(folder / "d.png", photo)
+    out = tmp_path / "out"
+    done = command("render", folder, "-o", out)
+    assert done.returncode == 2, done.stderr
+    errors = lines(done.stderr)
+    assert len(errors) == 2 and all("its name is not UTF-8 text (byte 0xe9)" in e and e.endswith("rename it")
+                                    for e in errors), errors
+    assert sorted(p.name for p in out.iterdir()) == ["a-seen.png", "d-seen.png"]
+    video_out = tmp_path / os.fsdecode(b"seen\xff.mp4")  # OpenCV writes videos by name too
+    done = command("render", sample_video, "-o", video_out)
+    assert done.returncode == 2 and lines(done.stderr) == [
+        f"machine-eyes render: {tmp_path}/seen\\udcff.mp4: its name is not UTF-8 text (byte 0xff), which "
+        "OpenCV cannot open; choose another name"], done.stderr
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["in", "out"]  # no .part file left behind
+
+
 def test_an_output_folder_that_cannot_be_made_is_one_line(tmp_path, photo):
     src = save(tmp_path / "face.png", photo)
     read_only = tmp_path / "ro"
@@ -312,6 +338,17 @@ def test_a_missing_source_in_the_config_names_the_file_and_key(tmp_path, capsys)
     assert main(["--config", str(config), "--frames", "1"]) == 2
     assert one_error_line(capsys) == (f"machine-eyes: {config}: [camera] source: /nonexistent.mp4: no such "
                                       "file; check the path")
+
+
+def test_a_camera_number_too_large_for_opencv_is_one_line_from_the_option_and_the_config(tmp_path, capsys):
+    for number in ("2147483648", "99999999999999999999"):
+        assert main(["--source", number, "--frames", "1"]) == 2
+        assert one_error_line(capsys) == (f"machine-eyes: {number}: no camera has so large a number (OpenCV "
+                                          "takes at most 2147483647); use 0 for the first camera, 1 for the next, ...")
+    config = tmp_path / "exhibit.toml"
+    config.write_text("[camera]\nsource = 99999999999999999999\n")
+    assert main(["--config", str(config), "--frames", "1"]) == 2
+    one_error_line(capsys, f"machine-eyes: {config}: [camera] source: 99999999999999999999: no camera has so large")
 
 
 def test_a_screenshot_folder_under_a_file_refuses_to_start_with_one_line(tmp_path, capsys):
@@ -449,6 +486,30 @@ def png_header_only(path: Path, width: int, height: int) -> Path:
     path.write_bytes(b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0))
                      + chunk(b"IDAT", zlib.compress(b"\0" * 1000)) + chunk(b"IEND", b""))
     return path
+
+
+def test_a_bad_opencv_pixel_limit_in_the_environment_is_one_line_at_start(tmp_path, photo, monkeypatch):
+    """OpenCV parses the variable when it loads and aborted the process (exit 134, no message)."""
+    src = save(tmp_path / "face.png", photo)
+    for value in ("1e9", "abc", "2,000,000,000", "", "99999999999999999999", "0"):
+        monkeypatch.setenv("OPENCV_IO_MAX_IMAGE_PIXELS", value)
+        for argv in (["render", src, "-o", tmp_path / "out"], ["--source", "sample", "--frames", "1"]):
+            done = command(*argv)
+            assert done.returncode == 2, (value, argv, done.returncode, done.stderr)
+            assert lines(done.stderr) == [
+                f'machine-eyes: OPENCV_IO_MAX_IMAGE_PIXELS="{value}" is not a pixel count OpenCV can read; set it '
+                "to a whole number from 1 to 18446744073709551615 in digits only, e.g. "
+                "OPENCV_IO_MAX_IMAGE_PIXELS=2000000000, or unset it"]
+    monkeypatch.delenv("OPENCV_IO_MAX_IMAGE_PIXELS")
+    monkeypatch.setenv("OPENCV_IO_MAX_IMAGE_WIDTH", "1e6")  # the same parser, the same abort
+    assert lines(command("render", src, "-o", tmp_path / "out").stderr) == [
+        'machine-eyes: OPENCV_IO_MAX_IMAGE_WIDTH="1e6" is not a pixel count OpenCV can read; set it to a whole '
+        "number from 1 to 18446744073709551615 in digits only, e.g. OPENCV_IO_MAX_IMAGE_WIDTH=1048576, or unset it"]
+    monkeypatch.delenv("OPENCV_IO_MAX_IMAGE_WIDTH")
+    assert not (tmp_path / "out").exists()  # refused before any work
+    monkeypatch.setenv("OPENCV_IO_MAX_IMAGE_PIXELS", "2000000000")
+    assert command("render", src, "-o", tmp_path / "out").returncode == 0
+    assert (tmp_path / "out" / "face-seen.png").is_file()
 
 
 def test_a_decompression_bomb_is_refused_from_its_header(tmp_path, photo, capsys):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import struct
 from pathlib import Path
 
 import cv2
@@ -146,6 +147,58 @@ def test_bad_files_are_one_clear_error(tmp_path, name, content):
     with pytest.raises(SourceError) as error:
         open_source(str(path))
     assert str(path) in str(error.value) and "\n" not in str(error.value)
+
+
+def non_utf8_path(folder: Path, raw_name: bytes) -> Path:
+    """A path in ``folder`` whose name is bytes that are not UTF-8 (as Python keeps them)."""
+    path = folder / os.fsdecode(raw_name)
+    try:
+        path.write_bytes(b"")
+    except OSError:  # a file system that takes UTF-8 names only (macOS)
+        pytest.skip("this file system refuses names that are not UTF-8")
+    return path
+
+
+def test_a_name_that_is_not_utf8_is_one_line_not_a_crash_inside_opencv(tmp_path, photo):
+    picture = non_utf8_path(tmp_path, b"caf\xe9.png")  # Latin-1 "cafe" with an accent
+    cv2.imwrite(str(tmp_path / "good.png"), cv2.cvtColor(photo, cv2.COLOR_RGB2BGR))
+    picture.write_bytes((tmp_path / "good.png").read_bytes())
+    clip = non_utf8_path(tmp_path, b"clip\xff.mp4")
+    for path in (picture, clip, Path("/dev") / os.fsdecode(b"video\xff")):
+        with pytest.raises(SourceError) as error:
+            open_source(str(path))
+        assert not isinstance(error.value, NoCamera)
+        assert str(error.value).startswith(f"{path}: its name is not UTF-8 text (byte 0x")
+        assert str(error.value).endswith("which OpenCV cannot open; rename it")
+
+
+def test_a_source_is_named_as_typed():
+    with pytest.raises(SourceError, match=r"^http://x: no such file"):
+        open_source("http://x")
+
+
+def jpeg_with_orientation(path: Path, bgr: np.ndarray, orientation: int) -> Path:
+    """Save ``bgr`` as a JPEG carrying an EXIF Orientation tag, as a phone writes a photo taken upright."""
+    ok, data = cv2.imencode(".jpg", bgr, [cv2.IMWRITE_JPEG_QUALITY, 95])
+    assert ok
+    # TIFF header (big-endian, first IFD at 8), one IFD entry: tag 0x0112 Orientation, SHORT, 1 value
+    tiff = b"MM\x00\x2a" + struct.pack(">I", 8) + struct.pack(">H", 1)
+    tiff += struct.pack(">HHIHH", 0x0112, 3, 1, orientation, 0) + struct.pack(">I", 0)
+    exif = b"Exif\x00\x00" + tiff
+    app1 = b"\xff\xe1" + struct.pack(">H", len(exif) + 2) + exif
+    path.write_bytes(data[:2].tobytes() + app1 + data[2:].tobytes())  # right after the start marker
+    return path
+
+
+def test_a_phone_photo_is_turned_upright_by_its_exif_orientation(tmp_path):
+    stored = np.zeros((32, 64, 3), np.uint8)  # landscape as the sensor stored it
+    stored[:16, :32] = 255  # its top-left quarter white
+    photo = jpeg_with_orientation(tmp_path / "phone.jpg", stored, 6)  # 6: turn 90 degrees clockwise to view
+    rgb = open_source(str(photo)).read().rgb
+    assert rgb.shape == (64, 32, 3)  # portrait, as the phone showed it
+    assert rgb[:32, 16:].min() > 200 and rgb[:32, :16].max() < 60  # the white quarter is now top right
+    plain = jpeg_with_orientation(tmp_path / "plain.jpg", stored, 1)  # 1: as stored
+    assert open_source(str(plain)).read().rgb.shape == (32, 64, 3)
 
 
 def test_to_rgb_handles_gray_bgra_and_16_bit():

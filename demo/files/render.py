@@ -41,7 +41,7 @@ from demo.picture.colours import BACKGROUND
 from demo.picture.stages import Scene, pattern_scan, sheet, window_picture
 from demo.picture.text import Texts, load_texts
 from demo.sources import (IMAGE_SUFFIXES, MAX_PIXELS, Frame, VideoSource, damaged_message,
-                          file_problem, load_image)
+                          file_problem, load_image, name_problem)
 
 IMAGE_OUTPUTS = {".png", ".jpg", ".jpeg"}
 VIDEO_OUTPUTS = {".mp4"}
@@ -184,6 +184,9 @@ def check_paths(job: RenderJob) -> None:
             kind = "a sheet" if job.look.sheet else "an image" if job.still else "a video"
             raise RenderError(f"{job.output}: {kind} renders to {' or '.join(sorted(allowed))}; "
                               "change the output's extension")
+        problem = None if picture else name_problem(job.output, "choose another name")
+        if problem:  # OpenCV writes a video by its name; Python writes pictures and data files
+            raise RenderError(f"{job.output}: {problem}")
     for out in job.outputs:
         if _same_file(job.input, out):
             raise RenderError(f"{out}: that is the input file; choose another output name")

@@ -504,7 +504,7 @@ def _paths_beside(config: Config, folder: Path) -> Config:
     display, camera, kiosk = config.display, config.camera, config.kiosk
     if is_language_file(display.language):
         display = dataclasses.replace(display, language=beside(display.language))
-    if not (camera.source.isdigit() or camera.source in NOT_PATHS):
+    if not (camera.source.isdecimal() or camera.source in NOT_PATHS):
         camera = dataclasses.replace(camera, source=beside(camera.source))
     if kiosk.screenshot_dir:
         kiosk = dataclasses.replace(kiosk, screenshot_dir=beside(kiosk.screenshot_dir))

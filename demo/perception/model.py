@@ -48,6 +48,9 @@ def load_model(path: str | Path | None = None) -> bytes:
     path = Path(path) if path is not None else asset_path(MODEL_NAME)
     if not path.is_file():
         where = "restore assets/ from git" if bundled else "check --model"
+        if path.exists():  # /dev/null, a folder: there, but no file to read
+            kind = "a folder" if path.is_dir() else "a device, pipe or socket"
+            raise ModelError(f"{path}: is {kind}, not a face landmarker model file; {where}")
         raise ModelError(f"{path}: face landmarker model not found; {where}")
     data = path.read_bytes()
     if bundled and hashlib.sha256(data).hexdigest() != MODEL_SHA256:

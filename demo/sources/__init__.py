@@ -22,7 +22,8 @@ import cv2  # noqa: E402
 
 from demo.sources.camera import (CameraLink, CameraSource, Capture, NoCamera, device_problem, is_device,  # noqa: E402
                                  open_camera)
-from demo.sources.frames import Frame, Source, SourceError, checked_file, file_problem, to_rgb  # noqa: E402
+from demo.sources.frames import (Frame, Source, SourceError, checked_file, file_problem, name_problem,  # noqa: E402
+                                 to_rgb)
 from demo.sources.image import (IMAGE_SUFFIXES, MAX_PIXELS, ImageSource, damaged_message, load_image,  # noqa: E402
                                 read_image)
 from demo.sources.sample import SAMPLE_FPS, SAMPLE_SIZE, SampleSource, load_sample_photo  # noqa: E402
@@ -30,10 +31,12 @@ from demo.sources.video import VideoSource  # noqa: E402
 
 cv2.utils.logging.setLogLevel(cv2.utils.logging.LOG_LEVEL_SILENT)
 
+MAX_CAMERA_INDEX = 2**31 - 1  # OpenCV takes a camera index as a C int; a larger one fails in its bindings
+
 __all__ = ["IMAGE_SUFFIXES", "MAX_PIXELS", "SAMPLE_FPS", "SAMPLE_SIZE", "CameraLink", "CameraSource", "Capture",
            "Frame", "ImageSource", "Mirrored", "NoCamera", "SampleSource", "Source", "SourceError", "VideoSource",
            "checked_file", "damaged_message", "device_problem", "file_problem", "is_camera", "is_device", "load_image",
-           "load_sample_photo", "open_camera",
+           "load_sample_photo", "name_problem", "open_camera",
            "open_source", "read_image", "to_rgb"]
 
 
@@ -61,7 +64,7 @@ class Mirrored:
 
 def is_camera(spec: str) -> bool:
     """Whether a source the user typed is a camera: an index, ``"camera"`` or a path under /dev/."""
-    return spec.isdigit() or spec == "camera" or is_device(spec)
+    return spec.isdecimal() or spec == "camera" or is_device(spec)
 
 
 def open_source(spec: str, width: int | None = None, height: int | None = None,
@@ -96,7 +99,10 @@ def open_source(spec: str, width: int | None = None, height: int | None = None,
     """
     if spec == "camera":
         spec = "0"
-    if spec.isdigit():
+    if spec.isdecimal():  # not isdigit: int() refuses "²"
+        if int(spec) > MAX_CAMERA_INDEX:
+            raise SourceError(f"{spec}: no camera has so large a number (OpenCV takes at most "
+                              f"{MAX_CAMERA_INDEX}); use 0 for the first camera, 1 for the next, ...")
         source: Source = CameraSource(int(spec), width, height, wait=wait_for_camera)
     elif is_device(spec):
         problem = device_problem(spec)

@@ -12,7 +12,7 @@ from typing import Protocol
 import cv2
 import numpy as np
 
-from demo.sources.frames import Frame, SourceError, to_rgb
+from demo.sources.frames import Frame, SourceError, name_problem, to_rgb
 
 CAMERA_RETRY_S = 0.5  # first wait before the camera thread tries to reopen a lost camera
 CAMERA_RETRY_MAX_S = 5.0  # longest wait between reopen attempts
@@ -30,11 +30,14 @@ def is_device(spec: str) -> bool:
 
 
 def device_problem(path: str) -> str | None:
-    """Why an existing path under /dev/ can never be a camera (``/dev/null``), or ``None``.
+    """Why a path under /dev/ can never be a camera (``/dev/null``, a name OpenCV cannot take), or ``None``.
 
     A path that does not exist is no problem here: the camera may be plugged in later. Only Linux
     (with sysfs) says which devices are video devices; elsewhere every path is given a try.
     """
+    problem = name_problem(path)
+    if problem:
+        return problem
     real = os.path.realpath(path)  # /dev/v4l/by-id/... links to /dev/videoN
     if not os.path.exists(real) or not sys.platform.startswith("linux") or not os.path.isdir("/sys/class"):
         return None

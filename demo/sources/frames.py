@@ -54,8 +54,27 @@ class Source(Protocol):
     def close(self) -> None: ...
 
 
+def name_problem(path: str | Path, advice: str = "rename it") -> str | None:
+    """Why OpenCV cannot be given ``path``'s name, as the end of a one-line message ending in
+    ``advice``; None if it can.
+
+    OpenCV takes a file name as UTF-8 text. A name that is not (bytes from an old Latin-1 system,
+    kept by Python as stand-ins) crashes the process inside OpenCV instead of raising an error.
+    """
+    raw = os.fsencode(path)
+    try:
+        raw.decode("utf-8")
+    except UnicodeDecodeError as error:
+        return (f"its name is not UTF-8 text (byte 0x{raw[error.start]:02x}), which OpenCV cannot open; "
+                f"{advice}")
+    return None
+
+
 def file_problem(path: Path, folder_ok: bool = False) -> str | None:
     """Why ``path`` cannot be read as an input, as the end of a one-line message; None if it can."""
+    problem = name_problem(path)
+    if problem:
+        return problem
     try:
         mode = path.stat().st_mode
     except FileNotFoundError:
@@ -81,11 +100,10 @@ def file_problem(path: Path, folder_ok: bool = False) -> str | None:
 
 def checked_file(path: str | Path) -> Path:
     """``path`` as a Path if it is a readable file; else :class:`SourceError` saying what it is."""
-    path = Path(path)
-    problem = file_problem(path)
-    if problem:
-        raise SourceError(f"{path}: {problem}")
-    return path
+    problem = file_problem(Path(path))
+    if problem:  # named as typed: Path() would turn http://x into http:/x
+        raise SourceError(f"{os.fspath(path)}: {problem}")
+    return Path(path)
 
 
 def to_rgb(image: np.ndarray) -> np.ndarray:

@@ -23,6 +23,10 @@ IMAGE_SUFFIXES = {".png", ".jpg", ".jpeg", ".bmp", ".webp", ".tif", ".tiff", ".p
 MAX_PIXELS = 100_000_000
 DECODE_BYTES_PER_PIXEL = 6  # the decoded BGR picture and its RGB copy, 3 bytes each
 JPEG_DAMAGE = ("Corrupt JPEG data", "Premature end of JPEG file")  # libjpeg's warnings about lost data
+# Grey stays grey, 16 bit and float stay deep (to_rgb scales them), and EXIF orientation is applied
+# so a phone's photo is upright. IMREAD_UNCHANGED would keep an alpha channel, which to_rgb drops
+# anyway, but it ignores the orientation: a portrait photo came out lying on its side.
+READ_FLAGS = cv2.IMREAD_ANYDEPTH | cv2.IMREAD_ANYCOLOR
 
 
 def too_many_pixels(path: Path, size: tuple[int, int], max_pixels: int) -> str:
@@ -37,7 +41,8 @@ def load_image(path: str | Path, max_pixels: int = MAX_PIXELS) -> tuple[np.ndarr
     """A still image file as RGB uint8, and libjpeg's warning if its data is damaged (else None).
 
     The header is read first: a picture of more than ``max_pixels`` is refused before decoding.
-    A damaged JPEG still decodes, its lost part grey; the warning says so.
+    A damaged JPEG still decodes, its lost part grey; the warning says so. A photo whose EXIF
+    orientation says it was taken turned (a phone held upright) is turned upright, as viewers show it.
 
     Raises
     ------
@@ -55,7 +60,7 @@ def load_image(path: str | Path, max_pixels: int = MAX_PIXELS) -> tuple[np.ndarr
     refused = ""
     with native_stderr_captured() as said:
         try:
-            image = cv2.imread(str(path), cv2.IMREAD_UNCHANGED)
+            image = cv2.imread(str(path), READ_FLAGS)
         except cv2.error as error:  # OpenCV's own limit on pixels, or a header it cannot take
             image, refused = None, str(error)
     if "CV_IO_MAX_IMAGE_PIXELS" in refused:
