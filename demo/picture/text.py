@@ -405,9 +405,16 @@ def font_path(bold: bool = False) -> Path:
 
 
 def check_fonts() -> None:
-    """Raise :class:`TextError` (one line) if a bundled font is missing, before anything is drawn."""
+    """Raise :class:`TextError` (one line) if a bundled font is missing or cannot be read, before
+    anything is drawn."""
     for bold in (False, True):
-        _bundled_font(bold)
+        path = _bundled_font(bold)
+        try:
+            with path.open("rb"):
+                pass
+        except OSError as error:  # pygame would later say "No such file or directory" for it
+            raise TextError(f"{path}: font cannot be read ({error.strerror or error}); check its permissions, "
+                            "or restore assets/fonts from git") from None
 
 
 def _bundled_font(bold: bool) -> Path:
