@@ -426,6 +426,50 @@ def test_missing_fonts_are_one_line_before_a_sheet_is_drawn(assets_copy, tmp_pat
     one_error_line(capsys, "font not found")
 
 
+@pytest.mark.parametrize("name, what, fix", [
+    ("face_landmarker.task", "face landmarker model", "restore assets/ from git"),
+    ("face_detection_full_range_sparse.tflite", "face detector model", "restore assets/ from git"),
+    ("fonts/DejaVuSans-Bold.ttf", "font", "restore assets/fonts from git"),
+    ("astronaut.png", "sample photo", "restore it from git"),
+])
+def test_an_unreadable_bundled_file_is_one_line_naming_it_before_any_work(assets_copy, tmp_path, photo, name,
+                                                                          what, fix):
+    """They gave tracebacks, or blamed each input ("a.png: [Errno 13] Permission denied: ...")."""
+    inputs = [save(tmp_path / "a.png", photo), save(tmp_path / "b.png", photo)]
+    out = tmp_path / "out"
+    locked = assets_copy / name
+    locked.chmod(0)
+    try:
+        runs = {"machine-eyes": command("--source", "sample", "--frames", "1", limited=True)}
+        if name != "astronaut.png":  # the sample photo is only shown live
+            runs["machine-eyes render"] = command("render", *inputs, "-o", f"{out}/", "--stage", "1", limited=True)
+    finally:
+        locked.chmod(0o644)
+    for prog, done in runs.items():
+        assert done.returncode == 2, done.stderr
+        assert lines(done.stderr) == [f"{prog}: {locked}: {what} cannot be read (Permission denied); "
+                                      f"check its permissions, or {fix}"]
+    assert not out.exists() or list(out.iterdir()) == []  # made while planning, as for a missing model
+
+
+def test_an_unreadable_model_of_ones_own_is_one_line(tmp_path, photo):
+    model = tmp_path / "my.task"
+    model.write_bytes(load_model())
+    src = save(tmp_path / "a.png", photo)
+    model.chmod(0)
+    try:
+        runs = {"machine-eyes": command("--source", "sample", "--frames", "1", "--model", model, limited=True),
+                "machine-eyes render": command("render", src, "-o", tmp_path / "out.png", "--model", model,
+                                               limited=True)}
+    finally:
+        model.chmod(0o644)
+    for prog, done in runs.items():
+        assert done.returncode == 2, done.stderr
+        assert lines(done.stderr) == [f"{prog}: {model}: face landmarker model cannot be read (Permission denied); "
+                                      "check its permissions"]
+    assert not (tmp_path / "out.png").exists()
+
+
 # ---- 4. Damaged JPEG data ------------------------------------------------------------------------
 
 @pytest.fixture

@@ -220,6 +220,26 @@ def test_a_language_file_with_a_missing_or_misspelt_key_is_one_line(swedish, cha
     assert "\n" not in str(caught.value)
 
 
+@pytest.mark.parametrize("placeholder", ["{numbers:d}", "{numbers:>999999999}", "{numbers!r}", "{numbers!s:>3}",
+                                         "{numbers:{width}}"])
+def test_a_format_spec_or_conversion_in_a_placeholder_is_refused_at_load(swedish, placeholder):
+    swedish.write_text(swedish.read_text("utf-8").replace("{numbers}", placeholder, 1), "utf-8")
+    with pytest.raises(TextError) as caught:
+        load_texts(str(swedish))
+    message = str(caught.value)
+    assert message == (f"{swedish}: 'stage.1.caption' has placeholder {placeholder}; write {{numbers}} "
+                       "(numbers are written the language's way by the exhibit)")
+
+
+def test_check_layout_stops_on_a_format_spec_with_one_line(swedish, capsys):
+    from demo.cli import main
+
+    swedish.write_text(swedish.read_text("utf-8").replace("{numbers}", "{numbers:d}", 1), "utf-8")
+    assert main(["check-layout", "--lang", str(swedish)]) == 2
+    err = capsys.readouterr().err.strip()
+    assert "\n" not in err and str(swedish) in err and "'stage.1.caption'" in err and "{numbers:d}" in err
+
+
 def test_a_missing_language_file_names_it(tmp_path):
     with pytest.raises(TextError, match=r"sv.toml: language file not found; check the path given to --lang"):
         load_texts(str(tmp_path / "sv.toml"))

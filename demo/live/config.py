@@ -100,6 +100,8 @@ def _shown(value: object, limit: int | None = SHOWN_MAX) -> str:
         text = repr(value)
     elif isinstance(value, str):
         text = quoted(value)
+    elif isinstance(value, list) and value and all(isinstance(item, dict) for item in value):
+        text = "an array of tables"  # [[hog]], or [{a = 1}]
     elif isinstance(value, (list, tuple)):
         text = "[" + ", ".join(_shown(item, None) for item in value) + "]"
     elif isinstance(value, dict):
@@ -243,10 +245,13 @@ class Text:
     index_ok: bool = False
 
     def check(self, value: object) -> str:
-        if self.index_ok and isinstance(value, int) and not isinstance(value, bool) and value >= 0:
+        if self.index_ok and isinstance(value, int) and not isinstance(value, bool):
+            if value < 0:
+                raise _Invalid("is not a camera index (0, 1, ...)")
             return str(value)
         if not isinstance(value, str):
-            raise _wrong_type("text in quotes", value)
+            raise _wrong_type("a camera index (0, 1, ...) or text in quotes" if self.index_ok else "text in quotes",
+                              value)
         if not self.empty_ok and not value.strip():
             raise _Invalid("must not be empty")
         return value

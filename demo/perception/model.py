@@ -10,6 +10,7 @@ what to do. This module does not import MediaPipe (:mod:`demo.perception.landmar
 from __future__ import annotations
 
 import hashlib
+import io
 import subprocess
 import sys
 import time
@@ -46,19 +47,17 @@ def load_model(path: str | Path | None = None) -> bytes:
     """
     bundled = path is None
     path = Path(path) if path is not None else asset_path(MODEL_NAME)
-    if not path.is_file():
-        where = "restore assets/ from git" if bundled else "check --model"
-        if path.exists():  # /dev/null, a folder: there, but no file to read
-            kind = "a folder" if path.is_dir() else "a device, pipe or socket"
-            raise ModelError(f"{path}: is {kind}, not a face landmarker model file; {where}")
-        raise ModelError(f"{path}: face landmarker model not found; {where}")
-    data = path.read_bytes()
+    if bundled:
+        data = _read(path, "face landmarker model", "restore assets/ from git",
+                     "check its permissions, or restore assets/ from git")
+    else:
+        data = _read(path, "face landmarker model", "check --model", "check its permissions")
     if bundled and hashlib.sha256(data).hexdigest() != MODEL_SHA256:
         raise ModelError(f"{path}: model is damaged (sha256 mismatch); restore assets/ from git")
     try:
-        with zipfile.ZipFile(path) as bundle:
+        with zipfile.ZipFile(io.BytesIO(data)) as bundle:
             names = set(bundle.namelist())
-    except (zipfile.BadZipFile, OSError):
+    except zipfile.BadZipFile:
         names = set()
     if not set(MODEL_PARTS) <= names:
         raise ModelError(f"{path}: not a Face Landmarker .task model (truncated or wrong file); "
@@ -69,12 +68,25 @@ def load_model(path: str | Path | None = None) -> bytes:
 def load_detector_model() -> bytes:
     """The bundled full-range face detector, checked against its sha256 (``ModelError`` if not)."""
     path = asset_path(DETECTOR_NAME)
-    if not path.is_file():
-        raise ModelError(f"{path}: face detector model not found; restore assets/ from git")
-    data = path.read_bytes()
+    data = _read(path, "face detector model", "restore assets/ from git",
+                 "check its permissions, or restore assets/ from git")
     if hashlib.sha256(data).hexdigest() != DETECTOR_SHA256:
         raise ModelError(f"{path}: face detector model is damaged (sha256 mismatch); restore assets/ from git")
     return data
+
+
+def _read(path: Path, what: str, if_missing: str, if_unreadable: str) -> bytes:
+    """The bytes of the model file ``path``; :class:`ModelError` in one line ending in what to do
+    if it is missing or cannot be read (no read permission, say)."""
+    if not path.is_file():
+        if path.exists():  # /dev/null, a folder: there, but no file to read
+            kind = "a folder" if path.is_dir() else "a device, pipe or socket"
+            raise ModelError(f"{path}: is {kind}, not a {what} file; {if_missing}")
+        raise ModelError(f"{path}: {what} not found; {if_missing}")
+    try:
+        return path.read_bytes()
+    except OSError as error:
+        raise ModelError(f"{path}: {what} cannot be read ({error.strerror or error}); {if_unreadable}") from None
 
 
 # Run in a fresh interpreter by check_model: one blank picture through the landmarker and the
@@ -92,8 +104,9 @@ finally:
 
 
 def check_model(path: str | Path | None = None) -> None:
-    """Make sure MediaPipe can run the model at ``path`` (None: the bundled one, which matched its
-    sha256 and needs no trial), before a window opens or a render starts.
+    """Make sure MediaPipe can run the model at ``path`` (None: the bundled one, which needs only
+    to match its sha256, no trial), and that the bundled face detector is there and whole, before
+    a window opens or a render starts.
 
     A ``.task`` that unpacks but does not work (say its inner models swapped) would otherwise fail
     on the first frame, in front of visitors. MediaPipe cannot close a graph that failed (its
@@ -101,9 +114,10 @@ def check_model(path: str | Path | None = None) -> None:
     on a blank picture in a separate Python process. Raises :class:`ModelError` in one line, or
     :class:`demo.base.shutdown.Stopped` (the trial ended) if a signal asks the program to end.
     """
+    load_model(path)  # missing, unreadable or not a .task bundle: said without starting anything
+    load_detector_model()
     if path is None:
         return
-    load_model(path)  # missing, or not a .task bundle: said without starting anything
     trial = subprocess.Popen([sys.executable, "-c", _TRIAL, str(Path(path).resolve())], stdout=subprocess.PIPE,
                              stderr=subprocess.DEVNULL, text=True, cwd=Path(__file__).resolve().parents[2])
     try:

@@ -88,7 +88,8 @@ def read_texts(lang: str) -> dict[str, str]:
     ------
     TextError
         The file is missing, is not valid TOML, holds something other than text, or has a
-        placeholder that is not a plain name (``{0}``, ``{}``, ``{a.b}`` are refused).
+        placeholder that is not a plain name (``{0}``, ``{}``, ``{a.b}``, ``{a:d}``, ``{a!r}`` are
+        refused).
     """
     path = lang_dir() / f"{lang}.toml"
     return _read_file(path, f"{path}: language file not found; restore assets/lang from git")
@@ -161,13 +162,20 @@ def _flatten(data: dict, prefix: str, table: dict[str, str], path: Path) -> None
         if not isinstance(value, str):
             raise TextError(f"{path}: '{key}' must be text in quotes, not {type(value).__name__}")
         try:
-            names = placeholders(value)
+            fields = [(name, spec, conversion) for _, name, spec, conversion in string.Formatter().parse(value)
+                      if name is not None]
         except ValueError as error:
             raise TextError(f"{path}: '{key}' has a broken placeholder ({error}); "
                             "write {{ for a brace") from None
-        bad = sorted(name for name in names if not name.isidentifier())
-        if bad:
-            raise TextError(f"{path}: '{key}' has placeholder {{{bad[0]}}}; use a name such as {{numbers}}")
+        for name, spec, conversion in fields:
+            if not name.isidentifier():
+                raise TextError(f"{path}: '{key}' has placeholder {{{name}}}; use a name such as {{numbers}}")
+            # The exhibit writes each value the language's way itself; a format spec would fail
+            # or hang when the text is shown (``{numbers:d}``, ``{numbers:>999999999}``).
+            if spec or conversion:
+                written = name + (f"!{conversion}" if conversion else "") + (f":{spec}" if spec else "")
+                raise TextError(f"{path}: '{key}' has placeholder {{{written}}}; write {{{name}}} "
+                                "(numbers are written the language's way by the exhibit)")
         table[key] = value
 
 
@@ -397,9 +405,16 @@ def font_path(bold: bool = False) -> Path:
 
 
 def check_fonts() -> None:
-    """Raise :class:`TextError` (one line) if a bundled font is missing, before anything is drawn."""
+    """Raise :class:`TextError` (one line) if a bundled font is missing or cannot be read, before
+    anything is drawn."""
     for bold in (False, True):
-        _bundled_font(bold)
+        path = _bundled_font(bold)
+        try:
+            with path.open("rb"):
+                pass
+        except OSError as error:  # pygame would later say "No such file or directory" for it
+            raise TextError(f"{path}: font cannot be read ({error.strerror or error}); check its permissions, "
+                            "or restore assets/fonts from git") from None
 
 
 def _bundled_font(bold: bool) -> Path:

@@ -26,7 +26,13 @@ SAMPLE_PERIOD = 240  # frames before the sample's motion repeats (8 s at 30 fps)
 def load_sample_photo() -> np.ndarray:
     """The bundled sample photo as RGB uint8 (512 x 512), checked against its sha256."""
     path = asset_path("astronaut.png")
-    data = path.read_bytes()
+    try:
+        data = path.read_bytes()
+    except FileNotFoundError:
+        raise SourceError(f"{path}: sample photo not found; restore it from git") from None
+    except OSError as error:
+        raise SourceError(f"{path}: sample photo cannot be read ({error.strerror or error}); "
+                          "check its permissions, or restore it from git") from None
     if hashlib.sha256(data).hexdigest() != SAMPLE_SHA256:
         raise SourceError(f"{path}: sample photo is damaged (sha256 mismatch); restore it from git")
     return read_image(path)
