@@ -529,18 +529,44 @@ def test_a_failed_rename_under_force_gives_back_the_files_it_replaced(tmp_path):
     in_the_way = tmp_path / "clip.hog.npz"  # a folder with something in it: the rename fails for real
     in_the_way.mkdir()
     (in_the_way / "keep.txt").write_text("kept")
-    with Outputs() as outputs:
+    with Outputs(replace=True) as outputs:
         outputs.add(old).write_text("new numbers")
         outputs.add(in_the_way).write_bytes(b"new arrays")
         with pytest.raises(OutputError, match="clip.hog.npz"):
             outputs.commit()
     assert old.read_text() == "the user's older numbers"
     assert sorted(p.name for p in tmp_path.iterdir()) == ["clip.hog.npz", "clip.landmarks.csv"]
-    with Outputs() as outputs:  # and when every rename works, nothing is left beside the new files
+    with Outputs(replace=True) as outputs:  # and when every rename works, nothing is left beside the new files
         outputs.add(old).write_text("new numbers")
         outputs.commit()
     assert old.read_text() == "new numbers"
     assert sorted(p.name for p in tmp_path.iterdir()) == ["clip.hog.npz", "clip.landmarks.csv"]
+
+
+@pytest.mark.parametrize("hard_links", [True, False], ids=["hard-links", "fat-without-hard-links"])
+def test_a_file_that_appears_while_rendering_is_kept_without_force(tmp_path, monkeypatch, hard_links):
+    from demo.base.safefile import OutputError, Outputs
+
+    if not hard_links:  # as on a FAT or exFAT USB stick, whose os.link fails with EPERM
+        def no_link(*args, **kwargs):
+            raise OSError(errno.EPERM, "Operation not permitted")
+        monkeypatch.setattr(os, "link", no_link)
+    race = tmp_path / "race.png"
+    numbers = tmp_path / "race.landmarks.csv"
+    with Outputs() as outputs:
+        outputs.add(numbers).write_text("our numbers")
+        outputs.add(race).write_bytes(b"our picture")
+        race.write_bytes(b"the other render's picture")  # it finished first, after our start
+        with pytest.raises(OutputError, match=f"^{race}: appeared while this was written; not replaced; "
+                                              "use --force or another name$"):
+            outputs.commit()
+    assert race.read_bytes() == b"the other render's picture"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["race.png"]  # ours taken back, no .part left
+    with Outputs(replace=True) as outputs:  # --force replaces it
+        outputs.add(race).write_bytes(b"our picture")
+        outputs.commit()
+    assert race.read_bytes() == b"our picture"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["race.png"]
 
 
 def test_force_does_not_replace_a_folder_with_a_render(tmp_path, photo, capsys):

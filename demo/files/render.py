@@ -551,7 +551,7 @@ def render(job: RenderJob, mesh: FaceMesh | None = None, progress: Progress | No
         hog_frames = stack.enter_context(HogFrames(settings.cell, settings.bins)) if job.hog else None
         # Left in reverse order: the video's writer is released, then the temporary files go, and
         # only then is MediaPipe closed (which can hang until the watchdog ends the process).
-        outputs = stack.enter_context(Outputs())
+        outputs = stack.enter_context(Outputs(replace=job.force))
         video = None
         if job.output is not None and not job.still and not look.sheet:
             video = VideoOut(outputs.add(job.output), fps, job.output)
