@@ -302,6 +302,38 @@ def test_fifo_folder_link_loop_and_dangling_link_are_named_for_what_they_are(tmp
         one_error_line(capsys, f"machine-eyes: {source}: is a ")
 
 
+def test_bad_files_and_an_unreadable_folder_inside_a_folder_input_are_named_too(tmp_path, photo):
+    lesson = tmp_path / "lesson"
+    inner = lesson / "week2"
+    locked = inner / "locked"
+    locked.mkdir(parents=True)
+    save(locked / "hidden-from-us.png", photo)
+    os.mkfifo(inner / "pipe.mp4")
+    (inner / "dangle.png").symlink_to(inner / "nowhere.png")
+    (inner / "loop1.png").symlink_to(inner / "loop2.png")
+    (inner / "loop2.png").symlink_to(inner / "loop1.png")
+    save(inner / "good.png", cv2.resize(photo, (128, 128), interpolation=cv2.INTER_AREA))
+    out = tmp_path / "out"
+    locked.chmod(0)
+    try:
+        done = command("render", lesson, "-r", "-o", out, limited=True)
+    finally:
+        locked.chmod(0o755)
+    assert done.returncode == 2, done.stderr
+    assert lines(done.stderr) == [
+        f"machine-eyes render: {inner / 'dangle.png'}: is a link to {inner / 'nowhere.png'}, which does not "
+        "exist; fix or remove the link",
+        f"machine-eyes render: {inner / 'loop1.png'}: is a symbolic link that loops back on itself; point it "
+        "at a real file",
+        f"machine-eyes render: {inner / 'loop2.png'}: is a symbolic link that loops back on itself; point it "
+        "at a real file",
+        f"machine-eyes render: {inner / 'pipe.mp4'}: is a pipe (FIFO), not a file; save the picture or video "
+        "to a file first",
+        f"machine-eyes render: {locked}: this folder cannot be read (Permission denied); check its permissions"]
+    assert lines(done.stdout)[-1].endswith("; 5 failed")
+    assert sorted(str(p.relative_to(out)) for p in out.rglob("*.png")) == ["week2/good-seen.png"]
+
+
 def test_a_missing_source_in_the_config_names_the_file_and_key(tmp_path, capsys):
     config = tmp_path / "exhibit.toml"
     config.write_text('[camera]\nsource = "/nonexistent.mp4"\n')

@@ -258,6 +258,18 @@ def test_folder_input_with_and_without_recursion(tmp_path, photo, capsys):
     one_error_line(capsys, str(empty), "no images or videos", "--recursive")
 
 
+def test_an_input_folder_that_is_the_output_folder_says_so(tmp_path, photo, capsys):
+    photos = tmp_path / "photos"
+    (photos / "week2").mkdir(parents=True)
+    save(photos / "week2" / "a.png", cv2.resize(photo, (128, 128), interpolation=cv2.INTER_AREA))
+    assert main(["render", str(photos), "-r", "-o", str(photos)]) == 2
+    one_error_line(capsys, f"{photos}: is also the output folder, whose files are never read as inputs; "
+                           "choose another folder for -o")
+    assert main(["render", str(photos / "week2"), "-o", str(photos)]) == 2
+    one_error_line(capsys, f"{photos / 'week2'}: is inside the output folder", "choose another folder for -o")
+    assert sorted(p.name for p in photos.rglob("*")) == ["a.png", "week2"]
+
+
 def test_same_stem_from_two_folders_is_refused_not_overwritten(tmp_path, photo, capsys):
     small = cv2.resize(photo, (128, 128), interpolation=cv2.INTER_AREA)
     (tmp_path / "x").mkdir()
