@@ -334,6 +334,22 @@ def test_bad_files_and_an_unreadable_folder_inside_a_folder_input_are_named_too(
     assert sorted(str(p.relative_to(out)) for p in out.rglob("*.png")) == ["week2/good-seen.png"]
 
 
+def test_a_report_that_cannot_be_printed_leaves_the_render_done_and_says_so_in_one_line(tmp_path, photo):
+    src = save(tmp_path / "f\u00e4ce.png", cv2.resize(photo, (128, 128), interpolation=cv2.INTER_AREA))
+    env = dict(os.environ, SDL_VIDEODRIVER="dummy", PYTHONIOENCODING="ascii")
+    done = subprocess.run([sys.executable, "-m", "demo", "render", str(src), "-o", str(tmp_path / "a.png")],
+                          cwd=REPO, env=env, capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    assert lines(done.stdout)[0] == f"{tmp_path}/f\\xe4ce.png -> {tmp_path / 'a.png'} (1 frame)"
+    with open("/dev/full", "w") as full:
+        done = subprocess.run([sys.executable, "-m", "demo", "render", str(src), "-o", str(tmp_path / "b.png")],
+                              cwd=REPO, env=env, stdout=full, stderr=subprocess.PIPE, text=True, timeout=120)
+    assert done.returncode == 1
+    assert lines(done.stderr) == ["machine-eyes render: could not print to standard output (No space left on "
+                                  "device); 1 of 1 inputs rendered"]
+    assert (tmp_path / "b.png").is_file()
+
+
 def test_a_missing_source_in_the_config_names_the_file_and_key(tmp_path, capsys):
     config = tmp_path / "exhibit.toml"
     config.write_text('[camera]\nsource = "/nonexistent.mp4"\n')
