@@ -332,6 +332,54 @@ def test_fifo_folder_link_loop_and_dangling_link_are_named_for_what_they_are(tmp
         one_error_line(capsys, f"machine-eyes: {source}: is a ")
 
 
+def test_bad_files_and_an_unreadable_folder_inside_a_folder_input_are_named_too(tmp_path, photo):
+    lesson = tmp_path / "lesson"
+    inner = lesson / "week2"
+    locked = inner / "locked"
+    locked.mkdir(parents=True)
+    save(locked / "hidden-from-us.png", photo)
+    os.mkfifo(inner / "pipe.mp4")
+    (inner / "dangle.png").symlink_to(inner / "nowhere.png")
+    (inner / "loop1.png").symlink_to(inner / "loop2.png")
+    (inner / "loop2.png").symlink_to(inner / "loop1.png")
+    save(inner / "good.png", cv2.resize(photo, (128, 128), interpolation=cv2.INTER_AREA))
+    out = tmp_path / "out"
+    locked.chmod(0)
+    try:
+        done = command("render", lesson, "-r", "-o", out, limited=True)
+    finally:
+        locked.chmod(0o755)
+    assert done.returncode == 2, done.stderr
+    assert lines(done.stderr) == [
+        f"machine-eyes render: {inner / 'dangle.png'}: is a link to {inner / 'nowhere.png'}, which does not "
+        "exist; fix or remove the link",
+        f"machine-eyes render: {inner / 'loop1.png'}: is a symbolic link that loops back on itself; point it "
+        "at a real file",
+        f"machine-eyes render: {inner / 'loop2.png'}: is a symbolic link that loops back on itself; point it "
+        "at a real file",
+        f"machine-eyes render: {inner / 'pipe.mp4'}: is a pipe (FIFO), not a file; save the picture or video "
+        "to a file first",
+        f"machine-eyes render: {locked}: this folder cannot be read (Permission denied); check its permissions"]
+    assert lines(done.stdout)[-1].endswith("; 5 failed")
+    assert sorted(str(p.relative_to(out)) for p in out.rglob("*.png")) == ["week2/good-seen.png"]
+
+
+def test_a_report_that_cannot_be_printed_leaves_the_render_done_and_says_so_in_one_line(tmp_path, photo):
+    src = save(tmp_path / "f\u00e4ce.png", cv2.resize(photo, (128, 128), interpolation=cv2.INTER_AREA))
+    env = dict(os.environ, SDL_VIDEODRIVER="dummy", PYTHONIOENCODING="ascii")
+    done = subprocess.run([sys.executable, "-m", "demo", "render", str(src), "-o", str(tmp_path / "a.png")],
+                          cwd=REPO, env=env, capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    assert lines(done.stdout)[0] == f"{tmp_path}/f\\xe4ce.png -> {tmp_path / 'a.png'} (1 frame)"
+    with open("/dev/full", "w") as full:
+        done = subprocess.run([sys.executable, "-m", "demo", "render", str(src), "-o", str(tmp_path / "b.png")],
+                              cwd=REPO, env=env, stdout=full, stderr=subprocess.PIPE, text=True, timeout=120)
+    assert done.returncode == 1
+    assert lines(done.stderr) == ["machine-eyes render: could not print to standard output (No space left on "
+                                  "device); 1 of 1 inputs rendered"]
+    assert (tmp_path / "b.png").is_file()
+
+
 def test_a_missing_source_in_the_config_names_the_file_and_key(tmp_path, capsys):
     config = tmp_path / "exhibit.toml"
     config.write_text('[camera]\nsource = "/nonexistent.mp4"\n')
@@ -638,18 +686,44 @@ def test_a_failed_rename_under_force_gives_back_the_files_it_replaced(tmp_path):
     in_the_way = tmp_path / "clip.hog.npz"  # a folder with something in it: the rename fails for real
     in_the_way.mkdir()
     (in_the_way / "keep.txt").write_text("kept")
-    with Outputs() as outputs:
+    with Outputs(replace=True) as outputs:
         outputs.add(old).write_text("new numbers")
         outputs.add(in_the_way).write_bytes(b"new arrays")
         with pytest.raises(OutputError, match="clip.hog.npz"):
             outputs.commit()
     assert old.read_text() == "the user's older numbers"
     assert sorted(p.name for p in tmp_path.iterdir()) == ["clip.hog.npz", "clip.landmarks.csv"]
-    with Outputs() as outputs:  # and when every rename works, nothing is left beside the new files
+    with Outputs(replace=True) as outputs:  # and when every rename works, nothing is left beside the new files
         outputs.add(old).write_text("new numbers")
         outputs.commit()
     assert old.read_text() == "new numbers"
     assert sorted(p.name for p in tmp_path.iterdir()) == ["clip.hog.npz", "clip.landmarks.csv"]
+
+
+@pytest.mark.parametrize("hard_links", [True, False], ids=["hard-links", "fat-without-hard-links"])
+def test_a_file_that_appears_while_rendering_is_kept_without_force(tmp_path, monkeypatch, hard_links):
+    from demo.base.safefile import OutputError, Outputs
+
+    if not hard_links:  # as on a FAT or exFAT USB stick, whose os.link fails with EPERM
+        def no_link(*args, **kwargs):
+            raise OSError(errno.EPERM, "Operation not permitted")
+        monkeypatch.setattr(os, "link", no_link)
+    race = tmp_path / "race.png"
+    numbers = tmp_path / "race.landmarks.csv"
+    with Outputs() as outputs:
+        outputs.add(numbers).write_text("our numbers")
+        outputs.add(race).write_bytes(b"our picture")
+        race.write_bytes(b"the other render's picture")  # it finished first, after our start
+        with pytest.raises(OutputError, match=f"^{race}: appeared while this was written; not replaced; "
+                                              "use --force or another name$"):
+            outputs.commit()
+    assert race.read_bytes() == b"the other render's picture"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["race.png"]  # ours taken back, no .part left
+    with Outputs(replace=True) as outputs:  # --force replaces it
+        outputs.add(race).write_bytes(b"our picture")
+        outputs.commit()
+    assert race.read_bytes() == b"our picture"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["race.png"]
 
 
 def test_force_does_not_replace_a_folder_with_a_render(tmp_path, photo, capsys):

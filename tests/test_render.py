@@ -16,7 +16,7 @@ import pytest
 from conftest import NOSE_TIP, PHOTO_NOSE_BOX, one_error_line, save
 from demo.cli import main
 from demo.files.export import read_landmarks_csv, read_landmarks_json
-from demo.files.render import MAX_PANEL_SIDE
+from demo.files.render import MAX_PANEL_SIDE, Look, output_size, picture
 from demo.perception import hog
 from demo.sources import SampleSource
 from demo.tools.bench_parts import bench_render
@@ -258,6 +258,18 @@ def test_folder_input_with_and_without_recursion(tmp_path, photo, capsys):
     one_error_line(capsys, str(empty), "no images or videos", "--recursive")
 
 
+def test_an_input_folder_that_is_the_output_folder_says_so(tmp_path, photo, capsys):
+    photos = tmp_path / "photos"
+    (photos / "week2").mkdir(parents=True)
+    save(photos / "week2" / "a.png", cv2.resize(photo, (128, 128), interpolation=cv2.INTER_AREA))
+    assert main(["render", str(photos), "-r", "-o", str(photos)]) == 2
+    one_error_line(capsys, f"{photos}: is also the output folder, whose files are never read as inputs; "
+                           "choose another folder for -o")
+    assert main(["render", str(photos / "week2"), "-o", str(photos)]) == 2
+    one_error_line(capsys, f"{photos / 'week2'}: is inside the output folder", "choose another folder for -o")
+    assert sorted(p.name for p in photos.rglob("*")) == ["a.png", "week2"]
+
+
 def test_same_stem_from_two_folders_is_refused_not_overwritten(tmp_path, photo, capsys):
     small = cv2.resize(photo, (128, 128), interpolation=cv2.INTER_AREA)
     (tmp_path / "x").mkdir()
@@ -416,3 +428,14 @@ def test_data_of_a_video_blendshapes_are_scores_per_face_and_frame(clip_numbers)
 def test_bench_render_measures_frames_per_second():
     result = bench_render(frames=4)
     assert result["frames"] == 4 and result["size"] == "640x480" and result["render_fps"] > 0
+
+
+@pytest.mark.parametrize("shape", [(288, 512), (3000, 100), (100, 3000), (40, 2000), (40, 20000)],
+                         ids=lambda shape: "x".join(map(str, shape)))
+def test_portrait_photos_and_strips_draw_every_step_and_the_sheet(photo, shape):
+    width, height = shape  # a portrait photo's insets and a strip's frames were wider than the picture drawn
+    frame = cv2.resize(photo, shape, interpolation=cv2.INTER_AREA)
+    for look in (Look(sheet=True), Look(stage=1), Look(stage=5), Look(stage=8),
+                 Look(stage=8, size=(160, 160)), Look(stage=1, size=(160, 160))):
+        drawn = picture(frame, [], look)
+        assert (drawn.shape[1], drawn.shape[0]) == output_size(look, (width, height)), look

@@ -110,23 +110,31 @@ def write_picture(path: str | Path, rgb, name: str | Path | None = None) -> None
 
 
 @contextmanager
-def atomic_path(path: str | Path) -> Iterator[Path]:
+def atomic_path(path: str | Path, replace: bool = False) -> Iterator[Path]:
     """Write ``path`` through a temporary file: yields the temporary path, renames it when the
-    block ends normally, deletes it if the block raises (also on Ctrl-C)."""
-    with Outputs() as outputs:
+    block ends normally, deletes it if the block raises (also on Ctrl-C). A file already at ``path``
+    is replaced only if ``replace``; otherwise :class:`OutputError` says so and it is kept."""
+    with Outputs(replace) as outputs:
         yield outputs.add(path)
         outputs.commit()
+
+
+# os.link's errors on a file system without hard links (FAT and exFAT: EPERM; others: ENOTSUP...)
+_NO_HARD_LINKS = {errno.EPERM, errno.ENOTSUP, errno.EOPNOTSUPP, errno.EXDEV, errno.EMLINK, errno.ENOSYS}
 
 
 class Outputs:
     """The files of one job, each written under a temporary name, renamed together by :meth:`commit`.
 
     Used as a context manager: leaving it without a commit (an error, a signal) deletes every
-    temporary file. A rename that fails takes back the ones before it.
+    temporary file. A rename that fails takes back the ones before it. ``replace`` (``--force``):
+    files already there are replaced; without it a file that appeared since the job was checked
+    (another render of the same name) is never replaced.
     """
 
-    def __init__(self) -> None:
+    def __init__(self, replace: bool = False) -> None:
         self._files: list[tuple[Path, Path]] = []  # (temporary, final)
+        self._replace = replace
 
     def add(self, final: str | Path) -> Path:
         """A temporary path to write ``final``'s content to."""
@@ -136,12 +144,17 @@ class Outputs:
         return tmp
 
     def commit(self) -> None:
-        """Rename every temporary file to its final name. A file already there (``--force``) is
-        moved aside first; should a rename fail, the finals renamed so far are taken back and the
-        files they replaced restored, then :class:`OutputError` names the one that failed."""
+        """Rename every temporary file to its final name. A file already there is moved aside first
+        if ``replace``, else :class:`OutputError` says it appeared meanwhile and it is kept; should a
+        rename fail, the finals renamed so far are taken back and the files they replaced restored,
+        then :class:`OutputError` names the one that failed."""
         done: list[tuple[Path, Path | None]] = []  # (final, the older file moved aside or None)
         try:
             for tmp, final in self._files:
+                if not self._replace:
+                    _place_new(tmp, final)
+                    done.append((final, None))
+                    continue
                 aside = None
                 try:
                     if final.exists() or final.is_symlink():
@@ -165,6 +178,7 @@ class Outputs:
         self._files = []
 
     def discard(self) -> None:
+        """Delete every temporary file not yet committed."""
         for tmp, _ in self._files:
             tmp.unlink(missing_ok=True)
         self._files = []
@@ -174,3 +188,28 @@ class Outputs:
 
     def __exit__(self, *exc) -> None:
         self.discard()
+
+
+def _appeared(final: Path) -> OutputError:
+    return OutputError(f"{final}: appeared while this was written; not replaced; use --force or another name")
+
+
+def _place_new(tmp: Path, final: Path) -> None:
+    """Give ``tmp`` the name ``final`` only if no file has it: a hard link fails if one appeared,
+    with no moment in between for another process. Where hard links are not supported (FAT, exFAT)
+    the name is checked just before the rename instead. Raises :class:`OutputError`."""
+    try:
+        os.link(tmp, final, follow_symlinks=False)
+    except FileExistsError:
+        raise _appeared(final) from None
+    except OSError as error:
+        if error.errno not in _NO_HARD_LINKS:
+            raise write_failure(final, error) from None
+        if final.exists() or final.is_symlink():
+            raise _appeared(final) from None
+        try:
+            os.rename(tmp, final)
+        except OSError as error:
+            raise write_failure(final, error) from None
+        return
+    tmp.unlink(missing_ok=True)  # the file now has both names; the temporary one goes

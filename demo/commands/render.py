@@ -108,7 +108,8 @@ def _check_options(args: argparse.Namespace) -> None:
 
 def main(argv: list[str] | None = None) -> int:
     """``machine-eyes render``: plan, render each input, report. Returns the exit code: 0, 2 if any
-    input failed, 130 or 143 when Ctrl-C or SIGTERM stopped it (:mod:`demo.base.shutdown`)."""
+    input failed, 1 if all were rendered but the report could not be printed, 130 or 143 when
+    Ctrl-C or SIGTERM stopped it (:mod:`demo.base.shutdown`)."""
     args = render_parser().parse_args(argv)
     try:
         _check_options(args)
@@ -165,8 +166,13 @@ def main(argv: list[str] | None = None) -> int:
             frames += report.frames
             written = ", ".join(str(p) for p in report.outputs)
             progress.note(f"{job.input} -> {written} ({report.frames} frame{'s' if report.frames != 1 else ''})")
-    print(summary(files, frames, time.perf_counter() - started, failed, PROG))
+    progress.note(summary(files, frames, time.perf_counter() - started, failed, PROG))
     stopped = shutdown.requested()  # a signal after the last input was written: still said by the exit code
     if stopped is not None:
         return 128 + stopped
+    if progress.write_error is not None:  # stdout full or closed: the files are written all the same
+        reason = progress.write_error.strerror or progress.write_error
+        progress.note(f"{PROG}: could not print to standard output ({reason}); {files} of "
+                      f"{files + failed} inputs rendered", sys.stderr)
+        return 2 if failed else 1
     return 2 if failed else 0

@@ -79,6 +79,7 @@ class Progress:
         self._start = clock()
         self._drawn_at = float("-inf")
         self._width = 0  # characters of the line on screen now
+        self.write_error: OSError | None = None  # the first line :meth:`note` could not print
 
     @property
     def elapsed_s(self) -> float:
@@ -94,9 +95,21 @@ class Progress:
         self._draw()
 
     def note(self, line: str, stream: TextIO | None = None) -> None:
-        """Print a whole line (to ``stream``, stdout by default) without garbling the progress line."""
+        """Print a whole line (to ``stream``, stdout by default) without garbling the progress line.
+
+        Printing never fails: a character the stream's encoding lacks is written as an escape, and
+        a write error (stdout on a full disk or closed) is kept in :attr:`write_error`.
+        """
         self.clear()
-        print(line, file=stream if stream is not None else sys.stdout, flush=True)
+        target = stream if stream is not None else sys.stdout
+        try:
+            try:
+                print(line, file=target, flush=True)
+            except UnicodeEncodeError:  # a file name in, say, PYTHONIOENCODING=ascii
+                encoding = getattr(target, "encoding", None) or "ascii"
+                print(line.encode(encoding, "backslashreplace").decode(encoding), file=target, flush=True)
+        except OSError as error:
+            self.write_error = self.write_error or error
 
     def clear(self) -> None:
         """Take the progress line off the screen (it comes back at the next update)."""

@@ -212,12 +212,44 @@ def _wanted(relative: Path) -> bool:
             and not any(part.startswith(".") for part in relative.parts))
 
 
+def _folder_files(folder: Path, recursive: bool, skip: Path | None) -> tuple[list[Path], list[str]]:
+    """The images and videos in ``folder`` (sorted), and one line for each one, or each subfolder,
+    that cannot be read (a FIFO, a link that loops or points nowhere, a folder without permission).
+
+    Hidden files and folders are left out, and so is ``skip`` (resolved: the output folder).
+    """
+    files: list[Path] = []
+    problems: list[str] = []
+
+    def unreadable(error: OSError) -> None:
+        problems.append(f"{error.filename}: this folder cannot be read ({error.strerror}); check its permissions")
+
+    for here, folders, names in os.walk(folder, onerror=unreadable):
+        here_path = Path(here)
+        folders[:] = sorted(name for name in folders if not name.startswith(".")
+                            and (skip is None or (here_path / name).resolve() != skip))
+        for name in sorted(names):
+            path = here_path / name
+            if not _wanted(path.relative_to(folder)):
+                continue
+            problem = file_problem(path)
+            if problem is None:
+                if skip is None or skip not in path.resolve().parents:  # also a link into the output folder
+                    files.append(path)
+            elif not path.is_dir():  # a folder named like a video is no input; anything else is reported
+                problems.append(f"{path}: {problem}")
+        if not recursive:
+            break
+    return sorted(files), problems
+
+
 def find_inputs(inputs: Sequence[Path], recursive: bool = False, skip: Path | None = None
                 ) -> tuple[list[tuple[Path, Path | None]], list[str]]:
     """Files to render as ``(path, folder it was found in or None)``, and one line per bad input.
 
     A folder gives its images and videos (by suffix, sorted; hidden files left out), with
-    ``recursive`` those of its subfolders too, except anything inside ``skip`` (the output folder).
+    ``recursive`` those of its subfolders too, except anything inside ``skip`` (the output folder);
+    a folder that is ``skip`` or inside it is refused.
     """
     found: list[tuple[Path, Path | None]] = []
     problems: list[str] = []
@@ -230,14 +262,15 @@ def find_inputs(inputs: Sequence[Path], recursive: bool = False, skip: Path | No
             continue
         items: list[tuple[Path, Path | None]] = [(path, None)]
         if path.is_dir():
-            try:
-                entries = path.rglob("*") if recursive else path.iterdir()
-                files = sorted(p for p in entries if p.is_file() and _wanted(p.relative_to(path))
-                               and not (skip_resolved and skip_resolved in p.resolve().parents))
-            except OSError as error:
-                problems.append(f"{path}: this folder cannot be read ({error.strerror}); check its permissions")
+            resolved = path.resolve()
+            if skip_resolved is not None and (resolved == skip_resolved or skip_resolved in resolved.parents):
+                where = "is also" if resolved == skip_resolved else "is inside"
+                problems.append(f"{path}: {where} the output folder, whose files are never read as inputs; "
+                                "choose another folder for -o")
                 continue
-            if not files:
+            files, unread = _folder_files(path, recursive, skip_resolved)
+            problems.extend(unread)
+            if not files and not unread:
                 hint = "" if recursive else " (add --recursive to look in its subfolders)"
                 problems.append(f"{path}: no images or videos in this folder{hint}")
             items = [(p, path) for p in files]
@@ -554,7 +587,7 @@ def render(job: RenderJob, mesh: FaceMesh | None = None, progress: Progress | No
         hog_frames = stack.enter_context(HogFrames(settings.cell, settings.bins)) if job.hog else None
         # Left in reverse order: the video's writer is released, then the temporary files go, and
         # only then is MediaPipe closed (which can hang until the watchdog ends the process).
-        outputs = stack.enter_context(Outputs())
+        outputs = stack.enter_context(Outputs(replace=job.force))
         video = None
         if job.output is not None and not job.still and not look.sheet:
             video = VideoOut(outputs.add(job.output), fps, job.output)

@@ -158,7 +158,7 @@ def challenge_picture(frame: np.ndarray, challenge: Challenge, scan, faces: list
         x0, y0, x1, y1 = box
         outer = fit_size(outer_shape, (x1 - x0, y1 - y0))
         scale = outer[0] / width
-        panel = (outer[0], min(outer[1] - 1, max(1, round(height * scale))))
+        panel = (outer[0], max(1, min(outer[1] - 1, round(height * scale))))  # 1 px at least: a strip drawn thin
         if index == 0:
             picture = mesh_panel(frame, faces, panel, ViewSettings(show_points=False, no_pixels=settings.no_pixels))
         else:

@@ -367,8 +367,9 @@ def _choose_places(size: tuple[int, int], boxes: Sequence[Box], scale: float
     (``boxes`` in picture pixels, best first); on a tie, stacked on the side away from the
     best face, so the line from it to its inset is long and clear."""
     width, height = size
-    side = int(round(INSET_FRACTION * height))
     gap = int(round(INSET_GAP * height))
+    # A tall picture drawn narrow: two insets side by side must still fit across it
+    side = max(1, min(int(round(INSET_FRACTION * height)), (width - 3 * gap) // 2))
     title = int(round(LABEL_PX * 1.6 * height / REFERENCE_HEIGHT))
     places = _inset_places(size, side, gap, title)
     if boxes and (boxes[0][0] + boxes[0][2]) / 2.0 * scale > width / 2.0:

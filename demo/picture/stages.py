@@ -48,6 +48,7 @@ SAMPLE_FPS = 888.8  # the widest frame rate the HUD line makes room for
 SAMPLE_SCREENSHOT = "machine-eyes-20260101-120000.png"  # a screenshot's name, for the notice's room
 NUMBER_PIXELS = (3, 2)  # columns, rows of pixels whose numbers stage 1 shows
 NUMBER_CELL = 0.2  # of the picture's height: one magnified pixel with its three numbers
+NUMBER_CELL_MIN = 24  # pixels: the smallest square whose three numbers can be read
 
 
 @dataclass(frozen=True)
@@ -185,7 +186,12 @@ def draw_pixel_numbers(vis: np.ndarray, frame: np.ndarray, focus_xy: tuple[float
     fx = int(np.clip(focus_xy[0] - cols // 2, 0, frame.shape[1] - cols))
     fy = int(np.clip(focus_xy[1] - rows // 2, 0, frame.shape[0] - rows))
     patch = frame[fy:fy + rows, fx:fx + cols]
-    cell = max(24, int(vis.shape[0] * NUMBER_CELL))
+    # A tall picture drawn narrow (a portrait photo in a landscape window) gets smaller squares,
+    # so the inset stays inside it; one too narrow for squares the numbers fit in gets none.
+    cell = min(max(24, int(vis.shape[0] * NUMBER_CELL)), 3 * vis.shape[1] // (3 * cols + 1),
+               3 * vis.shape[0] // (3 * rows + 1))
+    if cell < NUMBER_CELL_MIN:
+        return
     x0 = vis.shape[1] - cols * cell - cell // 3
     y0 = cell // 3
     if plain:
