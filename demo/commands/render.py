@@ -108,8 +108,9 @@ def _check_options(args: argparse.Namespace) -> None:
 
 def main(argv: list[str] | None = None) -> int:
     """``machine-eyes render``: plan, render each input, report. Returns the exit code: 0, 2 if any
-    input failed, 1 if all were rendered but the report could not be printed, 130 or 143 when
-    Ctrl-C or SIGTERM stopped it (:mod:`demo.base.shutdown`)."""
+    input failed, 1 if all were rendered but the report could not be printed (141 from
+    :mod:`demo.cli` if its reader closed the pipe), 128 + the signal's number when a signal stopped
+    it (:mod:`demo.base.shutdown`)."""
     args = render_parser().parse_args(argv)
     try:
         _check_options(args)

@@ -97,8 +97,8 @@ class Progress:
     def note(self, line: str, stream: TextIO | None = None) -> None:
         """Print a whole line (to ``stream``, stdout by default) without garbling the progress line.
 
-        Printing never fails: a character the stream's encoding lacks is written as an escape, and
-        a write error (stdout on a full disk or closed) is kept in :attr:`write_error`.
+        A character the stream's encoding lacks is written as an escape, and a write error (stdout
+        on a full disk) is kept in :attr:`write_error`; only a closed pipe raises (BrokenPipeError).
         """
         self.clear()
         target = stream if stream is not None else sys.stdout
@@ -108,6 +108,8 @@ class Progress:
             except UnicodeEncodeError:  # a file name in, say, PYTHONIOENCODING=ascii
                 encoding = getattr(target, "encoding", None) or "ascii"
                 print(line.encode(encoding, "backslashreplace").decode(encoding), file=target, flush=True)
+        except BrokenPipeError:  # `| head` has read enough: the program stops quietly (exit code 141)
+            raise
         except OSError as error:
             self.write_error = self.write_error or error
 
