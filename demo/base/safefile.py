@@ -199,7 +199,7 @@ def _place_new(tmp: Path, final: Path) -> None:
     with no moment in between for another process. Where hard links are not supported (FAT, exFAT)
     the name is checked just before the rename instead. Raises :class:`OutputError`."""
     try:
-        os.link(tmp, final, follow_symlinks=False)
+        os.link(tmp, final)  # tmp is the regular file this job wrote, never a link
     except FileExistsError:
         raise _appeared(final) from None
     except OSError as error:
