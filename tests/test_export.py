@@ -51,14 +51,13 @@ def test_atomic_path_renames_when_done_and_leaves_nothing_when_it_fails(tmp_path
 
 # ---- Landmarks ----------------------------------------------------------------------------------
 
-def test_frame_data_undoes_the_mirror():
+def test_frame_data_keeps_the_points_and_scores_as_found():
     points = np.zeros((478, 3), np.float32)
     points[:, 0], points[:, 1] = 100.0, 20.0
     face = Face(points, (100.0, 20.0, 100.0, 20.0), {"jawOpen": 0.5})
-    data = frame_data(3, 100.0, [face], width=640, mirrored=True)
+    data = frame_data(3, 100.0, [face])
     assert data.index == 3 and data.blendshapes == ({"jawOpen": 0.5},)
-    assert data.points[0][0].tolist() == [540.0, 20.0, 0.0]  # x = width - x, y and z unchanged
-    assert frame_data(3, 100.0, [face], width=640).points[0][0].tolist() == [100.0, 20.0, 0.0]
+    assert data.points[0].dtype == np.float64 and data.points[0][0].tolist() == [100.0, 20.0, 0.0]
 
 
 def test_landmarks_json_round_trip_keeps_every_frame(tmp_path):

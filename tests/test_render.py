@@ -73,6 +73,31 @@ def test_mirrored_render_still_exports_source_pixels(tmp_path, photo):
     assert nose(frame.points[0], slack=3)
 
 
+def test_mirrored_render_exports_the_same_numbers_and_sides_as_without(tmp_path, photo, mesh):
+    src = save(tmp_path / "face.png", photo)
+    plain, mirrored = tmp_path / "plain", tmp_path / "mirrored"
+    assert main(["render", str(src), "-o", str(plain), "--data", "all"]) == 0
+    assert main(["render", str(src), "-o", str(mirrored), "--data", "all", "--mirror"]) == 0
+    [a], [b] = (read_landmarks_json(folder / "face.landmarks.json") for folder in (plain, mirrored))
+    # Every landmark number at the same place: the eyes' corners 33 and 263, the mouth's 61 and 291
+    # and the irises 468 and 473 were swapped, 30 px apart, when measured on the mirrored photo.
+    assert np.abs(b.points[0][:, :2] - a.points[0][:, :2]).max() < 1.5
+    scores = []
+    for folder in (plain, mirrored):
+        with (folder / "face.blendshapes.csv").open() as handle:
+            scores.append(next(csv.DictReader(handle)))
+    for name in ("eyeBlinkLeft", "eyeBlinkRight", "browDownLeft", "browDownRight", "mouthSmileLeft",
+                 "mouthSmileRight"):
+        assert float(scores[1][name]) == pytest.approx(float(scores[0][name]), abs=0.002), name
+    hogs = [np.load(folder / "face.hog.npz") for folder in (plain, mirrored)]
+    np.testing.assert_array_equal(hogs[0]["histograms"], hogs[1]["histograms"])  # the source's, unmirrored
+    # The picture is still drawn from the faces found in the mirrored photo, as the live window does.
+    flipped = cv2.flip(photo, 1)
+    expected = picture(flipped, mesh.detect(flipped), Look(mirror=True))
+    drawn = cv2.cvtColor(cv2.imread(str(mirrored / "face-seen.png")), cv2.COLOR_BGR2RGB)
+    assert np.array_equal(drawn, expected)
+
+
 def test_render_video_keeps_frame_count_size_and_rate(tmp_path, sample_video, capsys):
     out, marks = tmp_path / "out.mp4", tmp_path / "marks.json"
     assert main(["render", str(sample_video), "-o", str(out), "--landmarks", str(marks)]) == 0
@@ -423,6 +448,17 @@ def test_data_of_a_video_blendshapes_are_scores_per_face_and_frame(clip_numbers)
     assert len(names) == 52 and "eyeBlinkLeft" in names and "jawOpen" in names
     scores = np.array([[float(r[n]) for n in names] for r in rows])
     assert scores.min() >= 0.0 and scores.max() <= 1.0
+
+
+def test_mirrored_video_exports_the_same_numbers_as_without(tmp_path, clip_numbers, sample_video):
+    out = tmp_path / "out"
+    assert main(["render", str(sample_video), "-o", str(out), "--data", "json", "--mirror"]) == 0
+    assert video_facts(out / "clip-seen.mp4")[0] == CLIP_FRAMES  # drawn while the numbers are measured
+    mirrored = read_landmarks_json(out / "clip.landmarks.json")
+    plain = read_landmarks_json(clip_numbers[1] / "clip.landmarks.json")
+    assert [len(f.points) for f in mirrored] == [len(f.points) for f in plain] == [1] * CLIP_FRAMES
+    for a, b in zip(plain, mirrored):
+        assert np.abs(b.points[0][:, :2] - a.points[0][:, :2]).max() < 1.5
 
 
 def test_bench_render_measures_frames_per_second():

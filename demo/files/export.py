@@ -57,25 +57,15 @@ class FrameData:
     blendshapes: tuple[dict[str, float], ...] = field(default=())
 
 
-def frame_data(index: int, time_ms: float, faces: Sequence[Face], width: int,
-               mirrored: bool = False) -> FrameData:
-    """The export record of one frame's faces.
+def frame_data(index: int, time_ms: float, faces: Sequence[Face]) -> FrameData:
+    """The export record of one frame's faces, as found in the source picture (not mirrored).
 
-    Parameters
-    ----------
-    faces : list of Face
-        As found in the picture that was analysed, which is the source flipped left-right when
-        ``mirrored``.
-    width : int
-        The picture's width in pixels, to undo the mirroring: ``x_source = width - x``.
+    Faces found in a mirrored picture cannot be turned back by flipping x alone: MediaPipe then
+    numbers the landmarks and names the blendshapes of the mirror image, so its left eye is the
+    person's right one. A mirrored render therefore measures the numbers on the source.
     """
-    points = []
-    for face in faces:
-        xyz = face.points.astype(np.float64)
-        if mirrored:
-            xyz[:, 0] = width - xyz[:, 0]
-        points.append(xyz)
-    return FrameData(index, float(time_ms), tuple(points), tuple(dict(f.blendshapes) for f in faces))
+    return FrameData(index, float(time_ms), tuple(face.points.astype(np.float64) for face in faces),
+                     tuple(dict(f.blendshapes) for f in faces))
 
 
 # ---- Landmarks: JSON ----------------------------------------------------------------------------
