@@ -12,9 +12,9 @@ import pytest
 
 from demo.base.safefile import atomic_path
 from demo.perception import hog
-from demo.files.export import (FrameData, HogFrames, frame_data, hog_arrays, landmarks_csv_header,
-                               read_landmarks_csv, read_landmarks_json, save_blendshapes_csv, save_landmarks_csv,
-                               save_landmarks_json)
+from demo.files.export import (BLENDSHAPE_NAMES, FrameData, HogFrames, frame_data, hog_arrays,
+                               landmarks_csv_header, read_landmarks_csv, read_landmarks_json, save_blendshapes_csv,
+                               save_landmarks_csv, save_landmarks_json)
 from demo.perception.landmarks import Face
 from demo.files.progress import Progress, format_line, summary
 
@@ -107,9 +107,19 @@ def test_blendshapes_csv_round_trip(tmp_path):
     save_blendshapes_csv(path, make_frames())
     with path.open(newline="") as handle:
         rows = list(csv.DictReader(handle))
-    assert list(rows[0]) == ["frame", "time_ms", "face", "_neutral", "eyeBlinkLeft"]
-    assert [(r["frame"], r["face"], r["eyeBlinkLeft"]) for r in rows] == [
-        ("0", "0", "0.1235"), ("0", "1", "0.0000"), ("2", "0", "0.9000")]
+    assert list(rows[0]) == ["frame", "time_ms", "face", *BLENDSHAPE_NAMES]
+    assert [(r["frame"], r["face"], r["eyeBlinkLeft"], r["jawOpen"]) for r in rows] == [
+        ("0", "0", "0.1235", ""), ("0", "1", "0.0000", ""), ("2", "0", "0.9000", "")]
+
+
+def test_blendshapes_csv_has_the_52_columns_without_a_face_and_adds_other_names(tmp_path):
+    path = tmp_path / "empty.blendshapes.csv"
+    save_blendshapes_csv(path, [FrameData(0, 0.0)])
+    assert path.read_text().splitlines() == [",".join(["frame", "time_ms", "face", *BLENDSHAPE_NAMES])]
+    save_blendshapes_csv(path, [FrameData(0, 0.0, (np.zeros((478, 3)),), ({"_neutral": 1.0, "wink": 0.5},))])
+    header, row = path.read_text().splitlines()
+    assert header.split(",")[3:] == [*BLENDSHAPE_NAMES, "wink"]  # another --model's name is kept
+    assert row.split(",")[3] == "1.0000" and row.split(",")[-1] == "0.5000"
 
 
 # ---- HOG ----------------------------------------------------------------------------------------

@@ -15,7 +15,7 @@ import pytest
 
 from conftest import NOSE_TIP, PHOTO_NOSE_BOX, one_error_line, save
 from demo.cli import main
-from demo.files.export import read_landmarks_csv, read_landmarks_json
+from demo.files.export import BLENDSHAPE_NAMES, read_landmarks_csv, read_landmarks_json
 from demo.files.render import MAX_PANEL_SIDE, Look, output_size, picture
 from demo.perception import hog
 from demo.sources import SampleSource
@@ -459,6 +459,11 @@ def test_mirrored_video_exports_the_same_numbers_as_without(tmp_path, clip_numbe
     assert [len(f.points) for f in mirrored] == [len(f.points) for f in plain] == [1] * CLIP_FRAMES
     for a, b in zip(plain, mirrored):
         assert np.abs(b.points[0][:, :2] - a.points[0][:, :2]).max() < 1.5
+
+
+def test_blendshape_columns_are_the_models_names(mesh, photo):
+    [face] = mesh.detect(photo)
+    assert tuple(face.blendshapes) == BLENDSHAPE_NAMES  # the columns written when no face is found
 
 
 def test_bench_render_measures_frames_per_second():
