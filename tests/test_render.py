@@ -8,12 +8,16 @@ from __future__ import annotations
 
 import csv
 import json
+import re
+import warnings
+from pathlib import Path
 
 import cv2
 import numpy as np
 import pytest
 
 from conftest import NOSE_TIP, PHOTO_NOSE_BOX, one_error_line, save
+from scenes import make_group
 from demo.cli import main
 from demo.files.export import BLENDSHAPE_NAMES, read_landmarks_csv, read_landmarks_json
 from demo.files.render import MAX_PANEL_SIDE, Look, output_size, picture
@@ -464,6 +468,47 @@ def test_mirrored_video_exports_the_same_numbers_as_without(tmp_path, clip_numbe
 def test_blendshape_columns_are_the_models_names(mesh, photo):
     [face] = mesh.detect(photo)
     assert tuple(face.blendshapes) == BLENDSHAPE_NAMES  # the columns written when no face is found
+
+
+def readme_examples() -> list[str]:
+    """The Python examples of the README's section "The numbers", exactly as the README shows them."""
+    text = (Path(__file__).parents[1] / "README.md").read_text(encoding="utf-8")
+    section = text[text.index("### The numbers"):]
+    section = section[:section.index("\n## ")]
+    return re.findall(r"```python\n(.*?)```", section, re.S)
+
+
+def no_face() -> np.ndarray:
+    """A grey ramp, 320x240: nothing a landmarker could take for a face."""
+    return np.broadcast_to(np.linspace(60, 200, 320, dtype=np.uint8)[None, :, None], (240, 320, 3)).copy()
+
+
+@pytest.mark.parametrize("kind, rows, frames_with_faces", [
+    ("no face", 0, 0), ("one face", 1, 1), ("three faces", 3, 1), ("a video", CLIP_FRAMES, CLIP_FRAMES)])
+def test_the_readmes_examples_read_files_with_no_face_one_or_many(tmp_path, monkeypatch, photo, sample_video,
+                                                                  kind, rows, frames_with_faces):
+    if kind == "a video":
+        lesson = tmp_path / "lesson.mp4"
+        lesson.write_bytes(sample_video.read_bytes())
+    else:
+        pictures = {"no face": no_face, "one face": lambda: photo,
+                    "three faces": lambda: make_group(3, 120.0, (960, 480))[0]}
+        lesson = save(tmp_path / "lesson.png", pictures[kind]())
+    assert main(["render", str(lesson), "-o", str(tmp_path), "--data", "all", "--no-picture"]) == 0
+    with (tmp_path / "lesson.blendshapes.csv").open() as handle:
+        assert next(csv.reader(handle)) == ["frame", "time_ms", "face", *BLENDSHAPE_NAMES]
+    monkeypatch.chdir(tmp_path)
+    examples = readme_examples()
+    assert len(examples) == 4
+    found: dict = {}
+    with warnings.catch_warnings():
+        warnings.filterwarnings("ignore", "loadtxt: input contained no data")  # the README says so
+        for example in examples:
+            exec(example, found)
+    assert found["nose"].shape == (frames_with_faces, 3)
+    assert found["points"].shape == (rows, 478, 3)
+    assert found["scores"].shape == (rows,) and found["blinks"].ndim == 1
+    assert found["strength"].shape == (hog.BINS,)
 
 
 def test_bench_render_measures_frames_per_second():
