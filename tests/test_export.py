@@ -12,9 +12,9 @@ import pytest
 
 from demo.base.safefile import atomic_path
 from demo.perception import hog
-from demo.files.export import (FrameData, HogFrames, frame_data, hog_arrays, landmarks_csv_header,
-                               read_landmarks_csv, read_landmarks_json, save_blendshapes_csv, save_landmarks_csv,
-                               save_landmarks_json)
+from demo.files.export import (BLENDSHAPE_NAMES, FrameData, HogFrames, frame_data, hog_arrays,
+                               landmarks_csv_header, read_landmarks_csv, read_landmarks_json, save_blendshapes_csv,
+                               save_landmarks_csv, save_landmarks_json)
 from demo.perception.landmarks import Face
 from demo.files.progress import Progress, format_line, summary
 
@@ -51,14 +51,13 @@ def test_atomic_path_renames_when_done_and_leaves_nothing_when_it_fails(tmp_path
 
 # ---- Landmarks ----------------------------------------------------------------------------------
 
-def test_frame_data_undoes_the_mirror():
+def test_frame_data_keeps_the_points_and_scores_as_found():
     points = np.zeros((478, 3), np.float32)
     points[:, 0], points[:, 1] = 100.0, 20.0
     face = Face(points, (100.0, 20.0, 100.0, 20.0), {"jawOpen": 0.5})
-    data = frame_data(3, 100.0, [face], width=640, mirrored=True)
+    data = frame_data(3, 100.0, [face])
     assert data.index == 3 and data.blendshapes == ({"jawOpen": 0.5},)
-    assert data.points[0][0].tolist() == [540.0, 20.0, 0.0]  # x = width - x, y and z unchanged
-    assert frame_data(3, 100.0, [face], width=640).points[0][0].tolist() == [100.0, 20.0, 0.0]
+    assert data.points[0].dtype == np.float64 and data.points[0][0].tolist() == [100.0, 20.0, 0.0]
 
 
 def test_landmarks_json_round_trip_keeps_every_frame(tmp_path):
@@ -108,9 +107,19 @@ def test_blendshapes_csv_round_trip(tmp_path):
     save_blendshapes_csv(path, make_frames())
     with path.open(newline="") as handle:
         rows = list(csv.DictReader(handle))
-    assert list(rows[0]) == ["frame", "time_ms", "face", "_neutral", "eyeBlinkLeft"]
-    assert [(r["frame"], r["face"], r["eyeBlinkLeft"]) for r in rows] == [
-        ("0", "0", "0.1235"), ("0", "1", "0.0000"), ("2", "0", "0.9000")]
+    assert list(rows[0]) == ["frame", "time_ms", "face", *BLENDSHAPE_NAMES]
+    assert [(r["frame"], r["face"], r["eyeBlinkLeft"], r["jawOpen"]) for r in rows] == [
+        ("0", "0", "0.1235", ""), ("0", "1", "0.0000", ""), ("2", "0", "0.9000", "")]
+
+
+def test_blendshapes_csv_has_the_52_columns_without_a_face_and_adds_other_names(tmp_path):
+    path = tmp_path / "empty.blendshapes.csv"
+    save_blendshapes_csv(path, [FrameData(0, 0.0)])
+    assert path.read_text().splitlines() == [",".join(["frame", "time_ms", "face", *BLENDSHAPE_NAMES])]
+    save_blendshapes_csv(path, [FrameData(0, 0.0, (np.zeros((478, 3)),), ({"_neutral": 1.0, "wink": 0.5},))])
+    header, row = path.read_text().splitlines()
+    assert header.split(",")[3:] == [*BLENDSHAPE_NAMES, "wink"]  # another --model's name is kept
+    assert row.split(",")[3] == "1.0000" and row.split(",")[-1] == "0.5000"
 
 
 # ---- HOG ----------------------------------------------------------------------------------------

@@ -8,14 +8,18 @@ from __future__ import annotations
 
 import csv
 import json
+import re
+import warnings
+from pathlib import Path
 
 import cv2
 import numpy as np
 import pytest
 
 from conftest import NOSE_TIP, PHOTO_NOSE_BOX, one_error_line, save
+from scenes import make_group
 from demo.cli import main
-from demo.files.export import read_landmarks_csv, read_landmarks_json
+from demo.files.export import BLENDSHAPE_NAMES, read_landmarks_csv, read_landmarks_json
 from demo.files.render import MAX_PANEL_SIDE, Look, output_size, picture
 from demo.perception import hog
 from demo.sources import SampleSource
@@ -71,6 +75,31 @@ def test_mirrored_render_still_exports_source_pixels(tmp_path, photo):
     assert main(["render", str(src), "--mirror", "--landmarks", str(marks)]) == 0
     [frame] = read_landmarks_csv(marks)
     assert nose(frame.points[0], slack=3)
+
+
+def test_mirrored_render_exports_the_same_numbers_and_sides_as_without(tmp_path, photo, mesh):
+    src = save(tmp_path / "face.png", photo)
+    plain, mirrored = tmp_path / "plain", tmp_path / "mirrored"
+    assert main(["render", str(src), "-o", str(plain), "--data", "all"]) == 0
+    assert main(["render", str(src), "-o", str(mirrored), "--data", "all", "--mirror"]) == 0
+    [a], [b] = (read_landmarks_json(folder / "face.landmarks.json") for folder in (plain, mirrored))
+    # Every landmark number at the same place: the eyes' corners 33 and 263, the mouth's 61 and 291
+    # and the irises 468 and 473 were swapped, 30 px apart, when measured on the mirrored photo.
+    assert np.abs(b.points[0][:, :2] - a.points[0][:, :2]).max() < 1.5
+    scores = []
+    for folder in (plain, mirrored):
+        with (folder / "face.blendshapes.csv").open() as handle:
+            scores.append(next(csv.DictReader(handle)))
+    for name in ("eyeBlinkLeft", "eyeBlinkRight", "browDownLeft", "browDownRight", "mouthSmileLeft",
+                 "mouthSmileRight"):
+        assert float(scores[1][name]) == pytest.approx(float(scores[0][name]), abs=0.002), name
+    hogs = [np.load(folder / "face.hog.npz") for folder in (plain, mirrored)]
+    np.testing.assert_array_equal(hogs[0]["histograms"], hogs[1]["histograms"])  # the source's, unmirrored
+    # The picture is still drawn from the faces found in the mirrored photo, as the live window does.
+    flipped = cv2.flip(photo, 1)
+    expected = picture(flipped, mesh.detect(flipped), Look(mirror=True))
+    drawn = cv2.cvtColor(cv2.imread(str(mirrored / "face-seen.png")), cv2.COLOR_BGR2RGB)
+    assert np.array_equal(drawn, expected)
 
 
 def test_render_video_keeps_frame_count_size_and_rate(tmp_path, sample_video, capsys):
@@ -423,6 +452,63 @@ def test_data_of_a_video_blendshapes_are_scores_per_face_and_frame(clip_numbers)
     assert len(names) == 52 and "eyeBlinkLeft" in names and "jawOpen" in names
     scores = np.array([[float(r[n]) for n in names] for r in rows])
     assert scores.min() >= 0.0 and scores.max() <= 1.0
+
+
+def test_mirrored_video_exports_the_same_numbers_as_without(tmp_path, clip_numbers, sample_video):
+    out = tmp_path / "out"
+    assert main(["render", str(sample_video), "-o", str(out), "--data", "json", "--mirror"]) == 0
+    assert video_facts(out / "clip-seen.mp4")[0] == CLIP_FRAMES  # drawn while the numbers are measured
+    mirrored = read_landmarks_json(out / "clip.landmarks.json")
+    plain = read_landmarks_json(clip_numbers[1] / "clip.landmarks.json")
+    assert [len(f.points) for f in mirrored] == [len(f.points) for f in plain] == [1] * CLIP_FRAMES
+    for a, b in zip(plain, mirrored):
+        assert np.abs(b.points[0][:, :2] - a.points[0][:, :2]).max() < 1.5
+
+
+def test_blendshape_columns_are_the_models_names(mesh, photo):
+    [face] = mesh.detect(photo)
+    assert tuple(face.blendshapes) == BLENDSHAPE_NAMES  # the columns written when no face is found
+
+
+def readme_examples() -> list[str]:
+    """The Python examples of the README's section "The numbers", exactly as the README shows them."""
+    text = (Path(__file__).parents[1] / "README.md").read_text(encoding="utf-8")
+    section = text[text.index("### The numbers"):]
+    section = section[:section.index("\n## ")]
+    return re.findall(r"```python\n(.*?)```", section, re.S)
+
+
+def no_face() -> np.ndarray:
+    """A grey ramp, 320x240: nothing a landmarker could take for a face."""
+    return np.broadcast_to(np.linspace(60, 200, 320, dtype=np.uint8)[None, :, None], (240, 320, 3)).copy()
+
+
+@pytest.mark.parametrize("kind, rows, frames_with_faces", [
+    ("no face", 0, 0), ("one face", 1, 1), ("three faces", 3, 1), ("a video", CLIP_FRAMES, CLIP_FRAMES)])
+def test_the_readmes_examples_read_files_with_no_face_one_or_many(tmp_path, monkeypatch, photo, sample_video,
+                                                                  kind, rows, frames_with_faces):
+    if kind == "a video":
+        lesson = tmp_path / "lesson.mp4"
+        lesson.write_bytes(sample_video.read_bytes())
+    else:
+        pictures = {"no face": no_face, "one face": lambda: photo,
+                    "three faces": lambda: make_group(3, 120.0, (960, 480))[0]}
+        lesson = save(tmp_path / "lesson.png", pictures[kind]())
+    assert main(["render", str(lesson), "-o", str(tmp_path), "--data", "all", "--no-picture"]) == 0
+    with (tmp_path / "lesson.blendshapes.csv").open() as handle:
+        assert next(csv.reader(handle)) == ["frame", "time_ms", "face", *BLENDSHAPE_NAMES]
+    monkeypatch.chdir(tmp_path)
+    examples = readme_examples()
+    assert len(examples) == 4
+    found: dict = {}
+    with warnings.catch_warnings():
+        warnings.filterwarnings("ignore", "loadtxt: input contained no data")  # the README says so
+        for example in examples:
+            exec(example, found)
+    assert found["nose"].shape == (frames_with_faces, 3)
+    assert found["points"].shape == (rows, 478, 3)
+    assert found["scores"].shape == (rows,) and found["blinks"].ndim == 1
+    assert found["strength"].shape == (hog.BINS,)
 
 
 def test_bench_render_measures_frames_per_second():

@@ -32,6 +32,21 @@ DECIMALS = 3  # of coordinates and times in the landmark files (1/1000 pixel, 1/
 SCORE_DECIMALS = 4  # of blendshape scores (0-1)
 HOG_DTYPE = np.float16  # about 3 significant digits: plenty for a lesson, half the file of float32
 LANDMARK_COLUMNS = ("frame", "time_ms", "face")  # before x0, y0, z0, ..., x477, y477, z477
+# MediaPipe's 52 blendshape categories in the order the Face Landmarker gives them (its documented
+# list, the ``Blendshapes`` enum of mediapipe.tasks.python.vision.face_landmarker); tests/test_render.py
+# checks them against the bundled model's output, so the columns cannot drift from the model.
+BLENDSHAPE_NAMES = (
+    "_neutral", "browDownLeft", "browDownRight", "browInnerUp", "browOuterUpLeft", "browOuterUpRight",
+    "cheekPuff", "cheekSquintLeft", "cheekSquintRight", "eyeBlinkLeft", "eyeBlinkRight",
+    "eyeLookDownLeft", "eyeLookDownRight", "eyeLookInLeft", "eyeLookInRight", "eyeLookOutLeft",
+    "eyeLookOutRight", "eyeLookUpLeft", "eyeLookUpRight", "eyeSquintLeft", "eyeSquintRight",
+    "eyeWideLeft", "eyeWideRight", "jawForward", "jawLeft", "jawOpen", "jawRight", "mouthClose",
+    "mouthDimpleLeft", "mouthDimpleRight", "mouthFrownLeft", "mouthFrownRight", "mouthFunnel",
+    "mouthLeft", "mouthLowerDownLeft", "mouthLowerDownRight", "mouthPressLeft", "mouthPressRight",
+    "mouthPucker", "mouthRight", "mouthRollLower", "mouthRollUpper", "mouthShrugLower",
+    "mouthShrugUpper", "mouthSmileLeft", "mouthSmileRight", "mouthStretchLeft", "mouthStretchRight",
+    "mouthUpperUpLeft", "mouthUpperUpRight", "noseSneerLeft", "noseSneerRight",
+)
 
 
 @dataclass(frozen=True)
@@ -57,25 +72,15 @@ class FrameData:
     blendshapes: tuple[dict[str, float], ...] = field(default=())
 
 
-def frame_data(index: int, time_ms: float, faces: Sequence[Face], width: int,
-               mirrored: bool = False) -> FrameData:
-    """The export record of one frame's faces.
+def frame_data(index: int, time_ms: float, faces: Sequence[Face]) -> FrameData:
+    """The export record of one frame's faces, as found in the source picture (not mirrored).
 
-    Parameters
-    ----------
-    faces : list of Face
-        As found in the picture that was analysed, which is the source flipped left-right when
-        ``mirrored``.
-    width : int
-        The picture's width in pixels, to undo the mirroring: ``x_source = width - x``.
+    Faces found in a mirrored picture cannot be turned back by flipping x alone: MediaPipe then
+    numbers the landmarks and names the blendshapes of the mirror image, so its left eye is the
+    person's right one. A mirrored render therefore measures the numbers on the source.
     """
-    points = []
-    for face in faces:
-        xyz = face.points.astype(np.float64)
-        if mirrored:
-            xyz[:, 0] = width - xyz[:, 0]
-        points.append(xyz)
-    return FrameData(index, float(time_ms), tuple(points), tuple(dict(f.blendshapes) for f in faces))
+    return FrameData(index, float(time_ms), tuple(face.points.astype(np.float64) for face in faces),
+                     tuple(dict(f.blendshapes) for f in faces))
 
 
 # ---- Landmarks: JSON ----------------------------------------------------------------------------
@@ -156,8 +161,9 @@ def read_landmarks_csv(path: str | Path) -> list[FrameData]:
 # ---- Blendshapes: CSV ---------------------------------------------------------------------------
 
 def blendshape_names(frames: Iterable[FrameData]) -> list[str]:
-    """Every score name found, in MediaPipe's order (the order of the first face that has it)."""
-    names: dict[str, None] = {}
+    """The score columns: MediaPipe's 52 (:data:`BLENDSHAPE_NAMES`) whether or not a face was
+    found, then any other name a face has (another ``--model``), in the order first found."""
+    names: dict[str, None] = dict.fromkeys(BLENDSHAPE_NAMES)
     for f in frames:
         for scores in f.blendshapes:
             names.update(dict.fromkeys(scores))
@@ -166,7 +172,8 @@ def blendshape_names(frames: Iterable[FrameData]) -> list[str]:
 
 def save_blendshapes_csv(path: str | Path, frames: Sequence[FrameData]) -> None:
     """Write ``frame, time_ms, face, _neutral, browDownLeft, ...``: one row per face per frame, time in
-    ms (3 decimals), MediaPipe's expression scores 0-1 (4 decimals); a score a face lacks is empty."""
+    ms (3 decimals), MediaPipe's expression scores 0-1 (4 decimals); a score a face lacks is empty.
+    The columns are :func:`blendshape_names`, the same for a file without any face."""
     names = blendshape_names(frames)
     with Path(path).open("w", newline="", encoding="utf-8") as out:
         writer = csv.writer(out)

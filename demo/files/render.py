@@ -87,7 +87,8 @@ class Look:
     scale : float
         The output is drawn this many times its natural size (two panels: the input's size).
     mirror : bool
-        Flip left-right; the numbers exported stay in source pixels.
+        Flip left-right what is drawn; the numbers exported are measured on the source, so
+        landmark numbers and blendshapes' left and right are the same as without it.
     lang : str
         Language of the walk-through's texts.
     """
@@ -584,6 +585,13 @@ def render(job: RenderJob, mesh: FaceMesh | None = None, progress: Progress | No
             _make_folder(out.parent)
         if mesh is None:
             mesh = stack.enter_context(FaceMesh(max_faces=job.max_faces, model=job.model))
+        # A mirrored picture is drawn from the faces found in it, as the live window shows them,
+        # but the numbers are measured on the source (see export.frame_data). Following a video's
+        # mirrored frames as well takes a landmarker of its own.
+        measure_apart = look.mirror and records is not None
+        view_mesh = mesh
+        if measure_apart and job.output is not None and not job.still:
+            view_mesh = stack.enter_context(FaceMesh(max_faces=job.max_faces, model=job.model))
         hog_frames = stack.enter_context(HogFrames(settings.cell, settings.bins)) if job.hog else None
         # Left in reverse order: the video's writer is released, then the temporary files go, and
         # only then is MediaPipe closed (which can hang until the watchdog ends the process).
@@ -607,10 +615,13 @@ def render(job: RenderJob, mesh: FaceMesh | None = None, progress: Progress | No
                 height, width = frame.rgb.shape[:2]
                 if job.output is not None:
                     _check_output_size(job, (width, height), video is not None)
+            stream_ms = None if job.still else frame.time_ms
             view = cv2.flip(frame.rgb, 1) if look.mirror else frame.rgb
-            faces = find_faces(mesh, view, None if job.still else frame.time_ms)
+            drawn = job.output is not None or not measure_apart
+            faces = find_faces(view_mesh, view, stream_ms) if drawn else []
             if records is not None:
-                records.append(frame_data(frame.index, frame.time_ms, faces, width, look.mirror))
+                measured = find_faces(mesh, frame.rgb, stream_ms) if measure_apart else faces
+                records.append(frame_data(frame.index, frame.time_ms, measured))
             if hog_frames is not None and frame.index % job.every == 0:
                 hog_frames.add(frame.index, frame.time_ms, cv2.cvtColor(frame.rgb, cv2.COLOR_RGB2GRAY))
             if video is not None:
