@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import dataclasses
+import re
 
 import numpy as np
 import pytest
 
 from demo.picture.compose import ViewSettings, mesh_panel
-from demo.picture.draw import FACE_PALETTE, face_colour
+from demo.picture.draw import FACE_PALETTE, draw_mesh, draw_pose_axes, face_colour
 
 
 def test_mesh_is_drawn_on_a_copy_and_only_around_the_face(mesh, photo):
@@ -73,3 +74,17 @@ def test_text_is_blended_by_its_coverage():
     ink = vis.max(axis=2)
     assert ink.max() >= 245 and ink.min() == 100  # full coverage reaches the colour, the rest untouched
     assert ((ink > 100) & (ink < 245)).any()  # anti-aliased edges in between
+
+
+@pytest.mark.parametrize("picture, message", [
+    (lambda rgb: rgb.copy()[:, ::-1], "pass np.ascontiguousarray(vis) and keep that array"),
+    (lambda rgb: rgb.astype(np.float32) / 255, "vis must be uint8 (0-255), got float32"),
+], ids=["flipped view", "float 0-1"])
+def test_mesh_and_axes_refuse_a_picture_they_cannot_draw_on(mesh, photo, picture, message):
+    faces = mesh.detect(photo)
+    for draw in (draw_mesh, draw_pose_axes):
+        vis = picture(photo)
+        before = vis.copy()
+        with pytest.raises(ValueError, match=re.escape(message)):
+            draw(vis, faces)
+        assert np.array_equal(vis, before)

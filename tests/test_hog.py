@@ -12,6 +12,7 @@ turned four ways, a flat grey.
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import cv2
@@ -506,3 +507,90 @@ def test_patch_box_stays_inside_the_picture() -> None:
     assert hogdraw.patch_box((100, 80), (2, 97), 6) == (0, 88, 12, 100)
     assert hogdraw.patch_box((100, 80), (40, 50), 6) == (34, 44, 46, 56)
     assert hogdraw.patch_box((5, 7), (3, 3), 6) == (0, 0, 7, 5)
+
+
+# ---- Drawings refuse what they cannot draw, on the sample photo with its real HOG -------------------
+@pytest.fixture(scope="module")
+def face_arrows(face: np.ndarray) -> np.ndarray:
+    return hog.dominant_directions(face)
+
+
+@pytest.fixture(scope="module")
+def face_cells(face: np.ndarray) -> np.ndarray:
+    return hog.cell_histograms(face)
+
+
+def read_only(rgb: np.ndarray) -> np.ndarray:
+    copy = rgb.copy()
+    copy.flags.writeable = False
+    return copy
+
+
+@pytest.mark.parametrize("picture, error, message", [
+    (lambda rgb: rgb.astype(np.float32) / 255, ValueError,
+     "image must be uint8 (0-255), got float32; a 0-1 float picture: (image * 255).round().astype(np.uint8)"),
+    (lambda rgb: None, TypeError, "image must be a numpy array (height, width, 3)"),
+    (lambda rgb: rgb.copy()[:, ::-1], ValueError, "pass np.ascontiguousarray(image) and keep that array"),
+    (read_only, ValueError, "image is read-only and is drawn on in place: pass a writable copy (image.copy())"),
+    (lambda rgb: rgb.copy()[:0], ValueError, "image is empty (shape (0, 512, 3))"),
+], ids=["float 0-1", "None", "flipped view", "read-only", "empty"])
+def test_arrows_and_glyphs_refuse_a_picture_they_cannot_draw_on(photo, face_arrows, face_cells, picture, error,
+                                                                  message) -> None:
+    for draw, cells in ((hogdraw.draw_arrows, face_arrows), (hogdraw.draw_glyphs, face_cells)):
+        bad = picture(photo)
+        before = None if bad is None else bad.copy()
+        with pytest.raises(error, match=re.escape(message)):
+            draw(bad, cells)
+        if before is not None:
+            assert np.array_equal(bad, before)  # nothing drawn before the error
+    # A crop keeps each row's pixels in order: it is still drawn on, in place, in its picture.
+    canvas = photo.copy()
+    assert hogdraw.draw_arrows(canvas[:256], face_arrows[:32]) > 0
+    assert not np.array_equal(canvas[:256], photo[:256]) and np.array_equal(canvas[256:], photo[256:])
+
+
+@pytest.mark.parametrize("cells, kwargs, message", [
+    ("histograms", {}, "directions must be (rows, cols, 2): dx, dy per cell from dominant_directions, got shape "
+                       "(64, 64, 9) (histograms from cell_histograms are drawn by draw_glyphs)"),
+    ("dx only", {}, "directions must be a (rows, cols, 2) array of numbers, got float32 (64, 64)"),
+    ("arrows", {"cell": 0}, "cell must be 1 or more, got 0"),
+    ("arrows", {"cell": -8}, "cell must be 1 or more, got -8"),
+    ("arrows", {"cell": 16}, "directions of 64 x 64 cells of 16 px cover 1024 x 1024 pixels but image is 512 x 512"),
+    ("arrows", {"thickness": 0}, "thickness must be 1 or more, got 0"),
+    ("arrows", {"scale": 0}, "scale must be above 0"),
+    ("arrows", {"colour": "red"}, "colour must be RGB numbers 0-255 such as (255, 176, 30), got 'red'"),
+])
+def test_arrows_refuse_the_wrong_array_or_size(photo, face_arrows, face_cells, cells, kwargs, message) -> None:
+    given = {"histograms": face_cells, "dx only": face_arrows[..., 0], "arrows": face_arrows}[cells]
+    canvas = photo.copy()
+    with pytest.raises(ValueError, match=re.escape(message)):
+        hogdraw.draw_arrows(canvas, given, **kwargs)
+    assert np.array_equal(canvas, photo)
+
+
+@pytest.mark.parametrize("cells, kwargs, message", [
+    ("arrows", {}, "histograms must be 0 or more, as from cell_histograms, but some are negative"),
+    ("one bin", {}, "histograms must be a (rows, cols, bins) array of numbers, got float64 (64, 64)"),
+    ("histograms", {"levels": 0}, "levels must be 1 or more, got 0"),
+    ("histograms", {"cell": 0}, "cell must be 1 or more, got 0"),
+])
+def test_glyphs_refuse_the_wrong_array_or_size(photo, face_arrows, face_cells, cells, kwargs, message) -> None:
+    given = {"arrows": face_arrows, "one bin": face_cells[..., 0], "histograms": face_cells}[cells]
+    canvas = photo.copy()
+    with pytest.raises(ValueError, match=re.escape(message)):
+        hogdraw.draw_glyphs(canvas, given, **kwargs)
+    assert np.array_equal(canvas, photo)
+
+
+@pytest.mark.parametrize("picture, kwargs, message", [
+    (lambda gray: gray / 255.0, {}, "gray must be uint8 (0-255), got float64"),
+    (lambda gray: gray.astype(np.uint16) * 257, {}, "gray must be uint8 (0-255), got uint16"),
+    (lambda gray: gray[:0, :0], {}, "gray is empty (shape (0, 0))"),
+    (lambda gray: gray, {"radius": 0}, "radius must be 1 or more, got 0"),
+    (lambda gray: gray, {"zoom": 0}, "zoom must be 1 or more, got 0"),
+    (lambda gray: gray, {"centre_xy": (np.nan, 200)}, "centre_xy must be two finite numbers (x, y) in pixels"),
+], ids=["float 0-1", "uint16", "empty", "radius 0", "zoom 0", "nan centre"])
+def test_pixel_patch_refuses_what_it_cannot_draw(face, picture, kwargs, message) -> None:
+    arguments = {"centre_xy": (204, 101), **kwargs}
+    with pytest.raises(ValueError, match=re.escape(message)):
+        hogdraw.draw_pixel_arrows(picture(face), **arguments)

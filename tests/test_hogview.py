@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import cv2
 import numpy as np
 import pytest
@@ -117,3 +119,30 @@ def test_a_frame_shown_much_smaller_is_measured_as_shown(photo: np.ndarray) -> N
     inset_small = hogview.hog_panel(cv2.resize(big, panel, interpolation=cv2.INTER_AREA), "pixels",
                                     focus_xy=(0.5 * panel[0], 0.4 * panel[1]))
     assert np.abs(inset.astype(int) - inset_small.astype(int)).mean() < 1.0
+
+
+def test_a_grey_picture_gives_the_panel_of_its_colour_picture(photo: np.ndarray) -> None:
+    gray = cv2.cvtColor(photo, cv2.COLOR_RGB2GRAY)
+    for view in hogview.VIEWS:
+        assert np.array_equal(hogview.hog_panel(gray, view, focus_xy=LEFT_EYE),
+                              hogview.hog_panel(photo, view, focus_xy=LEFT_EYE))
+
+
+@pytest.mark.parametrize("picture, kwargs, error, message", [
+    (lambda rgb: rgb / 255.0, {}, ValueError,
+     "rgb must be uint8 (0-255), got float64; a 0-1 float picture: (rgb * 255).round().astype(np.uint8)"),
+    (lambda rgb: rgb.astype(np.uint16) * 257, {}, ValueError, "rgb must be uint8 (0-255), got uint16"),
+    (lambda rgb: None, {}, TypeError, "rgb must be a numpy array (height, width, 3)"),
+    (lambda rgb: rgb[:0], {}, ValueError, "rgb is empty (shape (0, 512, 3))"),
+    (lambda rgb: rgb, {"out_size": (0, 0)}, ValueError, "out_size must be (width, height) of at least 1 pixel"),
+], ids=["float 0-1", "uint16", "None", "empty", "no size"])
+def test_a_picture_it_cannot_show_is_refused_with_what_is_expected(photo, picture, kwargs, error, message) -> None:
+    for view in hogview.VIEWS:
+        with pytest.raises(error, match=re.escape(message)):
+            hogview.hog_panel(picture(photo), view, **kwargs)
+
+
+def test_a_magnified_spot_must_be_a_point(photo: np.ndarray) -> None:
+    message = "focus_xy must be two finite numbers (x, y) in pixels, got (nan, 3)"
+    with pytest.raises(ValueError, match=re.escape(message)):
+        hogview.hog_panel(photo, "pixels", focus_xy=(np.nan, 3))

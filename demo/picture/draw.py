@@ -41,6 +41,46 @@ def face_colour(index: int, face: Face | None = None) -> tuple[int, int, int]:
     return FACE_PALETTE[index % len(FACE_PALETTE)]
 
 
+def check_picture(image: np.ndarray, name: str = "image", channels: tuple[int, ...] = (3,),
+                  in_place: bool = False) -> np.ndarray:
+    """``image`` itself if it is a picture the drawing functions can use, else a one-line error.
+
+    A picture is a non-empty uint8 numpy array (height, width, c) with ``c`` in ``channels`` (0 in
+    ``channels`` allows a 2-D grey (height, width) one). ``in_place``: the caller draws on it, so it
+    must also be writable, with each row's pixels in order in memory (OpenCV draws on nothing
+    else; a crop such as ``rgb[10:90, 20:80]`` is fine, a flip such as ``rgb[:, ::-1]`` is not).
+    Raises TypeError for something that is no numpy array, ValueError for a wrong one. O(1).
+    """
+    shapes = " or ".join("(height, width)" if c == 0 else f"(height, width, {c})" for c in channels)
+    if not isinstance(image, np.ndarray):
+        raise TypeError(f"{name} must be a numpy array {shapes} uint8, got {type(image).__name__}")
+    depth = 0 if image.ndim == 2 else image.shape[2] if image.ndim == 3 else -1
+    if depth not in channels:
+        raise ValueError(f"{name} must be a picture {shapes} uint8, got shape {image.shape}")
+    if image.dtype != np.uint8:
+        hint = f"; a 0-1 float picture: ({name} * 255).round().astype(np.uint8)" if image.dtype.kind == "f" else ""
+        raise ValueError(f"{name} must be uint8 (0-255), got {image.dtype}{hint}")
+    if image.size == 0:
+        raise ValueError(f"{name} is empty (shape {image.shape})")
+    if in_place:
+        if not image.flags.writeable:
+            raise ValueError(f"{name} is read-only and is drawn on in place: pass a writable copy ({name}.copy())")
+        if image.strides[0] <= 0 or not image[0].flags.c_contiguous:
+            raise ValueError(f"{name} is drawn on in place but its pixels are not in order in memory (a flipped "
+                             f"or transposed view such as rgb[:, ::-1]): pass np.ascontiguousarray({name}) "
+                             "and keep that array")
+    return image
+
+
+def positive_whole(value: int, name: str) -> int:
+    """``value`` if it is a whole number of at least 1 (``int`` or numpy integer), else a one-line error."""
+    if isinstance(value, bool) or not isinstance(value, (int, np.integer)):
+        raise TypeError(f"{name} must be a whole number, got {value!r}")
+    if value < 1:
+        raise ValueError(f"{name} must be 1 or more, got {value}")
+    return int(value)
+
+
 def plain_picture(size: tuple[int, int], colour: tuple[int, int, int] = PLAIN_BACKGROUND) -> np.ndarray:
     """A new RGB picture of ``size`` (width, height) all in ``colour``: no camera pixel."""
     vis = np.empty((size[1], size[0], 3), np.uint8)
@@ -147,7 +187,11 @@ def draw_mesh(vis: np.ndarray, faces: list[Face], style: MeshStyle = DEFAULT_STY
         Display pixels per analysed pixel, when ``vis`` is a resized copy of the frame.
     show_points : bool
         Also draw all 478 points as dots.
+
+    A ``vis`` that is not a writable uint8 RGB picture with its pixels in order in memory is a
+    ValueError (TypeError for no numpy array) saying what is expected (see :func:`check_picture`).
     """
+    check_picture(vis, "vis", in_place=True)
     if not faces:
         return
     # The translucent net is drawn on a copy of just the part of the picture the faces cover.
@@ -191,8 +235,9 @@ def draw_pose_axes(vis: np.ndarray, faces: list[Face], scale: float = 1.0) -> No
 
     The rotation comes from MediaPipe's transform matrix (canonical face -> camera). Red points to
     the person's left-to-right axis, green up the face, blue out of the face towards the camera;
-    image y grows downwards, so the y components are negated.
+    image y grows downwards, so the y components are negated. ``vis`` is checked as in :func:`draw_mesh`.
     """
+    check_picture(vis, "vis", in_place=True)
     for face in faces:
         if face.transform is None:
             continue

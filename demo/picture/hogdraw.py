@@ -14,7 +14,11 @@ For a visitor (the live window) and a teacher (rendered files, notebooks): what
 Coordinates are pixels, x right and y down; colours are RGB. Lines are anti-aliased and drawn
 at display resolution (``scale``: display pixels per analysed pixel), so they stay sharp on a
 big screen. All functions draw in place and return how much they drew, except
-:func:`draw_pixel_arrows`, which returns a new picture.
+:func:`draw_pixel_arrows`, which returns a new picture. Each checks its inputs first and raises a
+ValueError (TypeError for no array or no number at all) saying what it expects: a uint8 picture
+(writable, with its pixels in order in memory when drawn on: pass ``rgb.copy()``, not a
+read-only array or a view such as ``rgb[:, ::-1]``), arrays of the documented shapes and whole
+numbers of pixels.
 """
 
 from __future__ import annotations
@@ -26,7 +30,7 @@ import numpy as np
 
 from demo.perception.hog import CELL, ROBUST_PERCENTILE, gradients
 from demo.picture.colours import AMBER, GLYPH_CYAN, PATCH_GRID, SHADOW, SUBPIXEL_BITS
-from demo.picture.draw import fixed_point
+from demo.picture.draw import check_picture, fixed_point, positive_whole
 
 # ---- Arrows and stars -----------------------------------------------------------------------
 MIN_ARROW_LENGTH = 0.2  # of full length (strength 0-1): weaker arrows are not drawn
@@ -57,10 +61,52 @@ Scale = float | tuple[float, float]
 
 
 def _scale_xy(scale: Scale) -> tuple[float, float]:
-    """Display pixels per picture pixel along x and y."""
-    if isinstance(scale, (int, float)):
-        return float(scale), float(scale)
-    return float(scale[0]), float(scale[1])
+    """Display pixels per picture pixel along x and y; a ValueError unless both are above 0."""
+    sx, sy = (scale, scale) if isinstance(scale, (int, float, np.number)) else scale
+    sx, sy = float(sx), float(sy)
+    if not (0.0 < sx < np.inf and 0.0 < sy < np.inf):
+        raise ValueError(f"scale must be above 0 (display pixels per picture pixel), got {scale!r}")
+    return sx, sy
+
+
+def _check_colour(colour: Colour) -> None:
+    """A ValueError unless ``colour`` is 1-4 numbers 0-255, such as RGB (255, 176, 30)."""
+    numbers = isinstance(colour, (tuple, list, np.ndarray)) and 1 <= len(colour) <= 4 and all(
+        isinstance(c, (int, float, np.number)) and not isinstance(c, bool) and 0 <= c <= 255 for c in colour)
+    if not numbers:
+        raise ValueError(f"colour must be RGB numbers 0-255 such as (255, 176, 30), got {colour!r}")
+
+
+def check_point(xy: tuple[float, float], name: str) -> None:
+    """A ValueError unless ``xy`` is two finite numbers (x, y), a point in pixels."""
+    numbers = isinstance(xy, (tuple, list, np.ndarray)) and len(xy) == 2 and all(
+        isinstance(v, (int, float, np.number)) and not isinstance(v, bool) for v in xy)
+    if not (numbers and np.isfinite(np.asarray(xy, float)).all()):
+        raise ValueError(f"{name} must be two finite numbers (x, y) in pixels, got {xy!r}")
+
+
+def _check_cells(image: np.ndarray, cells: np.ndarray, name: str, cell: int, scale: Scale,
+                 thickness: int | None) -> tuple[np.ndarray, int, float, float]:
+    """The checked (cells, cell, sx, sy) of a per-cell drawing, else a one-line error.
+
+    ``cells`` must be (rows, cols, k) numbers whose cells, ``cell`` pixels at ``scale``, fit on
+    ``image`` (to a pixel): arrows worked out with another cell size would land in wrong places.
+    """
+    cells = np.asarray(cells)
+    if cells.ndim != 3 or cells.dtype.kind not in "iuf":
+        raise ValueError(f"{name} must be a (rows, cols, {'2' if name == 'directions' else 'bins'}) "
+                         f"array of numbers, got {cells.dtype} {cells.shape}")
+    cell = positive_whole(cell, "cell")
+    if thickness is not None:
+        positive_whole(thickness, "thickness")
+    sx, sy = _scale_xy(scale)
+    rows, cols = cells.shape[:2]
+    covered_x, covered_y = cols * cell * sx, rows * cell * sy
+    if covered_x > image.shape[1] + 1 or covered_y > image.shape[0] + 1:
+        raise ValueError(f"{name} of {rows} x {cols} cells of {cell} px cover {covered_x:g} x {covered_y:g} "
+                         f"pixels but image is {image.shape[1]} x {image.shape[0]}: pass the cell size "
+                         "they were worked out with (and scale for a resized picture)")
+    return cells, cell, sx, sy
 
 
 _HEAD_TURN = np.exp(1j * np.deg2rad(HEAD_ANGLE))  # from the shaft to one side of the head
@@ -160,10 +206,16 @@ def draw_shaded_arrows(image: np.ndarray, directions: np.ndarray,
     out once for all arrows, then one ``cv2.polylines`` call is made per shade. Returns the
     number of arrows drawn.
     """
+    check_picture(image, "image", (3, 0), in_place=True)
+    directions, cell, sx, sy = _check_cells(image, directions, "directions", cell, scale, thickness)
+    if directions.shape[2] != 2:
+        raise ValueError(f"directions must be (rows, cols, 2): dx, dy per cell from dominant_directions, got "
+                         f"shape {directions.shape} (histograms from cell_histograms are drawn by draw_glyphs)")
+    for _, colour in shades:
+        _check_colour(colour)
     shades = sorted(shades, key=lambda shade: shade[0])
-    sx, sy = _scale_xy(scale)
     cols = directions.shape[1]
-    dx, dy = np.asarray(directions, np.float64).reshape(-1, 2).T
+    dx, dy = directions.astype(np.float64).reshape(-1, 2).T
     arrow = dx + 1j * dy
     length = np.abs(arrow)
     keep = np.flatnonzero(length >= max(shades[0][0], 1e-6)) if shades else np.zeros(0, int)
@@ -226,7 +278,13 @@ def draw_glyphs(image: np.ndarray, histograms: np.ndarray, cell: int = CELL,
     ``levels`` steps; lines under ``MIN_GLYPH`` are skipped. scikit-image instead adds line
     intensities into a float picture; stepping keeps the drawing to a few OpenCV calls.
     """
-    sx, sy = _scale_xy(scale)
+    check_picture(image, "image", in_place=True)
+    histograms, cell, sx, sy = _check_cells(image, histograms, "histograms", cell, scale, thickness)
+    levels = positive_whole(levels, "levels")
+    _check_colour(colour)
+    if histograms.size and histograms.min() < 0:
+        raise ValueError("histograms must be 0 or more, as from cell_histograms, but some are negative "
+                         "(dx, dy arrows from dominant_directions are drawn by draw_arrows)")
     rows, cols, bins = histograms.shape
     strongest = histograms.max(axis=2) if histograms.size else np.zeros((0,))
     reference = float(np.percentile(strongest, ROBUST_PERCENTILE)) if strongest.size else 0.0
@@ -276,8 +334,8 @@ def draw_pixel_arrows(gray: np.ndarray, centre_xy: tuple[float, float],
 
     Parameters
     ----------
-    gray : ndarray, (height, width)
-        Grey picture, uint8 0-255.
+    gray : ndarray, (height, width) uint8
+        Grey picture, 0-255 (convert a float or 16-bit one first); only read.
     centre_xy : (float, float)
         Patch centre (x, y) in pixels, e.g. an eye.
     radius : int
@@ -311,7 +369,10 @@ def draw_pixel_arrows(gray: np.ndarray, centre_xy: tuple[float, float],
     .. [1] Dalal, N. and Triggs, B., "Histograms of Oriented Gradients for Human Detection",
            CVPR 2005, :DOI:`10.1109/CVPR.2005.177`.
     """
-    gray = np.asarray(gray)
+    check_picture(gray, "gray", (0,))
+    radius, zoom = positive_whole(radius, "radius"), positive_whole(zoom, "zoom")
+    _check_colour(colour)
+    check_point(centre_xy, "centre_xy")
     x0, y0, x1, y1 = patch_box(gray.shape, centre_xy, radius)
     # Gradients of a 1-pixel wider crop equal those of the whole picture inside the box.
     cx0, cy0 = max(x0 - 1, 0), max(y0 - 1, 0)

@@ -28,7 +28,7 @@ from demo.base.choices import BINS_RANGE, CELL_RANGE, VIEWS
 from demo.perception import hog
 from demo.picture import hogdraw
 from demo.picture.colours import GLYPH_CYAN, HOG_GLOW, PATCH_FRAME, SUBPIXEL_BITS
-from demo.picture.draw import fixed_point, line_width, live_interpolation, plain_picture
+from demo.picture.draw import check_picture, fixed_point, line_width, live_interpolation, plain_picture
 
 MIN_CELL, MAX_CELL = CELL_RANGE  # pixels: the cell sizes the live keys may choose
 MIN_BINS, MAX_BINS = BINS_RANGE  # unsigned orientation bins the live keys may choose
@@ -156,7 +156,9 @@ def hog_panel(rgb: np.ndarray, view: str = "arrows", cell: int = hog.CELL, bins:
     Parameters
     ----------
     rgb : ndarray, (height, width, 3) uint8
-        The camera frame, RGB. Not changed.
+        The camera frame, RGB. Not changed. A grey (height, width) uint8 picture is used as it
+        is, and an RGBA one's alpha is ignored; anything else (float, 16-bit, empty) is a
+        ValueError (TypeError for no numpy array) saying what is expected.
     view : str
         One of ``VIEWS``: ``"arrows"``, ``"glyphs"`` or ``"pixels"``.
     cell : int
@@ -184,10 +186,15 @@ def hog_panel(rgb: np.ndarray, view: str = "arrows", cell: int = hog.CELL, bins:
         A new RGB picture.
     """
     _check(view, cell, bins)
+    check_picture(rgb, "rgb", (3, 4, 0))
+    if view == "pixels" and focus_xy is not None:  # the other views do not use it
+        hogdraw.check_point(focus_xy, "focus_xy")
     # HOG ignores colour: only how light or dark each pixel is.
-    gray = cv2.cvtColor(rgb, cv2.COLOR_RGB2GRAY)
+    gray = rgb if rgb.ndim == 2 else cv2.cvtColor(rgb, cv2.COLOR_RGB2GRAY)
     height, width = gray.shape
     size = (width, height) if out_size is None else (int(out_size[0]), int(out_size[1]))
+    if min(size) < 1:
+        raise ValueError(f"out_size must be (width, height) of at least 1 pixel each, got {out_size!r}")
     if size[0] < SHOWN_SMALLER * width:
         if focus_xy is not None:
             focus_xy = (focus_xy[0] * size[0] / width, focus_xy[1] * size[1] / height)
