@@ -245,6 +245,24 @@ def test_a_missing_language_file_names_it(tmp_path):
         load_texts(str(tmp_path / "sv.toml"))
 
 
+def test_a_language_file_saved_with_a_byte_order_mark_loads(swedish):
+    swedish.write_bytes(b"\xef\xbb\xbf" + swedish.read_bytes())  # as Windows Notepad saves UTF-8
+    assert load_texts(str(swedish)).get("stage.2.title") == "Grått räcker"
+
+
+@pytest.mark.parametrize("escape, code", [("\\u0000", "U+0000"), ("\\t", "U+0009"), ("\\r", "U+000D"),
+                                          ("\\u001b", "U+001B"), ("\\u0085", "U+0085")])
+def test_a_control_character_in_a_text_is_refused_at_load(swedish, escape, code):
+    english = swedish.read_text("utf-8")
+    swedish.write_text(english.replace('"Grått räcker"', '"Grått\\nräcker"'), "utf-8")
+    assert load_texts(str(swedish)).get("stage.2.title") == "Grått\nräcker"  # a line break is fine
+    swedish.write_text(english.replace('"Grått räcker"', f'"Grått{escape}räcker"'), "utf-8")
+    with pytest.raises(TextError) as caught:
+        load_texts(str(swedish))
+    assert str(caught.value) == (f"{swedish}: 'stage.2.title' has the control character {code}, which cannot be "
+                                 "shown; delete it (write a space for a tab, \\n to start a new line)")
+
+
 @pytest.mark.parametrize("command", [["--source", "sample", "--frames", "1"], ["check-layout"]])
 def test_the_commands_stop_on_a_bad_language_file_with_exit_2(swedish, command, capsys):
     from demo.cli import main
