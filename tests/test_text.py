@@ -241,8 +241,19 @@ def test_check_layout_stops_on_a_format_spec_with_one_line(swedish, capsys):
 
 
 def test_a_missing_language_file_names_it(tmp_path):
-    with pytest.raises(TextError, match=r"sv.toml: language file not found; check the path given to --lang"):
+    with pytest.raises(TextError, match=r"sv.toml: language file not found; check the path$"):
         load_texts(str(tmp_path / "sv.toml"))
+
+
+def test_a_missing_language_file_named_in_the_exhibit_file_names_that_setting(tmp_path, capsys):
+    from demo.cli import main
+
+    exhibit = tmp_path / "exhibit.toml"
+    exhibit.write_text('[display]\nlanguage = "museum/sv.toml"\n', "utf-8")
+    assert main(["--config", str(exhibit), "--source", "sample", "--frames", "1"]) == 2
+    err = capsys.readouterr().err.strip()
+    assert err == (f"machine-eyes: {exhibit}: [display] language: {tmp_path / 'museum' / 'sv.toml'}: "
+                   "language file not found; check the path")
 
 
 def test_a_language_file_saved_with_a_byte_order_mark_loads(swedish):

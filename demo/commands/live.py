@@ -95,7 +95,11 @@ def main(argv: list[str]) -> int:
     try:
         config = live_config(args)
         check_ready(config, _named(args, "screenshots", "kiosk", "screenshot_dir"))
-        load_texts(config.display.language)  # a wrong language file stops here, before the camera opens
+        try:  # a wrong language file stops here, before the camera opens
+            load_texts(config.display.language)
+        except TextError as error:
+            setting = _named(args, "lang", "display", "language")
+            raise TextError(f"{setting}: {error}" if setting != "--lang" else str(error)) from None
         check_model(args.model)  # a model that unpacks but does not run: one line, before the camera opens
         camera = config.camera
         spec = str(camera.source)

@@ -135,7 +135,7 @@ def read_language_file(path: str | os.PathLike[str]) -> dict[str, str]:
         a text, a placeholder the exhibit does not fill.
     """
     path = Path(path)
-    own = _read_file(path, f"{path}: language file not found; check the path given to --lang")
+    own = _read_file(path, f"{path}: language file not found; check the path")
     english = read_texts(DEFAULT_LANG)
     for key in own:
         if key not in english:
