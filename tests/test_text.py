@@ -274,6 +274,35 @@ def test_a_control_character_in_a_text_is_refused_at_load(swedish, escape, code)
                                  "shown; delete it (write a space for a tab, \\n to start a new line)")
 
 
+def test_check_layout_names_each_text_with_letters_the_font_lacks(swedish, capsys):
+    from demo.cli import main
+
+    english = swedish.read_text("utf-8")
+    swedish.write_text(english.replace('"Grått räcker"', '"灰色就够了"')
+                       .replace('title = "Two views"', 'title = "👀 Two views"')
+                       .replace('title = "Every pixel', 'title = "שלום مرحبا Every pixel', 1), "utf-8")
+    assert main(["check-layout", "--lang", str(swedish), "--size", "1280x720"]) == 1
+    out = capsys.readouterr().out.splitlines()
+    advice = "write the text without them (a language written in them needs a font the exhibit does not ship yet)"
+    lacking = [line for line in out if "bundled font" in line]
+    assert lacking == [f"{swedish} [stage.0.title]: the bundled font has no letters for 👀; {advice}",
+                       f"{swedish} [stage.2.title]: the bundled font has no letters for 灰色就够了; {advice}"]
+
+
+@pytest.mark.parametrize("command", [["--source", "sample", "--frames", "1"],
+                                     ["render", str(assets_dir() / "astronaut.png"), "--stage", "2"]])
+def test_the_commands_refuse_letters_the_font_lacks_with_one_line(swedish, tmp_path, command, capsys):
+    from demo.cli import main
+
+    swedish.write_text(swedish.read_text("utf-8").replace('"Grått räcker"', '"你好, 你好 世界 一二三四五六"'), "utf-8")
+    out = tmp_path / "out"
+    assert main([*command, "--lang", str(swedish)] + (["-o", str(out)] if command[0] == "render" else [])) == 2
+    err = capsys.readouterr().err.strip()
+    assert "\n" not in err and str(swedish) in err
+    assert "'stage.2.title': the bundled font has no letters for 你好世界一二三四…, which would show as empty boxes" in err
+    assert not out.exists()
+
+
 @pytest.mark.parametrize("command", [["--source", "sample", "--frames", "1"], ["check-layout"]])
 def test_the_commands_stop_on_a_bad_language_file_with_exit_2(swedish, command, capsys):
     from demo.cli import main

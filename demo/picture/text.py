@@ -15,8 +15,9 @@ language is shown in English and logged once as a one-line warning. A museum's o
 file given by its path (``load_texts("museum/sv.toml")``, ``--lang sv.toml``): it must have every
 key of ``en.toml`` and no other, or loading stops with one line naming the file and the key.
 Numbers passed in are written the language's way (``format_number``). The bundled font is DejaVu
-Sans (``font_path``), which covers the Latin, Greek and Cyrillic alphabets and stays legible from
-a distance.
+Sans (``font_path``), which covers the Latin, Greek, Cyrillic, Arabic and Hebrew alphabets (but
+not Chinese, Japanese or Indian scripts: :func:`demo.picture.typeset.missing_letters` finds those)
+and stays legible from a distance.
 
 Long texts are wrapped to their box by :func:`wrap`, which only needs a function that measures a
 string's width in pixels; where each text goes and at which size is decided by
