@@ -474,6 +474,20 @@ def test_missing_fonts_are_one_line_before_a_sheet_is_drawn(assets_copy, tmp_pat
     one_error_line(capsys, "font not found")
 
 
+def test_a_damaged_font_is_one_line_before_anything_is_drawn(assets_copy, tmp_path, photo):
+    """pygame aborted the whole process on it (exit code 134, no message)."""
+    font = assets_copy / "fonts" / "DejaVuSans.ttf"
+    font.write_bytes(font.read_bytes()[:5000])
+    src = save(tmp_path / "face.png", photo)
+    runs = {"machine-eyes": command("--source", "sample", "--frames", "1"),
+            "machine-eyes render": command("render", src, "-o", tmp_path / "step1.png", "--stage", "1"),
+            "machine-eyes check-layout": command("check-layout", "--lang", "de", "--size", "800x480")}
+    for prog, done in runs.items():
+        assert done.returncode == 2, done.stderr
+        assert lines(done.stderr) == [f"{prog}: {font}: font is damaged; restore assets/fonts from git"]
+    assert not (tmp_path / "step1.png").exists()
+
+
 @pytest.mark.parametrize("name, what, fix", [
     ("face_landmarker.task", "face landmarker model", "restore assets/ from git"),
     ("face_detection_full_range_sparse.tflite", "face detector model", "restore assets/ from git"),

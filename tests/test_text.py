@@ -241,8 +241,66 @@ def test_check_layout_stops_on_a_format_spec_with_one_line(swedish, capsys):
 
 
 def test_a_missing_language_file_names_it(tmp_path):
-    with pytest.raises(TextError, match=r"sv.toml: language file not found; check the path given to --lang"):
+    with pytest.raises(TextError, match=r"sv.toml: language file not found; check the path$"):
         load_texts(str(tmp_path / "sv.toml"))
+
+
+def test_a_missing_language_file_named_in_the_exhibit_file_names_that_setting(tmp_path, capsys):
+    from demo.cli import main
+
+    exhibit = tmp_path / "exhibit.toml"
+    exhibit.write_text('[display]\nlanguage = "museum/sv.toml"\n', "utf-8")
+    assert main(["--config", str(exhibit), "--source", "sample", "--frames", "1"]) == 2
+    err = capsys.readouterr().err.strip()
+    assert err == (f"machine-eyes: {exhibit}: [display] language: {tmp_path / 'museum' / 'sv.toml'}: "
+                   "language file not found; check the path")
+
+
+def test_a_language_file_saved_with_a_byte_order_mark_loads(swedish):
+    swedish.write_bytes(b"\xef\xbb\xbf" + swedish.read_bytes())  # as Windows Notepad saves UTF-8
+    assert load_texts(str(swedish)).get("stage.2.title") == "Grått räcker"
+
+
+@pytest.mark.parametrize("escape, code", [("\\u0000", "U+0000"), ("\\t", "U+0009"), ("\\r", "U+000D"),
+                                          ("\\u001b", "U+001B"), ("\\u0085", "U+0085")])
+def test_a_control_character_in_a_text_is_refused_at_load(swedish, escape, code):
+    english = swedish.read_text("utf-8")
+    swedish.write_text(english.replace('"Grått räcker"', '"Grått\\nräcker"'), "utf-8")
+    assert load_texts(str(swedish)).get("stage.2.title") == "Grått\nräcker"  # a line break is fine
+    swedish.write_text(english.replace('"Grått räcker"', f'"Grått{escape}räcker"'), "utf-8")
+    with pytest.raises(TextError) as caught:
+        load_texts(str(swedish))
+    assert str(caught.value) == (f"{swedish}: 'stage.2.title' has the control character {code}, which cannot be "
+                                 "shown; delete it (write a space for a tab, \\n to start a new line)")
+
+
+def test_check_layout_names_each_text_with_letters_the_font_lacks(swedish, capsys):
+    from demo.cli import main
+
+    english = swedish.read_text("utf-8")
+    swedish.write_text(english.replace('"Grått räcker"', '"灰色就够了"')
+                       .replace('title = "Two views"', 'title = "👀 Two views"')
+                       .replace('title = "Every pixel', 'title = "שלום مرحبا Every pixel', 1), "utf-8")
+    assert main(["check-layout", "--lang", str(swedish), "--size", "1280x720"]) == 1
+    out = capsys.readouterr().out.splitlines()
+    advice = "write the text without them (a language written in them needs a font the exhibit does not ship yet)"
+    lacking = [line for line in out if "bundled font" in line]
+    assert lacking == [f"{swedish} [stage.0.title]: the bundled font has no letters for 👀; {advice}",
+                       f"{swedish} [stage.2.title]: the bundled font has no letters for 灰色就够了; {advice}"]
+
+
+@pytest.mark.parametrize("command", [["--source", "sample", "--frames", "1"],
+                                     ["render", str(assets_dir() / "astronaut.png"), "--stage", "2"]])
+def test_the_commands_refuse_letters_the_font_lacks_with_one_line(swedish, tmp_path, command, capsys):
+    from demo.cli import main
+
+    swedish.write_text(swedish.read_text("utf-8").replace('"Grått räcker"', '"你好, 你好 世界 一二三四五六"'), "utf-8")
+    out = tmp_path / "out"
+    assert main([*command, "--lang", str(swedish)] + (["-o", str(out)] if command[0] == "render" else [])) == 2
+    err = capsys.readouterr().err.strip()
+    assert "\n" not in err and str(swedish) in err
+    assert "'stage.2.title': the bundled font has no letters for 你好世界一二三四…, which would show as empty boxes" in err
+    assert not out.exists()
 
 
 @pytest.mark.parametrize("command", [["--source", "sample", "--frames", "1"], ["check-layout"]])

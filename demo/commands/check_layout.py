@@ -7,7 +7,8 @@ a badge, help, timing strip, fps line, "Nothing is recorded."), with the widest 
 texts will hold (a 1920x1080 camera, ten faces), for a 4:3 and a 16:9 camera. It prints each
 text that had to be cut (it did not fit even at its smallest legible size), runs outside its
 box, or overlaps another element, naming the steps, the element and the text's key, and exits
-with 1 if there was any. A translator runs it before shipping a language file::
+with 1 if there was any. It also names each text with letters the bundled font does not have
+(they would show as empty boxes). A translator runs it before shipping a language file::
 
     machine-eyes check-layout --lang museum/sv.toml
     machine-eyes check-layout --lang de --size 800x480 1080x1920
@@ -33,6 +34,7 @@ from demo.picture.challengeview import summary_fits
 from demo.picture.layoutcheck import Problem, problems
 from demo.picture.stages import Scene, progress, screen_texts
 from demo.picture.text import TextError, Texts, available_languages, load_texts
+from demo.picture.typeset import NO_FONT, missing_letters, shown_letters
 
 PROG = "machine-eyes check-layout"
 SIZES = ((800, 480), (1024, 768), (1280, 720), (1920, 1080), (3840, 2160), (1080, 1920), (768, 1024))
@@ -103,24 +105,35 @@ def _steps(numbers: list[int]) -> str:
     return ("step " if len(numbers) == 1 else "steps ") + ",".join(map(str, numbers))
 
 
+def letters_report(texts: Texts) -> list[str]:
+    """One line per text with letters the bundled font lacks, e.g.
+    ``museum/zh.toml [stage.2.title]: the bundled font has no letters for 灰色就够了; ...``."""
+    return [f"{texts.lang} [{key}]: the bundled font has no letters for {shown_letters(letters)}; {NO_FONT}"
+            for key, letters in missing_letters(texts).items()]
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Check the layouts; 0 if every text fits, 1 if any does not, 2 for a bad option or file."""
     args = parser().parse_args(argv)
     try:
         languages = [load_texts(lang) for lang in (args.lang or available_languages())]
+        lacking = [letters_report(texts) for texts in languages]  # a damaged font: one line, exit 2
     except TextError as error:
         print(f"{PROG}: {error}", file=sys.stderr)
         return 2
     sizes = args.size or SIZES
     found = 0
-    for texts in languages:
+    for texts, letters in zip(languages, lacking):
+        for line in letters:
+            print(line)
+            found += 1
         for window in sizes:
             for line in report(texts, window):
                 print(line)
                 found += 1
     checked = f"{len(languages)} language{'s' * (len(languages) != 1)} x {len(sizes)} size{'s' * (len(sizes) != 1)}"
     if found:
-        print(f"{PROG}: {found} problem{'s' * (found != 1)} in {checked}; shorten these texts", file=sys.stderr)
+        print(f"{PROG}: {found} problem{'s' * (found != 1)} in {checked}; change these texts", file=sys.stderr)
         return 1
     print(f"{PROG}: every text fits and nothing overlaps ({checked}, steps 0-{STAGE_COUNT - 1}, with and "
           "without overlays)")

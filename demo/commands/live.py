@@ -89,13 +89,19 @@ def main(argv: list[str]) -> int:
     from demo.perception.landmarks import FaceMesh
     from demo.perception.model import ModelError, check_model
     from demo.picture.text import TextError, load_texts
+    from demo.picture.typeset import check_letters
     from demo.sources import NoCamera, SourceError, open_source
 
     notice = None
     try:
         config = live_config(args)
         check_ready(config, _named(args, "screenshots", "kiosk", "screenshot_dir"))
-        load_texts(config.display.language)  # a wrong language file stops here, before the camera opens
+        try:  # a wrong language file stops here, before the camera opens
+            texts = load_texts(config.display.language)
+        except TextError as error:
+            setting = _named(args, "lang", "display", "language")
+            raise TextError(f"{setting}: {error}" if setting != "--lang" else str(error)) from None
+        check_letters(texts)  # and one the font has no letters for, or a damaged font
         check_model(args.model)  # a model that unpacks but does not run: one line, before the camera opens
         camera = config.camera
         spec = str(camera.source)

@@ -28,6 +28,7 @@ from demo.perception.model import ModelError, check_model
 from demo.picture.compose import ViewSettings
 from demo.picture.stages import check_pattern
 from demo.picture.text import TextError, check_fonts, load_texts
+from demo.picture.typeset import check_letters
 from demo.sources import SourceError
 
 PROG = "machine-eyes render"
@@ -115,9 +116,10 @@ def main(argv: list[str] | None = None) -> int:
     try:
         _check_options(args)
         look = _look(args)
-        load_texts(args.lang)  # a wrong --lang is reported before any work
+        texts = load_texts(args.lang)  # a wrong --lang is reported before any work
         if look.uses_texts and not args.no_picture:  # what the walk-through draws with, before any work
             check_fonts()
+            check_letters(texts)
             if look.sheet or look.stage in SEARCH_STAGES:
                 check_pattern()
         jobs, problems = plan_jobs(args.inputs, args.output, picture=not args.no_picture,

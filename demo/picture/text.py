@@ -15,8 +15,9 @@ language is shown in English and logged once as a one-line warning. A museum's o
 file given by its path (``load_texts("museum/sv.toml")``, ``--lang sv.toml``): it must have every
 key of ``en.toml`` and no other, or loading stops with one line naming the file and the key.
 Numbers passed in are written the language's way (``format_number``). The bundled font is DejaVu
-Sans (``font_path``), which covers the Latin, Greek and Cyrillic alphabets and stays legible from
-a distance.
+Sans (``font_path``), which covers the Latin, Greek, Cyrillic, Arabic and Hebrew alphabets (but
+not Chinese, Japanese or Indian scripts: :func:`demo.picture.typeset.missing_letters` finds those)
+and stays legible from a distance.
 
 Long texts are wrapped to their box by :func:`wrap`, which only needs a function that measures a
 string's width in pixels; where each text goes and at which size is decided by
@@ -31,6 +32,7 @@ import logging
 import os
 import re
 import string
+import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -87,7 +89,8 @@ def read_texts(lang: str) -> dict[str, str]:
     Raises
     ------
     TextError
-        The file is missing, is not valid TOML, holds something other than text, or has a
+        The file is missing, is not valid TOML, holds something other than text or a text with a
+        control character (NUL, tab ...; ``\\n`` is a line break and fine), or has a
         placeholder that is not a plain name (``{0}``, ``{}``, ``{a.b}``, ``{a:d}``, ``{a!r}`` are
         refused).
     """
@@ -97,8 +100,8 @@ def read_texts(lang: str) -> dict[str, str]:
 
 def _read_file(path: Path, not_found: str) -> dict[str, str]:
     try:
-        with path.open("rb") as file:
-            data = tomllib.load(file)
+        # A byte-order mark, as Windows Notepad saves UTF-8, is not part of the text.
+        data = tomllib.loads(path.read_bytes().decode("utf-8-sig"))
     except FileNotFoundError:
         raise TextError(not_found) from None
     except IsADirectoryError:
@@ -129,11 +132,11 @@ def read_language_file(path: str | os.PathLike[str]) -> dict[str, str]:
     ------
     TextError
         One line naming the file and the first problem: not found or not TOML, a key that is
-        misspelt or unknown (with the nearest English key), a missing key, a placeholder the
-        exhibit does not fill.
+        misspelt or unknown (with the nearest English key), a missing key, a control character in
+        a text, a placeholder the exhibit does not fill.
     """
     path = Path(path)
-    own = _read_file(path, f"{path}: language file not found; check the path given to --lang")
+    own = _read_file(path, f"{path}: language file not found; check the path")
     english = read_texts(DEFAULT_LANG)
     for key in own:
         if key not in english:
@@ -161,6 +164,10 @@ def _flatten(data: dict, prefix: str, table: dict[str, str], path: Path) -> None
             continue
         if not isinstance(value, str):
             raise TextError(f"{path}: '{key}' must be text in quotes, not {type(value).__name__}")
+        control = next((char for char in value if _is_control(char)), None)
+        if control is not None:
+            raise TextError(f"{path}: '{key}' has the control character U+{ord(control):04X}, which cannot be "
+                            "shown; delete it (write a space for a tab, \\n to start a new line)")
         try:
             fields = [(name, spec, conversion) for _, name, spec, conversion in string.Formatter().parse(value)
                       if name is not None]
@@ -177,6 +184,12 @@ def _flatten(data: dict, prefix: str, table: dict[str, str], path: Path) -> None
                 raise TextError(f"{path}: '{key}' has placeholder {{{written}}}; write {{{name}}} "
                                 "(numbers are written the language's way by the exhibit)")
         table[key] = value
+
+
+def _is_control(char: str) -> bool:
+    """A C0 or C1 control character (NUL, tab, escape ...) other than the line break ``\\n``, which
+    :func:`wrap` honours: pygame cannot draw one (NUL stops it, others show as empty boxes)."""
+    return unicodedata.category(char) == "Cc" and char != "\n"
 
 
 def _choose(lang: str, available: list[str]) -> str:

@@ -1,8 +1,9 @@
 """Text on pictures: captions in any shipped language, drawn into numpy RGB arrays.
 
-Uses only ``pygame.font`` (no window, no display), so the live window and the file renderer put
-exactly the same letters on the picture. Rendered lines are cached: a caption costs a dictionary
-look-up and one alpha blend per frame.
+Draws with ``pygame.font`` only (no window, no display), so the live window and the file renderer
+put exactly the same letters on the picture. Rendered lines are cached: a caption costs a dictionary
+look-up and one alpha blend per frame. :func:`missing_letters` asks ``pygame.freetype`` which
+letters of a language the bundled font lacks (``pygame.font`` measures those as its empty box).
 
 Positions are pixels, x right, y down; colours are RGB.
 """
@@ -16,11 +17,15 @@ import numpy as np
 
 from demo.picture.colours import SHADOW, TEXT, WHITE
 from demo.picture.draw import plain_picture
-from demo.picture.text import font_path
+from demo.picture.text import TextError, Texts, font_path
 
 import pygame.font  # demo/__init__.py has hidden pygame's greeting first
+import pygame.freetype
 
 SHADOW_OFFSET = 0.06  # of the font size: how far the shadow sits down and right
+SHOWN_LETTERS = 8  # at most this many missing letters are named in a message
+NO_FONT = ("write the text without them (a language written in them needs a font the exhibit does not "
+           "ship yet)")  # what to do about missing letters
 
 
 def _font(size: int, bold: bool) -> pygame.font.Font:
@@ -93,3 +98,52 @@ def shade(vis: np.ndarray, box: tuple[int, int, int, int], strength: float = 0.6
     x0, y0, x1, y1 = (max(0, v) for v in box)
     region = vis[y0:y1, x0:x1]
     region[:] = (region * (1.0 - strength)).astype(np.uint8)
+
+
+def missing_letters(texts: Texts) -> dict[str, str]:
+    """The texts of ``texts`` that have letters the bundled font (regular or bold) has no glyph
+    for, which would be drawn as empty boxes: ``{key: those letters, each once}``, in file order.
+
+    Chinese, Japanese, Korean, Indian scripts and most emoji are missing from DejaVu Sans; Latin,
+    Greek, Cyrillic, Arabic and Hebrew are there. A line break ``\\n`` is not drawn and not counted.
+    Reads each text once (a few milliseconds for a language): check a language when it is loaded.
+
+    Raises
+    ------
+    TextError
+        A bundled font is missing or damaged.
+    """
+    pygame.freetype.init()  # does nothing if it already is
+    fonts = []
+    for bold in (False, True):
+        path = font_path(bold)
+        try:
+            fonts.append(pygame.freetype.Font(str(path)))
+        except OSError:  # "Failed to load font: unknown file format"; pygame.font would abort the process
+            raise TextError(f"{path}: font is damaged; restore assets/fonts from git") from None
+    found = {}
+    for key, text in texts.own.items():
+        # get_metrics gives None for a letter the font has no glyph for.
+        lacking = [char for font in fonts for char, metrics in zip(text, font.get_metrics(text, size=12))
+                   if metrics is None and char != "\n"]
+        if lacking:
+            found[key] = "".join(dict.fromkeys(lacking))
+    return found
+
+
+def shown_letters(letters: str) -> str:
+    """``letters`` for a message: the first few, then "…" if there are more."""
+    return letters if len(letters) <= SHOWN_LETTERS else letters[:SHOWN_LETTERS] + "…"
+
+
+def check_letters(texts: Texts) -> None:
+    """Raise :class:`TextError` (one line naming the language and its first such text) if the
+    bundled font lacks letters of ``texts``, so visitors never see empty boxes; see
+    :func:`missing_letters`."""
+    found = missing_letters(texts)
+    if found:
+        key, letters = next(iter(found.items()))
+        more = f" and {len(found) - 1} more" if len(found) > 1 else ""
+        raise TextError(f"{texts.lang}: '{key}'{more}: the bundled font has no letters for "
+                        f"{shown_letters(letters)}, which would show as empty boxes; {NO_FONT}; "
+                        "machine-eyes check-layout lists every such text")
