@@ -332,6 +332,18 @@ def _is_number(value: object, whole: bool = False) -> bool:
     return isinstance(value, kinds) and not isinstance(value, (bool, np.bool_))
 
 
+def _check_rgb(rgb: np.ndarray) -> None:
+    """Raise unless ``rgb`` is an RGB uint8 array (height, width, 3) with at least one pixel:
+    MediaPipe's graph breaks for good on an empty picture (every later call fails)."""
+    expected = "expected an RGB uint8 image, a numpy array (height, width, 3)"
+    if not isinstance(rgb, np.ndarray):
+        raise TypeError(f"{expected}, got {type(rgb).__name__}")
+    if rgb.ndim != 3 or rgb.shape[2] != 3 or rgb.dtype != np.uint8:
+        raise ValueError(f"{expected}, got {rgb.dtype} {rgb.shape}")
+    if rgb.size == 0:
+        raise ValueError(f"empty picture: {rgb.shape[1]}x{rgb.shape[0]} pixels (width x height)")
+
+
 class FaceMesh:
     """Finds faces and their 478 landmarks in RGB pictures.
 
@@ -419,20 +431,8 @@ class FaceMesh:
         return self._image_mode
 
     @staticmethod
-    def _check_picture(rgb: np.ndarray) -> None:
-        """Raise unless ``rgb`` is an RGB uint8 array (height, width, 3) with at least one pixel:
-        MediaPipe's graph breaks for good on an empty picture (every later call fails)."""
-        expected = "expected an RGB uint8 image, a numpy array (height, width, 3)"
-        if not isinstance(rgb, np.ndarray):
-            raise TypeError(f"{expected}, got {type(rgb).__name__}")
-        if rgb.ndim != 3 or rgb.shape[2] != 3 or rgb.dtype != np.uint8:
-            raise ValueError(f"{expected}, got {rgb.dtype} {rgb.shape}")
-        if rgb.size == 0:
-            raise ValueError(f"empty picture: {rgb.shape[1]}x{rgb.shape[0]} pixels (width x height)")
-
-    @staticmethod
     def _image(rgb: np.ndarray):
-        FaceMesh._check_picture(rgb)
+        _check_rgb(rgb)
         return mediapipe_image(rgb)
 
     def _search(self, rgb: np.ndarray, squares: list[Square]) -> list[Box]:
