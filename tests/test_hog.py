@@ -448,7 +448,7 @@ def test_a_picture_that_is_not_grey_levels_is_refused_saying_what_is_expected(
     refused = [(None, TypeError, "2-D array of grey levels .* got None"),
                (photo, ValueError, r"got shape \(512, 512, 3\): an RGB picture\? make it grey first"),
                (photo[..., 0] > 128, TypeError, r"bool array: use gray.astype\(np.uint8\) \* 255"),
-               (photo[:0, :10, 0], ValueError, "empty picture: 0x10 pixels"),
+               (photo[:0, :10, 0], ValueError, r"empty picture: 10x0 pixels \(width x height\)"),
                (photo.astype(complex)[..., 0], TypeError, "2-D array of grey levels .* complex128")]
     for picture, error, message in refused:
         with pytest.raises(error, match=message):

@@ -104,7 +104,8 @@ def test_a_timestamp_that_is_not_a_finite_number_is_refused(mesh, photo, time_ms
 def test_a_setting_out_of_range_is_refused_before_the_model_is_read(tmp_path, setting, value):
     """Named with its range, not blamed on the model file (MediaPipe's own error said the model
     could not be loaded): a missing model shows that the setting is checked first."""
-    wanted = "max_faces must be a whole number 1-10" if setting == "max_faces" else "min_confidence must be a number 0-1"
+    wanted = ("max_faces must be a whole number 1-10" if setting == "max_faces"
+              else "min_confidence must be a number 0-1")
     with pytest.raises(ValueError, match=f"^{wanted}, not "):
         FaceMesh(model=tmp_path / "missing.task", **{setting: value})
 

@@ -74,7 +74,7 @@ def _check_gray(gray: np.ndarray) -> np.ndarray:
                 if picture.ndim == 3 and picture.shape[2] in (3, 4) else "")
         raise ValueError(f"{expected}, got shape {picture.shape}{hint}")
     if picture.size == 0:
-        raise ValueError(f"empty picture: {picture.shape[0]}x{picture.shape[1]} pixels; "
+        raise ValueError(f"empty picture: {picture.shape[1]}x{picture.shape[0]} pixels (width x height); "
                          "gray needs at least one pixel")
     return picture
 
