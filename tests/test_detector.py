@@ -265,6 +265,18 @@ def test_scan_result_shapes(pattern, photo):
         detect_faces(gray.astype(np.float32), pattern)
 
 
+def test_no_picture_or_an_empty_one_is_refused_saying_what_is_expected(pattern, photo):
+    expected = r"^expected an RGB \(height, width, 3\) or grey \(height, width\) uint8 picture, a numpy array"
+    for search in (detect_faces, find_candidates):
+        with pytest.raises(TypeError, match=f"{expected}, got NoneType"):
+            search(None, pattern)
+        with pytest.raises(ValueError, match=f"{expected}, got uint8 \\(512, 512, 4\\)"):
+            search(np.dstack([photo, photo[..., :1]]), pattern)
+        for empty, size in ((photo[:0], "512x0"), (photo[:, :0, 0], "0x512")):
+            with pytest.raises(ValueError, match=f"^empty picture: {size} pixels"):
+                search(empty, pattern)
+
+
 # ---- The search in parts (the live window spreads it over two frames) --------------------------
 @pytest.mark.parametrize("shape", [(240, 320), (180, 320), (427, 320), (33, 320), (32, 32)])
 def test_two_parts_hold_every_level_once_with_about_equal_pixels(pattern, shape):

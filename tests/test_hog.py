@@ -423,6 +423,53 @@ def test_float_and_uint8_pictures_give_the_same_arrows(face: np.ndarray) -> None
                                hog.dominant_directions(face), atol=1e-5)
 
 
+def test_a_0_to_1_float_picture_gives_the_arrows_of_its_grey_levels(face: np.ndarray) -> None:
+    """scikit-image's floats are 0-1: ``face / 255`` draws the arrows ``face`` draws (not none
+    at all, under the noise level in grey levels), in every function that makes arrows; the
+    histograms keep the picture's own scale, as scikit-image's."""
+    want = hog.dominant_directions(face)
+    assert np.count_nonzero(want) > 1000
+    for unit in (face / 255.0, face.astype(np.float32) / 255.0):
+        np.testing.assert_allclose(hog.dominant_directions(unit), want, atol=1e-5)
+        histograms, arrows = hog.hog_cells(unit)
+        np.testing.assert_allclose(arrows, want, atol=1e-5)
+        np.testing.assert_allclose(histograms * 255.0, hog.cell_histograms(face), rtol=1e-5, atol=1e-6)
+    crop = face[200:264, 200:264]
+    np.testing.assert_allclose(hog.hog_reference(crop / 255.0).directions,
+                               hog.dominant_directions(crop), atol=1e-5)
+
+
+PUBLIC = {name: getattr(hog, name) for name in ("gradients", "cell_histograms", "hog_features",
+                                                  "dominant_directions", "hog_cells", "hog_reference")}
+
+
+@pytest.mark.parametrize("name", sorted(PUBLIC))
+def test_a_picture_that_is_not_grey_levels_is_refused_saying_what_is_expected(
+        name: str, photo: np.ndarray) -> None:
+    refused = [(None, TypeError, "2-D array of grey levels .* got None"),
+               (photo, ValueError, r"got shape \(512, 512, 3\): an RGB picture\? make it grey first"),
+               (photo[..., 0] > 128, TypeError, r"bool array: use gray.astype\(np.uint8\) \* 255"),
+               (photo[:0, :10, 0], ValueError, r"empty picture: 10x0 pixels \(width x height\)"),
+               (photo.astype(complex)[..., 0], TypeError, "2-D array of grey levels .* complex128")]
+    for picture, error, message in refused:
+        with pytest.raises(error, match=message):
+            PUBLIC[name](picture)
+
+
+@pytest.mark.parametrize("setting, value, error", [
+    ("cell", 0, ValueError), ("cell", -8, ValueError), ("bins", 0, ValueError), ("block", 0, ValueError),
+    ("block", -1, ValueError), ("cell", 8.0, TypeError), ("bins", 9.5, TypeError), ("cell", "8", TypeError),
+    ("cell", True, TypeError), ("block", 1.5, TypeError)])
+def test_cell_bins_and_block_must_be_whole_numbers_of_at_least_one(
+        setting: str, value: object, error: type, face: np.ndarray) -> None:
+    gray = face[:64, :64]
+    for name, function in PUBLIC.items():
+        if name == "gradients" or (setting == "block" and name not in ("hog_features", "hog_reference")):
+            continue
+        with pytest.raises(error, match=f"^{setting} must be a whole number"):
+            function(gray, **{setting: value})
+
+
 # ---- Drawings (demo.picture.hogdraw) ----------------------------------------------------------------
 def changed_cells(before: np.ndarray, after: np.ndarray, cell: int) -> np.ndarray:
     """(rows, cols) bool: which cells of the picture have any changed pixel."""

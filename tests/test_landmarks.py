@@ -59,6 +59,57 @@ def test_connections_are_index_pairs():
     assert len(groups["irises"]) == len(groups["left_iris"]) + len(groups["right_iris"])
 
 
+def test_a_caller_cannot_change_the_shared_connections():
+    """connections() is cached: a caller writing into its arrays, or replacing a group, would
+    change every later caller's lines (aligned_face then failed with an IndexError)."""
+    groups = connections()
+    lips = groups["lips"].copy()
+    with pytest.raises(ValueError, match="read-only"):
+        groups["lips"][0, 0] = -999
+    groups["lips"] = np.zeros((0, 2), np.int32)
+    assert np.array_equal(connections()["lips"], lips)
+
+
+def test_an_empty_picture_is_refused_and_the_mesh_keeps_working(photo):
+    """MediaPipe's graph broke for good on an empty picture: every later call, and close(), failed."""
+    with FaceMesh(max_faces=1) as fresh:
+        for empty, size in ((np.zeros((0, 0, 3), np.uint8), "0x0"), (np.zeros((0, 10, 3), np.uint8), "10x0")):
+            with pytest.raises(ValueError, match=f"^empty picture: {size} pixels"):
+                fresh.detect(empty)
+            with pytest.raises(ValueError, match=f"^empty picture: {size} pixels"):
+                fresh.track(empty, 0.0)
+        assert len(fresh.detect(photo)) == 1
+        assert len(fresh.track(photo, 40.0)) == 1
+
+
+@pytest.mark.parametrize("picture", [None, [[[0, 0, 0]]]])
+def test_a_picture_that_is_not_an_array_is_refused_saying_what_is_expected(mesh, picture):
+    for call in (mesh.detect, lambda rgb: mesh.track(rgb, 0.0)):
+        with pytest.raises(TypeError, match=r"^expected an RGB uint8 image, a numpy array \(height, width, 3\), got"):
+            call(picture)
+
+
+@pytest.mark.parametrize("time_ms", [math.nan, math.inf, -math.inf, "10"])
+def test_a_timestamp_that_is_not_a_finite_number_is_refused(mesh, photo, time_ms):
+    before = mesh.last_timestamp_ms
+    with pytest.raises(ValueError, match="^time_ms must be the frame's time as a finite number of milliseconds"):
+        mesh.track(photo, time_ms)
+    assert mesh.last_timestamp_ms == before
+
+
+@pytest.mark.parametrize("setting, value", [
+    ("max_faces", 0), ("max_faces", 11), ("max_faces", 2.5), ("max_faces", "3"), ("max_faces", True),
+    ("min_confidence", 5), ("min_confidence", -1), ("min_confidence", math.nan), ("min_confidence", "0.5"),
+    ("min_confidence", True)])
+def test_a_setting_out_of_range_is_refused_before_the_model_is_read(tmp_path, setting, value):
+    """Named with its range, not blamed on the model file (MediaPipe's own error said the model
+    could not be loaded): a missing model shows that the setting is checked first."""
+    wanted = ("max_faces must be a whole number 1-10" if setting == "max_faces"
+              else "min_confidence must be a number 0-1")
+    with pytest.raises(ValueError, match=f"^{wanted}, not "):
+        FaceMesh(model=tmp_path / "missing.task", **{setting: value})
+
+
 def test_bundled_model_passes_its_checksum():
     assert len(load_model()) == 3758596
 

@@ -20,8 +20,13 @@ they equal the reference and scikit-image's ``skimage.feature.hog``.
 
 Conventions: a grey picture ``gray`` is a 2-D array indexed ``[row, col]``; ``x`` grows to the
 right and ``y`` grows downwards, both in pixels. Grey levels are 0-255 for ``uint8`` pictures;
-float pictures are used as they are (scikit-image does the same, it does not rescale them).
-Gradients are in grey levels per 2 pixels (a central difference spans two pixels).
+float pictures are used as they are (scikit-image does the same, it does not rescale them), except
+by the arrows (step 6), whose thresholds are in grey levels 0-255: for them a float picture whose
+values all lie within 0-1 (scikit-image's convention for floats, e.g. ``gray / 255``) counts as
+0-1 grey, as if multiplied by 255. Gradients are in grey levels per 2 pixels (a central difference
+spans two pixels). Pictures must be 2-D arrays of numbers (unsigned, signed or float, not bool)
+with at least one pixel, and ``cell``, ``bins`` and ``block`` whole numbers (``int``) of at least 1;
+anything else raises ``TypeError`` or ``ValueError`` saying what is expected.
 
 References
 ----------
@@ -50,6 +55,48 @@ STRENGTH_FLOOR = 15.0  # grey levels per 2 px: full length is never given to wea
 MEAN_TOLERANCE = 0.75  # bins: a cell's mean gradient this close to the winning bin is used
 
 
+# ---- What the public functions take ------------------------------------------------------------
+def _check_gray(gray: np.ndarray) -> np.ndarray:
+    """``gray`` as an array if it is a grey picture: 2-D, numbers (not bool), at least one pixel.
+
+    Raises ``TypeError`` or ``ValueError`` saying what is expected. Looks at the shape and type
+    only, never at the pixels.
+    """
+    expected = "gray must be a 2-D array of grey levels (uint8 0-255, or float)"
+    picture = np.asarray(gray)
+    if picture.dtype == bool:
+        raise TypeError(f"{expected}, got a bool array: use gray.astype(np.uint8) * 255")
+    if picture.dtype.kind not in "uif":
+        got = "None" if gray is None else f"{type(gray).__name__} of {picture.dtype}"
+        raise TypeError(f"{expected}, got {got}")
+    if picture.ndim != 2:
+        hint = (": an RGB picture? make it grey first, cv2.cvtColor(rgb, cv2.COLOR_RGB2GRAY)"
+                if picture.ndim == 3 and picture.shape[2] in (3, 4) else "")
+        raise ValueError(f"{expected}, got shape {picture.shape}{hint}")
+    if picture.size == 0:
+        raise ValueError(f"empty picture: {picture.shape[1]}x{picture.shape[0]} pixels (width x height); "
+                         "gray needs at least one pixel")
+    return picture
+
+
+def _whole_numbers(**counts: int) -> tuple[int, ...]:
+    """The ``counts`` (cell, bins, block) as ints, each checked to be a whole number of at least 1."""
+    for name, value in counts.items():
+        if isinstance(value, (bool, np.bool_)) or not isinstance(value, (int, np.integer)):
+            raise TypeError(f"{name} must be a whole number (an int) of at least 1, got {value!r}")
+        if value < 1:
+            raise ValueError(f"{name} must be a whole number of at least 1, got {value}")
+    return tuple(int(value) for value in counts.values())
+
+
+def _grey_levels(gray: np.ndarray) -> float:
+    """Grey levels (0-255) per unit of ``gray``, for the arrows' thresholds: 255 for a float
+    picture whose values all lie within 0-1 (scikit-image's convention for floats), else 1."""
+    if gray.dtype.kind == "f" and gray.min() >= 0.0 and gray.max() <= 1.0:
+        return 255.0
+    return 1.0
+
+
 @dataclass(frozen=True)
 class Hog:
     """Everything HOG makes of one grey picture (see :func:`hog_reference`).
@@ -75,9 +122,11 @@ def hog_reference(gray: np.ndarray, cell: int = CELL, block: int = BLOCK, bins: 
     Parameters
     ----------
     gray : ndarray, (height, width)
-        Grey picture, ``uint8`` (0-255) or float (used as it is).
+        Grey picture, ``uint8`` (0-255) or float (used as it is; for the arrows, a float picture
+        with all values within 0-1 counts as 0-1 grey, see the module's conventions).
     cell, block, bins : int
-        Cell side in pixels, block side in cells, orientation bins over 0-180 degrees.
+        Cell side in pixels, block side in cells, orientation bins over 0-180 degrees; each a
+        whole number of at least 1.
 
     Returns
     -------
@@ -97,7 +146,8 @@ def hog_reference(gray: np.ndarray, cell: int = CELL, block: int = BLOCK, bins: 
     .. [1] Dalal, N. and Triggs, B., "Histograms of Oriented Gradients for Human Detection",
            CVPR 2005, :DOI:`10.1109/CVPR.2005.177`.
     """
-    gray = np.asarray(gray)
+    gray = _check_gray(gray)
+    cell, block, bins = _whole_numbers(cell=cell, block=block, bins=bins)
     # scikit-image takes differences in float32 for float32 pictures, in float64 otherwise.
     image = gray.astype(np.float32 if gray.dtype in (np.float16, np.float32) else np.float64)
     rows, cols = image.shape[0] // cell, image.shape[1] // cell  # whole cells only
@@ -140,7 +190,7 @@ def hog_reference(gray: np.ndarray, cell: int = CELL, block: int = BLOCK, bins: 
     features = np.array(features, dtype=image.dtype).ravel()
 
     # 6. The arrows: each cell's strongest direction bin (ties: the first), light to dark.
-    peaks = votes.max(axis=2) / (cell * cell)  # grey levels per 2 px, per pixel
+    peaks = votes.max(axis=2) / (cell * cell) * _grey_levels(gray)  # grey levels per 2 px, per pixel
     strongest = np.percentile(peaks, ROBUST_PERCENTILE, method="lower") if peaks.size else 0.0
     reference = max(strongest, STRENGTH_FLOOR)  # the strength that gets a full-length arrow
     bin_width = 2.0 * np.pi / (2 * bins)  # radians
@@ -160,17 +210,8 @@ def hog_reference(gray: np.ndarray, cell: int = CELL, block: int = BLOCK, bins: 
 
 
 # ---- The fast path: the same numbers, vectorised ----------------------------------------------
-def _check_gray(gray: np.ndarray) -> np.ndarray:
-    gray = np.asarray(gray)
-    if gray.ndim != 2:
-        raise ValueError(f"gray must be a 2-D array (rows, cols), got shape {gray.shape}")
-    return gray
-
-
-def _whole_cells(gray: np.ndarray, cell: int, bins: int) -> tuple[int, int]:
+def _whole_cells(gray: np.ndarray, cell: int) -> tuple[int, int]:
     """Whole cells along y and x: (rows, cols)."""
-    if cell < 1 or bins < 1:
-        raise ValueError(f"cell and bins must be positive, got cell={cell}, bins={bins}")
     return gray.shape[0] // cell, gray.shape[1] // cell
 
 
@@ -257,7 +298,7 @@ def _cell_votes(gray: np.ndarray, cell: int, bins: int, with_mean: bool = False
     Returns ``votes`` (rows, cols, 2 * bins) float64, the summed strengths, and with
     ``with_mean`` each cell's summed gradient ``g_col + 1j * g_row``, (rows, cols) complex.
     """
-    rows, cols = _whole_cells(gray, cell, bins)
+    rows, cols = _whole_cells(gray, cell)
     height, width = rows * cell, cols * cell
     slots = 2 * bins  # direction bins over 0-360 degrees
     slot = np.empty((height, width), np.intp)
@@ -328,6 +369,7 @@ def cell_histograms(gray: np.ndarray, cell: int = CELL, bins: int = BINS) -> np.
            CVPR 2005, :DOI:`10.1109/CVPR.2005.177`.
     """
     gray = _check_gray(gray)
+    cell, bins = _whole_numbers(cell=cell, bins=bins)
     return _histograms(_cell_votes(gray, cell, bins)[0], cell)
 
 
@@ -368,7 +410,8 @@ def hog_features(gray: np.ndarray, cell: int = CELL, block: int = BLOCK,
     ------
     ValueError
         If the picture holds fewer than ``block`` whole cells along a side (same text as
-        scikit-image).
+        scikit-image); ``TypeError`` or ``ValueError`` for a picture or number that is not what
+        the module's conventions say.
 
     Notes
     -----
@@ -382,6 +425,7 @@ def hog_features(gray: np.ndarray, cell: int = CELL, block: int = BLOCK,
            CVPR 2005, :DOI:`10.1109/CVPR.2005.177`.
     """
     gray = _check_gray(gray)
+    cell, block, bins = _whole_numbers(cell=cell, block=block, bins=bins)
     histograms = cell_histograms(gray, cell, bins)
     block_rows = histograms.shape[0] - block + 1
     block_cols = histograms.shape[1] - block + 1
@@ -397,12 +441,15 @@ def hog_features(gray: np.ndarray, cell: int = CELL, block: int = BLOCK,
     return _l2_hys(blocks).astype(_float_type(gray.dtype), copy=False).ravel()
 
 
-def _arrows(votes: np.ndarray, mean: np.ndarray, cell: int) -> np.ndarray:
-    """Step 6 of :func:`hog_reference` for every cell at once: (rows, cols, 2) float32."""
+def _arrows(votes: np.ndarray, mean: np.ndarray, cell: int, grey_levels: float = 1.0) -> np.ndarray:
+    """Step 6 of :func:`hog_reference` for every cell at once: (rows, cols, 2) float32.
+
+    ``grey_levels`` is :func:`_grey_levels` of the picture: the votes' unit in grey levels.
+    """
     turn = votes.shape[2]  # direction bins over 0-360 degrees
     bin_width = 2.0 * np.pi / turn  # radians
     best = np.argmax(votes, axis=2)  # ties go to the first bin
-    peaks = np.take_along_axis(votes, best[..., None], axis=2)[..., 0] / (cell * cell)
+    peaks = np.take_along_axis(votes, best[..., None], axis=2)[..., 0] / (cell * cell) * grey_levels
     unit = np.exp(1j * (np.arange(turn) + 0.5) * bin_width)[best]  # the bin's centre, x + iy
     # A clean edge: Re(mean * conj(unit)) is |mean| times the cosine of the angle between them.
     size = np.abs(mean)
@@ -423,7 +470,9 @@ def dominant_directions(gray: np.ndarray, cell: int = CELL, bins: int = BINS) ->
     Parameters
     ----------
     gray : ndarray, (height, width)
-        Grey picture, ``uint8`` 0-255 (float pictures are read as grey levels too).
+        Grey picture, ``uint8`` 0-255; float pictures are read as grey levels 0-255 too, except
+        that one whose values all lie within 0-1 is read as 0-1 grey (scikit-image's
+        convention for floats), as if multiplied by 255.
     cell : int
         Cell side in pixels; partial cells on the right and bottom are left out.
     bins : int
@@ -459,7 +508,8 @@ def dominant_directions(gray: np.ndarray, cell: int = CELL, bins: int = BINS) ->
            CVPR 2005, :DOI:`10.1109/CVPR.2005.177`.
     """
     gray = _check_gray(gray)
-    return _arrows(*_cell_votes(gray, cell, bins, with_mean=True), cell)
+    cell, bins = _whole_numbers(cell=cell, bins=bins)
+    return _arrows(*_cell_votes(gray, cell, bins, with_mean=True), cell, _grey_levels(gray))
 
 
 def hog_cells(gray: np.ndarray, cell: int = CELL, bins: int = BINS
@@ -471,5 +521,6 @@ def hog_cells(gray: np.ndarray, cell: int = CELL, bins: int = BINS
     two functions separately makes that pass twice.
     """
     gray = _check_gray(gray)
+    cell, bins = _whole_numbers(cell=cell, bins=bins)
     votes, mean = _cell_votes(gray, cell, bins, with_mean=True)
-    return _histograms(votes, cell), _arrows(votes, mean, cell)
+    return _histograms(votes, cell), _arrows(votes, mean, cell, _grey_levels(gray))

@@ -147,20 +147,28 @@ _GROUPS = {
 
 
 @functools.lru_cache(maxsize=1)
+def _connection_tables() -> dict[str, np.ndarray]:
+    """:func:`connections`' arrays, made once and read-only: every caller shares them."""
+    mp_connections = _vision().FaceLandmarksConnections
+
+    groups = {name: np.array([(c.start, c.end) for c in getattr(mp_connections, attr)], dtype=np.int32)
+              for name, attr in _GROUPS.items()}
+    groups["irises"] = np.concatenate([groups["left_iris"], groups["right_iris"]])
+    for pairs in groups.values():
+        pairs.flags.writeable = False
+    return groups
+
+
 def connections() -> dict[str, np.ndarray]:
     """Which landmarks are joined by lines, by group name.
 
     Returns a dict from group name (``"tessellation"``, ``"contours"``, ``"lips"``, ``"left_eye"``,
     ``"left_iris"``, ... and ``"irises"`` for both) to an int array of shape (n, 2): each row is a
     pair of landmark indices (0-477) joined by one line. "Left" is the person's left, which is on
-    the right of an unmirrored picture.
+    the right of an unmirrored picture. The arrays are shared and read-only (``.copy()`` one to
+    change it); the dict is a new one each call.
     """
-    mp_connections = _vision().FaceLandmarksConnections
-
-    groups = {name: np.array([(c.start, c.end) for c in getattr(mp_connections, attr)], dtype=np.int32)
-              for name, attr in _GROUPS.items()}
-    groups["irises"] = np.concatenate([groups["left_iris"], groups["right_iris"]])
-    return groups
+    return dict(_connection_tables())
 
 
 def _distinct(faces: list[Face]) -> list[Face]:
@@ -318,6 +326,24 @@ class _BackgroundSearch:
             self._worker.close(CLOSE_WAIT_S)
 
 
+def _is_number(value: object, whole: bool = False) -> bool:
+    """Whether ``value`` is a real number (an int with ``whole``), numpy's included, and not a bool."""
+    kinds = (int, np.integer) if whole else (int, float, np.integer, np.floating)
+    return isinstance(value, kinds) and not isinstance(value, (bool, np.bool_))
+
+
+def _check_rgb(rgb: np.ndarray) -> None:
+    """Raise unless ``rgb`` is an RGB uint8 array (height, width, 3) with at least one pixel:
+    MediaPipe's graph breaks for good on an empty picture (every later call fails)."""
+    expected = "expected an RGB uint8 image, a numpy array (height, width, 3)"
+    if not isinstance(rgb, np.ndarray):
+        raise TypeError(f"{expected}, got {type(rgb).__name__}")
+    if rgb.ndim != 3 or rgb.shape[2] != 3 or rgb.dtype != np.uint8:
+        raise ValueError(f"{expected}, got {rgb.dtype} {rgb.shape}")
+    if rgb.size == 0:
+        raise ValueError(f"empty picture: {rgb.shape[1]}x{rgb.shape[0]} pixels (width x height)")
+
+
 class FaceMesh:
     """Finds faces and their 478 landmarks in RGB pictures.
 
@@ -330,7 +356,8 @@ class FaceMesh:
     min_confidence : float
         How sure the face detector must be (0-1). Lower finds more faces and more mistakes.
 
-    Use it as a context manager (or call :meth:`close`): MediaPipe must be closed explicitly.
+    A ``max_faces`` or ``min_confidence`` out of range (or not a number) raises ``ValueError``
+    before the model is read. Use it as a context manager (or call :meth:`close`): MediaPipe must be closed explicitly.
     Calls from several threads take turns; :meth:`close` waits for the call under way, and any
     call after it raises ``ValueError``.
     """
@@ -338,10 +365,12 @@ class FaceMesh:
     def __init__(self, max_faces: int = DEFAULT_MAX_FACES, model: str | Path | None = None,
                  min_confidence: float = 0.5):
         low, high = MAX_FACES_RANGE
-        if not low <= max_faces <= high:
-            raise ValueError(f"max_faces must be {low}-{high}, not {max_faces}")
-        self.max_faces = max_faces
-        self.min_confidence = min_confidence
+        if not (_is_number(max_faces, whole=True) and low <= max_faces <= high):
+            raise ValueError(f"max_faces must be a whole number {low}-{high}, not {max_faces!r}")
+        if not (_is_number(min_confidence) and 0.0 <= min_confidence <= 1.0):  # False for nan
+            raise ValueError(f"min_confidence must be a number 0-1, not {min_confidence!r}")
+        self.max_faces = int(max_faces)
+        self.min_confidence = float(min_confidence)
         self._model_path = Path(model) if model is not None else None  # None: the bundled model
         self._model = load_model(model)
         self._detector_model = load_detector_model()
@@ -403,8 +432,7 @@ class FaceMesh:
 
     @staticmethod
     def _image(rgb: np.ndarray):
-        if rgb.ndim != 3 or rgb.shape[2] != 3 or rgb.dtype != np.uint8:
-            raise ValueError(f"expected an RGB uint8 image (height, width, 3), got {rgb.dtype} {rgb.shape}")
+        _check_rgb(rgb)
         return mediapipe_image(rgb)
 
     def _search(self, rgb: np.ndarray, squares: list[Square]) -> list[Box]:
@@ -465,9 +493,10 @@ class FaceMesh:
     def track(self, rgb: np.ndarray, time_ms: float) -> list[Face]:
         """Faces in one frame of a stream, following them from the frame before.
 
-        ``time_ms`` is the frame's time in milliseconds. MediaPipe needs strictly increasing
-        timestamps; if the source's clock repeats or goes back (a looping video, a frozen camera)
-        the frame is given the next free millisecond instead.
+        ``time_ms`` is the frame's time in milliseconds, a finite number (``ValueError``
+        otherwise). MediaPipe needs strictly increasing timestamps; if the source's clock repeats
+        or goes back (a looping video, a frozen camera) the frame is given the next free
+        millisecond instead.
 
         Near faces are followed by MediaPipe itself. Faces at a distance are searched for one
         square at a time, the whole frame every ``SWEEP_MS`` of stream time (a 1280x720 frame's 8
@@ -476,6 +505,9 @@ class FaceMesh:
         keep the mesh of the frame it was made from, and their ``Face.age`` says how many frames
         ago that was (0 for a mesh made from this frame).
         """
+        if not (_is_number(time_ms) and np.isfinite(time_ms)):
+            raise ValueError(f"time_ms must be the frame's time as a finite number of milliseconds, "
+                             f"not {time_ms!r}")
         with self._turn:
             self._check_open()
             return self._track(rgb, time_ms)
