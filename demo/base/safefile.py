@@ -119,10 +119,6 @@ def atomic_path(path: str | Path, replace: bool = False) -> Iterator[Path]:
         outputs.commit()
 
 
-# os.link's errors on a file system without hard links (FAT and exFAT: EPERM; others: ENOTSUP...)
-_NO_HARD_LINKS = {errno.EPERM, errno.ENOTSUP, errno.EOPNOTSUPP, errno.EXDEV, errno.EMLINK, errno.ENOSYS}
-
-
 class Outputs:
     """The files of one job, each written under a temporary name, renamed together by :meth:`commit`.
 
@@ -196,15 +192,14 @@ def _appeared(final: Path) -> OutputError:
 
 def _place_new(tmp: Path, final: Path) -> None:
     """Give ``tmp`` the name ``final`` only if no file has it: a hard link fails if one appeared,
-    with no moment in between for another process. Where hard links are not supported (FAT, exFAT)
-    the name is checked just before the rename instead. Raises :class:`OutputError`."""
+    with no moment in between for another process. Where that fails otherwise (a file system
+    without hard links: FAT, exFAT) the name is checked just before the rename instead; a real
+    write problem then fails the rename too. Raises :class:`OutputError`."""
     try:
         os.link(tmp, final)  # tmp is the regular file this job wrote, never a link
     except FileExistsError:
         raise _appeared(final) from None
-    except OSError as error:
-        if error.errno not in _NO_HARD_LINKS:
-            raise write_failure(final, error) from None
+    except OSError:  # no hard links here (FAT, exFAT: EPERM on Linux, EINVAL on Windows; others vary)
         if final.exists() or final.is_symlink():
             raise _appeared(final) from None
         try:

@@ -188,7 +188,7 @@ def draw_pixel_numbers(vis: np.ndarray, frame: np.ndarray, focus_xy: tuple[float
     patch = frame[fy:fy + rows, fx:fx + cols]
     # A tall picture drawn narrow (a portrait photo in a landscape window) gets smaller squares,
     # so the inset stays inside it; one too narrow for squares the numbers fit in gets none.
-    cell = min(max(24, int(vis.shape[0] * NUMBER_CELL)), 3 * vis.shape[1] // (3 * cols + 1),
+    cell = min(max(NUMBER_CELL_MIN, int(vis.shape[0] * NUMBER_CELL)), 3 * vis.shape[1] // (3 * cols + 1),
                3 * vis.shape[0] // (3 * rows + 1))
     if cell < NUMBER_CELL_MIN:
         return
