@@ -57,7 +57,8 @@ import cv2
 import numpy as np
 
 from demo.base.assets import asset_path
-from demo.perception.boxes import check_picture, to_gray
+from demo.perception.boxes import to_gray
+from demo.perception.pictures import check_picture
 from demo.perception.hog import HYS_CLIP, NORM_EPS, cell_histograms
 
 PATTERN_NAME = "face_pattern.npz"

@@ -41,7 +41,7 @@ from functools import lru_cache
 
 import numpy as np
 
-from demo.perception.boxes import check_picture, positive_whole
+from demo.perception.pictures import check_picture, positive_whole
 
 # ---- The HOG descriptor (Dalal & Triggs 2005, as computed by scikit-image) -------------------
 CELL = 8  # pixels per cell side

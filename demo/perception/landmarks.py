@@ -35,10 +35,10 @@ from demo.base.choices import DEFAULT_MAX_FACES, MAX_FACES_RANGE
 from demo.base.offline import keep_offline
 from demo.base.quiet import native_stderr_silenced
 from demo.base.worker import CLOSE_WAIT_S, Worker
-from demo.perception.boxes import (Box, agrees, box_centre, check_picture, contested, inside, is_new, positive_whole,
-                                    search_squares)
+from demo.perception.boxes import Box, agrees, box_centre, contested, inside, is_new, search_squares
 from demo.perception.flow import FLOW_GAP_MS, carried, flow_picture
 from demo.perception.model import MODEL_NAME, ModelError, load_detector_model, load_model
+from demo.perception.pictures import check_picture, positive_whole
 
 POINT_COUNT = 478
 SWEEP_MS = 500.0  # a stream's search covers the whole frame this often, however many squares it has,

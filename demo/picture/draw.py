@@ -14,7 +14,7 @@ from functools import lru_cache
 import cv2
 import numpy as np
 
-from demo.perception.boxes import check_picture
+from demo.perception.pictures import check_picture
 from demo.perception.landmarks import Face, connections
 from demo.picture.colours import AXIS_COLOURS, FACE_PALETTE, PLAIN_BACKGROUND, SUBPIXEL_BITS, WHITE
 

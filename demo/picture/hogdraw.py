@@ -28,7 +28,7 @@ from collections.abc import Sequence
 import cv2
 import numpy as np
 
-from demo.perception.boxes import check_picture, positive_whole
+from demo.perception.pictures import check_picture, positive_whole
 from demo.perception.hog import CELL, ROBUST_PERCENTILE, gradients
 from demo.picture.colours import AMBER, GLYPH_CYAN, PATCH_GRID, SHADOW, SUBPIXEL_BITS
 from demo.picture.draw import fixed_point

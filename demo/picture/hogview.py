@@ -26,7 +26,7 @@ import numpy as np
 
 from demo.base.choices import BINS_RANGE, CELL_RANGE, VIEWS
 from demo.perception import hog
-from demo.perception.boxes import check_picture
+from demo.perception.pictures import check_picture
 from demo.picture import hogdraw
 from demo.picture.colours import GLYPH_CYAN, HOG_GLOW, PATCH_FRAME, SUBPIXEL_BITS
 from demo.picture.draw import fixed_point, line_width, live_interpolation, plain_picture
