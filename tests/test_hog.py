@@ -446,11 +446,12 @@ PUBLIC = {name: getattr(hog, name) for name in ("gradients", "cell_histograms", 
 @pytest.mark.parametrize("name", sorted(PUBLIC))
 def test_a_picture_that_is_not_grey_levels_is_refused_saying_what_is_expected(
         name: str, photo: np.ndarray) -> None:
-    refused = [(None, TypeError, "2-D array of grey levels .* got None"),
+    expected = r"gray must be a numpy array \(height, width\) of numbers"
+    refused = [(None, TypeError, f"{expected} .* got None"),
                (photo, ValueError, r"got shape \(512, 512, 3\): an RGB picture\? make it grey first"),
                (photo[..., 0] > 128, TypeError, r"bool array: use gray.astype\(np.uint8\) \* 255"),
-               (photo[:0, :10, 0], ValueError, r"empty picture: 10x0 pixels \(width x height\)"),
-               (photo.astype(complex)[..., 0], TypeError, "2-D array of grey levels .* complex128")]
+               (photo[:0, :10, 0], ValueError, r"gray is an empty picture: 10x0 pixels \(width x height\)"),
+               (photo.astype(complex)[..., 0], TypeError, f"{expected} .* complex128")]
     for picture, error, message in refused:
         with pytest.raises(error, match=message):
             PUBLIC[name](picture)
@@ -579,7 +580,7 @@ def read_only(rgb: np.ndarray) -> np.ndarray:
     (lambda rgb: None, TypeError, "image must be a numpy array (height, width, 3)"),
     (lambda rgb: rgb.copy()[:, ::-1], ValueError, "pass np.ascontiguousarray(image) and keep that array"),
     (read_only, ValueError, "image is read-only and is drawn on in place: pass a writable copy (image.copy())"),
-    (lambda rgb: rgb.copy()[:0], ValueError, "image is empty (shape (0, 512, 3))"),
+    (lambda rgb: rgb.copy()[:0], ValueError, "image is an empty picture: 512x0 pixels (width x height)"),
 ], ids=["float 0-1", "None", "flipped view", "read-only", "empty"])
 def test_arrows_and_glyphs_refuse_a_picture_they_cannot_draw_on(photo, face_arrows, face_cells, picture, error,
                                                                   message) -> None:
@@ -600,10 +601,10 @@ def test_arrows_and_glyphs_refuse_a_picture_they_cannot_draw_on(photo, face_arro
     ("histograms", {}, "directions must be (rows, cols, 2): dx, dy per cell from dominant_directions, got shape "
                        "(64, 64, 9) (histograms from cell_histograms are drawn by draw_glyphs)"),
     ("dx only", {}, "directions must be a (rows, cols, 2) array of numbers, got float32 (64, 64)"),
-    ("arrows", {"cell": 0}, "cell must be 1 or more, got 0"),
-    ("arrows", {"cell": -8}, "cell must be 1 or more, got -8"),
+    ("arrows", {"cell": 0}, "cell must be a whole number of at least 1, got 0"),
+    ("arrows", {"cell": -8}, "cell must be a whole number of at least 1, got -8"),
     ("arrows", {"cell": 16}, "directions of 64 x 64 cells of 16 px cover 1024 x 1024 pixels but image is 512 x 512"),
-    ("arrows", {"thickness": 0}, "thickness must be 1 or more, got 0"),
+    ("arrows", {"thickness": 0}, "thickness must be a whole number of at least 1, got 0"),
     ("arrows", {"scale": 0}, "scale must be above 0"),
     ("arrows", {"colour": "red"}, "colour must be RGB numbers 0-255 such as (255, 176, 30), got 'red'"),
 ])
@@ -618,8 +619,8 @@ def test_arrows_refuse_the_wrong_array_or_size(photo, face_arrows, face_cells, c
 @pytest.mark.parametrize("cells, kwargs, message", [
     ("arrows", {}, "histograms must be 0 or more, as from cell_histograms, but some are negative"),
     ("one bin", {}, "histograms must be a (rows, cols, bins) array of numbers, got float64 (64, 64)"),
-    ("histograms", {"levels": 0}, "levels must be 1 or more, got 0"),
-    ("histograms", {"cell": 0}, "cell must be 1 or more, got 0"),
+    ("histograms", {"levels": 0}, "levels must be a whole number of at least 1, got 0"),
+    ("histograms", {"cell": 0}, "cell must be a whole number of at least 1, got 0"),
 ])
 def test_glyphs_refuse_the_wrong_array_or_size(photo, face_arrows, face_cells, cells, kwargs, message) -> None:
     given = {"arrows": face_arrows, "one bin": face_cells[..., 0], "histograms": face_cells}[cells]
@@ -632,9 +633,9 @@ def test_glyphs_refuse_the_wrong_array_or_size(photo, face_arrows, face_cells, c
 @pytest.mark.parametrize("picture, kwargs, message", [
     (lambda gray: gray / 255.0, {}, "gray must be uint8 (0-255), got float64"),
     (lambda gray: gray.astype(np.uint16) * 257, {}, "gray must be uint8 (0-255), got uint16"),
-    (lambda gray: gray[:0, :0], {}, "gray is empty (shape (0, 0))"),
-    (lambda gray: gray, {"radius": 0}, "radius must be 1 or more, got 0"),
-    (lambda gray: gray, {"zoom": 0}, "zoom must be 1 or more, got 0"),
+    (lambda gray: gray[:0, :0], {}, "gray is an empty picture: 0x0 pixels (width x height)"),
+    (lambda gray: gray, {"radius": 0}, "radius must be a whole number of at least 1, got 0"),
+    (lambda gray: gray, {"zoom": 0}, "zoom must be a whole number of at least 1, got 0"),
     (lambda gray: gray, {"centre_xy": (np.nan, 200)}, "centre_xy must be two finite numbers (x, y) in pixels"),
 ], ids=["float 0-1", "uint16", "empty", "radius 0", "zoom 0", "nan centre"])
 def test_pixel_patch_refuses_what_it_cannot_draw(face, picture, kwargs, message) -> None:

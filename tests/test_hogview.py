@@ -133,7 +133,7 @@ def test_a_grey_picture_gives_the_panel_of_its_colour_picture(photo: np.ndarray)
      "rgb must be uint8 (0-255), got float64; a 0-1 float picture: (rgb * 255).round().astype(np.uint8)"),
     (lambda rgb: rgb.astype(np.uint16) * 257, {}, ValueError, "rgb must be uint8 (0-255), got uint16"),
     (lambda rgb: None, {}, TypeError, "rgb must be a numpy array (height, width, 3)"),
-    (lambda rgb: rgb[:0], {}, ValueError, "rgb is empty (shape (0, 512, 3))"),
+    (lambda rgb: rgb[:0], {}, ValueError, "rgb is an empty picture: 512x0 pixels (width x height)"),
     (lambda rgb: rgb, {"out_size": (0, 0)}, ValueError, "out_size must be (width, height) of at least 1 pixel"),
 ], ids=["float 0-1", "uint16", "None", "empty", "no size"])
 def test_a_picture_it_cannot_show_is_refused_with_what_is_expected(photo, picture, kwargs, error, message) -> None:

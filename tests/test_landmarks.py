@@ -74,9 +74,9 @@ def test_an_empty_picture_is_refused_and_the_mesh_keeps_working(photo):
     """MediaPipe's graph broke for good on an empty picture: every later call, and close(), failed."""
     with FaceMesh(max_faces=1) as fresh:
         for empty, size in ((np.zeros((0, 0, 3), np.uint8), "0x0"), (np.zeros((0, 10, 3), np.uint8), "10x0")):
-            with pytest.raises(ValueError, match=f"^empty picture: {size} pixels"):
+            with pytest.raises(ValueError, match=f"^rgb is an empty picture: {size} pixels"):
                 fresh.detect(empty)
-            with pytest.raises(ValueError, match=f"^empty picture: {size} pixels"):
+            with pytest.raises(ValueError, match=f"^rgb is an empty picture: {size} pixels"):
                 fresh.track(empty, 0.0)
         assert len(fresh.detect(photo)) == 1
         assert len(fresh.track(photo, 40.0)) == 1
@@ -85,7 +85,7 @@ def test_an_empty_picture_is_refused_and_the_mesh_keeps_working(photo):
 @pytest.mark.parametrize("picture", [None, [[[0, 0, 0]]]])
 def test_a_picture_that_is_not_an_array_is_refused_saying_what_is_expected(mesh, picture):
     for call in (mesh.detect, lambda rgb: mesh.track(rgb, 0.0)):
-        with pytest.raises(TypeError, match=r"^expected an RGB uint8 image, a numpy array \(height, width, 3\), got"):
+        with pytest.raises(TypeError, match=r"^rgb must be a numpy array \(height, width, 3\) uint8, got"):
             call(picture)
 
 
@@ -104,9 +104,9 @@ def test_a_timestamp_that_is_not_a_finite_number_is_refused(mesh, photo, time_ms
 def test_a_setting_out_of_range_is_refused_before_the_model_is_read(tmp_path, setting, value):
     """Named with its range, not blamed on the model file (MediaPipe's own error said the model
     could not be loaded): a missing model shows that the setting is checked first."""
-    wanted = ("max_faces must be a whole number 1-10" if setting == "max_faces"
-              else "min_confidence must be a number 0-1")
-    with pytest.raises(ValueError, match=f"^{wanted}, not "):
+    wanted = ("max_faces must be a whole number 1-10, got " if setting == "max_faces"
+              else "min_confidence must be a number 0-1, not ")
+    with pytest.raises(ValueError, match=f"^{wanted}"):
         FaceMesh(model=tmp_path / "missing.task", **{setting: value})
 
 

@@ -1,4 +1,4 @@
-"""Boxes in a picture, and the grey picture they are measured in.
+"""Boxes in a picture and the grey picture they are measured in.
 
 A box is (x0, y0, x1, y1) in pixels, x right, y down; pictures are ``uint8`` RGB
 ``(height, width, 3)`` or grey ``(height, width)``. Shared by the landmarker, the HOG detector,
@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import cv2
 import numpy as np
+
+from demo.perception.pictures import check_picture
 
 Box = tuple[float, float, float, float]  # (x0, y0, x1, y1) pixels, x right, y down
 
@@ -26,15 +28,10 @@ def inside(point: tuple[float, float], box: Box) -> bool:
 
 
 def to_gray(image: np.ndarray) -> np.ndarray:
-    """A ``uint8`` grey copy of an RGB ``(h, w, 3)`` or grey ``(h, w)`` picture (a grey one as it is)."""
-    image = np.asarray(image)
-    if image.dtype != np.uint8:
-        raise ValueError(f"expected a uint8 picture, got {image.dtype}")
-    if image.ndim == 3 and image.shape[2] == 3:
-        return cv2.cvtColor(image, cv2.COLOR_RGB2GRAY)
-    if image.ndim == 2:
-        return image
-    raise ValueError(f"expected an RGB (h, w, 3) or grey (h, w) picture, got shape {image.shape}")
+    """A ``uint8`` grey copy of an RGB ``(h, w, 3)`` or grey ``(h, w)`` picture (a grey one as it
+    is); other pictures are refused by :func:`check_picture`."""
+    image = check_picture(image, "image", (3, 0))
+    return image if image.ndim == 2 else cv2.cvtColor(image, cv2.COLOR_RGB2GRAY)
 
 
 def mean_grey(gray: np.ndarray, box: Box | None = None) -> float:

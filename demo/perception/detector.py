@@ -58,6 +58,7 @@ import numpy as np
 
 from demo.base.assets import asset_path
 from demo.perception.boxes import to_gray
+from demo.perception.pictures import check_picture
 from demo.perception.hog import HYS_CLIP, NORM_EPS, cell_histograms
 
 PATTERN_NAME = "face_pattern.npz"
@@ -578,22 +579,9 @@ def working_width_for(width: int, pattern: Pattern, min_face: float = SMALLEST_F
     return int(math.ceil(width * smallest / (0.9 * min_face)))
 
 
-def _check_picture(image: np.ndarray) -> None:
-    """Raise unless ``image`` is a uint8 RGB (height, width, 3) or grey (height, width) numpy
-    array with at least one pixel: TypeError for anything but an array, ValueError otherwise."""
-    expected = "expected an RGB (height, width, 3) or grey (height, width) uint8 picture, a numpy array"
-    if not isinstance(image, np.ndarray):
-        raise TypeError(f"{expected}, got {type(image).__name__}")
-    if image.dtype != np.uint8 or not (image.ndim == 2 or (image.ndim == 3 and image.shape[2] == 3)):
-        raise ValueError(f"{expected}, got {image.dtype} {image.shape}")
-    if image.size == 0:
-        raise ValueError(f"empty picture: {image.shape[1]}x{image.shape[0]} pixels (width x height)")
-
-
 def working_copy(image: np.ndarray, working_width: int = WORKING_WIDTH
                  ) -> tuple[np.ndarray, float]:
     """The grey copy that is scanned, ``working_width`` pixels wide, and input px per copy px."""
-    _check_picture(image)
     gray = to_gray(image)
     height, width = gray.shape
     to_input = width / float(working_width)
@@ -655,7 +643,7 @@ def find_candidates(image: np.ndarray, pattern: Pattern, part: tuple[int, int] =
     index, parts = part
     if not 0 <= index < parts:
         raise ValueError(f"part {index} of {parts}: the part must be 0 to {parts - 1}")
-    _check_picture(image)
+    check_picture(image, "image", (3, 0))
     threshold = pattern.threshold if threshold is None else float(threshold)
     height, width = image.shape[:2]
     if working_width is None:

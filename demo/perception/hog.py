@@ -41,6 +41,8 @@ from functools import lru_cache
 
 import numpy as np
 
+from demo.perception.pictures import check_picture, positive_whole
+
 # ---- The HOG descriptor (Dalal & Triggs 2005, as computed by scikit-image) -------------------
 CELL = 8  # pixels per cell side
 BINS = 9  # unsigned orientation bins spanning 0-180 degrees
@@ -53,40 +55,6 @@ ROBUST_PERCENTILE = 98.0  # the "strongest" cell is the 98th percentile, so a fe
 NOISE_LEVEL = 3.0  # grey levels per 2 px: a plain wall's texture; subtracted from every cell
 STRENGTH_FLOOR = 15.0  # grey levels per 2 px: full length is never given to weaker cells
 MEAN_TOLERANCE = 0.75  # bins: a cell's mean gradient this close to the winning bin is used
-
-
-# ---- What the public functions take ------------------------------------------------------------
-def _check_gray(gray: np.ndarray) -> np.ndarray:
-    """``gray`` as an array if it is a grey picture: 2-D, numbers (not bool), at least one pixel.
-
-    Raises ``TypeError`` or ``ValueError`` saying what is expected. Looks at the shape and type
-    only, never at the pixels.
-    """
-    expected = "gray must be a 2-D array of grey levels (uint8 0-255, or float)"
-    picture = np.asarray(gray)
-    if picture.dtype == bool:
-        raise TypeError(f"{expected}, got a bool array: use gray.astype(np.uint8) * 255")
-    if picture.dtype.kind not in "uif":
-        got = "None" if gray is None else f"{type(gray).__name__} of {picture.dtype}"
-        raise TypeError(f"{expected}, got {got}")
-    if picture.ndim != 2:
-        hint = (": an RGB picture? make it grey first, cv2.cvtColor(rgb, cv2.COLOR_RGB2GRAY)"
-                if picture.ndim == 3 and picture.shape[2] in (3, 4) else "")
-        raise ValueError(f"{expected}, got shape {picture.shape}{hint}")
-    if picture.size == 0:
-        raise ValueError(f"empty picture: {picture.shape[1]}x{picture.shape[0]} pixels (width x height); "
-                         "gray needs at least one pixel")
-    return picture
-
-
-def _whole_numbers(**counts: int) -> tuple[int, ...]:
-    """The ``counts`` (cell, bins, block) as ints, each checked to be a whole number of at least 1."""
-    for name, value in counts.items():
-        if isinstance(value, (bool, np.bool_)) or not isinstance(value, (int, np.integer)):
-            raise TypeError(f"{name} must be a whole number (an int) of at least 1, got {value!r}")
-        if value < 1:
-            raise ValueError(f"{name} must be a whole number of at least 1, got {value}")
-    return tuple(int(value) for value in counts.values())
 
 
 def _grey_levels(gray: np.ndarray) -> float:
@@ -146,8 +114,9 @@ def hog_reference(gray: np.ndarray, cell: int = CELL, block: int = BLOCK, bins: 
     .. [1] Dalal, N. and Triggs, B., "Histograms of Oriented Gradients for Human Detection",
            CVPR 2005, :DOI:`10.1109/CVPR.2005.177`.
     """
-    gray = _check_gray(gray)
-    cell, block, bins = _whole_numbers(cell=cell, block=block, bins=bins)
+    gray = check_picture(gray, "gray", (0,), numeric=True)
+    cell, block = positive_whole(cell, "cell"), positive_whole(block, "block")
+    bins = positive_whole(bins, "bins")
     # scikit-image takes differences in float32 for float32 pictures, in float64 otherwise.
     image = gray.astype(np.float32 if gray.dtype in (np.float16, np.float32) else np.float64)
     rows, cols = image.shape[0] // cell, image.shape[1] // cell  # whole cells only
@@ -253,7 +222,7 @@ def gradients(gray: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     .. [1] Dalal, N. and Triggs, B., "Histograms of Oriented Gradients for Human Detection",
            CVPR 2005, :DOI:`10.1109/CVPR.2005.177`.
     """
-    gray = _check_gray(gray)
+    gray = check_picture(gray, "gray", (0,), numeric=True)
     # uint8 differences are whole numbers, exact in float32 (scikit-image uses float64).
     return _differences(gray.astype(np.float32 if gray.dtype == np.uint8
                                     else _float_type(gray.dtype)))
@@ -368,8 +337,8 @@ def cell_histograms(gray: np.ndarray, cell: int = CELL, bins: int = BINS) -> np.
     .. [1] Dalal, N. and Triggs, B., "Histograms of Oriented Gradients for Human Detection",
            CVPR 2005, :DOI:`10.1109/CVPR.2005.177`.
     """
-    gray = _check_gray(gray)
-    cell, bins = _whole_numbers(cell=cell, bins=bins)
+    gray = check_picture(gray, "gray", (0,), numeric=True)
+    cell, bins = positive_whole(cell, "cell"), positive_whole(bins, "bins")
     return _histograms(_cell_votes(gray, cell, bins)[0], cell)
 
 
@@ -424,8 +393,9 @@ def hog_features(gray: np.ndarray, cell: int = CELL, block: int = BLOCK,
     .. [1] Dalal, N. and Triggs, B., "Histograms of Oriented Gradients for Human Detection",
            CVPR 2005, :DOI:`10.1109/CVPR.2005.177`.
     """
-    gray = _check_gray(gray)
-    cell, block, bins = _whole_numbers(cell=cell, block=block, bins=bins)
+    gray = check_picture(gray, "gray", (0,), numeric=True)
+    cell, block = positive_whole(cell, "cell"), positive_whole(block, "block")
+    bins = positive_whole(bins, "bins")
     histograms = cell_histograms(gray, cell, bins)
     block_rows = histograms.shape[0] - block + 1
     block_cols = histograms.shape[1] - block + 1
@@ -507,8 +477,8 @@ def dominant_directions(gray: np.ndarray, cell: int = CELL, bins: int = BINS) ->
     .. [1] Dalal, N. and Triggs, B., "Histograms of Oriented Gradients for Human Detection",
            CVPR 2005, :DOI:`10.1109/CVPR.2005.177`.
     """
-    gray = _check_gray(gray)
-    cell, bins = _whole_numbers(cell=cell, bins=bins)
+    gray = check_picture(gray, "gray", (0,), numeric=True)
+    cell, bins = positive_whole(cell, "cell"), positive_whole(bins, "bins")
     return _arrows(*_cell_votes(gray, cell, bins, with_mean=True), cell, _grey_levels(gray))
 
 
@@ -520,7 +490,7 @@ def hog_cells(gray: np.ndarray, cell: int = CELL, bins: int = BINS
     unsigned histogram adds each bin to its opposite, the arrows keep them apart. Calling the
     two functions separately makes that pass twice.
     """
-    gray = _check_gray(gray)
-    cell, bins = _whole_numbers(cell=cell, bins=bins)
+    gray = check_picture(gray, "gray", (0,), numeric=True)
+    cell, bins = positive_whole(cell, "cell"), positive_whole(bins, "bins")
     votes, mean = _cell_votes(gray, cell, bins, with_mean=True)
     return _histograms(votes, cell), _arrows(votes, mean, cell, _grey_levels(gray))

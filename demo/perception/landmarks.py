@@ -38,6 +38,7 @@ from demo.base.worker import CLOSE_WAIT_S, Worker
 from demo.perception.boxes import Box, agrees, box_centre, contested, inside, is_new, search_squares
 from demo.perception.flow import FLOW_GAP_MS, carried, flow_picture
 from demo.perception.model import MODEL_NAME, ModelError, load_detector_model, load_model
+from demo.perception.pictures import check_picture, positive_whole
 
 POINT_COUNT = 478
 SWEEP_MS = 500.0  # a stream's search covers the whole frame this often, however many squares it has,
@@ -326,22 +327,9 @@ class _BackgroundSearch:
             self._worker.close(CLOSE_WAIT_S)
 
 
-def _is_number(value: object, whole: bool = False) -> bool:
-    """Whether ``value`` is a real number (an int with ``whole``), numpy's included, and not a bool."""
-    kinds = (int, np.integer) if whole else (int, float, np.integer, np.floating)
-    return isinstance(value, kinds) and not isinstance(value, (bool, np.bool_))
-
-
-def _check_rgb(rgb: np.ndarray) -> None:
-    """Raise unless ``rgb`` is an RGB uint8 array (height, width, 3) with at least one pixel:
-    MediaPipe's graph breaks for good on an empty picture (every later call fails)."""
-    expected = "expected an RGB uint8 image, a numpy array (height, width, 3)"
-    if not isinstance(rgb, np.ndarray):
-        raise TypeError(f"{expected}, got {type(rgb).__name__}")
-    if rgb.ndim != 3 or rgb.shape[2] != 3 or rgb.dtype != np.uint8:
-        raise ValueError(f"{expected}, got {rgb.dtype} {rgb.shape}")
-    if rgb.size == 0:
-        raise ValueError(f"empty picture: {rgb.shape[1]}x{rgb.shape[0]} pixels (width x height)")
+def _is_number(value: object) -> bool:
+    """Whether ``value`` is a real number, numpy's included, and not a bool."""
+    return isinstance(value, (int, float, np.integer, np.floating)) and not isinstance(value, (bool, np.bool_))
 
 
 class FaceMesh:
@@ -364,9 +352,10 @@ class FaceMesh:
 
     def __init__(self, max_faces: int = DEFAULT_MAX_FACES, model: str | Path | None = None,
                  min_confidence: float = 0.5):
-        low, high = MAX_FACES_RANGE
-        if not (_is_number(max_faces, whole=True) and low <= max_faces <= high):
-            raise ValueError(f"max_faces must be a whole number {low}-{high}, not {max_faces!r}")
+        try:
+            positive_whole(max_faces, "max_faces", most=MAX_FACES_RANGE[1])
+        except TypeError as error:  # FaceMesh refuses every bad setting with a ValueError
+            raise ValueError(str(error)) from None
         if not (_is_number(min_confidence) and 0.0 <= min_confidence <= 1.0):  # False for nan
             raise ValueError(f"min_confidence must be a number 0-1, not {min_confidence!r}")
         self.max_faces = int(max_faces)
@@ -432,7 +421,7 @@ class FaceMesh:
 
     @staticmethod
     def _image(rgb: np.ndarray):
-        _check_rgb(rgb)
+        check_picture(rgb, "rgb")
         return mediapipe_image(rgb)
 
     def _search(self, rgb: np.ndarray, squares: list[Square]) -> list[Box]:

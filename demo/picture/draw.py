@@ -14,6 +14,7 @@ from functools import lru_cache
 import cv2
 import numpy as np
 
+from demo.perception.pictures import check_picture
 from demo.perception.landmarks import Face, connections
 from demo.picture.colours import AXIS_COLOURS, FACE_PALETTE, PLAIN_BACKGROUND, SUBPIXEL_BITS, WHITE
 
@@ -39,46 +40,6 @@ def face_colour(index: int, face: Face | None = None) -> tuple[int, int, int]:
     if face is not None and face.person >= 0:
         index = face.person
     return FACE_PALETTE[index % len(FACE_PALETTE)]
-
-
-def check_picture(image: np.ndarray, name: str = "image", channels: tuple[int, ...] = (3,),
-                  in_place: bool = False) -> np.ndarray:
-    """``image`` itself if it is a picture the drawing functions can use, else a one-line error.
-
-    A picture is a non-empty uint8 numpy array (height, width, c) with ``c`` in ``channels`` (0 in
-    ``channels`` allows a 2-D grey (height, width) one). ``in_place``: the caller draws on it, so it
-    must also be writable, with each row's pixels in order in memory (OpenCV draws on nothing
-    else; a crop such as ``rgb[10:90, 20:80]`` is fine, a flip such as ``rgb[:, ::-1]`` is not).
-    Raises TypeError for something that is no numpy array, ValueError for a wrong one. O(1).
-    """
-    shapes = " or ".join("(height, width)" if c == 0 else f"(height, width, {c})" for c in channels)
-    if not isinstance(image, np.ndarray):
-        raise TypeError(f"{name} must be a numpy array {shapes} uint8, got {type(image).__name__}")
-    depth = 0 if image.ndim == 2 else image.shape[2] if image.ndim == 3 else -1
-    if depth not in channels:
-        raise ValueError(f"{name} must be a picture {shapes} uint8, got shape {image.shape}")
-    if image.dtype != np.uint8:
-        hint = f"; a 0-1 float picture: ({name} * 255).round().astype(np.uint8)" if image.dtype.kind == "f" else ""
-        raise ValueError(f"{name} must be uint8 (0-255), got {image.dtype}{hint}")
-    if image.size == 0:
-        raise ValueError(f"{name} is empty (shape {image.shape})")
-    if in_place:
-        if not image.flags.writeable:
-            raise ValueError(f"{name} is read-only and is drawn on in place: pass a writable copy ({name}.copy())")
-        if image.strides[0] <= 0 or not image[0].flags.c_contiguous:
-            raise ValueError(f"{name} is drawn on in place but its pixels are not in order in memory (a flipped "
-                             f"or transposed view such as rgb[:, ::-1]): pass np.ascontiguousarray({name}) "
-                             "and keep that array")
-    return image
-
-
-def positive_whole(value: int, name: str) -> int:
-    """``value`` if it is a whole number of at least 1 (``int`` or numpy integer), else a one-line error."""
-    if isinstance(value, bool) or not isinstance(value, (int, np.integer)):
-        raise TypeError(f"{name} must be a whole number, got {value!r}")
-    if value < 1:
-        raise ValueError(f"{name} must be 1 or more, got {value}")
-    return int(value)
 
 
 def plain_picture(size: tuple[int, int], colour: tuple[int, int, int] = PLAIN_BACKGROUND) -> np.ndarray:

@@ -28,9 +28,10 @@ from collections.abc import Sequence
 import cv2
 import numpy as np
 
+from demo.perception.pictures import check_picture, positive_whole
 from demo.perception.hog import CELL, ROBUST_PERCENTILE, gradients
 from demo.picture.colours import AMBER, GLYPH_CYAN, PATCH_GRID, SHADOW, SUBPIXEL_BITS
-from demo.picture.draw import check_picture, fixed_point, positive_whole
+from demo.picture.draw import fixed_point
 
 # ---- Arrows and stars -----------------------------------------------------------------------
 MIN_ARROW_LENGTH = 0.2  # of full length (strength 0-1): weaker arrows are not drawn

@@ -26,9 +26,10 @@ import numpy as np
 
 from demo.base.choices import BINS_RANGE, CELL_RANGE, VIEWS
 from demo.perception import hog
+from demo.perception.pictures import check_picture
 from demo.picture import hogdraw
 from demo.picture.colours import GLYPH_CYAN, HOG_GLOW, PATCH_FRAME, SUBPIXEL_BITS
-from demo.picture.draw import check_picture, fixed_point, line_width, live_interpolation, plain_picture
+from demo.picture.draw import fixed_point, line_width, live_interpolation, plain_picture
 
 MIN_CELL, MAX_CELL = CELL_RANGE  # pixels: the cell sizes the live keys may choose
 MIN_BINS, MAX_BINS = BINS_RANGE  # unsigned orientation bins the live keys may choose
