@@ -159,11 +159,14 @@ SIGNALS = [(signal.SIGINT, signal.SIGINT), (signal.SIGTERM, signal.SIGTERM),
            (signal.SIGINT, signal.SIGTERM), (signal.SIGTERM, signal.SIGINT)]
 
 
-def _sigint_as_in_a_terminal() -> None:
-    """In a child before it becomes the exhibit: Ctrl-C back to its default. Tests run in
-    the background (a CI job started with ``&``) inherit SIGINT ignored, which the exhibit rightly
-    keeps ignored (:mod:`demo.base.shutdown`), so a test of Ctrl-C must undo it first."""
-    signal.signal(signal.SIGINT, signal.SIG_DFL)
+def _signals_as_in_a_terminal() -> None:
+    """In a child before it becomes the exhibit: Ctrl-C, Ctrl-\\ and a hangup back to their
+    defaults. Tests run in the background (a CI job started with ``&``, or under ``nohup``) inherit
+    them ignored, which the exhibit rightly keeps ignored (:mod:`demo.base.shutdown`), so a test
+    of these signals must undo it first."""
+    for name in ("SIGINT", "SIGQUIT", "SIGHUP"):
+        if hasattr(signal, name):
+            signal.signal(getattr(signal, name), signal.SIG_DFL)
 
 
 def test_twenty_double_signals_end_the_window_cleanly_every_time():
@@ -175,7 +178,7 @@ def test_twenty_double_signals_end_the_window_cleanly_every_time():
         tries = [2 * pair, 2 * pair + 1]
         processes = [subprocess.Popen([sys.executable, "-m", "demo", "--source", "sample", "--max-faces", "1"],
                                       cwd=REPO, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
-                                      text=True, preexec_fn=_sigint_as_in_a_terminal) for _ in tries]
+                                      text=True, preexec_fn=_signals_as_in_a_terminal) for _ in tries]
         try:
             for process in processes:
                 _started(process)
@@ -217,7 +220,8 @@ def test_a_signal_stops_a_render_and_leaves_no_part_files(tmp_path, name):
     out = tmp_path / "out"
     env = dict(os.environ, SDL_VIDEODRIVER="dummy")
     process = subprocess.Popen([sys.executable, "-m", "demo", "render", str(long), "-o", str(out), "--data", "all"],
-                               cwd=REPO, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+                               cwd=REPO, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                               preexec_fn=_signals_as_in_a_terminal)
     try:
         deadline = time.monotonic() + 90
         while not (out.is_dir() and any(".part" in p.name for p in out.iterdir())):
@@ -765,7 +769,7 @@ def test_ctrl_c_while_a_model_is_tried_stops_instead_of_blaming_the_model(tmp_pa
     env = dict(os.environ, SDL_VIDEODRIVER="dummy")
     process = subprocess.Popen([sys.executable, "-m", "demo", *argv, "--model", str(model)], cwd=REPO, env=env,
                                stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, start_new_session=True,
-                               preexec_fn=_sigint_as_in_a_terminal)
+                               preexec_fn=_signals_as_in_a_terminal)
     try:
         deadline = time.monotonic() + 90
         while not _children(process.pid):  # the trial has started
