@@ -31,7 +31,8 @@ from demo.sources.video import VideoSource  # noqa: E402
 
 cv2.utils.logging.setLogLevel(cv2.utils.logging.LOG_LEVEL_SILENT)
 
-MAX_CAMERA_INDEX = 2**31 - 1  # OpenCV takes a camera index as a C int; a larger one fails in its bindings
+# OpenCV reads a camera number of 100 or more as a driver's number plus a camera's (200: V4L2's camera 0)
+MAX_CAMERA_INDEX = 99
 
 __all__ = ["IMAGE_SUFFIXES", "MAX_PIXELS", "SAMPLE_FPS", "SAMPLE_SIZE", "CameraLink", "CameraSource", "Capture",
            "Frame", "ImageSource", "Mirrored", "NoCamera", "SampleSource", "Source", "SourceError", "VideoSource",
@@ -101,8 +102,8 @@ def open_source(spec: str, width: int | None = None, height: int | None = None,
         spec = "0"
     if spec.isdecimal():  # not isdigit: int() refuses "²"
         if int(spec) > MAX_CAMERA_INDEX:
-            raise SourceError(f"{spec}: no camera has so large a number (OpenCV takes at most "
-                              f"{MAX_CAMERA_INDEX}); use 0 for the first camera, 1 for the next, ...")
+            raise SourceError(f"{spec}: no camera has so large a number (OpenCV takes 0-{MAX_CAMERA_INDEX}); "
+                              "use 0 for the first camera, 1 for the next, ...")
         source: Source = CameraSource(int(spec), width, height, wait=wait_for_camera)
     elif is_device(spec):
         problem = device_problem(spec)
