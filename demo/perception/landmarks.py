@@ -38,7 +38,7 @@ from demo.base.worker import CLOSE_WAIT_S, Worker
 from demo.perception.boxes import Box, agrees, box_centre, contested, inside, is_new, search_squares
 from demo.perception.flow import FLOW_GAP_MS, carried, flow_picture
 from demo.perception.model import MODEL_NAME, ModelError, load_detector_model, load_model
-from demo.perception.pictures import check_picture, positive_whole
+from demo.perception.pictures import check_picture, is_number, positive_whole
 
 POINT_COUNT = 478
 SWEEP_MS = 500.0  # a stream's search covers the whole frame this often, however many squares it has,
@@ -327,11 +327,6 @@ class _BackgroundSearch:
             self._worker.close(CLOSE_WAIT_S)
 
 
-def _is_number(value: object) -> bool:
-    """Whether ``value`` is a real number, numpy's included, and not a bool."""
-    return isinstance(value, (int, float, np.integer, np.floating)) and not isinstance(value, (bool, np.bool_))
-
-
 class FaceMesh:
     """Finds faces and their 478 landmarks in RGB pictures.
 
@@ -356,7 +351,7 @@ class FaceMesh:
             positive_whole(max_faces, "max_faces", most=MAX_FACES_RANGE[1])
         except TypeError as error:  # FaceMesh refuses every bad setting with a ValueError
             raise ValueError(str(error)) from None
-        if not (_is_number(min_confidence) and 0.0 <= min_confidence <= 1.0):  # False for nan
+        if not (is_number(min_confidence) and 0.0 <= min_confidence <= 1.0):  # False for nan
             raise ValueError(f"min_confidence must be a number 0-1, not {min_confidence!r}")
         self.max_faces = int(max_faces)
         self.min_confidence = float(min_confidence)
@@ -494,7 +489,7 @@ class FaceMesh:
         keep the mesh of the frame it was made from, and their ``Face.age`` says how many frames
         ago that was (0 for a mesh made from this frame).
         """
-        if not (_is_number(time_ms) and np.isfinite(time_ms)):
+        if not (is_number(time_ms) and np.isfinite(time_ms)):
             raise ValueError(f"time_ms must be the frame's time as a finite number of milliseconds, "
                              f"not {time_ms!r}")
         with self._turn:

@@ -1,4 +1,4 @@
-"""Checks of what the public functions are given: pictures and whole numbers, one wording for all.
+"""Checks of what the public functions are given: pictures and numbers, one wording for all.
 
 Numpy only (no OpenCV), so :mod:`demo.perception.hog` stays plain numpy. The perception and
 picture modules call these at their entry points; each check is O(1) and raises ``TypeError``
@@ -65,3 +65,8 @@ def positive_whole(value: int, name: str, most: int | None = None) -> int:
     if value < 1 or (most is not None and value > most):
         raise ValueError(f"{name} must be {wanted}, got {value!r}")
     return int(value)
+
+
+def is_number(value: object) -> bool:
+    """Whether ``value`` is one real number (``int``, ``float`` or numpy's), not a bool."""
+    return isinstance(value, (int, float, np.integer, np.floating)) and not isinstance(value, (bool, np.bool_))

@@ -28,7 +28,7 @@ from collections.abc import Sequence
 import cv2
 import numpy as np
 
-from demo.perception.pictures import check_picture, positive_whole
+from demo.perception.pictures import check_picture, is_number, positive_whole
 from demo.perception.hog import CELL, ROBUST_PERCENTILE, gradients
 from demo.picture.colours import AMBER, GLYPH_CYAN, PATCH_GRID, SHADOW, SUBPIXEL_BITS
 from demo.picture.draw import fixed_point
@@ -73,15 +73,14 @@ def _scale_xy(scale: Scale) -> tuple[float, float]:
 def _check_colour(colour: Colour) -> None:
     """A ValueError unless ``colour`` is 1-4 numbers 0-255, such as RGB (255, 176, 30)."""
     numbers = isinstance(colour, (tuple, list, np.ndarray)) and 1 <= len(colour) <= 4 and all(
-        isinstance(c, (int, float, np.number)) and not isinstance(c, bool) and 0 <= c <= 255 for c in colour)
+        is_number(c) and 0 <= c <= 255 for c in colour)
     if not numbers:
         raise ValueError(f"colour must be RGB numbers 0-255 such as (255, 176, 30), got {colour!r}")
 
 
 def check_point(xy: tuple[float, float], name: str) -> None:
     """A ValueError unless ``xy`` is two finite numbers (x, y), a point in pixels."""
-    numbers = isinstance(xy, (tuple, list, np.ndarray)) and len(xy) == 2 and all(
-        isinstance(v, (int, float, np.number)) and not isinstance(v, bool) for v in xy)
+    numbers = isinstance(xy, (tuple, list, np.ndarray)) and len(xy) == 2 and all(is_number(v) for v in xy)
     if not (numbers and np.isfinite(np.asarray(xy, float)).all()):
         raise ValueError(f"{name} must be two finite numbers (x, y) in pixels, got {xy!r}")
 
