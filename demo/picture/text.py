@@ -80,7 +80,14 @@ def available_languages() -> list[str]:
 
 def placeholders(template: str) -> set[str]:
     """The names of the ``{placeholders}`` in a text, e.g. ``{'numbers'}``."""
-    return {name for _, name, _, _ in string.Formatter().parse(template) if name is not None}
+    return {name for name, _, _ in _fields(template)}
+
+
+def _fields(template: str) -> list[tuple[str, str, str | None]]:
+    """Each ``{placeholder}`` of a text as (name, format spec, conversion): ``{a!r:>3}`` is
+    ``("a", ">3", "r")``. ValueError for a broken one (a lone brace)."""
+    return [(name, spec, conversion) for _, name, spec, conversion in string.Formatter().parse(template)
+            if name is not None]
 
 
 def read_texts(lang: str) -> dict[str, str]:
@@ -169,8 +176,7 @@ def _flatten(data: dict, prefix: str, table: dict[str, str], path: Path) -> None
             raise TextError(f"{path}: '{key}' has the control character U+{ord(control):04X}, which cannot be "
                             "shown; delete it (write a space for a tab, \\n to start a new line)")
         try:
-            fields = [(name, spec, conversion) for _, name, spec, conversion in string.Formatter().parse(value)
-                      if name is not None]
+            fields = _fields(value)
         except ValueError as error:
             raise TextError(f"{path}: '{key}' has a broken placeholder ({error}); "
                             "write {{ for a brace") from None
