@@ -13,7 +13,7 @@ import math
 import cv2
 import numpy as np
 
-from demo.base.assets import asset_path
+from demo.base.assets import asset_path, unreadable
 from demo.sources.frames import Frame, SourceError
 from demo.sources.image import read_image
 
@@ -31,8 +31,7 @@ def load_sample_photo() -> np.ndarray:
     except FileNotFoundError:
         raise SourceError(f"{path}: sample photo not found; restore it from git") from None
     except OSError as error:
-        raise SourceError(f"{path}: sample photo cannot be read ({error.strerror or error}); "
-                          "check its permissions, or restore it from git") from None
+        raise SourceError(unreadable(path, "sample photo", error, restore="it")) from None
     if hashlib.sha256(data).hexdigest() != SAMPLE_SHA256:
         raise SourceError(f"{path}: sample photo is damaged (sha256 mismatch); restore it from git")
     return read_image(path)
