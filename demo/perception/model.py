@@ -18,7 +18,7 @@ import zipfile
 from pathlib import Path
 
 from demo.base import shutdown
-from demo.base.assets import asset_path
+from demo.base.assets import asset_path, unreadable
 
 MODEL_NAME = "face_landmarker.task"
 MODEL_SHA256 = "64184e229b263107bc2b804c6625db1341ff2bb731874b0bcc2fe6544e0bc9ff"
@@ -47,11 +47,7 @@ def load_model(path: str | Path | None = None) -> bytes:
     """
     bundled = path is None
     path = Path(path) if path is not None else asset_path(MODEL_NAME)
-    if bundled:
-        data = _read(path, "face landmarker model", "restore assets/ from git",
-                     "check its permissions, or restore assets/ from git")
-    else:
-        data = _read(path, "face landmarker model", "check --model", "check its permissions")
+    data = _read(path, "face landmarker model", bundled)
     if bundled and hashlib.sha256(data).hexdigest() != MODEL_SHA256:
         raise ModelError(f"{path}: model is damaged (sha256 mismatch); restore assets/ from git")
     try:
@@ -68,16 +64,17 @@ def load_model(path: str | Path | None = None) -> bytes:
 def load_detector_model() -> bytes:
     """The bundled full-range face detector, checked against its sha256 (``ModelError`` if not)."""
     path = asset_path(DETECTOR_NAME)
-    data = _read(path, "face detector model", "restore assets/ from git",
-                 "check its permissions, or restore assets/ from git")
+    data = _read(path, "face detector model", bundled=True)
     if hashlib.sha256(data).hexdigest() != DETECTOR_SHA256:
         raise ModelError(f"{path}: face detector model is damaged (sha256 mismatch); restore assets/ from git")
     return data
 
 
-def _read(path: Path, what: str, if_missing: str, if_unreadable: str) -> bytes:
-    """The bytes of the model file ``path``; :class:`ModelError` in one line ending in what to do
-    if it is missing or cannot be read (no read permission, say)."""
+def _read(path: Path, what: str, bundled: bool) -> bytes:
+    """The bytes of the model file ``path`` (``bundled`` in assets/, or the user's ``--model``);
+    :class:`ModelError` in one line ending in what to do if it is missing or cannot be read (no
+    read permission, say)."""
+    if_missing = "restore assets/ from git" if bundled else "check --model"
     if not path.is_file():
         if path.exists():  # /dev/null, a folder: there, but no file to read
             kind = "a folder" if path.is_dir() else "a device, pipe or socket"
@@ -86,7 +83,7 @@ def _read(path: Path, what: str, if_missing: str, if_unreadable: str) -> bytes:
     try:
         return path.read_bytes()
     except OSError as error:
-        raise ModelError(f"{path}: {what} cannot be read ({error.strerror or error}); {if_unreadable}") from None
+        raise ModelError(unreadable(path, what, error, restore="assets/" if bundled else None)) from None
 
 
 # Run in a fresh interpreter by check_model: one blank picture through the landmarker and the

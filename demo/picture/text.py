@@ -42,7 +42,7 @@ try:
 except ModuleNotFoundError:  # Python 3.10
     import tomli as tomllib
 
-from demo.base.assets import assets_dir
+from demo.base.assets import assets_dir, unreadable
 
 DEFAULT_LANG = "en"  # the reference language: complete, and the fallback for any missing text
 LANG_FOLDER = "lang"  # inside assets/: one <code>.toml per language
@@ -432,8 +432,7 @@ def check_fonts() -> None:
             with path.open("rb"):
                 pass
         except OSError as error:  # pygame would later say "No such file or directory" for it
-            raise TextError(f"{path}: font cannot be read ({error.strerror or error}); check its permissions, "
-                            "or restore assets/fonts from git") from None
+            raise TextError(unreadable(path, "font", error, restore="assets/fonts")) from None
 
 
 def _bundled_font(bold: bool) -> Path:

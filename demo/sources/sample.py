@@ -13,9 +13,9 @@ import math
 import cv2
 import numpy as np
 
-from demo.base.assets import asset_path
-from demo.sources.frames import Frame, SourceError
-from demo.sources.image import read_image
+from demo.base.assets import asset_path, unreadable
+from demo.sources.frames import Frame, SourceError, to_rgb
+from demo.sources.image import READ_FLAGS
 
 SAMPLE_SHA256 = "88431cd9653ccd539741b555fb0a46b61558b301d4110412b5bc28b5e3ea6cb5"
 SAMPLE_SIZE = (640, 480)  # width, height of the sample clip in pixels
@@ -31,11 +31,10 @@ def load_sample_photo() -> np.ndarray:
     except FileNotFoundError:
         raise SourceError(f"{path}: sample photo not found; restore it from git") from None
     except OSError as error:
-        raise SourceError(f"{path}: sample photo cannot be read ({error.strerror or error}); "
-                          "check its permissions, or restore it from git") from None
+        raise SourceError(unreadable(path, "sample photo", error, restore="it")) from None
     if hashlib.sha256(data).hexdigest() != SAMPLE_SHA256:
         raise SourceError(f"{path}: sample photo is damaged (sha256 mismatch); restore it from git")
-    return read_image(path)
+    return to_rgb(cv2.imdecode(np.frombuffer(data, np.uint8), READ_FLAGS))  # the checked bytes, not a second read
 
 
 class SampleSource:
