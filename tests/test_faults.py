@@ -536,7 +536,7 @@ def test_an_unreadable_bundled_file_is_one_line_naming_it_before_any_work(assets
         assert done.returncode == 2, done.stderr
         assert lines(done.stderr) == [f"{prog}: {locked}: {what} cannot be read (Permission denied); "
                                       f"check its permissions, or {fix}"]
-    assert not out.exists() or list(out.iterdir()) == []  # made while planning, as for a missing model
+    assert not out.exists()  # made while planning, removed again when the model fails its check
 
 
 def test_an_unreadable_model_of_ones_own_is_one_line(tmp_path, photo):
@@ -555,6 +555,31 @@ def test_an_unreadable_model_of_ones_own_is_one_line(tmp_path, photo):
         assert lines(done.stderr) == [f"{prog}: {model}: face landmarker model cannot be read (Permission denied); "
                                       "check its permissions"]
     assert not (tmp_path / "out.png").exists()
+
+
+def test_a_render_that_stops_before_any_work_leaves_no_new_folder_and_keeps_the_users(tmp_path, photo, capsys):
+    """-o DIR is made while planning; a model that failed its check after that (or a landmarks
+    folder that is not there) left the new, empty folder behind."""
+    src = save(tmp_path / "a.png", photo)
+    junk = tmp_path / "junk.task"
+    junk.write_bytes(b"not a model")
+    new, had = tmp_path / "new", tmp_path / "had"
+    had.mkdir()
+    for extra, words in ((["--model", str(junk)], [str(junk), "use the official face_landmarker.task"]),
+                         (["--no-picture", "--landmarks", str(tmp_path / "nowhere" / "a.json")],
+                          [f"{tmp_path / 'nowhere'}: no such folder for the landmarks"])):
+        for out in (new / "deeper", had):
+            assert main(["render", str(src), "-o", f"{out}/", *extra]) == 2
+            one_error_line(capsys, *words)
+        assert not new.exists()
+        assert had.is_dir() and list(had.iterdir()) == []
+    gone = [str(tmp_path / "gone1.png"), str(tmp_path / "gone2.png")]  # every input refused while planning
+    for out in (new, had):
+        assert main(["render", *gone, "-o", str(out)]) == 2
+        assert lines(capsys.readouterr().err)[:2] == [f"machine-eyes render: {path}: no such file; check the path"
+                                                      for path in gone]
+    assert not new.exists()
+    assert had.is_dir() and list(had.iterdir()) == []
 
 
 # ---- 4. Damaged JPEG data ------------------------------------------------------------------------
