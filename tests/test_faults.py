@@ -368,6 +368,26 @@ def test_bad_files_and_an_unreadable_folder_inside_a_folder_input_are_named_too(
     assert sorted(str(p.relative_to(out)) for p in out.rglob("*.png")) == ["week2/good-seen.png"]
 
 
+def test_a_link_to_a_folder_named_like_a_picture_is_one_line_and_a_real_folder_so_named_is_a_subfolder(
+        tmp_path, photo, capsys):
+    """The link was skipped without a word: os.walk does not follow links to folders, even with -r."""
+    small = cv2.resize(photo, (128, 128), interpolation=cv2.INTER_AREA)
+    lesson, elsewhere = tmp_path / "lesson", tmp_path / "elsewhere"
+    for folder in (lesson / "plain.png", elsewhere):
+        folder.mkdir(parents=True)
+    save(lesson / "good.png", small)
+    save(elsewhere / "far.png", small)
+    save(lesson / "plain.png" / "inner.png", small)  # a real folder: a subfolder like any other
+    (lesson / "album.png").symlink_to(elsewhere)
+    link_line = (f"machine-eyes render: {lesson / 'album.png'}: is a link to the folder {elsewhere}, not a picture "
+                 "or video; name that folder as an input to render what is in it")
+    for options, rendered in (([], ["good-seen.png"]), (["-r"], ["good-seen.png", "plain.png/inner-seen.png"])):
+        out = tmp_path / f"out{len(options)}"
+        assert main(["render", str(lesson), *options, "-o", str(out)]) == 2
+        assert lines(capsys.readouterr().err) == [link_line]
+        assert sorted(str(p.relative_to(out)) for p in out.rglob("*") if p.is_file()) == rendered
+
+
 def test_a_report_that_cannot_be_printed_leaves_the_render_done_and_says_so_in_one_line(tmp_path, photo):
     src = save(tmp_path / "f\u00e4ce.png", cv2.resize(photo, (128, 128), interpolation=cv2.INTER_AREA))
     env = dict(os.environ, SDL_VIDEODRIVER="dummy", PYTHONIOENCODING="ascii")
@@ -516,7 +536,7 @@ def test_an_unreadable_bundled_file_is_one_line_naming_it_before_any_work(assets
         assert done.returncode == 2, done.stderr
         assert lines(done.stderr) == [f"{prog}: {locked}: {what} cannot be read (Permission denied); "
                                       f"check its permissions, or {fix}"]
-    assert not out.exists() or list(out.iterdir()) == []  # made while planning, as for a missing model
+    assert not out.exists()  # made while planning, removed again when the model fails its check
 
 
 def test_an_unreadable_model_of_ones_own_is_one_line(tmp_path, photo):
@@ -535,6 +555,31 @@ def test_an_unreadable_model_of_ones_own_is_one_line(tmp_path, photo):
         assert lines(done.stderr) == [f"{prog}: {model}: face landmarker model cannot be read (Permission denied); "
                                       "check its permissions"]
     assert not (tmp_path / "out.png").exists()
+
+
+def test_a_render_that_stops_before_any_work_leaves_no_new_folder_and_keeps_the_users(tmp_path, photo, capsys):
+    """-o DIR is made while planning; a model that failed its check after that (or a landmarks
+    folder that is not there) left the new, empty folder behind."""
+    src = save(tmp_path / "a.png", photo)
+    junk = tmp_path / "junk.task"
+    junk.write_bytes(b"not a model")
+    new, had = tmp_path / "new", tmp_path / "had"
+    had.mkdir()
+    for extra, words in ((["--model", str(junk)], [str(junk), "use the official face_landmarker.task"]),
+                         (["--no-picture", "--landmarks", str(tmp_path / "nowhere" / "a.json")],
+                          [f"{tmp_path / 'nowhere'}: no such folder for the landmarks"])):
+        for out in (new / "deeper", had):
+            assert main(["render", str(src), "-o", f"{out}/", *extra]) == 2
+            one_error_line(capsys, *words)
+        assert not new.exists()
+        assert had.is_dir() and list(had.iterdir()) == []
+    gone = [str(tmp_path / "gone1.png"), str(tmp_path / "gone2.png")]  # every input refused while planning
+    for out in (new, had):
+        assert main(["render", *gone, "-o", str(out)]) == 2
+        assert lines(capsys.readouterr().err)[:2] == [f"machine-eyes render: {path}: no such file; check the path"
+                                                      for path in gone]
+    assert not new.exists()
+    assert had.is_dir() and list(had.iterdir()) == []
 
 
 # ---- 4. Damaged JPEG data ------------------------------------------------------------------------

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import math
+import os
 import sys
 import time
 from contextlib import ExitStack
@@ -107,12 +108,34 @@ def _check_options(args: argparse.Namespace) -> None:
         raise ValueError(f"--max-faces must be {low}-{high}, not {args.max_faces}")
 
 
+def _missing_folders(path: Path | None) -> list[Path]:
+    """``path`` and those of its parents that are not there yet, deepest first: what planning may make."""
+    missing: list[Path] = []
+    if path is not None:
+        for folder in (path, *path.parents):
+            if os.path.lexists(folder):
+                break
+            missing.append(folder)
+    return missing
+
+
+def _remove_made(folders: list[Path]) -> None:
+    """Remove ``folders`` (made by this run, deepest first) that are still empty, so a run that stops
+    before any work leaves no new folder behind; a folder that holds anything is kept."""
+    for folder in folders:
+        try:
+            folder.rmdir()
+        except OSError:  # not made after all (-o named a file), or something is in it now
+            return
+
+
 def main(argv: list[str] | None = None) -> int:
     """``machine-eyes render``: plan, render each input, report. Returns the exit code: 0, 2 if any
     input failed, 1 if all were rendered but the report could not be printed (141 from
     :mod:`demo.cli` if its reader closed the pipe), 128 + the signal's number when a signal stopped
     it (:mod:`demo.base.shutdown`)."""
     args = render_parser().parse_args(argv)
+    new_folders = _missing_folders(args.output)  # -o DIR is made while planning, before the model is tried
     try:
         _check_options(args)
         look = _look(args)
@@ -128,11 +151,15 @@ def main(argv: list[str] | None = None) -> int:
                                    force=args.force, max_pixels=args.max_pixels, accept_damaged=args.accept_damaged)
         check_model(args.model)  # a model that unpacks but does not run: one line, once the paths are good
     except (RenderError, TextError, PatternError, ModelError, ValueError) as error:
+        _remove_made(new_folders)
         print(f"{PROG}: {error}", file=sys.stderr)
         return 2
     except shutdown.Stopped as stop:  # while the model was tried
+        _remove_made(new_folders)
         print(f"{PROG}: stopped by {stop}; nothing written", file=sys.stderr)
         return 128 + stop.signum
+    if not jobs:  # every input was refused while planning: nothing will be written
+        _remove_made(new_folders)
     progress = Progress()
     if progress.enabled:
         progress.total = sum(announced_frames(job.input) for job in jobs)

@@ -215,7 +215,8 @@ def _wanted(relative: Path) -> bool:
 
 def _folder_files(folder: Path, recursive: bool, skip: Path | None) -> tuple[list[Path], list[str]]:
     """The images and videos in ``folder`` (sorted), and one line for each one, or each subfolder,
-    that cannot be read (a FIFO, a link that loops or points nowhere, a folder without permission).
+    that cannot be read (a FIFO, a link that loops or points nowhere, a folder without permission,
+    a link to a folder named like a picture or video).
 
     Hidden files and folders are left out, and so is ``skip`` (resolved: the output folder).
     """
@@ -229,6 +230,12 @@ def _folder_files(folder: Path, recursive: bool, skip: Path | None) -> tuple[lis
         here_path = Path(here)
         folders[:] = sorted(name for name in folders if not name.startswith(".")
                             and (skip is None or (here_path / name).resolve() != skip))
+        for name in folders:
+            path = here_path / name
+            # os.walk never follows a link to a folder: one named like a picture was skipped unsaid
+            if path.is_symlink() and _wanted(path.relative_to(folder)):
+                problems.append(f"{path}: is a link to the folder {os.readlink(path)}, not a picture or video; "
+                                "name that folder as an input to render what is in it")
         for name in sorted(names):
             path = here_path / name
             if not _wanted(path.relative_to(folder)):
