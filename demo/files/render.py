@@ -215,27 +215,27 @@ def _wanted(relative: Path) -> bool:
 
 def _folder_files(folder: Path, recursive: bool, skip: Path | None) -> tuple[list[Path], list[str]]:
     """The images and videos in ``folder`` (sorted), and one line for each one, or each subfolder,
-    that cannot be read (a FIFO, a link that loops or points nowhere, a folder without permission,
-    a link to a folder named like a picture or video).
+    that cannot be read (a FIFO, a link that loops or points nowhere, a folder without permission).
 
-    Hidden files and folders are left out, and so is ``skip`` (resolved: the output folder).
+    Hidden files and folders are left out, and so is ``skip`` (resolved: the output folder). With
+    ``recursive``, links to folders are followed like folders, each real folder once (a link back
+    up the tree ends there).
     """
     files: list[Path] = []
     problems: list[str] = []
+    walked: set[Path] = set()
 
     def unreadable(error: OSError) -> None:
         problems.append(f"{error.filename}: this folder cannot be read ({error.strerror}); check its permissions")
 
-    for here, folders, names in os.walk(folder, onerror=unreadable):
+    for here, folders, names in os.walk(folder, onerror=unreadable, followlinks=True):
         here_path = Path(here)
+        if here_path.resolve() in walked:  # reached again through a link: once is enough
+            folders[:] = []
+            continue
+        walked.add(here_path.resolve())
         folders[:] = sorted(name for name in folders if not name.startswith(".")
                             and (skip is None or (here_path / name).resolve() != skip))
-        for name in folders:
-            path = here_path / name
-            # os.walk never follows a link to a folder: one named like a picture was skipped unsaid
-            if path.is_symlink() and _wanted(path.relative_to(folder)):
-                problems.append(f"{path}: is a link to the folder {os.readlink(path)}, not a picture or video; "
-                                "name that folder as an input to render what is in it")
         for name in sorted(names):
             path = here_path / name
             if not _wanted(path.relative_to(folder)):
