@@ -120,8 +120,8 @@ def _missing_folders(path: Path | None) -> list[Path]:
 
 
 def _remove_made(folders: list[Path]) -> None:
-    """Remove ``folders`` (made by this run, deepest first) that are still empty, so a run that stops
-    before any work leaves no new folder behind; a folder that holds anything is kept."""
+    """Remove ``folders`` (made by this run, deepest first) that are still empty, so a run that wrote
+    nothing there (refused, failed or stopped) leaves no new folder behind; one that holds anything is kept."""
     for folder in folders:
         try:
             folder.rmdir()
@@ -137,6 +137,14 @@ def main(argv: list[str] | None = None) -> int:
     args = render_parser().parse_args(argv)
     new_folders = _missing_folders(args.output)  # -o DIR is made while planning, before the model is tried
     try:
+        return _render_all(args)
+    finally:
+        _remove_made(new_folders)  # a run that wrote nothing there leaves no new folder
+
+
+def _render_all(args: argparse.Namespace) -> int:
+    """:func:`main` after the arguments are read: check, plan, render each input, report."""
+    try:
         _check_options(args)
         look = _look(args)
         texts = load_texts(args.lang)  # a wrong --lang is reported before any work
@@ -151,15 +159,11 @@ def main(argv: list[str] | None = None) -> int:
                                    force=args.force, max_pixels=args.max_pixels, accept_damaged=args.accept_damaged)
         check_model(args.model)  # a model that unpacks but does not run: one line, once the paths are good
     except (RenderError, TextError, PatternError, ModelError, ValueError) as error:
-        _remove_made(new_folders)
         print(f"{PROG}: {error}", file=sys.stderr)
         return 2
     except shutdown.Stopped as stop:  # while the model was tried
-        _remove_made(new_folders)
         print(f"{PROG}: stopped by {stop}; nothing written", file=sys.stderr)
         return 128 + stop.signum
-    if not jobs:  # every input was refused while planning: nothing will be written
-        _remove_made(new_folders)
     progress = Progress()
     if progress.enabled:
         progress.total = sum(announced_frames(job.input) for job in jobs)
