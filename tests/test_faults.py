@@ -289,6 +289,23 @@ def test_names_that_are_not_utf8_are_one_line_each_and_the_batch_goes_on(tmp_pat
     assert sorted(p.name for p in tmp_path.iterdir()) == ["in", "out"]  # no .part file left behind
 
 
+def test_a_utf8_name_under_the_c_locale_is_one_line_and_the_batch_goes_on(tmp_path, photo):
+    """Under LC_ALL=C Python reads a UTF-8 name such as fäce.png as ASCII with stand-ins, and OpenCV
+    aborted the process on it (exit 134), though the name's bytes are good UTF-8."""
+    folder = tmp_path / "in"
+    folder.mkdir()
+    save(folder / "a.png", photo)
+    shutil.copy(folder / "a.png", folder / "f\u00e4ce.png")
+    env = dict(os.environ, SDL_VIDEODRIVER="dummy", LC_ALL="C", PYTHONUTF8="0", PYTHONCOERCECLOCALE="0")
+    done = subprocess.run([sys.executable, "-m", "demo", "render", "in", "-o", "out"], cwd=tmp_path, env=env,
+                          capture_output=True, text=True, timeout=120)
+    assert done.returncode == 2, done.stderr
+    assert lines(done.stderr) == ["machine-eyes render: in/f\\udcc3\\udca4ce.png: its name is UTF-8 but Python reads "
+                                  "names as ascii here (the C locale), which OpenCV cannot open; start it with "
+                                  "LC_ALL=C.UTF-8"], done.stderr
+    assert sorted(p.name for p in (tmp_path / "out").iterdir()) == ["a-seen.png"]
+
+
 def test_an_output_folder_that_cannot_be_made_is_one_line(tmp_path, photo):
     src = save(tmp_path / "face.png", photo)
     read_only = tmp_path / "ro"

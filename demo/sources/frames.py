@@ -10,6 +10,7 @@ from __future__ import annotations
 import errno
 import os
 import stat
+import sys
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Protocol
@@ -59,7 +60,8 @@ def name_problem(path: str | Path, advice: str = "rename it") -> str | None:
     ``advice``; None if it can.
 
     OpenCV takes a file name as UTF-8 text. A name that is not (bytes from an old Latin-1 system,
-    kept by Python as stand-ins) crashes the process inside OpenCV instead of raising an error.
+    kept by Python as stand-ins) crashes the process inside OpenCV instead of raising an error. So
+    does a UTF-8 name such as ``fäce.png`` when Python reads names as ASCII (``LC_ALL=C``).
     """
     raw = os.fsencode(path)
     try:
@@ -67,6 +69,11 @@ def name_problem(path: str | Path, advice: str = "rename it") -> str | None:
     except UnicodeDecodeError as error:
         return (f"its name is not UTF-8 text (byte 0x{raw[error.start]:02x}), which OpenCV cannot open; "
                 f"{advice}")
+    try:
+        os.fspath(path).encode("utf-8")
+    except UnicodeEncodeError:
+        return (f"its name is UTF-8 but Python reads names as {sys.getfilesystemencoding()} here (the C "
+                "locale), which OpenCV cannot open; start it with LC_ALL=C.UTF-8")
     return None
 
 
