@@ -7,7 +7,8 @@ in :mod:`demo.picture.hogdraw`; this module only gathers what a teacher calls::
     steps = hog.hog_reference(gray)                      # every step in plain loops (about 1 s a frame):
     steps.histograms, steps.features, steps.directions   # a Hog: the same numbers as the fast calls below
     cells = hog.cell_histograms(gray, cell=8, bins=9)    # (rows, cols, bins), as scikit-image
-    features = hog.hog_features(gray)                    # = skimage.feature.hog(..., block_norm="L2-Hys")
+    features = hog.hog_features(gray)                    # = skimage.feature.hog(gray, cells_per_block=(2, 2),
+                                                         #   block_norm="L2-Hys"), 9 bins of 8x8 px cells
     arrows = hog.dominant_directions(gray, cell=8)       # (rows, cols, 2): dx, dy from light to dark
     hog.draw_arrows(rgb.copy(), arrows)                  # one arrow per cell, drawn on a copy
 
