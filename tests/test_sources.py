@@ -44,6 +44,39 @@ def test_image_source_repeats_the_still(tmp_path, photo):
     assert np.array_equal(a.rgb, photo) and b.index == 1 and b.time_ms > a.time_ms
 
 
+@pytest.mark.parametrize("size, shrunk", [((4000, 3000), (1920, 1440)), ((3000, 4000), (1440, 1920)),
+                                          ((1920, 1080), (1920, 1080))])
+def test_a_large_still_is_shrunk_once_to_a_camera_frame_for_the_live_window(tmp_path, size, shrunk):
+    """A 12 MP phone photo went through the whole pipeline at full size every frame (8 fps); the
+    live source now gives at most LIVE_MAX_SIDE (1920) px on the longest side, aspect kept."""
+    width, height = size
+    ys, xs = np.mgrid[0:height, 0:width]
+    bgr = np.dstack([xs * 255 // width, ys * 255 // height, (xs // 40 + ys // 40) % 2 * 255]).astype(np.uint8)
+    path = tmp_path / "big.png"
+    cv2.imwrite(str(path), bgr)
+    source = open_source(str(path))
+    a, b = source.read(), source.read()
+    assert a.rgb.shape == (shrunk[1], shrunk[0], 3) and a.rgb.dtype == np.uint8
+    assert b.rgb is a.rgb  # shrunk once, when loaded, not per frame
+    expected = cv2.resize(cv2.cvtColor(bgr, cv2.COLOR_BGR2RGB), shrunk, interpolation=cv2.INTER_AREA)
+    assert np.array_equal(a.rgb, expected)
+
+
+def test_a_face_is_still_found_in_a_large_photo_shrunk_for_the_live_window(tmp_path, photo, mesh):
+    big = cv2.resize(photo, (4000, 4000), interpolation=cv2.INTER_CUBIC)
+    path = tmp_path / "astronaut-16mp.png"
+    cv2.imwrite(str(path), cv2.cvtColor(big, cv2.COLOR_RGB2BGR))
+    frame = open_source(str(path)).read().rgb
+    assert frame.shape == (1920, 1920, 3)
+    faces = mesh.detect(frame)
+    assert len(faces) == 1
+    # Where the face is in the 512 px photo, scaled to the 1920 px frame, within 2% of its side.
+    (expected,) = mesh.detect(photo)
+    scale = 1920 / 512
+    for got, want in zip(faces[0].box, expected.box):
+        assert got == pytest.approx(want * scale, abs=0.02 * 1920)
+
+
 def test_video_source_reads_every_frame_then_ends(sample_video):
     source = VideoSource(sample_video)
     frames = []

@@ -61,7 +61,7 @@ def max_pixels_option(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--max-pixels", type=whole_number("--max-pixels", 1, " of pixels"), default=MAX_PIXELS,
                         metavar="N",
                         help=f"refuse picture files of more than N pixels before decoding them "
-                             f"(default {MAX_PIXELS:,}: about 0.6 GB while decoded)")
+                             f"(default {MAX_PIXELS:,}: decoding that many takes about 0.6 GB)")
 
 
 def size_type(example: str, low: int, high: int | None = None) -> Callable[[str], tuple[int, int]]:

@@ -17,9 +17,15 @@ from demo.sources.frames import Frame, SourceError, checked_file, to_rgb
 from demo.sources.imagesize import image_size
 
 IMAGE_FPS = 30.0  # how often a still image is offered again in the live window
+# Longest side of a still image in the live window, as a Full HD (1920x1080) camera's frame: the
+# pipeline is tuned for camera frames (render shrinks to 1920 px for the landmarker too), a screen
+# shows no more, and a 12 MP photo's every pixel through it each frame made the window crawl.
+# ``machine-eyes render`` reads pictures with load_image and keeps them at full size.
+LIVE_MAX_SIDE = 1920  # pixels
 IMAGE_SUFFIXES = {".png", ".jpg", ".jpeg", ".bmp", ".webp", ".tif", ".tiff", ".pgm", ".ppm"}
 # Pixels of the largest picture read; larger ones are refused from their header before decoding
-# (--max-pixels raises it). 100 megapixels take about 0.6 GB while decoded.
+# (--max-pixels raises it). Decoding 100 megapixels takes about 0.6 GB (DECODE_BYTES_PER_PIXEL;
+# 0.59 GB measured); the live window then keeps only its LIVE_MAX_SIDE copy.
 MAX_PIXELS = 100_000_000
 DECODE_BYTES_PER_PIXEL = 6  # the decoded BGR picture and its RGB copy, 3 bytes each
 JPEG_DAMAGE = ("Corrupt JPEG data", "Premature end of JPEG file")  # libjpeg's warnings about lost data
@@ -89,15 +95,30 @@ def read_image(path: str | Path, max_pixels: int = MAX_PIXELS) -> np.ndarray:
     return rgb
 
 
+def fit_live(rgb: np.ndarray, max_side: int = LIVE_MAX_SIDE) -> np.ndarray:
+    """``rgb`` shrunk (aspect kept, area averaging) so its longest side is at most ``max_side``
+    pixels; a picture that already fits is returned as it is."""
+    height, width = rgb.shape[:2]
+    scale = max_side / max(width, height)
+    if scale >= 1.0:
+        return rgb
+    size = (max(1, round(width * scale)), max(1, round(height * scale)))
+    return cv2.resize(rgb, size, interpolation=cv2.INTER_AREA)
+
+
 class ImageSource:
-    """A still image offered again and again, each time as a new frame."""
+    """A still image offered again and again, each time as a new frame.
+
+    A picture larger than a camera's frame is shrunk once, as it is loaded, to ``LIVE_MAX_SIDE``
+    pixels on its longest side (see :func:`fit_live`).
+    """
 
     live = False
     fps = IMAGE_FPS
 
     def __init__(self, path: str | Path, max_pixels: int = MAX_PIXELS):
         self.name = Path(path).name
-        self._rgb = read_image(path, max_pixels)
+        self._rgb = fit_live(read_image(path, max_pixels))
         self._index = 0
 
     def read(self) -> Frame:
