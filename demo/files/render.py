@@ -41,7 +41,7 @@ from demo.picture.colours import BACKGROUND
 from demo.picture.stages import Scene, pattern_scan, sheet, window_picture
 from demo.picture.text import Texts, load_texts
 from demo.sources import (IMAGE_SUFFIXES, MAX_PIXELS, Frame, VideoSource, damaged_message,
-                          file_problem, load_image, name_problem)
+                          file_problem, load_image, name_problem, shrunk)
 
 IMAGE_OUTPUTS = {".png", ".jpg", ".jpeg"}
 VIDEO_OUTPUTS = {".mp4"}
@@ -394,15 +394,6 @@ def _scale_faces(faces: Sequence[Face], sx: float, sy: float) -> list[Face]:
             for f in faces]
 
 
-def _reduced(frame: np.ndarray, max_side: int) -> np.ndarray:
-    """``frame`` shrunk (area-averaged) so its longest side is at most ``max_side``; itself if it is."""
-    factor = max_side / max(frame.shape[:2])
-    if factor >= 1.0:
-        return frame
-    size = (max(1, round(frame.shape[1] * factor)), max(1, round(frame.shape[0] * factor)))
-    return cv2.resize(frame, size, interpolation=cv2.INTER_AREA)
-
-
 def _rescaled(faces: list[Face], measured: np.ndarray, shown: np.ndarray) -> list[Face]:
     """Faces in pixels of ``measured``, moved to pixels of ``shown`` (the same picture, resized)."""
     if measured is shown:
@@ -415,14 +406,14 @@ def find_faces(mesh: FaceMesh, frame: np.ndarray, time_ms: float | None = None) 
 
     Frames larger than ``PERCEPTION_MAX_SIDE`` are measured on a reduced copy.
     """
-    small = _reduced(frame, PERCEPTION_MAX_SIDE)
+    small = shrunk(frame, PERCEPTION_MAX_SIDE)
     faces = mesh.detect(small) if time_ms is None else mesh.track(small, time_ms)
     return _rescaled(faces, small, frame)
 
 
 def _drawable(frame: np.ndarray, faces: list[Face]) -> tuple[np.ndarray, list[Face]]:
     """A very large frame reduced to ``MAX_PANEL_SIDE`` for drawing, its faces to match."""
-    small = _reduced(frame, MAX_PANEL_SIDE)
+    small = shrunk(frame, MAX_PANEL_SIDE)
     return small, _rescaled(faces, frame, small)
 
 

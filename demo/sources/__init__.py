@@ -25,7 +25,7 @@ from demo.sources.camera import (CameraLink, CameraSource, Capture, NoCamera, de
 from demo.sources.frames import (Frame, Source, SourceError, checked_file, file_problem, name_problem,  # noqa: E402
                                  to_rgb)
 from demo.sources.image import (IMAGE_SUFFIXES, MAX_PIXELS, ImageSource, damaged_message, load_image,  # noqa: E402
-                                read_image)
+                                read_image, shrunk)
 from demo.sources.sample import SAMPLE_FPS, SAMPLE_SIZE, SampleSource, load_sample_photo  # noqa: E402
 from demo.sources.video import VideoSource  # noqa: E402
 
@@ -38,7 +38,7 @@ __all__ = ["IMAGE_SUFFIXES", "MAX_PIXELS", "SAMPLE_FPS", "SAMPLE_SIZE", "CameraL
            "Frame", "ImageSource", "Mirrored", "NoCamera", "SampleSource", "Source", "SourceError", "VideoSource",
            "checked_file", "damaged_message", "device_problem", "file_problem", "is_camera", "is_device", "load_image",
            "load_sample_photo", "name_problem", "open_camera",
-           "open_source", "read_image", "to_rgb"]
+           "open_source", "read_image", "shrunk", "to_rgb"]
 
 
 class Mirrored:

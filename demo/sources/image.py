@@ -95,22 +95,22 @@ def read_image(path: str | Path, max_pixels: int = MAX_PIXELS) -> np.ndarray:
     return rgb
 
 
-def fit_live(rgb: np.ndarray, max_side: int = LIVE_MAX_SIDE) -> np.ndarray:
-    """``rgb`` shrunk (aspect kept, area averaging) so its longest side is at most ``max_side``
+def shrunk(picture: np.ndarray, max_side: int) -> np.ndarray:
+    """``picture`` shrunk (aspect kept, area averaging) so its longest side is at most ``max_side``
     pixels; a picture that already fits is returned as it is."""
-    height, width = rgb.shape[:2]
+    height, width = picture.shape[:2]
     scale = max_side / max(width, height)
     if scale >= 1.0:
-        return rgb
+        return picture
     size = (max(1, round(width * scale)), max(1, round(height * scale)))
-    return cv2.resize(rgb, size, interpolation=cv2.INTER_AREA)
+    return cv2.resize(picture, size, interpolation=cv2.INTER_AREA)
 
 
 class ImageSource:
     """A still image offered again and again, each time as a new frame.
 
     A picture larger than a camera's frame is shrunk once, as it is loaded, to ``LIVE_MAX_SIDE``
-    pixels on its longest side (see :func:`fit_live`).
+    pixels on its longest side (see :func:`shrunk`).
     """
 
     live = False
@@ -118,7 +118,7 @@ class ImageSource:
 
     def __init__(self, path: str | Path, max_pixels: int = MAX_PIXELS):
         self.name = Path(path).name
-        self._rgb = fit_live(read_image(path, max_pixels))
+        self._rgb = shrunk(read_image(path, max_pixels), LIVE_MAX_SIDE)
         self._index = 0
 
     def read(self) -> Frame:
