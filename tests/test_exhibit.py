@@ -98,6 +98,20 @@ def test_teacher_keys_work_outside_kiosk():
     assert not state.running
 
 
+def test_only_decimal_digits_jump_to_a_step_and_superscripts_are_ignored():
+    config = Config()
+    state = LoopState(settings=ViewSettings(), stages=StageClock())
+    press(state, config, pygame.K_3, unicode="3")
+    assert state.stages.stage == 3
+    for key, text in ((178, "\u00b2"), (179, "\u00b3")):  # French "²" key; German AltGr+2, AltGr+3
+        press(state, config, key, unicode=text)
+        assert state.stages.stage == 3 and state.running
+    press(state, config, pygame.K_1, unicode="\u0661")  # Arabic-Indic one, typed by Arabic digit rows
+    assert state.stages.stage == 1
+    press(state, config, pygame.K_4, unicode="\u06f4")  # Persian four: a Persian keyboard's digit row
+    assert state.stages.stage == 4
+
+
 class FakeClock:
     """Time that moves only when the test says so."""
 

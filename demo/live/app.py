@@ -173,7 +173,9 @@ def handle_teacher_key(key: int, unicode: str, state: LoopState, now: float) -> 
         state.smoothing = not state.smoothing
     elif key == pygame.K_t:
         state.timing = not state.timing
-    elif unicode.isdigit():
+    elif unicode.isdecimal():
+        # Not isdigit: "²" (a key of its own on French keyboards) is a digit int() refuses. Any
+        # script's 0-9 is a step key: a Persian keyboard's digit row types "۱", not "1".
         state.stages.jump(now, min(int(unicode), STAGE_COUNT - 1))
 
 
