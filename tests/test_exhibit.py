@@ -153,6 +153,23 @@ def test_attract_cycle_in_the_live_loop_with_an_empty_room_then_a_visitor():
     assert story.index(".", 41) - 40 < 15, story  # within a few frames of the face appearing
 
 
+def test_a_one_frame_video_plays_in_the_live_loop_like_a_picture(tmp_path):
+    from conftest import write_video
+    from demo.sources import open_source
+
+    path = tmp_path / "one.mp4"
+    write_video(path, [np.full((48, 64, 3), 100, np.uint8)])
+    shown = []
+    source = open_source(str(path))
+    try:
+        with FaceMesh(max_faces=1) as mesh:
+            code = run(source, mesh, Config(), frames=6, unpaced=True,
+                       on_frame=lambda count, state, attracting: shown.append(state.shown.frame.index))
+    finally:
+        source.close()
+    assert code == 0 and len(shown) == 6  # it used to end after its one frame
+
+
 def test_the_no_camera_notice_shows_four_seconds_then_stays_as_a_corner_badge():
     from demo.sources import open_source
 
