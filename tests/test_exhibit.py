@@ -170,6 +170,33 @@ def test_a_one_frame_video_plays_in_the_live_loop_like_a_picture(tmp_path):
     assert code == 0 and len(shown) == 6  # it used to end after its one frame
 
 
+def test_a_slideshow_video_holds_each_frame_while_the_loop_keeps_answering_keys(tmp_path):
+    import time
+
+    from conftest import write_video
+    from demo.live.app import SLOWEST_LOOP_FPS, Pacer
+    from demo.sources import open_source
+
+    path = tmp_path / "slides.mp4"
+    write_video(path, [np.full((48, 64, 3), shade, np.uint8) for shade in (50, 150, 250)], fps=0.5)
+    pacer = Pacer(0.5)
+    assert pacer.frame_due() and not pacer.frame_due()  # the next slide is two seconds away
+    assert Pacer(SLOWEST_LOOP_FPS).frame_due() and Pacer(SLOWEST_LOOP_FPS).frame_due()
+    turns = []
+    source = open_source(str(path))
+    try:
+        assert source.fps == 0.5
+        with FaceMesh(max_faces=1) as mesh:  # paced at the video's own rate
+            run(source, mesh, Config(), frames=6,
+                on_frame=lambda count, state, attracting: turns.append((time.perf_counter(),
+                                                                        state.shown.frame.index)))
+    finally:
+        source.close()
+    gaps = [b[0] - a[0] for a, b in zip(turns, turns[1:])]
+    assert max(gaps) < 1.0, gaps  # keys are read every turn: a 0.5 fps loop waited 2 s a turn
+    assert len({index for _, index in turns}) < len(turns)  # a slide stays on screen for several turns
+
+
 def test_the_no_camera_notice_shows_four_seconds_then_stays_as_a_corner_badge():
     from demo.sources import open_source
 

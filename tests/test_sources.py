@@ -141,6 +141,17 @@ def test_a_looping_video_with_no_frame_it_can_read_is_one_clear_error(tmp_path):
     once.close()
 
 
+@pytest.mark.parametrize("written, kept", [(0.5, 0.5), (0.1, 0.1), (240.0, 240.0), (0.05, 30.0), (1000.0, 30.0)])
+def test_a_slideshow_video_keeps_its_slow_rate_and_garbage_rates_are_30(tmp_path, written, kept):
+    path = tmp_path / "slides.mp4"
+    write_video(path, [np.full((48, 64, 3), shade, np.uint8) for shade in (50, 150)], fps=written)
+    source = VideoSource(path)
+    times = [source.read().time_ms for _ in range(2)]
+    source.close()
+    assert source.fps == pytest.approx(kept)
+    assert times[1] == pytest.approx(1000.0 / kept)  # 2000 ms: each slide shows for its time
+
+
 def test_files_are_not_mirrored_by_default_but_cameras_would_be(tmp_path, photo):
     path = tmp_path / "face.png"
     cv2.imwrite(str(path), cv2.cvtColor(photo, cv2.COLOR_RGB2BGR))

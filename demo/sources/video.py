@@ -9,6 +9,9 @@ import numpy as np
 
 from demo.sources.frames import Frame, SourceError, checked_file, to_rgb
 
+MIN_FPS, MAX_FPS = 0.1, 240.0  # frame rates believed; a slideshow of one picture in ten seconds is 0.1
+DEFAULT_FPS = 30.0  # for a file whose rate is outside them
+
 
 class VideoSource:
     """A video file, frame by frame; ``read()`` gives ``None`` at the end unless ``loop``.
@@ -29,7 +32,8 @@ class VideoSource:
         if not self._cap.isOpened():
             raise SourceError(f"{path}: not a video OpenCV can read (try MP4/H.264 or AVI)")
         fps = self._cap.get(cv2.CAP_PROP_FPS)
-        self.fps = fps if 1.0 <= fps <= 240.0 else 30.0
+        # A slideshow may be 0.5 fps; 0, NaN or thousands are a file's garbage metadata.
+        self.fps = fps if MIN_FPS <= fps <= MAX_FPS else DEFAULT_FPS
         self.frame_count = int(self._cap.get(cv2.CAP_PROP_FRAME_COUNT))
         self._index = 0
         self._in_file = 0  # frame number within the current pass through the file
