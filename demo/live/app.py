@@ -303,10 +303,11 @@ def follow_challenge(state: LoopState, seen: Seen, scan: object | None, now: flo
     screen (another step, or the attract loop, whose sample's face is nobody's, and so before every
     new visitor) the challenge is a fresh one: it starts afresh each time the step comes on screen.
     A visitor who leaves while it is shown is forgotten by the challenge itself, after the attract
-    loop's delay (``leave_s``)."""
+    loop's delay (``leave_s``). A frozen picture stops the game's time; a step that comes on screen
+    frozen measures the frozen frame once, as a photo is rendered: its lights, no strips yet."""
     if state.stages.stage != CHALLENGE_STAGE or scan is None or attracting:
         state.forget_challenge()
-    elif not state.frozen:
+    elif not state.frozen or state.challenge.stage_ms is None:  # stage_ms: None until it saw a frame
         state.challenge.update(now * 1000.0, seen.frame.rgb, observe(seen.faces, scan))
 
 
