@@ -353,6 +353,28 @@ def test_the_attract_loop_forgets_the_challenge():
     assert not state.challenge.wins and not state.challenge.tracks
 
 
+def test_step_8_shown_on_a_frozen_picture_measures_it_once_and_its_time_stands_still():
+    """Keys p then 8: the challenge used to see nothing (no lights) while the mesh and box showed."""
+    from demo.live.app import follow_challenge, new_state
+    from demo.live.config import Config
+    from demo.live.pipeline import Seen
+    from demo.picture.challengeview import visitors
+    from demo.sources import Frame
+
+    photo = load_sample_photo()
+    with FaceMesh(max_faces=1) as still:
+        seen = Seen(Frame(photo, 0, 0.0), still.detect(photo))
+    scan = detect_faces(photo, load_pattern())
+    state = new_state(Config(), no_pixels=False)
+    state.frozen = True
+    state.stages.jump(0.0, 8)
+    follow_challenge(state, seen, scan, 1.0, attracting=False)
+    tracks = visitors(state.challenge)
+    assert len(tracks) == 1 and tracks[0].net_seen and tracks[0].hog_seen  # both lights: sees you
+    follow_challenge(state, seen, scan, 100.0, attracting=False)  # still frozen: the game does not run on
+    assert state.challenge.stage_ms == 1000.0 and len(tracks[0].history) == 1
+
+
 def test_hogs_strip_draws_the_patterns_own_threshold():
     from demo.picture.challengeview import _draw_plot
 

@@ -98,6 +98,20 @@ def test_teacher_keys_work_outside_kiosk():
     assert not state.running
 
 
+def test_only_decimal_digits_jump_to_a_step_and_superscripts_are_ignored():
+    config = Config()
+    state = LoopState(settings=ViewSettings(), stages=StageClock())
+    press(state, config, pygame.K_3, unicode="3")
+    assert state.stages.stage == 3
+    for key, text in ((178, "\u00b2"), (179, "\u00b3")):  # French "²" key; German AltGr+2, AltGr+3
+        press(state, config, key, unicode=text)
+        assert state.stages.stage == 3 and state.running
+    press(state, config, pygame.K_1, unicode="\u0661")  # Arabic-Indic one, typed by Arabic digit rows
+    assert state.stages.stage == 1
+    press(state, config, pygame.K_4, unicode="\u06f4")  # Persian four: a Persian keyboard's digit row
+    assert state.stages.stage == 4
+
+
 class FakeClock:
     """Time that moves only when the test says so."""
 
@@ -137,6 +151,50 @@ def test_attract_cycle_in_the_live_loop_with_an_empty_room_then_a_visitor():
     assert "A" in story[10:40], story  # 5 s of fake time without a face: the attract loop plays
     assert story[-1] == ".", story  # the visitor's face brought the live view back
     assert story.index(".", 41) - 40 < 15, story  # within a few frames of the face appearing
+
+
+def test_a_one_frame_video_plays_in_the_live_loop_like_a_picture(tmp_path):
+    from conftest import write_video
+    from demo.sources import open_source
+
+    path = tmp_path / "one.mp4"
+    write_video(path, [np.full((48, 64, 3), 100, np.uint8)])
+    shown = []
+    source = open_source(str(path))
+    try:
+        with FaceMesh(max_faces=1) as mesh:
+            code = run(source, mesh, Config(), frames=6, unpaced=True,
+                       on_frame=lambda count, state, attracting: shown.append(state.shown.frame.index))
+    finally:
+        source.close()
+    assert code == 0 and len(shown) == 6  # it used to end after its one frame
+
+
+def test_a_slideshow_video_holds_each_frame_while_the_loop_keeps_answering_keys(tmp_path):
+    import time
+
+    from conftest import write_video
+    from demo.live.app import SLOWEST_LOOP_FPS, Pacer
+    from demo.sources import open_source
+
+    path = tmp_path / "slides.mp4"
+    write_video(path, [np.full((48, 64, 3), shade, np.uint8) for shade in (50, 150, 250)], fps=0.5)
+    pacer = Pacer(0.5)
+    assert pacer.frame_due() and not pacer.frame_due()  # the next slide is two seconds away
+    assert Pacer(SLOWEST_LOOP_FPS).frame_due() and Pacer(SLOWEST_LOOP_FPS).frame_due()
+    turns = []
+    source = open_source(str(path))
+    try:
+        assert source.fps == 0.5
+        with FaceMesh(max_faces=1) as mesh:  # paced at the video's own rate
+            run(source, mesh, Config(), frames=6,
+                on_frame=lambda count, state, attracting: turns.append((time.perf_counter(),
+                                                                        state.shown.frame.index)))
+    finally:
+        source.close()
+    gaps = [b[0] - a[0] for a, b in zip(turns, turns[1:])]
+    assert max(gaps) < 1.0, gaps  # keys are read every turn: a 0.5 fps loop waited 2 s a turn
+    assert len({index for _, index in turns}) < len(turns)  # a slide stays on screen for several turns
 
 
 def test_the_no_camera_notice_shows_four_seconds_then_stays_as_a_corner_badge():

@@ -10,6 +10,7 @@ import cv2
 import numpy as np
 import pytest
 
+from conftest import write_video
 from demo.sources import (CameraSource, ImageSource, Mirrored, NoCamera, SampleSource, SourceError, is_camera,
                           VideoSource, open_source, to_rgb)
 from demo.sources.camera import is_device
@@ -135,6 +136,53 @@ def test_looping_video_restarts_its_clock(sample_video):
     times = [source.read().time_ms for _ in range(15)]
     source.close()
     assert times[12] == 0.0 and times[11] > 0.0  # the file's clock goes back when it loops
+
+
+def test_a_one_frame_video_that_cannot_restart_holds_its_frame_like_a_picture(tmp_path):
+    path = tmp_path / "one.mp4"
+    write_video(path, [np.full((48, 64, 3), 100, np.uint8)])  # OpenCV cannot rewind it
+    source = VideoSource(path, loop=True)
+    frames = [source.read() for _ in range(5)]
+    source.close()
+    assert all(frame is not None and np.array_equal(frame.rgb, frames[0].rgb) for frame in frames)
+    assert [frame.index for frame in frames] == list(range(5))
+    assert all(a.time_ms < b.time_ms for a, b in zip(frames, frames[1:]))  # a still scene, not a jump back
+    once = VideoSource(path)  # without loop (render) it ends as before
+    assert once.read() is not None and once.read() is None
+    once.close()
+
+
+def test_a_looping_video_with_no_frame_it_can_read_is_one_clear_error(tmp_path):
+    path = tmp_path / "blank.avi"
+    writer = cv2.VideoWriter(str(path), cv2.VideoWriter_fourcc(*"MJPG"), 30.0, (64, 48))
+    for _ in range(2):
+        writer.write(np.full((48, 64, 3), 100, np.uint8))
+    writer.release()
+    data = bytearray(path.read_bytes())
+    chunk = data.find(b"00dc", data.find(b"movi"))
+    while chunk != -1:  # blank every frame's JPEG: the file still opens, but no frame decodes
+        size = struct.unpack("<I", data[chunk + 4:chunk + 8])[0]
+        data[chunk + 8:chunk + 8 + size] = bytes(size)
+        chunk = data.find(b"00dc", chunk + 8 + size)
+    path.write_bytes(bytes(data))
+    source = VideoSource(path, loop=True)
+    with pytest.raises(SourceError, match=r"blank\.avi: OpenCV opens it but reads no frame from it; convert"):
+        source.read()
+    source.close()
+    once = VideoSource(path)
+    assert once.read() is None
+    once.close()
+
+
+@pytest.mark.parametrize("written, kept", [(0.5, 0.5), (0.1, 0.1), (240.0, 240.0), (0.05, 30.0), (1000.0, 30.0)])
+def test_a_slideshow_video_keeps_its_slow_rate_and_garbage_rates_are_30(tmp_path, written, kept):
+    path = tmp_path / "slides.mp4"
+    write_video(path, [np.full((48, 64, 3), shade, np.uint8) for shade in (50, 150)], fps=written)
+    source = VideoSource(path)
+    times = [source.read().time_ms for _ in range(2)]
+    source.close()
+    assert source.fps == pytest.approx(kept)
+    assert times[1] == pytest.approx(1000.0 / kept)  # 2000 ms: each slide shows for its time
 
 
 def test_files_are_not_mirrored_by_default_but_cameras_would_be(tmp_path, photo):

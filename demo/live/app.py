@@ -173,7 +173,9 @@ def handle_teacher_key(key: int, unicode: str, state: LoopState, now: float) -> 
         state.smoothing = not state.smoothing
     elif key == pygame.K_t:
         state.timing = not state.timing
-    elif unicode.isdigit():
+    elif unicode.isdecimal():
+        # Not isdigit: "²" (a key of its own on French keyboards) is a digit int() refuses. Any
+        # script's 0-9 is a step key: a Persian keyboard's digit row types "۱", not "1".
         state.stages.jump(now, min(int(unicode), STAGE_COUNT - 1))
 
 
@@ -206,18 +208,43 @@ def message_for(state: LoopState, seen: Seen, feeds: Feeds, words: Texts, now: f
 
 # ---- Pace ------------------------------------------------------------------------------------
 
+SLOWEST_LOOP_FPS = 10.0  # the loop never runs slower, so keys are answered within a tenth of a second
+
+
 class Pacer:
     """Holds the loop to at most ``limit`` frames per second (0: as fast as it goes) and measures
-    the frames per second it reaches."""
+    the frames per second it shows.
+
+    Below :data:`SLOWEST_LOOP_FPS` (a slideshow video at 0.5 fps, ``--fps 0.5``) the loop still
+    runs at that rate, to answer keys, and :meth:`frame_due` says when the next frame is to be
+    shown; the frame on screen is held in between.
+    """
 
     def __init__(self, limit: float) -> None:
         self.limit = limit
         self.fps = 0.0
         self._clock = pygame.time.Clock()
         self._last = time.perf_counter()
+        self._due = self._last  # when the next frame is to be shown
+        self._new = True  # this turn of the loop shows a new frame
+
+    def frame_due(self) -> bool:
+        """Whether this turn of the loop is to show the next frame (always at
+        :data:`SLOWEST_LOOP_FPS` or more, and unpaced)."""
+        if not self.limit or self.limit >= SLOWEST_LOOP_FPS:
+            self._new = True
+            return True
+        now, interval = time.perf_counter(), 1.0 / self.limit
+        self._new = now >= self._due
+        if self._new:  # on time, or late: then the next a whole interval from now
+            self._due = self._due + interval if now - self._due < interval else now + interval
+        return self._new
 
     def tick(self) -> None:
-        self._clock.tick(self.limit)
+        """Wait for the loop's next turn; measure the frames per second shown."""
+        self._clock.tick(max(self.limit, SLOWEST_LOOP_FPS) if self.limit else 0)
+        if not self._new:
+            return
         now = time.perf_counter()
         interval = max(now - self._last, 1e-6)
         self.fps = 0.9 * self.fps + 0.1 / interval if self.fps else 1.0 / interval
@@ -259,10 +286,11 @@ def handle_events(state: LoopState, config: Config, window: Window, feeds: Feeds
                 feeds.drop_stale()
 
 
-def collect(state: LoopState, feeds: Feeds, now: float) -> Seen | None:
-    """The frame and faces to show now; a new visitor starts the walk-through at the beginning,
-    and the stages move on by their clock."""
-    seen = feeds.collect(now, state.frozen, state.smoothing)
+def collect(state: LoopState, feeds: Feeds, now: float, hold: bool = False) -> Seen | None:
+    """The frame and faces to show now (with ``hold``, the frame shown before, as when frozen: a
+    slow video's next frame is not due yet); a new visitor starts the walk-through at the
+    beginning, and the stages move on by their clock."""
+    seen = feeds.collect(now, state.frozen or hold, state.smoothing)
     if feeds.visitor_arrived:
         state.stages.restart(now)
     if not feeds.finished:
@@ -275,10 +303,11 @@ def follow_challenge(state: LoopState, seen: Seen, scan: object | None, now: flo
     screen (another step, or the attract loop, whose sample's face is nobody's, and so before every
     new visitor) the challenge is a fresh one: it starts afresh each time the step comes on screen.
     A visitor who leaves while it is shown is forgotten by the challenge itself, after the attract
-    loop's delay (``leave_s``)."""
+    loop's delay (``leave_s``). A frozen picture stops the game's time; a step that comes on screen
+    frozen measures the frozen frame once, as a photo is rendered: its lights, no strips yet."""
     if state.stages.stage != CHALLENGE_STAGE or scan is None or attracting:
         state.forget_challenge()
-    elif not state.frozen:
+    elif not state.frozen or state.challenge.stage_ms is None:  # stage_ms: None until it saw a frame
         state.challenge.update(now * 1000.0, seen.frame.rgb, observe(seen.faces, scan))
 
 
@@ -364,7 +393,7 @@ def run(source: Source, mesh: FaceMesh, config: Config, frames: int = 0, unpaced
                 handle_events(state, config, window, feeds, now)
                 if not state.running or shutdown.requested():
                     break
-                seen = collect(state, feeds, now)
+                seen = collect(state, feeds, now, hold=not pacer.frame_due())
                 if feeds.finished:
                     break
                 if seen is None:
