@@ -14,7 +14,8 @@ with 1 if there was any. It also names each text with letters the bundled font d
     machine-eyes check-layout --lang museum/sv.toml
     machine-eyes check-layout --lang de --size 800x480 1080x1920
 
-No camera, model or display is needed; nothing is drawn.
+No camera, model or display is needed (step 5's words count the windows of its bundled face pattern);
+nothing is drawn.
 """
 
 from __future__ import annotations
@@ -29,13 +30,14 @@ import numpy as np
 from demo.commands.options import OneLineParser, size_type
 from demo.base.choices import (BINS_RANGE, CELL_RANGE, CHALLENGE_STAGE, MAX_FACES_RANGE, PATTERN_STAGE, STAGE_COUNT,
                                 VIEWS)
+from demo.perception.detector import PatternError
 from demo.picture.compose import ViewSettings
 from demo.picture.fitting import REFERENCE_SIDE
 from demo.picture.layout import BADGES, EVERY_OVERLAY, Overlays, Screen, lay_out
 from demo.picture.challengeview import summary_fits
 from demo.picture.patternview import cut_texts
 from demo.picture.layoutcheck import Problem, problems
-from demo.picture.stages import Scene, pattern_scan, progress, screen_texts
+from demo.picture.stages import Scene, check_pattern, pattern_scan, progress, screen_texts
 from demo.picture.text import TextError, Texts, available_languages, load_texts
 from demo.picture.typeset import NO_FONT, missing_letters, shown_letters
 
@@ -123,12 +125,14 @@ def letters_report(texts: Texts) -> list[str]:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """Check the layouts; 0 if every text fits, 1 if any does not, 2 for a bad option or file."""
+    """Check the layouts; 0 if every text fits, 1 if any does not, 2 for a bad option or file (or
+    a damaged bundled font or face pattern)."""
     args = parser().parse_args(argv)
     try:
         languages = [load_texts(lang) for lang in (args.lang or available_languages())]
         lacking = [letters_report(texts) for texts in languages]  # a damaged font: one line, exit 2
-    except TextError as error:
+        check_pattern()  # step 5's search counts its windows with it
+    except (TextError, PatternError) as error:
         print(f"{PROG}: {error}", file=sys.stderr)
         return 2
     sizes = args.size or SIZES
