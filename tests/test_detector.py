@@ -26,6 +26,8 @@ from demo.perception.hog import _l2_hys, cell_histograms, hog_features
 from demo.picture.boxes import Box
 from demo.picture.patternview import (_footer_top, display_cells, draw_detections, heat_picture, pattern_picture,
                               stage_picture)
+from demo.picture.draw import plain_picture
+from demo.picture.text import load_texts
 from demo.sources import SampleSource
 from scenes import make_group
 
@@ -348,6 +350,21 @@ def test_stage_picture_without_a_face(pattern):
     blank = np.zeros((240, 320, 3), np.uint8)
     picture = stage_picture(blank, detect_faces(blank, pattern), pattern, (), (320, 240))
     assert picture.shape == (240, 320, 3)
+
+
+@pytest.mark.parametrize("lang", ["en", "de", "fr", "es"])
+def test_step_5s_words_stay_inside_a_narrow_picture(pattern, photo, lang):
+    """A phone's upright video beside help and timing leaves step 5 a picture of about 120x215 px:
+    its line at the bottom and the insets' titles shrink, wrap or end in "…", never run off it."""
+    words = load_texts(lang)
+    upright = np.zeros((1920, 1080, 3), np.uint8)  # the most windows and sizes: the longest line
+    ground = plain_picture((1, 1))[0, 0]
+    for frame in (upright, photo):
+        scan = detect_faces(frame, pattern)
+        picture = stage_picture(frame, scan, pattern, (), (120, 215), plain=True, words=words)
+        edges = np.concatenate([picture[:, :2], picture[:, -2:]], axis=1)
+        assert (edges == ground).all(), "text drawn to the picture's edge: cut off mid-word"
+    assert scan.detections  # the photo's face: both insets and their titles were drawn
 
 
 def test_a_group_gets_one_mediapipe_label_clear_of_the_bottom_line():

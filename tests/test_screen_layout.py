@@ -81,6 +81,24 @@ def test_captions_three_times_too_long_are_named_never_drawn_over_anything(long_
             _nothing_outside_the_elements(_drawn(scene, texts, window, EVERY_OVERLAY), layout)
 
 
+def test_step_5s_words_too_long_for_its_picture_are_named(tmp_path, capsys):
+    """Step 5's line at the bottom and the insets' titles are set inside its picture, where the
+    layout's boxes do not see them: the check measures them there too."""
+    from demo.base.assets import assets_dir
+
+    english = (assets_dir() / "lang" / "en.toml").read_text("utf-8")
+    english = english.replace('pattern = "face pattern"', 'pattern = "face pattern of a hundred faces averaged"')
+    long = tmp_path / "long.toml"
+    long.write_text(re.sub(r'(?m)^(none|one|other) = "(\{windows\}.*)"$', r'\1 = "\2; \2; \2; \2"', english),
+                    "utf-8")
+    assert check_layout.main(["--lang", str(long), "--size", "800x480", "1280x720"]) == 1
+    lines = capsys.readouterr().out.strip().splitlines()
+    for key in ("pattern.pattern", "pattern.found"):
+        assert any(re.search(rf"step 5 \((files|kiosk)\): picture \[{key}\]: does not fit the \d+x\d+ px picture", line)
+                   for line in lines), lines
+    assert all(" step 5 " in line for line in lines), lines
+
+
 def test_check_layout_refuses_a_bad_size_with_exit_2(capsys):
     with pytest.raises(SystemExit) as caught:
         check_layout.main(["--size", "800by480"])

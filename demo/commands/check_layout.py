@@ -1,7 +1,8 @@
 """``machine-eyes check-layout``: does every text of a language fit every screen?
 
-For each language and window size it lays out every step of the walk-through (and step 8's
-summary card of tricks found, set inside its picture) twice: as files
+For each language and window size it lays out every step of the walk-through (and the words set
+inside step 5's and step 8's pictures: the line of windows compared, the insets' titles, the
+summary card of tricks found) twice: as files
 show it (no overlays) and as the live window does with every overlay on (notices and prompts,
 a badge, help, timing strip, fps line, "Nothing is recorded."), with the widest numbers the
 texts will hold (a 1920x1080 camera, ten faces), for a 4:3 and a 16:9 camera. It prints each
@@ -13,7 +14,8 @@ with 1 if there was any. It also names each text with letters the bundled font d
     machine-eyes check-layout --lang museum/sv.toml
     machine-eyes check-layout --lang de --size 800x480 1080x1920
 
-No camera, model or display is needed; nothing is drawn.
+No camera, model or display is needed (step 5's words count the windows of its bundled face pattern);
+nothing is drawn.
 """
 
 from __future__ import annotations
@@ -26,13 +28,16 @@ from collections.abc import Iterator, Sequence
 import numpy as np
 
 from demo.commands.options import OneLineParser, size_type
-from demo.base.choices import BINS_RANGE, CELL_RANGE, CHALLENGE_STAGE, MAX_FACES_RANGE, STAGE_COUNT, VIEWS
+from demo.base.choices import (BINS_RANGE, CELL_RANGE, CHALLENGE_STAGE, MAX_FACES_RANGE, PATTERN_STAGE, STAGE_COUNT,
+                                VIEWS)
+from demo.perception.detector import PatternError
 from demo.picture.compose import ViewSettings
 from demo.picture.fitting import REFERENCE_SIDE
 from demo.picture.layout import BADGES, EVERY_OVERLAY, Overlays, Screen, lay_out
 from demo.picture.challengeview import summary_fits
+from demo.picture.patternview import cut_texts
 from demo.picture.layoutcheck import Problem, problems
-from demo.picture.stages import Scene, progress, screen_texts
+from demo.picture.stages import Scene, check_pattern, pattern_scan, progress, screen_texts
 from demo.picture.text import TextError, Texts, available_languages, load_texts
 from demo.picture.typeset import NO_FONT, missing_letters, shown_letters
 
@@ -43,8 +48,9 @@ SIDES = (160, 7680)  # pixels: the window sides --size allows
 WIDEST_SETTINGS = dict(cell=CELL_RANGE[1], bins=BINS_RANGE[1])  # two-digit numbers in the panel's detail line
 OVERLAYS = {"files": Overlays()} | {f"live, {badge}": dataclasses.replace(EVERY_OVERLAY, badges=(badge,))
                                     for badge in BADGES}  # by a name for the report
-# What a kiosk's visitors see (no help, timing or fps line): step 8's summary card, set inside its
-# picture, is checked here and in files; help and timing, open, leave it too little room.
+# What a kiosk's visitors see (no help, timing or fps line): step 8's summary card and step 5's
+# words, set inside their pictures, are checked here and in files; help and timing, open, leave
+# them too little room (they are then cut, ending in "…").
 OVERLAYS |= {"kiosk": Overlays(messages=True, badges=BADGES[1:], not_recorded=True)}
 
 
@@ -76,12 +82,18 @@ def layouts_problems(texts: Texts, window: tuple[int, int]) -> Iterator[tuple[st
     faces = [None] * MAX_FACES_RANGE[1]  # only counted: the longest "N faces" texts
     for camera in CAMERAS:
         frame = np.zeros((camera[1], camera[0], 3), np.uint8)
+        scan = pattern_scan(frame)  # step 5 compares as many windows in any picture of this size
         for name, overlays in OVERLAYS.items():
             for stage, view in _steps_and_views(settings.view):
                 scene = Scene(frame, faces, dataclasses.replace(settings, view=view), stage)
                 layout = lay_out(Screen(window, stage, camera, screen_texts(scene, texts, overlays), overlays,
                                         progress(scene)))
                 yield from ((name, problem) for problem in problems(layout))
+                if stage == PATTERN_STAGE and not (overlays.help or overlays.timing):  # words inside its picture
+                    box = layout.get("picture").box
+                    for key in cut_texts(texts, (box.width, box.height), scan.windows, len(scan.scales)):
+                        yield name, Problem(stage, "picture", key, f"does not fit the {box.width}x{box.height} px "
+                                                                   "picture even at its smallest size; ends in …")
                 if stage == CHALLENGE_STAGE and not (overlays.help or overlays.timing):
                     box = layout.get("picture").box  # the summary card is set inside the picture
                     if not summary_fits(texts, (box.width, box.height), min(window) / REFERENCE_SIDE):
@@ -113,12 +125,14 @@ def letters_report(texts: Texts) -> list[str]:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """Check the layouts; 0 if every text fits, 1 if any does not, 2 for a bad option or file."""
+    """Check the layouts; 0 if every text fits, 1 if any does not, 2 for a bad option or file (or
+    a damaged bundled font or face pattern)."""
     args = parser().parse_args(argv)
     try:
         languages = [load_texts(lang) for lang in (args.lang or available_languages())]
         lacking = [letters_report(texts) for texts in languages]  # a damaged font: one line, exit 2
-    except TextError as error:
+        check_pattern()  # step 5's search counts its windows with it
+    except (TextError, PatternError) as error:
         print(f"{PROG}: {error}", file=sys.stderr)
         return 2
     sizes = args.size or SIZES

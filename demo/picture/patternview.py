@@ -25,12 +25,13 @@ import cv2
 import numpy as np
 
 from demo.perception.boxes import box_centre, to_gray
-from demo.perception.detector import Detection, Pattern, ScanResult
+from demo.perception.detector import MAX_DETECTIONS, Detection, Pattern, ScanResult
 from demo.perception.hog import cell_histograms
 from demo.picture import typeset
 from demo.picture.boxes import Box as Rect
 from demo.picture.colours import AMBER, GLYPH_CYAN, INSET_FRAME, PATTERN_BACKGROUND, SKY_BLUE, TEXT
 from demo.picture.draw import line_width, live_interpolation, plain_picture, resized
+from demo.picture.fitting import cut_lines, largest, line_step, width_of, wrapped
 from demo.picture.hogdraw import draw_glyphs
 from demo.picture.text import Texts, english
 
@@ -61,6 +62,8 @@ GLOW_GRID = 4  # display pixels per point of the grid the glow is coloured on
 # ---- Boxes and layout ---------------------------------------------------------------------------
 BOX_WIDTH = 2.0  # line width of the best box, pixels at a 480 px tall picture
 LABEL_PX = 17  # label font size at a 480 px tall picture
+SMALLEST_PX = 8  # font size (px) the footer and insets' titles shrink to at most; then they wrap or end in "…"
+FOOTER_LINES = 2  # the footer wraps onto at most this many lines at SMALLEST_PX
 INSET_FRACTION = 0.36  # of the picture's height: side of each inset square
 INSET_GAP = 0.025  # of the picture's height: margin around and between the insets
 REFERENCE_HEIGHT = 480.0  # picture height (px) at which the sizes above apply
@@ -284,7 +287,7 @@ def _label(vis: np.ndarray, text: str, xy: tuple[int, int], colour: tuple[int, i
 
 def draw_detections(vis: np.ndarray, detections: Sequence[Detection],
                     mediapipe_boxes: Sequence[Box] = (), scale: float = 1.0,
-                    labels: bool = True) -> list[tuple[int, int, int, int]]:
+                    labels: bool = True, bottom: int | None = None) -> list[tuple[int, int, int, int]]:
     """Draw the detector's boxes (amber) and MediaPipe's (sky blue, dashed) in place; returns
     the boxes (x0, y0, x1, y1, pixels of ``vis``) of the labels written.
 
@@ -302,9 +305,12 @@ def draw_detections(vis: np.ndarray, detections: Sequence[Detection],
         Write "HOG 97%" above the best box and "MediaPipe" once, by the first of MediaPipe's boxes
         where it fits: below the box, else above it, never over the line at the bottom of the
         picture (see ``_footer``) or the HOG label (a group would bury the faces in labels).
+    bottom : int, optional
+        Where that line starts (pixels from the top); default where a one-line footer does.
     """
     width = line_width(vis, BOX_WIDTH)
     px = line_width(vis, LABEL_PX)
+    bottom = _footer_top(vis) if bottom is None else bottom
     hog_label = None  # (text, top left, box) of the best box's label
     if labels and detections:
         x0, y0, _, _ = _scaled(detections[0].box, scale)
@@ -320,7 +326,7 @@ def draw_detections(vis: np.ndarray, detections: Sequence[Detection],
         for box in mediapipe_boxes:
             x0, y0, _, y1 = _scaled(box, scale)
             spots = [(x0, y1 + width + 1), (x0, y0 - width - 1 - label_h)]  # below, else above
-            free = [(x, y) for x, y in spots if 0 <= y and y + label_h <= _footer_top(vis)
+            free = [(x, y) for x, y in spots if 0 <= y and y + label_h <= bottom
                     and not (hog_label and Rect(x, y, x + label_w, y + label_h).overlaps(hog_label[2]))]
             if free:
                 written.append(_label(vis, "MediaPipe", free[0], MEDIAPIPE_COLOUR))
@@ -334,14 +340,15 @@ def draw_detections(vis: np.ndarray, detections: Sequence[Detection],
 
 
 # ---- The whole stage ----------------------------------------------------------------------------
-def _inset_places(size: tuple[int, int], side: int, gap: int, title: int
+def _inset_places(size: tuple[int, int], side: int, gap: int, title: int, footer_rise: int = 0
                   ) -> list[tuple[tuple[int, int], tuple[int, int]]]:
     """Candidate top-left corners of the two insets: stacked at the right or left edge, or side
-    by side in one of the four corners (the footer line left free at the bottom)."""
+    by side in one of the four corners (the footer line left free at the bottom, and the
+    ``footer_rise`` pixels its further lines take above it)."""
     width, height = size
     right, left = width - gap - side, gap
     top, below = gap + title, 2 * (gap + title) + side
-    bottom = height - 2 * title - side
+    bottom = height - 2 * title - side - footer_rise
     pairs = [((right, top), (right, below)), ((left, top), (left, below))]
     for y in (bottom, top):
         pairs.append(((width - 2 * (gap + side), y), (right, y)))
@@ -361,17 +368,24 @@ def _hidden(places: tuple[tuple[int, int], tuple[int, int]], side: int,
     return area
 
 
-def _choose_places(size: tuple[int, int], boxes: Sequence[Box], scale: float
-                   ) -> tuple[tuple[tuple[int, int], tuple[int, int]], int]:
-    """Where the two insets go and their side: where they hide the least of the faces' boxes
-    (``boxes`` in picture pixels, best first); on a tie, stacked on the side away from the
-    best face, so the line from it to its inset is long and clear."""
+def _inset_side(size: tuple[int, int]) -> tuple[int, int]:
+    """(side of each inset, gap around them) in pixels, for a stage picture of ``size``."""
     width, height = size
     gap = int(round(INSET_GAP * height))
     # A tall picture drawn narrow: two insets side by side must still fit across it
-    side = max(1, min(int(round(INSET_FRACTION * height)), (width - 3 * gap) // 2))
+    return max(1, min(int(round(INSET_FRACTION * height)), (width - 3 * gap) // 2)), gap
+
+
+def _choose_places(size: tuple[int, int], boxes: Sequence[Box], scale: float, footer_rise: int = 0
+                   ) -> tuple[tuple[tuple[int, int], tuple[int, int]], int]:
+    """Where the two insets go and their side: where they hide the least of the faces' boxes
+    (``boxes`` in picture pixels, best first); on a tie, stacked on the side away from the
+    best face, so the line from it to its inset is long and clear. ``footer_rise``: see
+    :func:`_inset_places`."""
+    width, height = size
+    side, gap = _inset_side(size)
     title = int(round(LABEL_PX * 1.6 * height / REFERENCE_HEIGHT))
-    places = _inset_places(size, side, gap, title)
+    places = _inset_places(size, side, gap, title, footer_rise)
     if boxes and (boxes[0][0] + boxes[0][2]) / 2.0 * scale > width / 2.0:
         places[0], places[1] = places[1], places[0]  # stack on the left: the face is right
     costs = [_hidden(p, side, boxes, scale) for p in places]
@@ -379,13 +393,44 @@ def _choose_places(size: tuple[int, int], boxes: Sequence[Box], scale: float
 
 
 def _paste_inset(vis: np.ndarray, inset: np.ndarray, x: int, y: int, title: str,
-                 colour: tuple[int, int, int]) -> None:
-    """Paste an inset with a thin frame and a title above it, in place."""
+                 colour: tuple[int, int, int], gap: int) -> None:
+    """Paste an inset with a thin frame and a title above it, in place; the title is no wider
+    than the inset and half the ``gap`` on each side, so it neither leaves the picture nor
+    touches the other inset's."""
     side = inset.shape[0]
     vis[y:y + side, x:x + side] = inset
     cv2.rectangle(vis, (x - 1, y - 1), (x + side, y + side), INSET_FRAME, 1, cv2.LINE_AA)
-    _label(vis, title, (x + side // 2, y - line_width(vis, LABEL_PX * 1.45)), colour, anchor="centre",
-           bold=True)
+    line, px = _fitted_line(title, line_width(vis, LABEL_PX), side + gap, bold=True)
+    typeset.draw_line(vis, line, px, (x + side // 2, y - line_width(vis, LABEL_PX * 1.45)), colour, bold=True,
+                      anchor="centre")
+
+
+def _fitted_line(text: str, px: int, width: int, bold: bool = False) -> tuple[str, int]:
+    """``text`` as one line no wider than ``width`` pixels, and its font size: ``px``, or smaller
+    down to ``SMALLEST_PX``; if it is still too wide there, it is shortened to end in "…"."""
+    floor = min(px, SMALLEST_PX)
+    size = largest(lambda s: width_of(text, s, bold) <= width, floor, px)
+    if size is not None:
+        return text, size
+    lines, _ = cut_lines(wrapped(text, floor, bold, width), 1, width, floor, bold)
+    return (lines[0] if lines else ""), floor
+
+
+def cut_texts(words: Texts, size: tuple[int, int], windows: int, sizes: int) -> list[str]:
+    """The keys of the texts in a stage picture of ``size`` (width, height) that would end in
+    "…" (too wide even at ``SMALLEST_PX``): the insets' titles, and the footer for no face, one
+    face and ``MAX_DETECTIONS`` faces with these numbers (for ``machine-eyes check-layout``;
+    nothing is drawn)."""
+    px = max(1, round(LABEL_PX * size[1] / REFERENCE_HEIGHT))  # line_width's, for this height
+    side, gap = _inset_side(size)
+    found = [key for key in ("pattern.pattern", "pattern.you")
+             if _fitted_line(words.get(key), px, side + gap, bold=True)[0] != words.get(key)]
+    for faces in (0, 1, MAX_DETECTIONS):
+        text = words.count("pattern.found", faces, windows=windows, sizes=sizes, faces=faces)
+        if _footer_lines(text, size)[2]:
+            found.append("pattern.found")
+            break
+    return found
 
 
 def stage_picture(rgb: np.ndarray, scan: ScanResult, pattern: Pattern,
@@ -422,22 +467,27 @@ def stage_picture(rgb: np.ndarray, scan: ScanResult, pattern: Pattern,
     words = words or english()
     scale = size[0] / float(rgb.shape[1])
     vis = heat_picture(rgb, scan, size, plain)
-    draw_detections(vis, scan.detections, mediapipe_boxes, scale)
+    found = len(scan.detections)
+    lines, px, _ = _footer_lines(words.count("pattern.found", found, windows=scan.windows, sizes=len(scan.scales),
+                                             faces=found), size)
+    draw_detections(vis, scan.detections, mediapipe_boxes, scale, bottom=_footer_top(vis, px, lines))
     boxes = [d.box for d in scan.detections] + [tuple(b) for b in mediapipe_boxes]
-    (pattern_xy, visitor_xy), side = _choose_places(size, boxes, scale)
+    rise = (len(lines) - 1) * line_step(px)  # a footer that wrapped pushes the lower insets up
+    (pattern_xy, visitor_xy), side = _choose_places(size, boxes, scale, rise)
+    gap = _inset_side(size)[1]
     if scan.detections:  # "you" goes in the square nearer the best face, so the line is short
         face = np.array(scan.detections[0].box).reshape(2, 2).mean(axis=0) * scale
         if np.hypot(*(np.array(pattern_xy) - face)) < np.hypot(*(np.array(visitor_xy) - face)):
             pattern_xy, visitor_xy = visitor_xy, pattern_xy
     _paste_inset(vis, pattern_picture(pattern, (side, side)), *pattern_xy, words.get("pattern.pattern"),
-                 PATTERN_COLOUR)
+                 PATTERN_COLOUR, gap)
     if scan.detections:
         best = scan.detections[0]
         x, y = visitor_xy
         _paste_inset(vis, visitor_picture(rgb, best.box, pattern, (side, side)), x, y, words.get("pattern.you"),
-                     VISITOR_COLOUR)
+                     VISITOR_COLOUR, gap)
         _leader(vis, _scaled(best.box, scale), (x, y, x + side, y + side))
-    _footer(vis, scan, words)
+    _footer(vis, lines, px)
     return vis
 
 
@@ -459,16 +509,39 @@ def _edge_point(rect: Sequence[float], towards: np.ndarray) -> np.ndarray:
     return centre + direction / max(float(reach.max()), 1.0)
 
 
-def _footer(vis: np.ndarray, scan: ScanResult, words: Texts) -> None:
-    """One line at the bottom: how much searching was done, and what was found."""
-    found = len(scan.detections)
-    text = words.count("pattern.found", found, windows=scan.windows, sizes=len(scan.scales), faces=found)
-    px = line_width(vis, LABEL_PX)
-    width = typeset.text_size(text, px)[0]
-    px = max(8, int(px * min(1.0, 0.94 * vis.shape[1] / max(width, 1))))
-    typeset.draw_line(vis, text, px, (vis.shape[1] // 2, _footer_top(vis, px)), TEXT, anchor="centre")
+def _footer(vis: np.ndarray, lines: tuple[str, ...], px: int) -> None:
+    """The line (or two) at the bottom, in place: how much searching was done, and what was found."""
+    y = _footer_top(vis, px, lines)
+    for line in lines:
+        typeset.draw_line(vis, line, px, (vis.shape[1] // 2, y), TEXT, anchor="centre")
+        y += line_step(px)
 
 
-def _footer_top(vis: np.ndarray, px: int | None = None) -> int:
-    """Where the footer line's text starts (pixels from the top); ``px``: its font size, if shrunk."""
-    return vis.shape[0] - int((px or line_width(vis, LABEL_PX)) * 1.6)
+def _footer_lines(text: str, size: tuple[int, int]) -> tuple[tuple[str, ...], int, bool]:
+    """The footer's lines, font size and whether it had to be cut, in a picture of ``size``: one
+    line, shrunk down to ``SMALLEST_PX`` if need be; else wrapped at that size onto
+    ``FOOTER_LINES``, the last ending in "…" if they do not hold it all."""
+    px, width = _footer_px(size[1]), _footer_width(size[0])
+    fits = largest(lambda s: width_of(text, s) <= width, SMALLEST_PX, px)
+    if fits is not None:
+        return (text,), fits, False
+    lines, cut = cut_lines(wrapped(text, SMALLEST_PX, False, width), FOOTER_LINES, width, SMALLEST_PX, False)
+    return lines, SMALLEST_PX, cut
+
+
+def _footer_px(height: int) -> int:
+    """The footer's font size before it shrinks to fit, in a picture ``height`` pixels tall: as
+    the labels', but at least ``SMALLEST_PX`` (it is the picture's sentence)."""
+    return max(SMALLEST_PX, round(LABEL_PX * height / REFERENCE_HEIGHT))
+
+
+def _footer_width(width: int) -> int:
+    """Widest the footer's lines may be, pixels, in a picture ``width`` pixels wide."""
+    return int(0.94 * width)
+
+
+def _footer_top(vis: np.ndarray, px: int | None = None, lines: Sequence[str] = ("",)) -> int:
+    """Where the footer's text starts (pixels from the top); ``px``: its font size, if shrunk,
+    and ``lines``: its lines, if it wrapped."""
+    px = px or line_width(vis, LABEL_PX)
+    return vis.shape[0] - int(px * 1.6) - (len(lines) - 1) * line_step(px)
