@@ -212,19 +212,21 @@ def test_a_signal_stops_a_render_and_leaves_no_part_files(tmp_path, name):
     from demo.sources import SampleSource
 
     clip = SampleSource()
-    long = tmp_path / "long.mp4"
+    long = tmp_path / "lesson" / "sub" / "long.mp4"  # in a subfolder: -r makes out/sub for it
+    long.parent.mkdir(parents=True)
     writer = cv2.VideoWriter(str(long), cv2.VideoWriter_fourcc(*"mp4v"), 30, clip.size)
     for index in range(300):
         writer.write(cv2.cvtColor(clip.frame_at(index), cv2.COLOR_RGB2BGR))
     writer.release()
     out = tmp_path / "out"
     env = dict(os.environ, SDL_VIDEODRIVER="dummy")
-    process = subprocess.Popen([sys.executable, "-m", "demo", "render", str(long), "-o", str(out), "--data", "all"],
+    process = subprocess.Popen([sys.executable, "-m", "demo", "render", str(tmp_path / "lesson"), "-r", "-o", str(out),
+                                "--data", "all"],
                                cwd=REPO, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
                                preexec_fn=_signals_as_in_a_terminal)
     try:
         deadline = time.monotonic() + 90
-        while not (out.is_dir() and any(".part" in p.name for p in out.iterdir())):
+        while not (out.is_dir() and any(".part" in p.name for p in out.rglob("*"))):
             assert process.poll() is None and time.monotonic() < deadline, process.communicate()
             time.sleep(0.05)
         process.send_signal(signum)
@@ -236,7 +238,7 @@ def test_a_signal_stops_a_render_and_leaves_no_part_files(tmp_path, name):
             process.kill()
     assert process.returncode == 128 + signum, stderr
     assert lines(stderr) == [f"machine-eyes render: stopped by {name}; nothing written for {long}"]
-    assert not out.exists()  # no .part file, and the folder it made is gone
+    assert not out.exists()  # no .part file, and the folders it made (out, out/sub) are gone
 
 
 # ---- 3 and 7. One line instead of a traceback or a wrong reason --------------------------------
@@ -397,6 +399,7 @@ def test_links_to_folders_are_followed_with_r_like_folders_each_real_folder_once
     (lesson / "album.png").symlink_to(elsewhere)  # ... and a link so named
     (lesson / "2024").symlink_to(elsewhere)  # the same folder again: rendered once
     (elsewhere / "up").symlink_to(lesson)  # a link back up the tree: no endless walk
+    (lesson / "out").symlink_to(tmp_path)  # ... nor out of the folder (into the other folders here)
     for options, rendered in (([], ["good-seen.png"]),
                               (["-r"], ["2024/far-seen.png", "good-seen.png", "plain.png/inner-seen.png"])):
         out = tmp_path / f"out{len(options)}"
@@ -597,6 +600,10 @@ def test_a_render_that_stops_before_any_work_leaves_no_new_folder_and_keeps_the_
                                                       for path in gone]
     assert not new.exists()
     assert had.is_dir() and list(had.iterdir()) == []
+    # "new/../had" is the folder the user had: its ".." was once read as a folder made, then removed
+    assert main(["render", str(src), "-o", f"{new}/../had/", "--model", str(junk)]) == 2
+    capsys.readouterr()
+    assert had.is_dir()
 
 
 # ---- 4. Damaged JPEG data ------------------------------------------------------------------------

@@ -108,25 +108,33 @@ def _check_options(args: argparse.Namespace) -> None:
         raise ValueError(f"--max-faces must be {low}-{high}, not {args.max_faces}")
 
 
-def _missing_folders(path: Path | None) -> list[Path]:
-    """``path`` and those of its parents that are not there yet, deepest first: what planning may make."""
-    missing: list[Path] = []
-    if path is not None:
-        for folder in (path, *path.parents):
-            if os.path.lexists(folder):
-                break
-            missing.append(folder)
+def _first_missing(path: Path | None) -> Path | None:
+    """The outermost folder of ``path`` that is not there yet (what planning may make), or None.
+
+    The path is made absolute and its ``..`` taken out first, so ``new/../had`` is ``had``, there
+    already, and never taken for a folder this run made."""
+    if path is None:
+        return None
+    absolute = Path(os.path.abspath(path))
+    missing = None
+    for folder in (absolute, *absolute.parents):
+        if os.path.lexists(folder):
+            break
+        missing = folder
     return missing
 
 
-def _remove_made(folders: list[Path]) -> None:
-    """Remove ``folders`` (made by this run, deepest first) that are still empty, so a run that wrote
-    nothing there (refused, failed or stopped) leaves no new folder behind; one that holds anything is kept."""
-    for folder in folders:
+def _remove_if_empty(folder: Path | None) -> None:
+    """Remove ``folder`` (made by this run) and the folders in it, where they are empty, so a run
+    that wrote nothing there (refused, failed or stopped) leaves no new folder behind; a folder
+    that holds a file is kept."""
+    if folder is None or folder.is_symlink():
+        return
+    for here, _, _ in os.walk(folder, topdown=False):  # the subfolders made for -r first
         try:
-            folder.rmdir()
-        except OSError:  # not made after all (-o named a file), or something is in it now
-            return
+            os.rmdir(here)
+        except OSError:  # something is in it
+            pass
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -135,11 +143,11 @@ def main(argv: list[str] | None = None) -> int:
     :mod:`demo.cli` if its reader closed the pipe), 128 + the signal's number when a signal stopped
     it (:mod:`demo.base.shutdown`)."""
     args = render_parser().parse_args(argv)
-    new_folders = _missing_folders(args.output)  # -o DIR is made while planning, before the model is tried
+    new_folder = _first_missing(args.output)  # -o DIR is made while planning, before the model is tried
     try:
         return _render_all(args)
     finally:
-        _remove_made(new_folders)  # a run that wrote nothing there leaves no new folder
+        _remove_if_empty(new_folder)  # a run that wrote nothing there leaves no new folder
 
 
 def _render_all(args: argparse.Namespace) -> int:

@@ -218,22 +218,24 @@ def _folder_files(folder: Path, recursive: bool, skip: Path | None) -> tuple[lis
     that cannot be read (a FIFO, a link that loops or points nowhere, a folder without permission).
 
     Hidden files and folders are left out, and so is ``skip`` (resolved: the output folder). With
-    ``recursive``, links to folders are followed like folders, each real folder once (a link back
-    up the tree ends there).
+    ``recursive``, links to folders are followed like folders, each real folder once; a link back
+    to ``folder`` or up above it is not followed.
     """
     files: list[Path] = []
     problems: list[str] = []
     walked: set[Path] = set()
+    above = set(folder.resolve().parents)  # a link up to one of them would walk out of the folder
 
     def unreadable(error: OSError) -> None:
         problems.append(f"{error.filename}: this folder cannot be read ({error.strerror}); check its permissions")
 
     for here, folders, names in os.walk(folder, onerror=unreadable, followlinks=True):
         here_path = Path(here)
-        if here_path.resolve() in walked:  # reached again through a link: once is enough
+        real = here_path.resolve()
+        if real in walked or real in above:  # reached again through a link (once is enough), or above
             folders[:] = []
             continue
-        walked.add(here_path.resolve())
+        walked.add(real)
         folders[:] = sorted(name for name in folders if not name.startswith(".")
                             and (skip is None or (here_path / name).resolve() != skip))
         for name in sorted(names):
