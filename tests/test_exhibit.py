@@ -171,30 +171,34 @@ def test_a_one_frame_video_plays_in_the_live_loop_like_a_picture(tmp_path):
 
 
 def test_a_slideshow_video_holds_each_frame_while_the_loop_keeps_answering_keys(tmp_path):
-    import time
-
     from conftest import write_video
     from demo.live.app import SLOWEST_LOOP_FPS, Pacer
     from demo.sources import open_source
 
+    pacer = Pacer(0.5, holds=True)  # a file at 0.5 fps: the loop turns 10 times a second, keys with it
+    assert pacer.turns == SLOWEST_LOOP_FPS
+    assert [pacer.frame_due(t) for t in (0.0, 0.1, 1.9, 2.0, 2.1, 4.5, 5.0)] == [True, False, False, True, False,
+                                                                                True, False]
+    camera = Pacer(0.5)  # a camera paced as asked: a held frame would read as an empty room
+    assert camera.turns == 0.5 and camera.frame_due(0.0) and camera.frame_due(0.1)
+    assert Pacer(30.0, holds=True).frame_due(0.0) and Pacer(30.0, holds=True).frame_due(0.0)
+
     path = tmp_path / "slides.mp4"
     write_video(path, [np.full((48, 64, 3), shade, np.uint8) for shade in (50, 150, 250)], fps=0.5)
-    pacer = Pacer(0.5)
-    assert pacer.frame_due() and not pacer.frame_due()  # the next slide is two seconds away
-    assert Pacer(SLOWEST_LOOP_FPS).frame_due() and Pacer(SLOWEST_LOOP_FPS).frame_due()
-    turns = []
+    clock, shown = FakeClock(), []
+
+    def turn(count, state, attracting):
+        shown.append(state.shown.frame.index)
+        clock.now += 0.1  # the loop's clock: a tenth of a second a turn
+
     source = open_source(str(path))
     try:
         assert source.fps == 0.5
         with FaceMesh(max_faces=1) as mesh:  # paced at the video's own rate
-            run(source, mesh, Config(), frames=6,
-                on_frame=lambda count, state, attracting: turns.append((time.perf_counter(),
-                                                                        state.shown.frame.index)))
+            run(source, mesh, Config(), frames=25, clock=clock, on_frame=turn)
     finally:
         source.close()
-    gaps = [b[0] - a[0] for a, b in zip(turns, turns[1:])]
-    assert max(gaps) < 1.0, gaps  # keys are read every turn: a 0.5 fps loop waited 2 s a turn
-    assert len({index for _, index in turns}) < len(turns)  # a slide stays on screen for several turns
+    assert shown[:20] == [shown[0]] * 20 and shown[20:] == [shown[0] + 1] * 5, shown  # 2 s a slide
 
 
 def test_the_no_camera_notice_shows_four_seconds_then_stays_as_a_corner_badge():

@@ -215,34 +215,36 @@ class Pacer:
     """Holds the loop to at most ``limit`` frames per second (0: as fast as it goes) and measures
     the frames per second it shows.
 
-    Below :data:`SLOWEST_LOOP_FPS` (a slideshow video at 0.5 fps, ``--fps 0.5``) the loop still
-    runs at that rate, to answer keys, and :meth:`frame_due` says when the next frame is to be
-    shown; the frame on screen is held in between.
+    A file (``holds``) paced below :data:`SLOWEST_LOOP_FPS` (a slideshow video at 0.5 fps,
+    ``--fps 0.5``) is shown frame by frame at its rate while the loop still turns at that rate, to
+    answer keys: :meth:`frame_due` says when the next frame is to be shown, and the frame on screen
+    is held in between. A camera is paced as asked: a held frame would read as an empty room.
     """
 
-    def __init__(self, limit: float) -> None:
+    def __init__(self, limit: float, holds: bool = False) -> None:
         self.limit = limit
+        self.holds = holds and 0.0 < limit < SLOWEST_LOOP_FPS
+        self.turns = max(limit, SLOWEST_LOOP_FPS) if self.holds else limit  # loop turns a second (0: unpaced)
         self.fps = 0.0
         self._clock = pygame.time.Clock()
         self._last = time.perf_counter()
-        self._due = self._last  # when the next frame is to be shown
+        self._due: float | None = None  # when the next frame is to be shown, seconds of the loop's clock
         self._new = True  # this turn of the loop shows a new frame
 
-    def frame_due(self) -> bool:
-        """Whether this turn of the loop is to show the next frame (always at
-        :data:`SLOWEST_LOOP_FPS` or more, and unpaced)."""
-        if not self.limit or self.limit >= SLOWEST_LOOP_FPS:
-            self._new = True
-            return True
-        now, interval = time.perf_counter(), 1.0 / self.limit
-        self._new = now >= self._due
-        if self._new:  # on time, or late: then the next a whole interval from now
-            self._due = self._due + interval if now - self._due < interval else now + interval
+    def frame_due(self, now: float) -> bool:
+        """Whether the loop's turn at ``now`` (seconds, the loop's clock) shows the next frame;
+        always, unless it :attr:`holds` frames."""
+        if self.holds:
+            interval = 1.0 / self.limit
+            self._new = self._due is None or now >= self._due
+            if self._new:  # on time, or late: then the next a whole interval from now
+                late = self._due is None or now - self._due >= interval
+                self._due = now + interval if late else self._due + interval
         return self._new
 
     def tick(self) -> None:
         """Wait for the loop's next turn; measure the frames per second shown."""
-        self._clock.tick(max(self.limit, SLOWEST_LOOP_FPS) if self.limit else 0)
+        self._clock.tick(self.turns)
         if not self._new:
             return
         now = time.perf_counter()
@@ -380,7 +382,7 @@ def run(source: Source, mesh: FaceMesh, config: Config, frames: int = 0, unpaced
         state.notices.post(Notice(notice_key, words.get(notice_key), BADGE_OF.get(notice_key)))
     attract = Attract(config.attract.delay_s, config.attract.enabled and source.live and attract_mesh is not None)
     window = Window(state.fullscreen, pointer=not state.kiosk)
-    pacer = Pacer(frame_rate_limit(source, config, unpaced))
+    pacer = Pacer(frame_rate_limit(source, config, unpaced), holds=not source.live)
     shown = 0
     try:
         # Feeds start inside the try: an error (or Ctrl-C in a notebook) right after the workers
@@ -393,7 +395,7 @@ def run(source: Source, mesh: FaceMesh, config: Config, frames: int = 0, unpaced
                 handle_events(state, config, window, feeds, now)
                 if not state.running or shutdown.requested():
                     break
-                seen = collect(state, feeds, now, hold=not pacer.frame_due())
+                seen = collect(state, feeds, now, hold=not pacer.frame_due(now))
                 if feeds.finished:
                     break
                 if seen is None:

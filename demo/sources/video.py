@@ -38,6 +38,7 @@ class VideoSource:
         self._index = 0
         self._in_file = 0  # frame number within the current pass through the file
         self._last: np.ndarray | None = None  # the last frame given, held if the video cannot restart
+        self._stuck = False  # it could not be started again: its last frame is held
 
     def read(self) -> Frame | None:
         """The next frame; at the end ``None``, or with ``loop`` the first frame again (else the
@@ -48,13 +49,16 @@ class VideoSource:
         SourceError
             With ``loop``, when the video gives no frame at all.
         """
+        if self._stuck:  # its clock goes on, so the landmarker sees the held frame as a still scene
+            return self._give(self._last)
         ok, bgr = self._cap.read()
         if not ok and self._loop and self._in_file > 0:
             self._cap.set(cv2.CAP_PROP_POS_FRAMES, 0)
             ok, bgr = self._cap.read()
             if ok and bgr is not None:
                 self._in_file = 0
-            else:  # its clock goes on, so the landmarker sees the held frame as a still scene
+            else:
+                self._stuck = True
                 return self._give(self._last)
         if not ok or bgr is None:
             if self._loop and self._last is None:
