@@ -400,20 +400,21 @@ def _paste_inset(vis: np.ndarray, inset: np.ndarray, x: int, y: int, title: str,
     side = inset.shape[0]
     vis[y:y + side, x:x + side] = inset
     cv2.rectangle(vis, (x - 1, y - 1), (x + side, y + side), INSET_FRAME, 1, cv2.LINE_AA)
-    line, px = _fitted_line(title, line_width(vis, LABEL_PX), side + gap, bold=True)
-    typeset.draw_line(vis, line, px, (x + side // 2, y - line_width(vis, LABEL_PX * 1.45)), colour, bold=True,
+    lines, px, _ = _fit(title, line_width(vis, LABEL_PX), side + gap, 1, bold=True)
+    typeset.draw_line(vis, lines[0] if lines else "", px, (x + side // 2, y - line_width(vis, LABEL_PX * 1.45)), colour, bold=True,
                       anchor="centre")
 
 
-def _fitted_line(text: str, px: int, width: int, bold: bool = False) -> tuple[str, int]:
-    """``text`` as one line no wider than ``width`` pixels, and its font size: ``px``, or smaller
-    down to ``SMALLEST_PX``; if it is still too wide there, it is shortened to end in "…"."""
+def _fit(text: str, px: int, width: int, rows: int, bold: bool = False) -> tuple[tuple[str, ...], int, bool]:
+    """``text`` set in at most ``rows`` lines no wider than ``width`` pixels: its lines, their font
+    size and whether it had to be cut. One line at ``px``, or smaller down to ``SMALLEST_PX``;
+    else wrapped at that size, the last line ending in "…" if the lines do not hold it all."""
     floor = min(px, SMALLEST_PX)
     size = largest(lambda s: width_of(text, s, bold) <= width, floor, px)
     if size is not None:
-        return text, size
-    lines, _ = cut_lines(wrapped(text, floor, bold, width), 1, width, floor, bold)
-    return (lines[0] if lines else ""), floor
+        return (text,), size, False
+    lines, cut = cut_lines(wrapped(text, floor, bold, width), rows, width, floor, bold)
+    return tuple(lines), floor, cut
 
 
 def cut_texts(words: Texts, size: tuple[int, int], windows: int, sizes: int) -> list[str]:
@@ -424,7 +425,7 @@ def cut_texts(words: Texts, size: tuple[int, int], windows: int, sizes: int) -> 
     px = max(1, round(LABEL_PX * size[1] / REFERENCE_HEIGHT))  # line_width's, for this height
     side, gap = _inset_side(size)
     found = [key for key in ("pattern.pattern", "pattern.you")
-             if _fitted_line(words.get(key), px, side + gap, bold=True)[0] != words.get(key)]
+             if _fit(words.get(key), px, side + gap, 1, bold=True)[2]]
     for faces in (0, 1, MAX_DETECTIONS):
         text = words.count("pattern.found", faces, windows=windows, sizes=sizes, faces=faces)
         if _footer_lines(text, size)[2]:
@@ -518,15 +519,9 @@ def _footer(vis: np.ndarray, lines: tuple[str, ...], px: int) -> None:
 
 
 def _footer_lines(text: str, size: tuple[int, int]) -> tuple[tuple[str, ...], int, bool]:
-    """The footer's lines, font size and whether it had to be cut, in a picture of ``size``: one
-    line, shrunk down to ``SMALLEST_PX`` if need be; else wrapped at that size onto
-    ``FOOTER_LINES``, the last ending in "…" if they do not hold it all."""
-    px, width = _footer_px(size[1]), _footer_width(size[0])
-    fits = largest(lambda s: width_of(text, s) <= width, SMALLEST_PX, px)
-    if fits is not None:
-        return (text,), fits, False
-    lines, cut = cut_lines(wrapped(text, SMALLEST_PX, False, width), FOOTER_LINES, width, SMALLEST_PX, False)
-    return lines, SMALLEST_PX, cut
+    """The footer's lines, font size and whether it had to be cut, in a picture of ``size``
+    (see :func:`_fit`: one line, else ``FOOTER_LINES`` at ``SMALLEST_PX``)."""
+    return _fit(text, _footer_px(size[1]), _footer_width(size[0]), FOOTER_LINES)
 
 
 def _footer_px(height: int) -> int:
