@@ -401,8 +401,8 @@ def _paste_inset(vis: np.ndarray, inset: np.ndarray, x: int, y: int, title: str,
     vis[y:y + side, x:x + side] = inset
     cv2.rectangle(vis, (x - 1, y - 1), (x + side, y + side), INSET_FRAME, 1, cv2.LINE_AA)
     lines, px, _ = _fit(title, line_width(vis, LABEL_PX), side + gap, 1, bold=True)
-    typeset.draw_line(vis, lines[0] if lines else "", px, (x + side // 2, y - line_width(vis, LABEL_PX * 1.45)), colour, bold=True,
-                      anchor="centre")
+    typeset.draw_line(vis, lines[0] if lines else "", px, (x + side // 2, y - line_width(vis, LABEL_PX * 1.45)),
+                      colour, bold=True, anchor="centre")
 
 
 def _fit(text: str, px: int, width: int, rows: int, bold: bool = False) -> tuple[tuple[str, ...], int, bool]:
@@ -422,10 +422,9 @@ def cut_texts(words: Texts, size: tuple[int, int], windows: int, sizes: int) -> 
     "…" (too wide even at ``SMALLEST_PX``): the insets' titles, and the footer for no face, one
     face and ``MAX_DETECTIONS`` faces with these numbers (for ``machine-eyes check-layout``;
     nothing is drawn)."""
-    px = max(1, round(LABEL_PX * size[1] / REFERENCE_HEIGHT))  # line_width's, for this height
     side, gap = _inset_side(size)
     found = [key for key in ("pattern.pattern", "pattern.you")
-             if _fit(words.get(key), px, side + gap, 1, bold=True)[2]]
+             if _fit(words.get(key), _label_px(size[1]), side + gap, 1, bold=True)[2]]
     for faces in (0, 1, MAX_DETECTIONS):
         text = words.count("pattern.found", faces, windows=windows, sizes=sizes, faces=faces)
         if _footer_lines(text, size)[2]:
@@ -520,19 +519,16 @@ def _footer(vis: np.ndarray, lines: tuple[str, ...], px: int) -> None:
 
 def _footer_lines(text: str, size: tuple[int, int]) -> tuple[tuple[str, ...], int, bool]:
     """The footer's lines, font size and whether it had to be cut, in a picture of ``size``
-    (see :func:`_fit`: one line, else ``FOOTER_LINES`` at ``SMALLEST_PX``)."""
-    return _fit(text, _footer_px(size[1]), _footer_width(size[0]), FOOTER_LINES)
+    (see :func:`_fit`: one line as wide as 94 % of the picture, else ``FOOTER_LINES`` at
+    ``SMALLEST_PX``). It starts at the labels' size, but never below ``SMALLEST_PX``: it is the
+    picture's sentence."""
+    return _fit(text, max(SMALLEST_PX, _label_px(size[1])), int(0.94 * size[0]), FOOTER_LINES)
 
 
-def _footer_px(height: int) -> int:
-    """The footer's font size before it shrinks to fit, in a picture ``height`` pixels tall: as
-    the labels', but at least ``SMALLEST_PX`` (it is the picture's sentence)."""
-    return max(SMALLEST_PX, round(LABEL_PX * height / REFERENCE_HEIGHT))
-
-
-def _footer_width(width: int) -> int:
-    """Widest the footer's lines may be, pixels, in a picture ``width`` pixels wide."""
-    return int(0.94 * width)
+def _label_px(height: int) -> int:
+    """The labels' font size in a picture ``height`` pixels tall: ``line_width(vis, LABEL_PX)``
+    for a picture not drawn yet."""
+    return max(1, round(LABEL_PX * height / REFERENCE_HEIGHT))
 
 
 def _footer_top(vis: np.ndarray, px: int | None = None, lines: Sequence[str] = ("",)) -> int:
