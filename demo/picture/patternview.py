@@ -279,10 +279,9 @@ def _corner_box(vis: np.ndarray, box: tuple[int, int, int, int], colour: tuple[i
 
 
 def _label(vis: np.ndarray, text: str, xy: tuple[int, int], colour: tuple[int, int, int],
-           size_at_480: float = LABEL_PX, anchor: str = "left", bold: bool = False
-           ) -> tuple[int, int, int, int]:
+           bold: bool = False) -> tuple[int, int, int, int]:
     """One short English label with a shadow; ``xy`` is the top of the text. Returns its box."""
-    return typeset.draw_line(vis, text, line_width(vis, size_at_480), xy, colour, bold=bold, anchor=anchor)
+    return typeset.draw_line(vis, text, line_width(vis, LABEL_PX), xy, colour, bold=bold)
 
 
 def draw_detections(vis: np.ndarray, detections: Sequence[Detection],
