@@ -389,18 +389,14 @@ def panel_size(frame_size: tuple[int, int], scale: float = 1.0) -> tuple[int, in
     return max(1, round(width * shrink)), max(1, round(height * shrink))
 
 
-def _scale_faces(faces: Sequence[Face], sx: float, sy: float) -> list[Face]:
-    """Faces measured in a resized copy, in pixels of a picture ``sx`` times as wide, ``sy`` as tall."""
-    factors = np.array([sx, sy, sx], np.float32)  # z is in the same pixel scale as x
-    return [replace(f, points=f.points * factors, box=(f.box[0] * sx, f.box[1] * sy, f.box[2] * sx, f.box[3] * sy))
-            for f in faces]
-
-
 def _rescaled(faces: list[Face], measured: np.ndarray, shown: np.ndarray) -> list[Face]:
     """Faces in pixels of ``measured``, moved to pixels of ``shown`` (the same picture, resized)."""
     if measured is shown:
         return faces
-    return _scale_faces(faces, shown.shape[1] / measured.shape[1], shown.shape[0] / measured.shape[0])
+    sx, sy = shown.shape[1] / measured.shape[1], shown.shape[0] / measured.shape[0]
+    factors = np.array([sx, sy, sx], np.float32)  # z is in the same pixel scale as x
+    return [replace(f, points=f.points * factors, box=(f.box[0] * sx, f.box[1] * sy, f.box[2] * sx, f.box[3] * sy))
+            for f in faces]
 
 
 def find_faces(mesh: FaceMesh, frame: np.ndarray, time_ms: float | None = None) -> list[Face]:

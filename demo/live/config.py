@@ -135,10 +135,6 @@ def _keys(table: type) -> dict[str, dataclasses.Field]:
     return {spec.name: spec for spec in dataclasses.fields(table)}  # type: ignore[arg-type]
 
 
-def _table_names() -> list[str]:
-    return list(_tables())
-
-
 def _all_keys() -> Iterator[tuple[str, str]]:
     for name, table in _tables().items():
         for key in _keys(table):
@@ -565,9 +561,9 @@ def _build_table(cls: type, name: str, data: dict[str, Any], where: str) -> Any:
 def _unknown_top(name: str, value: object) -> str:
     """The message for a table or key at the top of the file that is not a table of Config."""
     if isinstance(value, dict):
-        return f"unknown table [{_key(name)}]{suggest(name, _table_names(), '[{}]')}"
+        return f"unknown table [{_key(name)}]{suggest(name, _tables(), '[{}]')}"
     owners = [table_name for table_name, key in _all_keys() if key == name]
-    hint = f" (did you mean [{owners[0]}] {name}?)" if owners else suggest(name, _table_names(), "[{}]")
+    hint = f" (did you mean [{owners[0]}] {name}?)" if owners else suggest(name, _tables(), "[{}]")
     return f"unknown key {_key(name)} at the top of the file{hint}; keys belong under a [table]"
 
 

@@ -686,10 +686,9 @@ def combine(parts: Sequence[Candidates], nms_iou: float = NMS_IOU) -> ScanResult
     return ScanResult(detections, heat, scales, sum(part.windows for part in parts))
 
 
-def _search(gray: np.ndarray, pattern: Pattern, threshold: float, step: float,
-            levels: Collection[int] | None = None
+def _search(gray: np.ndarray, pattern: Pattern, threshold: float, step: float, levels: Collection[int]
             ) -> tuple[np.ndarray, np.ndarray, np.ndarray, list[float], int]:
-    """Every window of the ``levels`` (default all) above ``threshold``, before suppression, and
+    """Every window of the pyramid's ``levels`` above ``threshold``, before suppression, and
     their heat map.
 
     Returns face boxes (n, 4) and probabilities (n,) in working-copy pixels, the heat map (one

@@ -279,10 +279,9 @@ def _corner_box(vis: np.ndarray, box: tuple[int, int, int, int], colour: tuple[i
 
 
 def _label(vis: np.ndarray, text: str, xy: tuple[int, int], colour: tuple[int, int, int],
-           size_at_480: float = LABEL_PX, anchor: str = "left", bold: bool = False
-           ) -> tuple[int, int, int, int]:
+           bold: bool = False) -> tuple[int, int, int, int]:
     """One short English label with a shadow; ``xy`` is the top of the text. Returns its box."""
-    return typeset.draw_line(vis, text, line_width(vis, size_at_480), xy, colour, bold=bold, anchor=anchor)
+    return typeset.draw_line(vis, text, line_width(vis, LABEL_PX), xy, colour, bold=bold)
 
 
 def draw_detections(vis: np.ndarray, detections: Sequence[Detection],
@@ -340,7 +339,7 @@ def draw_detections(vis: np.ndarray, detections: Sequence[Detection],
 
 
 # ---- The whole stage ----------------------------------------------------------------------------
-def _inset_places(size: tuple[int, int], side: int, gap: int, title: int, footer_rise: int = 0
+def _inset_places(size: tuple[int, int], side: int, gap: int, title: int, footer_rise: int
                   ) -> list[tuple[tuple[int, int], tuple[int, int]]]:
     """Candidate top-left corners of the two insets: stacked at the right or left edge, or side
     by side in one of the four corners (the footer line left free at the bottom, and the
@@ -376,20 +375,19 @@ def _inset_side(size: tuple[int, int]) -> tuple[int, int]:
     return max(1, min(int(round(INSET_FRACTION * height)), (width - 3 * gap) // 2)), gap
 
 
-def _choose_places(size: tuple[int, int], boxes: Sequence[Box], scale: float, footer_rise: int = 0
-                   ) -> tuple[tuple[tuple[int, int], tuple[int, int]], int]:
-    """Where the two insets go and their side: where they hide the least of the faces' boxes
-    (``boxes`` in picture pixels, best first); on a tie, stacked on the side away from the
-    best face, so the line from it to its inset is long and clear. ``footer_rise``: see
-    :func:`_inset_places`."""
+def _choose_places(size: tuple[int, int], side: int, gap: int, boxes: Sequence[Box], scale: float,
+                   footer_rise: int) -> tuple[tuple[int, int], tuple[int, int]]:
+    """Where the two insets of ``side`` and ``gap`` (:func:`_inset_side`) go: where they hide the
+    least of the faces' boxes (``boxes`` in picture pixels, best first); on a tie, stacked on the
+    side away from the best face, so the line from it to its inset is long and clear.
+    ``footer_rise``: see :func:`_inset_places`."""
     width, height = size
-    side, gap = _inset_side(size)
     title = int(round(LABEL_PX * 1.6 * height / REFERENCE_HEIGHT))
     places = _inset_places(size, side, gap, title, footer_rise)
     if boxes and (boxes[0][0] + boxes[0][2]) / 2.0 * scale > width / 2.0:
         places[0], places[1] = places[1], places[0]  # stack on the left: the face is right
     costs = [_hidden(p, side, boxes, scale) for p in places]
-    return places[int(np.argmin(costs))], side
+    return places[int(np.argmin(costs))]
 
 
 def _paste_inset(vis: np.ndarray, inset: np.ndarray, x: int, y: int, title: str,
@@ -473,8 +471,8 @@ def stage_picture(rgb: np.ndarray, scan: ScanResult, pattern: Pattern,
     draw_detections(vis, scan.detections, mediapipe_boxes, scale, bottom=_footer_top(vis, px, lines))
     boxes = [d.box for d in scan.detections] + [tuple(b) for b in mediapipe_boxes]
     rise = (len(lines) - 1) * line_step(px)  # a footer that wrapped pushes the lower insets up
-    (pattern_xy, visitor_xy), side = _choose_places(size, boxes, scale, rise)
-    gap = _inset_side(size)[1]
+    side, gap = _inset_side(size)
+    pattern_xy, visitor_xy = _choose_places(size, side, gap, boxes, scale, rise)
     if scan.detections:  # "you" goes in the square nearer the best face, so the line is short
         face = np.array(scan.detections[0].box).reshape(2, 2).mean(axis=0) * scale
         if np.hypot(*(np.array(pattern_xy) - face)) < np.hypot(*(np.array(visitor_xy) - face)):
