@@ -116,6 +116,7 @@ class Look:
 
     @property
     def uses_texts(self) -> bool:
+        """Whether the picture carries the steps' captions (a stage or a sheet), so texts and fonts are needed."""
         return self.sheet or self.stage is not None
 
 
@@ -140,11 +141,13 @@ class RenderJob:
 
     @property
     def outputs(self) -> list[Path]:
+        """Every file this job writes, the picture or video first."""
         return [p for p in (self.output, self.landmarks, self.landmarks_csv, self.hog, self.blendshapes)
                 if p is not None]
 
     @property
     def still(self) -> bool:
+        """Whether the input is a still picture (by its suffix), not a video."""
         return is_image(self.input)
 
 
@@ -161,6 +164,7 @@ class RenderReport:
 
 
 def is_image(path: Path) -> bool:
+    """Whether ``path`` names a still picture by its suffix (.png, .jpg, ...; any case)."""
     return path.suffix.lower() in IMAGE_SUFFIXES
 
 
