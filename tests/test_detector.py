@@ -24,8 +24,8 @@ from demo.perception.detector import (PATTERN_KEYS, WORKING_WIDTH, Detection, Pa
 from demo.base.assets import asset_path
 from demo.perception.hog import _l2_hys, cell_histograms, hog_features
 from demo.picture.boxes import Box
-from demo.picture.patternview import (_footer_top, display_cells, draw_detections, heat_picture, pattern_picture,
-                              stage_picture)
+from demo.picture.patternview import (_footer_top, cut_texts, display_cells, draw_detections, heat_picture,
+                                      pattern_picture, stage_picture)
 from demo.picture.draw import plain_picture
 from demo.picture.text import load_texts
 from demo.sources import SampleSource
@@ -365,6 +365,16 @@ def test_step_5s_words_stay_inside_a_narrow_picture(pattern, photo, lang):
         edges = np.concatenate([picture[:, :2], picture[:, -2:]], axis=1)
         assert (edges == ground).all(), "text drawn to the picture's edge: cut off mid-word"
     assert scan.detections  # the photo's face: both insets and their titles were drawn
+
+
+@pytest.mark.parametrize("lang", ["en", "de", "fr", "es"])
+def test_step_5s_words_fit_an_upright_cameras_picture_on_a_small_screen(pattern, lang):
+    """An upright camera (1080x1920) on an 800x480 screen leaves step 5 a picture 133 to 162 px
+    wide (a kiosk, files): the insets are stacked and their titles may reach across the picture,
+    the line at the bottom takes a third line, and no word ends in "…"."""
+    scan = detect_faces(np.zeros((1920, 1080, 3), np.uint8), pattern)  # the longest line's numbers
+    for size in ((133, 237), (144, 257), (162, 288)):
+        assert cut_texts(load_texts(lang), size, scan.windows, len(scan.scales)) == [], size
 
 
 def test_a_group_gets_one_mediapipe_label_clear_of_the_bottom_line():

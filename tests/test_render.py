@@ -161,6 +161,8 @@ def test_render_sheet_of_a_video_is_one_picture_of_the_frame_asked_for(tmp_path,
     assert main(["render", str(sample_video), "-o", str(out), "--sheet", "--size", "320x180",
                  "--at", "0.2"]) == 0
     assert cv2.imread(str(out)).shape == (360, 1280, 3)
+    # The line says which frame the sheet shows, not the 7 frames read to reach it
+    assert f"{sample_video} -> {out} (the sheet of frame 6 at 0.2 s)" in capsys.readouterr().out
     assert main(["render", str(sample_video), "-o", str(tmp_path / "late.png"), "--sheet", "--at", "9"]) == 2
     one_error_line(capsys, str(sample_video), "--at 9 s is past the end of the video (0.4 s)")
     assert not (tmp_path / "late.png").exists() and not leftovers(tmp_path)

@@ -5,7 +5,8 @@ inside step 5's and step 8's pictures: the line of windows compared, the insets'
 summary card of tricks found) twice: as files
 show it (no overlays) and as the live window does with every overlay on (notices and prompts,
 a badge, help, timing strip, fps line, "Nothing is recorded."), with the widest numbers the
-texts will hold (a 1920x1080 camera, ten faces), for a 4:3 and a 16:9 camera. It prints each
+texts will hold (a 1920x1080 camera, ten faces), for a 4:3, a 16:9 and an upright camera (whose
+picture on a landscape screen is narrow, leaving step 5's words little room). It prints each
 text that had to be cut (it did not fit even at its smallest legible size), runs outside its
 box, or overlaps another element, naming the steps, the element and the text's key, and exits
 with 1 if there was any. It also names each text with letters the bundled font does not have
@@ -43,7 +44,7 @@ from demo.picture.typeset import NO_FONT, missing_letters, shown_letters
 
 PROG = "machine-eyes check-layout"
 SIZES = ((800, 480), (1024, 768), (1280, 720), (1920, 1080), (3840, 2160), (1080, 1920), (768, 1024))
-CAMERAS = ((640, 480), (1920, 1080))  # frame sizes checked: a 4:3 and a 16:9 camera, pixels
+CAMERAS = ((640, 480), (1920, 1080), (1080, 1920))  # frame sizes checked: a 4:3, a 16:9 and a portrait camera, pixels
 SIDES = (160, 7680)  # pixels: the window sides --size allows
 WIDEST_SETTINGS = dict(cell=CELL_RANGE[1], bins=BINS_RANGE[1])  # two-digit numbers in the panel's detail line
 OVERLAYS = {"files": Overlays()} | {f"live, {badge}": dataclasses.replace(EVERY_OVERLAY, badges=(badge,))

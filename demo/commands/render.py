@@ -21,8 +21,8 @@ from demo.base.choices import MAX_FACES_RANGE, SEARCH_STAGES, STAGE_COUNT
 from demo.base.safefile import OutputError
 from demo.commands.options import OneLineParser, add_view_options, max_pixels_option, size_type
 from demo.files.progress import Progress, summary
-from demo.files.render import (DATA_KINDS, SCALE_RANGE, SIZE_RANGE, Look, RenderError, announced_frames,
-                               plan_jobs, render)
+from demo.files.render import (DATA_KINDS, SCALE_RANGE, SIZE_RANGE, Look, RenderError, RenderReport,
+                               announced_frames, plan_jobs, render)
 from demo.perception.detector import PatternError
 from demo.perception.landmarks import FaceMesh
 from demo.perception.model import ModelError, check_model
@@ -150,6 +150,17 @@ def main(argv: list[str] | None = None) -> int:
         _remove_if_empty(new_folder)  # a run that wrote nothing there leaves no new folder
 
 
+def _what_was_read(report: RenderReport) -> str:
+    """The brackets of an input's line: the frames read, or for a video's sheet the frame it shows
+    (the frames read to reach ``--at`` say nothing about a sheet of one frame)."""
+    frames = f"{report.frames} frame{'s' if report.frames != 1 else ''}"
+    if report.sheet_frame is None:
+        return frames
+    index, time_ms = report.sheet_frame
+    shown = f"the sheet of frame {index} at {time_ms / 1000:.1f} s"
+    return f"{frames}; {shown}" if len(report.outputs) > 1 else shown  # data of every frame as well
+
+
 def _render_all(args: argparse.Namespace) -> int:
     """:func:`main` after the arguments are read: check, plan, render each input, report."""
     try:
@@ -207,7 +218,7 @@ def _render_all(args: argparse.Namespace) -> int:
             files += 1
             frames += report.frames
             written = ", ".join(str(p) for p in report.outputs)
-            progress.note(f"{job.input} -> {written} ({report.frames} frame{'s' if report.frames != 1 else ''})")
+            progress.note(f"{job.input} -> {written} ({_what_was_read(report)})")
     progress.note(summary(files, frames, time.perf_counter() - started, failed, PROG))
     stopped = shutdown.requested()  # a signal after the last input was written: still said by the exit code
     if stopped is not None:

@@ -161,6 +161,7 @@ class RenderReport:
     seconds: float = 0.0
     steady_fps: float = 0.0
     warnings: list[str] = field(default_factory=list)  # one line each, e.g. damaged data rendered anyway
+    sheet_frame: tuple[int, float] | None = None  # a video's --sheet: the frame's index and time (ms) drawn
 
 
 def is_image(path: Path) -> bool:
@@ -607,7 +608,9 @@ def render(job: RenderJob, mesh: FaceMesh | None = None, progress: Progress | No
         target = None if job.at_s is None or job.still else round(job.at_s * fps)
         chosen: tuple[np.ndarray, list[Face]] | None = None  # the frame of a still picture or sheet
         first: tuple[np.ndarray, list[Face]] | None = None
+        chosen_at = first_at = None  # (index, time_ms) of those two frames
         count, first_done, width, height = 0, started, 0, 0
+        sheet_frame = None
         for frame in frames:
             shutdown.check()
             if count == 0:
@@ -627,9 +630,10 @@ def render(job: RenderJob, mesh: FaceMesh | None = None, progress: Progress | No
             if video is not None:
                 video.write(picture(view, faces, look, texts, challenge, frame.time_ms))
             elif job.output is not None and chosen is None:
-                first = first or (view, faces)
+                if first is None:
+                    first, first_at = (view, faces), (frame.index, frame.time_ms)
                 if job.still or (frame.index == target if target is not None else bool(faces)):
-                    chosen = (view, faces)
+                    chosen, chosen_at = (view, faces), (frame.index, frame.time_ms)
             count += 1
             if count == 1:
                 first_done = time.perf_counter()
@@ -648,6 +652,8 @@ def render(job: RenderJob, mesh: FaceMesh | None = None, progress: Progress | No
                 raise RenderError(f"{job.input}: --at {job.at_s:g} s is past the end of the video "
                                   f"({count / fps:.1f} s)")
             view, faces = chosen or first
+            if not job.still:
+                sheet_frame = chosen_at or first_at
             write_picture(outputs.add(job.output), picture(view, faces, look, texts), job.output)
         if records is not None:
             _write_numbers(job, records, (width, height), outputs)
@@ -657,4 +663,4 @@ def render(job: RenderJob, mesh: FaceMesh | None = None, progress: Progress | No
         outputs.commit()
     done = time.perf_counter()
     steady = (count - 1) / (done - first_done) if count > 1 and done > first_done else 0.0
-    return RenderReport(count, job.outputs, done - started, steady, warnings)
+    return RenderReport(count, job.outputs, done - started, steady, warnings, sheet_frame)

@@ -63,7 +63,7 @@ GLOW_GRID = 4  # display pixels per point of the grid the glow is coloured on
 BOX_WIDTH = 2.0  # line width of the best box, pixels at a 480 px tall picture
 LABEL_PX = 17  # label font size at a 480 px tall picture
 SMALLEST_PX = 8  # font size (px) the footer and insets' titles shrink to at most; then they wrap or end in "…"
-FOOTER_LINES = 2  # the footer wraps onto at most this many lines at SMALLEST_PX
+FOOTER_LINES = 3  # the footer wraps onto at most this many lines at SMALLEST_PX (3: an upright camera's picture)
 INSET_FRACTION = 0.36  # of the picture's height: side of each inset square
 INSET_GAP = 0.025  # of the picture's height: margin around and between the insets
 REFERENCE_HEIGHT = 480.0  # picture height (px) at which the sizes above apply
@@ -343,12 +343,15 @@ def _inset_places(size: tuple[int, int], side: int, gap: int, title: int, footer
                   ) -> list[tuple[tuple[int, int], tuple[int, int]]]:
     """Candidate top-left corners of the two insets: stacked at the right or left edge, or side
     by side in one of the four corners (the footer line left free at the bottom, and the
-    ``footer_rise`` pixels its further lines take above it)."""
+    ``footer_rise`` pixels its further lines take above it). Only stacked in a narrow picture
+    (:func:`_stacked_only`)."""
     width, height = size
     right, left = width - gap - side, gap
     top, below = gap + title, 2 * (gap + title) + side
     bottom = height - 2 * title - side - footer_rise
     pairs = [((right, top), (right, below)), ((left, top), (left, below))]
+    if _stacked_only(size):
+        return pairs
     for y in (bottom, top):
         pairs.append(((width - 2 * (gap + side), y), (right, y)))
         pairs.append(((left, y), (2 * gap + side, y)))
@@ -375,6 +378,24 @@ def _inset_side(size: tuple[int, int]) -> tuple[int, int]:
     return max(1, min(int(round(INSET_FRACTION * height)), (width - 3 * gap) // 2)), gap
 
 
+def _stacked_only(size: tuple[int, int]) -> bool:
+    """Whether a picture of ``size`` is too narrow for the two insets side by side at their full
+    size (an upright camera's picture): they are then stacked at one edge, and their titles may
+    reach across the picture instead of having half its width each."""
+    return _inset_side(size)[0] < round(INSET_FRACTION * size[1])
+
+
+def _title_lines(title: str, size: tuple[int, int]) -> tuple[tuple[str, ...], int, bool]:
+    """An inset's title in a picture of ``size`` (see :func:`_fit`, one line): as wide as the
+    inset and half the gap on each side, else, in a narrow picture (:func:`_stacked_only`),
+    at ``SMALLEST_PX`` as wide as the picture less a gap on each side."""
+    side, gap = _inset_side(size)
+    lines, px, cut = _fit(title, _label_px(size[1]), side + gap, 1, bold=True)
+    if cut and _stacked_only(size):
+        return _fit(title, SMALLEST_PX, size[0] - 2 * gap, 1, bold=True)
+    return lines, px, cut
+
+
 def _choose_places(size: tuple[int, int], side: int, gap: int, boxes: Sequence[Box], scale: float,
                    footer_rise: int) -> tuple[tuple[int, int], tuple[int, int]]:
     """Where the two insets of ``side`` and ``gap`` (:func:`_inset_side`) go: where they hide the
@@ -392,14 +413,20 @@ def _choose_places(size: tuple[int, int], side: int, gap: int, boxes: Sequence[B
 
 def _paste_inset(vis: np.ndarray, inset: np.ndarray, x: int, y: int, title: str,
                  colour: tuple[int, int, int], gap: int) -> None:
-    """Paste an inset with a thin frame and a title above it, in place; the title is no wider
-    than the inset and half the ``gap`` on each side, so it neither leaves the picture nor
-    touches the other inset's."""
+    """Paste an inset with a thin frame and a title above it (:func:`_title_lines`), in place, so
+    it neither leaves the picture nor touches the other inset's. It is centred over the inset,
+    or, wider than that in a narrow picture, moved inwards as far as it needs."""
     side = inset.shape[0]
     vis[y:y + side, x:x + side] = inset
     cv2.rectangle(vis, (x - 1, y - 1), (x + side, y + side), INSET_FRAME, 1, cv2.LINE_AA)
-    lines, px, _ = _fit(title, line_width(vis, LABEL_PX), side + gap, 1, bold=True)
-    typeset.draw_line(vis, lines[0] if lines else "", px, (x + side // 2, y - line_width(vis, LABEL_PX * 1.45)),
+    size = (vis.shape[1], vis.shape[0])
+    lines, px, _ = _title_lines(title, size)
+    line = lines[0] if lines else ""
+    centre = x + side / 2.0
+    if _stacked_only(size):  # a title wider than its inset moves inwards, a gap from the edge
+        half = width_of(line, px, bold=True) / 2.0
+        centre = min(max(centre, gap + half), size[0] - gap - half)
+    typeset.draw_line(vis, line, px, (int(round(centre)), y - line_width(vis, LABEL_PX * 1.45)),
                       colour, bold=True, anchor="centre")
 
 
@@ -420,9 +447,8 @@ def cut_texts(words: Texts, size: tuple[int, int], windows: int, sizes: int) -> 
     "…" (too wide even at ``SMALLEST_PX``): the insets' titles, and the footer for no face, one
     face and ``MAX_DETECTIONS`` faces with these numbers (for ``machine-eyes check-layout``;
     nothing is drawn)."""
-    side, gap = _inset_side(size)
     found = [key for key in ("pattern.pattern", "pattern.you")
-             if _fit(words.get(key), _label_px(size[1]), side + gap, 1, bold=True)[2]]
+             if _title_lines(words.get(key), size)[2]]
     for faces in (0, 1, MAX_DETECTIONS):
         text = words.count("pattern.found", faces, windows=windows, sizes=sizes, faces=faces)
         if _footer_lines(text, size)[2]:
@@ -508,7 +534,8 @@ def _edge_point(rect: Sequence[float], towards: np.ndarray) -> np.ndarray:
 
 
 def _footer(vis: np.ndarray, lines: tuple[str, ...], px: int) -> None:
-    """The line (or two) at the bottom, in place: how much searching was done, and what was found."""
+    """The line (or up to ``FOOTER_LINES``) at the bottom, in place: how much searching was done,
+    and what was found."""
     y = _footer_top(vis, px, lines)
     for line in lines:
         typeset.draw_line(vis, line, px, (vis.shape[1] // 2, y), TEXT, anchor="centre")
