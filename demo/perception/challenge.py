@@ -157,6 +157,7 @@ class Observation:
 
     @property
     def net_seen(self) -> bool:
+        """Whether the neural network sees this face."""
         return self.face is not None
 
 
@@ -228,6 +229,8 @@ class Track:
     kept: list = field(default_factory=list)  # (t_ms, Measures) the network took while HOG was lost
 
     def feed(self, t_ms: float, seen: Observation | None, gray: np.ndarray) -> None:
+        """One frame at ``t_ms``: the face as ``seen`` in it (None: neither detector saw it) in the
+        grey frame ``gray``; updates the lights, the plot, the reference and the losses."""
         hog, net = (seen.hog_seen, seen.net_seen) if seen else (False, False)
         if seen is not None:
             self.centre, self.height, self.box, self.seen_ms = seen.centre, seen.height, seen.box, t_ms
@@ -366,10 +369,12 @@ class Challenge:
 
     @property
     def challenge(self) -> str | None:
+        """The challenge shown (one of ``CHALLENGES``), None on the summary card."""
         return CHALLENGES[self.stage] if self.stage < len(CHALLENGES) else None
 
     @property
     def summary(self) -> bool:
+        """Whether the challenges are over and the summary card shows."""
         return self.stage >= len(CHALLENGES)
 
     @property

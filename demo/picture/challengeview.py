@@ -90,14 +90,11 @@ def summary_lines(texts: Texts, challenge: Challenge | None, sample: bool = Fals
     for name in CHALLENGES:
         win = challenge.wins.get(name) if challenge is not None else None
         if sample:
-            key = "both_net_first" if name == "both" else name
-            found = longest[f"challenge.won.{key}"]
+            lines.append(longest[f"challenge.won.{'both_net_first' if name == 'both' else name}"])
+        elif win is not None:  # the win's sentence says which detector lost you
+            lines.append(win_text(texts, win))
         else:
-            found = win_text(texts, win) if win is not None else texts.get("challenge.not_found")
-        if win is not None or sample:  # the win's sentence says which detector lost you
-            lines.append(found)
-        else:
-            lines.append(f"– {texts.get(f'challenge.short.{name}')}: {found}")
+            lines.append(f"– {texts.get(f'challenge.short.{name}')}: {texts.get('challenge.not_found')}")
     return lines
 
 

@@ -439,7 +439,7 @@ def _cuts(elements: list[Element]) -> bool:
 def _panels(room: _Room, frame: tuple[int, int], captions, stacked: bool) -> list[Element]:
     area, texts, unit, gap = room.box, room.texts, room.unit, room.pad
     caption, caption_texts = captions  # at the steps' size, as tall as its own lines (no step follows it here)
-    caption = Fit(caption.size, caption.lines[:1], caption.cut[:1], caption.bold)
+    caption = _alone(caption, 0)
     small = max(2, gap // 2)
     column = area.width if stacked else (area.width - gap) // 2
     names = ("panel.mesh", "panel.hog.label")

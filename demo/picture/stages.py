@@ -283,17 +283,13 @@ def _stage_picture(scene: Scene, size: tuple[int, int], texts: Texts | None, uni
             vis = _picture_or_plain(frame, size, plain)
         else:
             vis = cv2.cvtColor(cv2.cvtColor(resized(frame, size), cv2.COLOR_RGB2GRAY), cv2.COLOR_GRAY2RGB)
-    elif stage == 3:
-        vis = hog_panel(frame, "pixels", settings.cell, settings.bins, focus, size, plain)
-    elif stage == 4:
-        vis = hog_panel(frame, "arrows", settings.cell, settings.bins, focus, size, plain)
+    elif stage in (3, 4):
+        vis = hog_panel(frame, "pixels" if stage == 3 else "arrows", settings.cell, settings.bins, focus, size, plain)
     elif stage == PATTERN_STAGE:
-        from demo.perception.detector import detect_faces
         from demo.picture.patternview import stage_picture as pattern_stage
 
-        pattern = _pattern()
-        scan = scene.scan if scene.scan is not None else detect_faces(frame, pattern)
-        vis = pattern_stage(frame, scan, pattern, [f.box for f in faces], size, plain=plain, words=texts)
+        scan = scene.scan if scene.scan is not None else pattern_scan(frame)
+        vis = pattern_stage(frame, scan, _pattern(), [f.box for f in faces], size, plain=plain, words=texts)
     elif stage == CHALLENGE_STAGE:
         scene = _with_challenge(scene)
         vis = challenge_picture(frame, scene.challenge, scene.scan, faces, size, texts or english(), settings, unit,

@@ -420,23 +420,19 @@ def font_path(bold: bool = False) -> Path:
     TextError
         The file is missing.
     """
-    return _bundled_font(bold)
+    path = assets_dir() / FONT_FILES[bool(bold)]
+    if not path.is_file():
+        raise TextError(f"{path}: font not found; restore assets/fonts from git")
+    return path
 
 
 def check_fonts() -> None:
     """Raise :class:`TextError` (one line) if a bundled font is missing or cannot be read, before
     anything is drawn."""
     for bold in (False, True):
-        path = _bundled_font(bold)
+        path = font_path(bold)
         try:
             with path.open("rb"):
                 pass
         except OSError as error:  # pygame would later say "No such file or directory" for it
             raise TextError(unreadable(path, "font", error, restore="assets/fonts")) from None
-
-
-def _bundled_font(bold: bool) -> Path:
-    path = assets_dir() / FONT_FILES[bool(bold)]
-    if not path.is_file():
-        raise TextError(f"{path}: font not found; restore assets/fonts from git")
-    return path

@@ -113,9 +113,7 @@ class CameraLink:
         return 0.0 if self._cap is not None else max(0.0, self._retry_at - self._clock())
 
     def _drop(self) -> None:
-        if self._cap is not None:
-            self._cap.release()
-        self._cap = None
+        self.close()
         self._failures = 0
         self._signature = None
         self._lost = True
@@ -235,6 +233,7 @@ class CameraSource:
         self.link.close()
 
     def read(self) -> Frame | None:
+        """Wait up to ``timeout_s`` for a frame newer than the last one given: the newest, or ``None``."""
         with self._cond:
             if not self._cond.wait_for(lambda: self._count > self._given, self._timeout_s):
                 return None
@@ -242,5 +241,6 @@ class CameraSource:
             return Frame(self._newest, self._count - 1, self._newest_time)
 
     def close(self) -> None:
+        """Stop the thread, which releases the camera."""
         self._stop.set()
         self._thread.join(timeout=2.0)
