@@ -392,6 +392,26 @@ def test_a_group_gets_one_mediapipe_label_clear_of_the_bottom_line():
     assert label[1] > 250
 
 
+def test_the_mediapipe_label_keeps_clear_of_the_insets_and_inside_the_picture():
+    """Step 5 in a narrow (upright camera's) picture: the insets' titles sit beside the face, and
+    "MediaPipe" ran into one ("MediaPipe face pattern"). Given the insets' areas, the label goes
+    where it is at least a letter's width from them, or is left out; it never leaves the picture."""
+    face = (40.0, 150.0, 100.0, 230.0)
+    vis = np.zeros((355, 200, 3), np.uint8)
+    (below,) = draw_detections(vis.copy(), [], [face])
+    inset = (95, below[1] - 4, 190, below[3] + 100)  # a title and its inset right of the label's spot
+    assert Box(*below).overlaps(Box(*inset))  # where the label went before
+    (label,) = draw_detections(vis.copy(), [], [face], keep_clear=[inset])
+    px = label[3] - label[1]
+    assert not Box(*label).overlaps(Box(*inset).inset(-px // 2))
+    assert label[1] > face[3] and 0 <= label[0] and label[2] <= vis.shape[1]  # still below the face
+    # Nowhere free (insets all round): no label rather than one over a title.
+    assert draw_detections(vis.copy(), [], [face], keep_clear=[(0, 0, 200, 355)]) == []
+    # A face at the right edge: the label is flush with the box's right side, not cut off.
+    (edge,) = draw_detections(vis.copy(), [], [(150.0, 150.0, 198.0, 230.0)])
+    assert edge[2] <= vis.shape[1]
+
+
 def test_a_window_on_part_of_a_better_one_is_dropped():
     """A small window on a cheek lies wholly inside the face's box, yet their IoU is small (0.25):
     it is dropped all the same; a neighbour's face overlapping the edge is kept."""

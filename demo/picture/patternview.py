@@ -286,7 +286,8 @@ def _label(vis: np.ndarray, text: str, xy: tuple[int, int], colour: tuple[int, i
 
 def draw_detections(vis: np.ndarray, detections: Sequence[Detection],
                     mediapipe_boxes: Sequence[Box] = (), scale: float = 1.0,
-                    labels: bool = True, bottom: int | None = None) -> list[tuple[int, int, int, int]]:
+                    labels: bool = True, bottom: int | None = None,
+                    keep_clear: Sequence[tuple[int, int, int, int]] = ()) -> list[tuple[int, int, int, int]]:
     """Draw the detector's boxes (amber) and MediaPipe's (sky blue, dashed) in place; returns
     the boxes (x0, y0, x1, y1, pixels of ``vis``) of the labels written.
 
@@ -302,10 +303,14 @@ def draw_detections(vis: np.ndarray, detections: Sequence[Detection],
         Pixels of ``vis`` per pixel of the boxes, when ``vis`` is a resized picture.
     labels : bool
         Write "HOG 97%" above the best box and "MediaPipe" once, by the first of MediaPipe's boxes
-        where it fits: below the box, else above it, never over the line at the bottom of the
-        picture (see ``_footer``) or the HOG label (a group would bury the faces in labels).
+        where it fits: below the box, else above it (flush with its left side, else its right, else
+        the picture's left or right edge), inside the picture and never over the line at the bottom of the picture (see
+        ``_footer``), the HOG label or ``keep_clear`` (a group would bury the faces in labels).
     bottom : int, optional
         Where that line starts (pixels from the top); default where a one-line footer does.
+    keep_clear : sequence of (x0, y0, x1, y1)
+        Areas of ``vis`` (pixels) drawn over later, such as the insets and their titles, where
+        the "MediaPipe" label would be hidden or run into their words.
     """
     width = line_width(vis, BOX_WIDTH)
     px = line_width(vis, LABEL_PX)
@@ -322,11 +327,16 @@ def draw_detections(vis: np.ndarray, detections: Sequence[Detection],
     written = []
     if labels and len(mediapipe_boxes):
         label_w, label_h = typeset.text_size("MediaPipe", px)
+        space = max(2, px // 3)  # from the picture's edges
+        # a letter's width from the insets and their titles, so it does not read as one phrase with them
+        taken = [Rect(*area).inset(-px) for area in keep_clear] + ([hog_label[2]] if hog_label else [])
         for box in mediapipe_boxes:
-            x0, y0, _, y1 = _scaled(box, scale)
-            spots = [(x0, y1 + width + 1), (x0, y0 - width - 1 - label_h)]  # below, else above
-            free = [(x, y) for x, y in spots if 0 <= y and y + label_h <= bottom
-                    and not (hog_label and Rect(x, y, x + label_w, y + label_h).overlaps(hog_label[2]))]
+            x0, y0, x1, y1 = _scaled(box, scale)
+            spots = [(x, y) for y in (y1 + width + 1, y0 - width - 1 - label_h)  # below, else above
+                     for x in (x0, x1 - label_w, space, vis.shape[1] - space - label_w)]
+            free = [(x, y) for x, y in spots if 0 <= y and y + label_h <= bottom and 0 <= x
+                    and x + label_w <= vis.shape[1]
+                    and not any(Rect(x, y, x + label_w, y + label_h).overlaps(t) for t in taken)]
             if free:
                 written.append(_label(vis, "MediaPipe", free[0], MEDIAPIPE_COLOUR))
                 break
@@ -419,15 +429,30 @@ def _paste_inset(vis: np.ndarray, inset: np.ndarray, x: int, y: int, title: str,
     side = inset.shape[0]
     vis[y:y + side, x:x + side] = inset
     cv2.rectangle(vis, (x - 1, y - 1), (x + side, y + side), INSET_FRAME, 1, cv2.LINE_AA)
-    size = (vis.shape[1], vis.shape[0])
+    line, px, left, top = _title_place(title, (vis.shape[1], vis.shape[0]), x, y, side, gap)
+    typeset.draw_line(vis, line, px, (left, top), colour, bold=True)
+
+
+def _title_place(title: str, size: tuple[int, int], x: int, y: int, side: int, gap: int
+                 ) -> tuple[str, int, int, int]:
+    """The title of an inset at (``x``, ``y``) in a picture of ``size``: its line, font size and
+    top left corner (pixels). Centred over the inset, or, wider than that in a narrow picture,
+    moved inwards to stay a ``gap`` from the picture's edge."""
     lines, px, _ = _title_lines(title, size)
     line = lines[0] if lines else ""
+    half = width_of(line, px, bold=True) / 2.0
     centre = x + side / 2.0
-    if _stacked_only(size):  # a title wider than its inset moves inwards, a gap from the edge
-        half = width_of(line, px, bold=True) / 2.0
+    if _stacked_only(size):
         centre = min(max(centre, gap + half), size[0] - gap - half)
-    typeset.draw_line(vis, line, px, (int(round(centre)), y - line_width(vis, LABEL_PX * 1.45)),
-                      colour, bold=True, anchor="centre")
+    return line, px, int(round(centre - half)), y - _label_px(size[1], 1.45)
+
+
+def _inset_area(title: str, size: tuple[int, int], x: int, y: int, side: int, gap: int
+                ) -> tuple[int, int, int, int]:
+    """The box (x0, y0, x1, y1, pixels) an inset at (``x``, ``y``) and its title cover."""
+    line, px, left, top = _title_place(title, size, x, y, side, gap)
+    width, height = typeset.text_size(line, px, bold=True)
+    return min(x, left), top, max(x + side, left + width), y + side
 
 
 def _fit(text: str, px: int, width: int, rows: int, bold: bool = False) -> tuple[tuple[str, ...], int, bool]:
@@ -494,7 +519,6 @@ def stage_picture(rgb: np.ndarray, scan: ScanResult, pattern: Pattern,
     found = len(scan.detections)
     lines, px, _ = _footer_lines(words.count("pattern.found", found, windows=scan.windows, sizes=len(scan.scales),
                                              faces=found), size)
-    draw_detections(vis, scan.detections, mediapipe_boxes, scale, bottom=_footer_top(vis, px, lines))
     boxes = [d.box for d in scan.detections] + [tuple(b) for b in mediapipe_boxes]
     rise = (len(lines) - 1) * line_step(px)  # a footer that wrapped pushes the lower insets up
     side, gap = _inset_side(size)
@@ -503,6 +527,11 @@ def stage_picture(rgb: np.ndarray, scan: ScanResult, pattern: Pattern,
         face = np.array(scan.detections[0].box).reshape(2, 2).mean(axis=0) * scale
         if np.hypot(*(np.array(pattern_xy) - face)) < np.hypot(*(np.array(visitor_xy) - face)):
             pattern_xy, visitor_xy = visitor_xy, pattern_xy
+    insets = [_inset_area(words.get("pattern.pattern"), size, *pattern_xy, side, gap)]
+    if scan.detections:
+        insets.append(_inset_area(words.get("pattern.you"), size, *visitor_xy, side, gap))
+    draw_detections(vis, scan.detections, mediapipe_boxes, scale, bottom=_footer_top(vis, px, lines),
+                    keep_clear=insets)
     _paste_inset(vis, pattern_picture(pattern, (side, side)), *pattern_xy, words.get("pattern.pattern"),
                  PATTERN_COLOUR, gap)
     if scan.detections:
@@ -550,10 +579,10 @@ def _footer_lines(text: str, size: tuple[int, int]) -> tuple[tuple[str, ...], in
     return _fit(text, max(SMALLEST_PX, _label_px(size[1])), int(0.94 * size[0]), FOOTER_LINES)
 
 
-def _label_px(height: int) -> int:
-    """The labels' font size in a picture ``height`` pixels tall: ``line_width(vis, LABEL_PX)``
-    for a picture not drawn yet."""
-    return max(1, round(LABEL_PX * height / REFERENCE_HEIGHT))
+def _label_px(height: int, times: float = 1.0) -> int:
+    """The labels' font size (times ``times``) in a picture ``height`` pixels tall:
+    ``line_width(vis, LABEL_PX * times)`` for a picture not drawn yet."""
+    return max(1, round(LABEL_PX * times * height / REFERENCE_HEIGHT))
 
 
 def _footer_top(vis: np.ndarray, px: int | None = None, lines: Sequence[str] = ("",)) -> int:
