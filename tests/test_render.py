@@ -194,18 +194,19 @@ def test_render_no_pixels_contains_no_camera_pixel(tmp_path, photo):
 
 # ---- Every kind of image OpenCV reads -----------------------------------------------------------
 
-KINDS = ("png", "jpg", "gray", "rgba", "16bit")
+KINDS = ("png", "jpg", "gray", "rgba", "16bit", "avif")
 
 
 @pytest.fixture(scope="module")
 def kinds_rendered(tmp_path_factory, photo):
-    """The sample photo saved five ways in one folder, rendered in one batch with landmarks."""
+    """The sample photo saved six ways in one folder, rendered in one batch with landmarks."""
     folder = tmp_path_factory.mktemp("kinds")
     save(folder / "png.png", photo)
     save(folder / "jpg.jpg", photo, cv2.IMWRITE_JPEG_QUALITY, 95)
     save(folder / "gray.png", cv2.cvtColor(photo, cv2.COLOR_RGB2GRAY))
     save(folder / "rgba.png", np.dstack([photo, np.full(photo.shape[:2], 255, np.uint8)]))
     save(folder / "16bit.tif", photo.astype(np.uint16) * 257)
+    save(folder / "avif.avif", photo)  # a phone's AVIF: was taken for a video and refused
     out = folder / "out"
     code = main(["render", str(folder), "-o", str(out), "--data", "json"])
     return code, out
@@ -218,6 +219,30 @@ def test_render_reads_every_kind_of_image(kinds_rendered, kind):
     assert cv2.imread(str(out / f"{kind}-seen.png")).shape == (512, 1024, 3)
     [frame] = read_landmarks_json(out / f"{kind}.landmarks.json")
     assert len(frame.points) == 1 and nose(frame.points[0])
+
+
+def test_render_reads_a_phones_heic_photo_as_a_picture(tmp_path, capsys):
+    # tests/data/astronaut-128.heic: assets/astronaut.png shrunk to 128x128 (Lanczos) and saved by
+    # Pillow 13 with pillow-heif 1.9 at quality 30 (5 KB). OpenCV reads HEIC only through FFmpeg, as
+    # a clip of one frame, so it was rendered to a one-frame MP4 and "-o x.png" was refused.
+    src = Path(__file__).parent / "data" / "astronaut-128.heic"
+    out = tmp_path / "seen.png"
+    assert main(["render", str(src), "-o", str(out)]) == 0
+    assert cv2.imread(str(out)).shape == (128, 256, 3)
+    assert "(1 frame)" in capsys.readouterr().out
+
+
+def test_a_heic_photo_named_jpg_is_read_and_an_mp4_named_png_is_named_a_video(tmp_path, sample_video, capsys):
+    # A HEIC photo saved as .jpg (as some transfers name it) was "damaged, or not an image".
+    heic = tmp_path / "phone.jpg"
+    heic.write_bytes((Path(__file__).parent / "data" / "astronaut-128.heic").read_bytes())
+    assert main(["render", str(heic), "-o", str(tmp_path / "phone-seen.png")]) == 0
+    assert cv2.imread(str(tmp_path / "phone-seen.png")).shape == (128, 256, 3)
+    capsys.readouterr()
+    clip = tmp_path / "clip.png"
+    clip.write_bytes(sample_video.read_bytes())
+    assert main(["render", str(clip), "-o", str(tmp_path / "out")]) == 2
+    one_error_line(capsys, "clip.png: a video (MP4 or MOV) with a picture's name; rename it to .mp4")
 
 
 def test_render_draws_an_8k_photo_at_4k_and_finds_the_face_in_full_pixels(tmp_path, photo):

@@ -2,7 +2,8 @@
 
 A picture is refused from its header if it has more pixels than asked for (a 3 MB PNG can say
 32768 x 32768 and take 6 GB to decode), and libjpeg's warnings about damaged data, which OpenCV
-lets it print to stderr, are caught and said in one line.
+lets it print to stderr, are caught and said in one line. A phone's HEIC/HEIF photo is read by
+OpenCV's video reader (FFmpeg), as its picture reader cannot decode it.
 """
 
 from __future__ import annotations
@@ -22,7 +23,13 @@ IMAGE_FPS = 30.0  # how often a still image is offered again in the live window
 # shows no more, and a 12 MP photo's every pixel through it each frame made the window crawl.
 # ``machine-eyes render`` reads pictures with load_image and keeps them at full size.
 LIVE_MAX_SIDE = 1920  # pixels
-IMAGE_SUFFIXES = {".png", ".jpg", ".jpeg", ".bmp", ".webp", ".tif", ".tiff", ".pgm", ".ppm"}
+IMAGE_SUFFIXES = {".png", ".jpg", ".jpeg", ".bmp", ".webp", ".avif", ".tif", ".tiff", ".pgm", ".ppm",
+                  ".heic", ".heif"}
+# A phone's HEIC/HEIF photo: OpenCV's picture reader cannot decode it, but its video reader (FFmpeg)
+# reads it as a clip of one frame. Read as a video it became a one-frame MP4 that -o x.png refused.
+HEIF_SUFFIXES = {".heic", ".heif"}
+HEIF_BRANDS = {b"heic", b"heix", b"heim", b"heis", b"hevc", b"hevx"}  # HEVC-coded HEIF in an "ftyp" box
+AVIF_BRANDS = {b"avif", b"avis"}
 # Pixels of the largest picture read; larger ones are refused from their header before decoding
 # (--max-pixels raises it). Decoding 100 megapixels takes about 0.6 GB (DECODE_BYTES_PER_PIXEL;
 # 0.59 GB measured); the live window then keeps only its LIVE_MAX_SIDE copy.
@@ -58,11 +65,16 @@ def load_image(path: str | Path, max_pixels: int = MAX_PIXELS) -> tuple[np.ndarr
     path = checked_file(path)
     try:
         with path.open("rb") as file:
+            head = file.read(12)
+            file.seek(0)
             size = image_size(file)
     except OSError as error:
         raise SourceError(f"{path}: cannot be read ({error.strerror}); check its permissions") from None
     if size is not None and size[0] * size[1] > max_pixels:
         raise SourceError(too_many_pixels(path, size, max_pixels))
+    brand = head[8:12] if head[4:8] == b"ftyp" else None  # an MP4, MOV, HEIC or AVIF file's kind
+    if path.suffix.lower() in HEIF_SUFFIXES or brand in HEIF_BRANDS:  # also a HEIC photo named .jpg
+        return read_heif(path), None
     refused = ""
     with native_stderr_captured() as said:
         try:
@@ -73,10 +85,32 @@ def load_image(path: str | Path, max_pixels: int = MAX_PIXELS) -> tuple[np.ndarr
         raise SourceError(f"{path}: more pixels than OpenCV reads; to read it anyway set the environment "
                           "variable OPENCV_IO_MAX_IMAGE_PIXELS to its pixel count")
     if image is None or image.size == 0:
+        if brand is not None and brand not in AVIF_BRANDS:
+            raise SourceError(f"{path}: a video (MP4 or MOV) with a picture's name; rename it to .mp4")
         raise SourceError(f"{path}: damaged, or not an image OpenCV can read; use a PNG, JPEG, BMP, WebP "
                           "or TIFF file")
     damage = next((line.strip() for line in said if line.startswith(JPEG_DAMAGE)), None)
     return to_rgb(image), damage
+
+
+def read_heif(path: Path) -> np.ndarray:
+    """A HEIC/HEIF photo as RGB uint8, read as the one frame of a clip by OpenCV's video reader.
+
+    Raises
+    ------
+    SourceError
+        One line naming the file and asking for a JPEG, if this OpenCV's FFmpeg cannot read it.
+    """
+    capture = cv2.VideoCapture(str(path))
+    try:
+        ok, bgr = capture.read() if capture.isOpened() else (False, None)
+    finally:
+        capture.release()
+    if not ok or bgr is None:
+        raise SourceError(f"{path}: a HEIC/HEIF photo this OpenCV cannot read, or a damaged one; convert it to "
+                          "JPEG (photo apps can export it; an iPhone takes JPEGs with Settings > Camera > "
+                          "Formats > Most Compatible)")
+    return to_rgb(bgr)
 
 
 def damaged_message(path: Path, damage: str, hint: str = "use an undamaged copy") -> str:
