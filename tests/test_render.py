@@ -16,7 +16,7 @@ import cv2
 import numpy as np
 import pytest
 
-from conftest import NOSE_TIP, PHOTO_NOSE_BOX, one_error_line, save
+from conftest import NOSE_TIP, PHOTO_NOSE_BOX, one_error_line, save, write_undecodable_video
 from scenes import make_group
 from demo.cli import main
 from demo.files.export import BLENDSHAPE_NAMES, read_landmarks_csv, read_landmarks_json
@@ -243,6 +243,15 @@ def test_a_heic_photo_named_jpg_is_read_and_an_mp4_named_png_is_named_a_video(tm
     clip.write_bytes(sample_video.read_bytes())
     assert main(["render", str(clip), "-o", str(tmp_path / "out")]) == 2
     one_error_line(capsys, "clip.png: a video (MP4 or MOV) with a picture's name; rename it to .mp4")
+
+
+def test_render_of_a_video_opencv_cannot_decode_says_to_convert_it(tmp_path, capsys):
+    src = tmp_path / "phone.avi"
+    write_undecodable_video(src)  # as an AV1 clip is where OpenCV has no AV1 decoder
+    assert main(["render", str(src), "-o", str(tmp_path / "out")]) == 2
+    one_error_line(capsys, "phone.avi: OpenCV opens it but reads no frame from it", "AV1",
+                   'ffmpeg -i "phone.avi" -c:v libx264 "phone-h264.mp4"')
+    assert not (tmp_path / "out").exists()
 
 
 def test_render_draws_an_8k_photo_at_4k_and_finds_the_face_in_full_pixels(tmp_path, photo):
