@@ -8,6 +8,7 @@ import os
 os.environ.setdefault("SDL_VIDEODRIVER", "dummy")
 
 import json  # noqa: E402
+import struct  # noqa: E402
 import subprocess  # noqa: E402
 import sys  # noqa: E402
 import threading  # noqa: E402
@@ -98,6 +99,22 @@ def sample_video(tmp_path_factory):
     clip = SampleSource()
     write_video(path, [clip.frame_at(i * 5) for i in range(12)])
     return path
+
+
+def write_undecodable_video(path) -> None:
+    """An MJPEG AVI that OpenCV opens but reads no frame from (every frame's JPEG blanked), as a
+    video in a codec OpenCV cannot decode (AV1 without a decoder) behaves."""
+    writer = cv2.VideoWriter(str(path), cv2.VideoWriter_fourcc(*"MJPG"), 30.0, (64, 48))
+    for _ in range(2):
+        writer.write(np.full((48, 64, 3), 100, np.uint8))
+    writer.release()
+    data = bytearray(Path(path).read_bytes())
+    chunk = data.find(b"00dc", data.find(b"movi"))
+    while chunk != -1:
+        size = struct.unpack("<I", data[chunk + 4:chunk + 8])[0]
+        data[chunk + 8:chunk + 8 + size] = bytes(size)
+        chunk = data.find(b"00dc", chunk + 8 + size)
+    Path(path).write_bytes(bytes(data))
 
 
 def save(path, rgb, *flags):

@@ -16,7 +16,7 @@ import cv2
 import numpy as np
 import pytest
 
-from conftest import NOSE_TIP, PHOTO_NOSE_BOX, one_error_line, save
+from conftest import NOSE_TIP, PHOTO_NOSE_BOX, one_error_line, save, write_undecodable_video
 from scenes import make_group
 from demo.cli import main
 from demo.files.export import BLENDSHAPE_NAMES, read_landmarks_csv, read_landmarks_json
@@ -194,18 +194,19 @@ def test_render_no_pixels_contains_no_camera_pixel(tmp_path, photo):
 
 # ---- Every kind of image OpenCV reads -----------------------------------------------------------
 
-KINDS = ("png", "jpg", "gray", "rgba", "16bit")
+KINDS = ("png", "jpg", "gray", "rgba", "16bit", "avif")
 
 
 @pytest.fixture(scope="module")
 def kinds_rendered(tmp_path_factory, photo):
-    """The sample photo saved five ways in one folder, rendered in one batch with landmarks."""
+    """The sample photo saved six ways in one folder, rendered in one batch with landmarks."""
     folder = tmp_path_factory.mktemp("kinds")
     save(folder / "png.png", photo)
     save(folder / "jpg.jpg", photo, cv2.IMWRITE_JPEG_QUALITY, 95)
     save(folder / "gray.png", cv2.cvtColor(photo, cv2.COLOR_RGB2GRAY))
     save(folder / "rgba.png", np.dstack([photo, np.full(photo.shape[:2], 255, np.uint8)]))
     save(folder / "16bit.tif", photo.astype(np.uint16) * 257)
+    save(folder / "avif.avif", photo)  # a phone's AVIF: was taken for a video and refused
     out = folder / "out"
     code = main(["render", str(folder), "-o", str(out), "--data", "json"])
     return code, out
@@ -218,6 +219,36 @@ def test_render_reads_every_kind_of_image(kinds_rendered, kind):
     assert cv2.imread(str(out / f"{kind}-seen.png")).shape == (512, 1024, 3)
     [frame] = read_landmarks_json(out / f"{kind}.landmarks.json")
     assert len(frame.points) == 1 and nose(frame.points[0])
+
+
+def test_a_phones_heic_photo_is_refused_with_what_to_do_and_an_mp4_named_png_is_named_a_video(
+        tmp_path, sample_video, capsys):
+    # tests/data/astronaut-128.heic: assets/astronaut.png shrunk to 128x128 (Lanczos) and saved by
+    # Pillow 13 with pillow-heif 1.9 at quality 30 (5 KB). OpenCV reads HEIC only through FFmpeg, as
+    # a clip of one frame: it was rendered to a one-frame MP4, and of a phone's tiled 4032x3024
+    # photo that frame is its first 512x512 tile. Named .jpg (as some transfers name it), it was
+    # "damaged, or not an image".
+    heic = Path(__file__).parent / "data" / "astronaut-128.heic"
+    named_jpg = tmp_path / "phone.jpg"
+    named_jpg.write_bytes(heic.read_bytes())
+    for src in (heic, named_jpg):
+        out = tmp_path / f"{src.stem}-out"
+        assert main(["render", str(src), "-o", str(out)]) == 2
+        one_error_line(capsys, f"{src.name}: a HEIC/HEIF photo, which OpenCV cannot read whole; convert it to JPEG")
+        assert not out.exists()
+    clip = tmp_path / "clip.png"
+    clip.write_bytes(sample_video.read_bytes())
+    assert main(["render", str(clip), "-o", str(tmp_path / "out")]) == 2
+    one_error_line(capsys, "clip.png: a video (MP4 or MOV) with a picture's name; rename it to .mp4")
+
+
+def test_render_of_a_video_opencv_cannot_decode_says_to_convert_it(tmp_path, capsys):
+    src = tmp_path / "phone.avi"
+    write_undecodable_video(src)  # as an AV1 clip is where OpenCV has no AV1 decoder
+    assert main(["render", str(src), "-o", str(tmp_path / "out")]) == 2
+    one_error_line(capsys, "phone.avi: OpenCV opens it but reads no frame from it", "AV1",
+                   'ffmpeg -i "phone.avi" -c:v libx264 "phone-h264.mp4"')
+    assert not (tmp_path / "out").exists()
 
 
 def test_render_draws_an_8k_photo_at_4k_and_finds_the_face_in_full_pixels(tmp_path, photo):

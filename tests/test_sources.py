@@ -10,7 +10,7 @@ import cv2
 import numpy as np
 import pytest
 
-from conftest import write_video
+from conftest import write_undecodable_video, write_video
 from demo.sources import (CameraSource, ImageSource, Mirrored, NoCamera, SampleSource, SourceError, is_camera,
                           VideoSource, open_source, to_rgb)
 from demo.sources.camera import is_device
@@ -154,17 +154,7 @@ def test_a_one_frame_video_that_cannot_restart_holds_its_frame_like_a_picture(tm
 
 def test_a_looping_video_with_no_frame_it_can_read_is_one_clear_error(tmp_path):
     path = tmp_path / "blank.avi"
-    writer = cv2.VideoWriter(str(path), cv2.VideoWriter_fourcc(*"MJPG"), 30.0, (64, 48))
-    for _ in range(2):
-        writer.write(np.full((48, 64, 3), 100, np.uint8))
-    writer.release()
-    data = bytearray(path.read_bytes())
-    chunk = data.find(b"00dc", data.find(b"movi"))
-    while chunk != -1:  # blank every frame's JPEG: the file still opens, but no frame decodes
-        size = struct.unpack("<I", data[chunk + 4:chunk + 8])[0]
-        data[chunk + 8:chunk + 8 + size] = bytes(size)
-        chunk = data.find(b"00dc", chunk + 8 + size)
-    path.write_bytes(bytes(data))
+    write_undecodable_video(path)
     source = VideoSource(path, loop=True)
     with pytest.raises(SourceError, match=r"blank\.avi: OpenCV opens it but reads no frame from it; convert"):
         source.read()

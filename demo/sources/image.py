@@ -2,7 +2,8 @@
 
 A picture is refused from its header if it has more pixels than asked for (a 3 MB PNG can say
 32768 x 32768 and take 6 GB to decode), and libjpeg's warnings about damaged data, which OpenCV
-lets it print to stderr, are caught and said in one line.
+lets it print to stderr, are caught and said in one line. A phone's HEIC/HEIF photo is refused
+with a line asking for a JPEG: OpenCV cannot read it whole.
 """
 
 from __future__ import annotations
@@ -22,7 +23,16 @@ IMAGE_FPS = 30.0  # how often a still image is offered again in the live window
 # shows no more, and a 12 MP photo's every pixel through it each frame made the window crawl.
 # ``machine-eyes render`` reads pictures with load_image and keeps them at full size.
 LIVE_MAX_SIDE = 1920  # pixels
-IMAGE_SUFFIXES = {".png", ".jpg", ".jpeg", ".bmp", ".webp", ".tif", ".tiff", ".pgm", ".ppm"}
+IMAGE_SUFFIXES = {".png", ".jpg", ".jpeg", ".bmp", ".webp", ".avif", ".tif", ".tiff", ".pgm", ".ppm",
+                  ".heic", ".heif"}
+# A phone's HEIC/HEIF photo: OpenCV's picture reader cannot decode it, and its video reader (FFmpeg)
+# gives only the first 512 px tile of a phone's tiled photo (or a 64 px one's uncropped frame), so
+# it is refused with what to do, as a picture: taken for a video, it became a wrong one-frame MP4.
+HEIF_SUFFIXES = {".heic", ".heif"}
+HEIF_PROBLEM = ("a HEIC/HEIF photo, which OpenCV cannot read whole; convert it to JPEG (photo apps can "
+                "export it; an iPhone takes JPEGs with Settings > Camera > Formats > Most Compatible)")
+HEIF_BRANDS = {b"heic", b"heix", b"heim", b"heis", b"hevc", b"hevx"}  # HEVC-coded HEIF in an "ftyp" box
+PICTURE_BRANDS = {b"avif", b"avis", b"mif1", b"msf1"}  # AVIF and plain HEIF pictures, not videos
 # Pixels of the largest picture read; larger ones are refused from their header before decoding
 # (--max-pixels raises it). Decoding 100 megapixels takes about 0.6 GB (DECODE_BYTES_PER_PIXEL;
 # 0.59 GB measured); the live window then keeps only its LIVE_MAX_SIDE copy.
@@ -58,11 +68,16 @@ def load_image(path: str | Path, max_pixels: int = MAX_PIXELS) -> tuple[np.ndarr
     path = checked_file(path)
     try:
         with path.open("rb") as file:
+            head = file.read(12)
+            file.seek(0)
             size = image_size(file)
     except OSError as error:
         raise SourceError(f"{path}: cannot be read ({error.strerror}); check its permissions") from None
     if size is not None and size[0] * size[1] > max_pixels:
         raise SourceError(too_many_pixels(path, size, max_pixels))
+    brand = head[8:12] if head[4:8] == b"ftyp" else None  # an MP4, MOV, HEIC or AVIF file's kind
+    if path.suffix.lower() in HEIF_SUFFIXES or brand in HEIF_BRANDS:  # also a HEIC photo named .jpg
+        raise SourceError(f"{path}: {HEIF_PROBLEM}")
     refused = ""
     with native_stderr_captured() as said:
         try:
@@ -73,6 +88,8 @@ def load_image(path: str | Path, max_pixels: int = MAX_PIXELS) -> tuple[np.ndarr
         raise SourceError(f"{path}: more pixels than OpenCV reads; to read it anyway set the environment "
                           "variable OPENCV_IO_MAX_IMAGE_PIXELS to its pixel count")
     if image is None or image.size == 0:
+        if brand is not None and brand not in PICTURE_BRANDS:
+            raise SourceError(f"{path}: a video (MP4 or MOV) with a picture's name; rename it to .mp4")
         raise SourceError(f"{path}: damaged, or not an image OpenCV can read; use a PNG, JPEG, BMP, WebP "
                           "or TIFF file")
     damage = next((line.strip() for line in said if line.startswith(JPEG_DAMAGE)), None)
