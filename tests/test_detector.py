@@ -24,8 +24,10 @@ from demo.perception.detector import (PATTERN_KEYS, WORKING_WIDTH, Detection, Pa
 from demo.base.assets import asset_path
 from demo.perception.hog import _l2_hys, cell_histograms, hog_features
 from demo.picture.boxes import Box
+from demo.picture.colours import PATTERN_BACKGROUND
 from demo.picture.patternview import (_footer_top, cut_texts, display_cells, draw_detections, heat_picture,
                                       pattern_picture, stage_picture)
+from demo.picture import typeset
 from demo.picture.draw import plain_picture
 from demo.picture.text import load_texts
 from demo.sources import SampleSource
@@ -410,6 +412,45 @@ def test_the_mediapipe_label_keeps_clear_of_the_insets_and_inside_the_picture():
     # A face at the right edge: the label is flush with the box's right side, not cut off.
     (edge,) = draw_detections(vis.copy(), [], [(150.0, 150.0, 198.0, 230.0)])
     assert edge[2] <= vis.shape[1]
+
+
+@pytest.mark.parametrize("lang", ["en", "fr"])
+def test_step_5s_words_in_an_upright_cameras_picture_keep_clear_of_each_other(photo, pattern, monkeypatch, lang):
+    """Step 5 of an upright camera's picture drawn narrow: the insets leave the face and its
+    "HOG 97%" clear (a match on the suit counted as much as the face), and the "MediaPipe"
+    label, the HOG label and the insets' titles stay inside the picture and at least a letter's
+    width apart (at 1280x720 "MediaPipe" ran into "face pattern", at 800x480 "modèle de visage"
+    cut it)."""
+    portrait = np.ascontiguousarray(cv2.resize(photo[:, 112:400], (540, 960), interpolation=cv2.INTER_AREA))
+    scan = detect_faces(portrait, pattern)
+    assert scan.detections, "no face found in the upright crop"
+    x0, y0, x1, y1 = scan.detections[0].box
+    mediapipe = [(x0 + 0.05 * (x1 - x0), y0 + 0.1 * (y1 - y0), x1 - 0.05 * (x1 - x0), y1 + 0.05 * (y1 - y0))]
+    drawn = []
+    real_draw_line = typeset.draw_line
+
+    def recording(vis, text, size, *args, **kwargs):
+        box = real_draw_line(vis, text, size, *args, **kwargs)
+        drawn.append((text, size, Box(*box)))
+        return box
+
+    monkeypatch.setattr(typeset, "draw_line", recording)
+    words = load_texts(lang)
+    for size in ((144, 256), (200, 355), (270, 480)):
+        drawn.clear()
+        vis = stage_picture(portrait, scan, pattern, mediapipe, size, words=words)
+        # The insets (their background: PATTERN_BACKGROUND) go beside the face, not over it.
+        x0, y0, x1, y1 = (np.array(scan.detections[0].box) * size[0] / portrait.shape[1]).astype(int)
+        inset = np.all(vis[y0:y1, x0:x1] == PATTERN_BACKGROUND, axis=2)
+        assert inset.mean() < 0.04, (size, inset.mean())  # 0.08 when a match on the suit counted as much
+        inside = Box(0, 0, *size)
+        labels = [(t, px, b) for t, px, b in drawn if not t[:1].isdigit()]  # not the footer's count
+        assert any(t == "MediaPipe" for t, _, _ in labels) or size == (144, 256), (size, labels)
+        for i, (text, px, box) in enumerate(labels):
+            assert inside.contains(box), (size, text, box)
+            for other, other_px, other_box in labels[i + 1:]:
+                space = min(px, other_px) if "MediaPipe" in (text, other) else 0
+                assert not box.inset(-space).overlaps(other_box), (size, text, other)
 
 
 def test_a_window_on_part_of_a_better_one_is_dropped():

@@ -63,8 +63,12 @@ GLOW_GRID = 4  # display pixels per point of the grid the glow is coloured on
 BOX_WIDTH = 2.0  # line width of the best box, pixels at a 480 px tall picture
 LABEL_PX = 17  # label font size at a 480 px tall picture
 SMALLEST_PX = 8  # font size (px) the footer and insets' titles shrink to at most; then they wrap or end in "…"
+TITLE_KEYS = ("pattern.pattern", "pattern.you")  # the insets' titles: the face pattern's, the visitor's
 FOOTER_LINES = 3  # the footer wraps onto at most this many lines at SMALLEST_PX (3: an upright camera's picture)
 INSET_FRACTION = 0.36  # of the picture's height: side of each inset square
+# Weight of the detector's other matches in where the insets go: the best one with its label, and
+# MediaPipe's faces, are what they must not hide (the others are often a patch that looks like a face)
+LESSER_MATCH = 0.25
 INSET_GAP = 0.025  # of the picture's height: margin around and between the insets
 REFERENCE_HEIGHT = 480.0  # picture height (px) at which the sizes above apply
 
@@ -304,7 +308,7 @@ def draw_detections(vis: np.ndarray, detections: Sequence[Detection],
     labels : bool
         Write "HOG 97%" above the best box and "MediaPipe" once, by the first of MediaPipe's boxes
         where it fits: below the box, else above it (flush with its left side, else its right, else
-        the picture's left or right edge), inside the picture and never over the line at the bottom of the picture (see
+        half out to its left), inside the picture and never over the line at the bottom of the picture (see
         ``_footer``), the HOG label or ``keep_clear`` (a group would bury the faces in labels).
     bottom : int, optional
         Where that line starts (pixels from the top); default where a one-line footer does.
@@ -327,13 +331,12 @@ def draw_detections(vis: np.ndarray, detections: Sequence[Detection],
     written = []
     if labels and len(mediapipe_boxes):
         label_w, label_h = typeset.text_size("MediaPipe", px)
-        space = max(2, px // 3)  # from the picture's edges
         # a letter's width from the insets and their titles, so it does not read as one phrase with them
         taken = [Rect(*area).inset(-px) for area in keep_clear] + ([hog_label[2]] if hog_label else [])
         for box in mediapipe_boxes:
             x0, y0, x1, y1 = _scaled(box, scale)
             spots = [(x, y) for y in (y1 + width + 1, y0 - width - 1 - label_h)  # below, else above
-                     for x in (x0, x1 - label_w, space, vis.shape[1] - space - label_w)]
+                     for x in (x0, x1 - label_w, x0 - label_w // 2)]
             free = [(x, y) for x, y in spots if 0 <= y and y + label_h <= bottom and 0 <= x
                     and x + label_w <= vis.shape[1]
                     and not any(Rect(x, y, x + label_w, y + label_h).overlaps(t) for t in taken)]
@@ -349,18 +352,21 @@ def draw_detections(vis: np.ndarray, detections: Sequence[Detection],
 
 
 # ---- The whole stage ----------------------------------------------------------------------------
-def _inset_places(size: tuple[int, int], side: int, gap: int, title: int, footer_rise: int
+def _inset_places(size: tuple[int, int], side: int, gap: int, title: int, footer_rise: int, stacked: bool
                   ) -> list[tuple[tuple[int, int], tuple[int, int]]]:
     """Candidate top-left corners of the two insets: stacked at the right or left edge, or side
     by side in one of the four corners (the footer line left free at the bottom, and the
-    ``footer_rise`` pixels its further lines take above it). Only stacked in a narrow picture
-    (:func:`_stacked_only`)."""
+    ``footer_rise`` pixels its further lines take above it). Only ``stacked``
+    (:func:`_stacked_only`): at the top or down to the bottom of either edge."""
     width, height = size
     right, left = width - gap - side, gap
     top, below = gap + title, 2 * (gap + title) + side
     bottom = height - 2 * title - side - footer_rise
     pairs = [((right, top), (right, below)), ((left, top), (left, below))]
-    if _stacked_only(size):
+    if stacked:
+        upper = bottom - side - gap - title  # the upper inset's top when the lower one is at the bottom
+        if upper > top:
+            pairs += [((right, upper), (right, bottom)), ((left, upper), (left, bottom))]
         return pairs
     for y in (bottom, top):
         pairs.append(((width - 2 * (gap + side), y), (right, y)))
@@ -369,14 +375,15 @@ def _inset_places(size: tuple[int, int], side: int, gap: int, title: int, footer
 
 
 def _hidden(places: tuple[tuple[int, int], tuple[int, int]], side: int,
-            boxes: Sequence[Box], scale: float) -> float:
-    """Area (stage pixels) of the face boxes that the two insets at ``places`` would cover."""
+            boxes: Sequence[Box], weights: Sequence[float], scale: float) -> float:
+    """Area (stage pixels) of the face boxes that the two insets at ``places`` would cover, each
+    box's times its weight."""
     area = 0.0
     for x, y in places:
-        for b in boxes:
+        for b, weight in zip(boxes, weights):
             wide = min(x + side, b[2] * scale) - max(x, b[0] * scale)
             tall = min(y + side, b[3] * scale) - max(y, b[1] * scale)
-            area += max(0.0, wide) * max(0.0, tall)
+            area += weight * max(0.0, wide) * max(0.0, tall)
     return area
 
 
@@ -388,69 +395,71 @@ def _inset_side(size: tuple[int, int]) -> tuple[int, int]:
     return max(1, min(int(round(INSET_FRACTION * height)), (width - 3 * gap) // 2)), gap
 
 
-def _stacked_only(size: tuple[int, int]) -> bool:
-    """Whether a picture of ``size`` is too narrow for the two insets side by side at their full
-    size (an upright camera's picture): they are then stacked at one edge, and their titles may
-    reach across the picture instead of having half its width each."""
-    return _inset_side(size)[0] < round(INSET_FRACTION * size[1])
+def _stacked_only(size: tuple[int, int], titles: Sequence[str]) -> bool:
+    """Whether the insets go only one above the other at an edge, their ``titles`` reaching
+    across the picture: in a picture of ``size`` too narrow for the insets side by side at
+    their full size (an upright camera's), where a title does not fit over its inset."""
+    return (_inset_side(size)[0] < round(INSET_FRACTION * size[1])
+            and any(_title_lines(title, size, False)[2] for title in titles))
 
 
-def _title_lines(title: str, size: tuple[int, int]) -> tuple[tuple[str, ...], int, bool]:
+def _title_lines(title: str, size: tuple[int, int], span: bool) -> tuple[tuple[str, ...], int, bool]:
     """An inset's title in a picture of ``size`` (see :func:`_fit`, one line): as wide as the
-    inset and half the gap on each side, else, in a narrow picture (:func:`_stacked_only`),
+    inset and half the gap on each side, else, if it may ``span`` (:func:`_stacked_only`),
     at ``SMALLEST_PX`` as wide as the picture less a gap on each side."""
     side, gap = _inset_side(size)
     lines, px, cut = _fit(title, _label_px(size[1]), side + gap, 1, bold=True)
-    if cut and _stacked_only(size):
+    if cut and span:
         return _fit(title, SMALLEST_PX, size[0] - 2 * gap, 1, bold=True)
     return lines, px, cut
 
 
-def _choose_places(size: tuple[int, int], side: int, gap: int, boxes: Sequence[Box], scale: float,
-                   footer_rise: int) -> tuple[tuple[int, int], tuple[int, int]]:
+def _choose_places(size: tuple[int, int], side: int, gap: int, boxes: Sequence[Box], weights: Sequence[float],
+                   scale: float, footer_rise: int, stacked: bool) -> tuple[tuple[int, int], tuple[int, int]]:
     """Where the two insets of ``side`` and ``gap`` (:func:`_inset_side`) go: where they hide the
-    least of the faces' boxes (``boxes`` in picture pixels, best first); on a tie, stacked on the
-    side away from the best face, so the line from it to its inset is long and clear.
-    ``footer_rise``: see :func:`_inset_places`."""
+    least of the faces' boxes (``boxes`` in picture pixels, best first, each counted times its
+    weight); on a tie, stacked on the side away from the best face, so the line from it to its
+    inset is long and clear.
+    ``footer_rise`` and ``stacked``: see :func:`_inset_places`."""
     width, height = size
     title = int(round(LABEL_PX * 1.6 * height / REFERENCE_HEIGHT))
-    places = _inset_places(size, side, gap, title, footer_rise)
+    places = _inset_places(size, side, gap, title, footer_rise, stacked)
     if boxes and (boxes[0][0] + boxes[0][2]) / 2.0 * scale > width / 2.0:
         places[0], places[1] = places[1], places[0]  # stack on the left: the face is right
-    costs = [_hidden(p, side, boxes, scale) for p in places]
+    costs = [_hidden(p, side, boxes, weights, scale) for p in places]
     return places[int(np.argmin(costs))]
 
 
 def _paste_inset(vis: np.ndarray, inset: np.ndarray, x: int, y: int, title: str,
-                 colour: tuple[int, int, int], gap: int) -> None:
+                 colour: tuple[int, int, int], gap: int, span: bool) -> None:
     """Paste an inset with a thin frame and a title above it (:func:`_title_lines`), in place, so
     it neither leaves the picture nor touches the other inset's. It is centred over the inset,
     or, wider than that in a narrow picture, moved inwards as far as it needs."""
     side = inset.shape[0]
     vis[y:y + side, x:x + side] = inset
     cv2.rectangle(vis, (x - 1, y - 1), (x + side, y + side), INSET_FRAME, 1, cv2.LINE_AA)
-    line, px, left, top = _title_place(title, (vis.shape[1], vis.shape[0]), x, y, side, gap)
+    line, px, left, top = _title_place(title, (vis.shape[1], vis.shape[0]), x, y, side, gap, span)
     typeset.draw_line(vis, line, px, (left, top), colour, bold=True)
 
 
-def _title_place(title: str, size: tuple[int, int], x: int, y: int, side: int, gap: int
+def _title_place(title: str, size: tuple[int, int], x: int, y: int, side: int, gap: int, span: bool
                  ) -> tuple[str, int, int, int]:
     """The title of an inset at (``x``, ``y``) in a picture of ``size``: its line, font size and
-    top left corner (pixels). Centred over the inset, or, wider than that in a narrow picture,
+    top left corner (pixels). Centred over the inset, or, wider than that where it may ``span``,
     moved inwards to stay a ``gap`` from the picture's edge."""
-    lines, px, _ = _title_lines(title, size)
+    lines, px, _ = _title_lines(title, size, span)
     line = lines[0] if lines else ""
     half = width_of(line, px, bold=True) / 2.0
     centre = x + side / 2.0
-    if _stacked_only(size):
+    if span:
         centre = min(max(centre, gap + half), size[0] - gap - half)
     return line, px, int(round(centre - half)), y - _label_px(size[1], 1.45)
 
 
-def _inset_area(title: str, size: tuple[int, int], x: int, y: int, side: int, gap: int
+def _inset_area(title: str, size: tuple[int, int], x: int, y: int, side: int, gap: int, span: bool
                 ) -> tuple[int, int, int, int]:
     """The box (x0, y0, x1, y1, pixels) an inset at (``x``, ``y``) and its title cover."""
-    line, px, left, top = _title_place(title, size, x, y, side, gap)
+    line, px, left, top = _title_place(title, size, x, y, side, gap, span)
     width, height = typeset.text_size(line, px, bold=True)
     return min(x, left), top, max(x + side, left + width), y + side
 
@@ -472,8 +481,9 @@ def cut_texts(words: Texts, size: tuple[int, int], windows: int, sizes: int) -> 
     "…" (too wide even at ``SMALLEST_PX``): the insets' titles, and the footer for no face, one
     face and ``MAX_DETECTIONS`` faces with these numbers (for ``machine-eyes check-layout``;
     nothing is drawn)."""
-    found = [key for key in ("pattern.pattern", "pattern.you")
-             if _title_lines(words.get(key), size)[2]]
+    titles = [words.get(key) for key in TITLE_KEYS]
+    span = _stacked_only(size, titles)
+    found = [key for key, title in zip(TITLE_KEYS, titles) if _title_lines(title, size, span)[2]]
     for faces in (0, 1, MAX_DETECTIONS):
         text = words.count("pattern.found", faces, windows=windows, sizes=sizes, faces=faces)
         if _footer_lines(text, size)[2]:
@@ -519,26 +529,30 @@ def stage_picture(rgb: np.ndarray, scan: ScanResult, pattern: Pattern,
     found = len(scan.detections)
     lines, px, _ = _footer_lines(words.count("pattern.found", found, windows=scan.windows, sizes=len(scan.scales),
                                              faces=found), size)
-    boxes = [d.box for d in scan.detections] + [tuple(b) for b in mediapipe_boxes]
+    label = 1.5 * _label_px(size[1]) / scale  # the "HOG 97%" above the best box, picture pixels
+    boxes = [(d.box[0], d.box[1] - label * (rank == 0), d.box[2], d.box[3]) for rank, d in enumerate(scan.detections)]
+    boxes += [tuple(b) for b in mediapipe_boxes]
+    weights = [1.0] + [LESSER_MATCH] * (found - 1) + [1.0] * len(mediapipe_boxes) if found else [1.0] * len(boxes)
     rise = (len(lines) - 1) * line_step(px)  # a footer that wrapped pushes the lower insets up
     side, gap = _inset_side(size)
-    pattern_xy, visitor_xy = _choose_places(size, side, gap, boxes, scale, rise)
+    pattern_title, you_title = (words.get(key) for key in TITLE_KEYS)
+    span = _stacked_only(size, (pattern_title, you_title))
+    pattern_xy, visitor_xy = _choose_places(size, side, gap, boxes, weights, scale, rise, span)
     if scan.detections:  # "you" goes in the square nearer the best face, so the line is short
         face = np.array(scan.detections[0].box).reshape(2, 2).mean(axis=0) * scale
         if np.hypot(*(np.array(pattern_xy) - face)) < np.hypot(*(np.array(visitor_xy) - face)):
             pattern_xy, visitor_xy = visitor_xy, pattern_xy
-    insets = [_inset_area(words.get("pattern.pattern"), size, *pattern_xy, side, gap)]
+    insets = [_inset_area(pattern_title, size, *pattern_xy, side, gap, span)]
     if scan.detections:
-        insets.append(_inset_area(words.get("pattern.you"), size, *visitor_xy, side, gap))
+        insets.append(_inset_area(you_title, size, *visitor_xy, side, gap, span))
     draw_detections(vis, scan.detections, mediapipe_boxes, scale, bottom=_footer_top(vis, px, lines),
                     keep_clear=insets)
-    _paste_inset(vis, pattern_picture(pattern, (side, side)), *pattern_xy, words.get("pattern.pattern"),
-                 PATTERN_COLOUR, gap)
+    _paste_inset(vis, pattern_picture(pattern, (side, side)), *pattern_xy, pattern_title, PATTERN_COLOUR, gap, span)
     if scan.detections:
         best = scan.detections[0]
         x, y = visitor_xy
-        _paste_inset(vis, visitor_picture(rgb, best.box, pattern, (side, side)), x, y, words.get("pattern.you"),
-                     VISITOR_COLOUR, gap)
+        _paste_inset(vis, visitor_picture(rgb, best.box, pattern, (side, side)), x, y, you_title,
+                     VISITOR_COLOUR, gap, span)
         _leader(vis, _scaled(best.box, scale), (x, y, x + side, y + side))
     _footer(vis, lines, px)
     return vis
