@@ -231,7 +231,11 @@ def test_a_phones_heic_photo_is_refused_with_what_to_do_and_an_mp4_named_png_is_
     heic = Path(__file__).parent / "data" / "astronaut-128.heic"
     named_jpg = tmp_path / "phone.jpg"
     named_jpg.write_bytes(heic.read_bytes())
-    for src in (heic, named_jpg):
+    generic = tmp_path / "samsung.jpg"  # major brand "mif1", "heic" only among the compatible ones
+    data = heic.read_bytes()
+    assert data[8:12] == b"heic" and b"heic" in data[16:28]
+    generic.write_bytes(data[:8] + b"mif1" + data[12:])
+    for src in (heic, named_jpg, generic):
         out = tmp_path / f"{src.stem}-out"
         assert main(["render", str(src), "-o", str(out)]) == 2
         one_error_line(capsys, f"{src.name}: a HEIC/HEIF photo, which OpenCV cannot read whole; convert it to JPEG")
@@ -240,6 +244,14 @@ def test_a_phones_heic_photo_is_refused_with_what_to_do_and_an_mp4_named_png_is_
     clip.write_bytes(sample_video.read_bytes())
     assert main(["render", str(clip), "-o", str(tmp_path / "out")]) == 2
     one_error_line(capsys, "clip.png: a video (MP4 or MOV) with a picture's name; rename it to .mp4")
+    movie = tmp_path / "movie.jpg"  # a QuickTime file's box, cut short
+    movie.write_bytes(b"\0\0\0\x14ftypqt  \0\0\0\0qt  " + bytes(100))
+    assert main(["render", str(movie), "-o", str(tmp_path / "out")]) == 2
+    one_error_line(capsys, "movie.jpg: a video (MP4 or MOV) with a picture's name; rename it to .mov")
+    stub = tmp_path / "stub.jpg"  # 8 bytes: too short to name a brand
+    stub.write_bytes(b"\0\0\0\x08ftyp")
+    assert main(["render", str(stub), "-o", str(tmp_path / "out")]) == 2
+    one_error_line(capsys, "stub.jpg: damaged, or not an image OpenCV can read")
 
 
 def test_render_of_a_video_opencv_cannot_decode_says_to_convert_it(tmp_path, capsys):
@@ -247,7 +259,7 @@ def test_render_of_a_video_opencv_cannot_decode_says_to_convert_it(tmp_path, cap
     write_undecodable_video(src)  # as an AV1 clip is where OpenCV has no AV1 decoder
     assert main(["render", str(src), "-o", str(tmp_path / "out")]) == 2
     one_error_line(capsys, "phone.avi: OpenCV opens it but reads no frame from it", "AV1",
-                   'ffmpeg -i "phone.avi" -c:v libx264 "phone-h264.mp4"')
+                   f"ffmpeg -i {src} -c:v libx264 {tmp_path / 'phone-h264.mp4'}")  # runs from any folder
     assert not (tmp_path / "out").exists()
 
 

@@ -286,10 +286,12 @@ def _stage_picture(scene: Scene, size: tuple[int, int], texts: Texts | None, uni
     elif stage in (3, 4):
         vis = hog_panel(frame, "pixels" if stage == 3 else "arrows", settings.cell, settings.bins, focus, size, plain)
     elif stage == PATTERN_STAGE:
+        from demo.perception.detector import detect_faces
         from demo.picture.patternview import stage_picture as pattern_stage
 
-        scan = scene.scan if scene.scan is not None else pattern_scan(frame)
-        vis = pattern_stage(frame, scan, _pattern(), [f.box for f in faces], size, plain=plain, words=texts)
+        pattern = _pattern()  # read once: a search of this frame, if there is none yet, needs it too
+        scan = scene.scan if scene.scan is not None else detect_faces(frame, pattern)
+        vis = pattern_stage(frame, scan, pattern, [f.box for f in faces], size, plain=plain, words=texts)
     elif stage == CHALLENGE_STAGE:
         scene = _with_challenge(scene)
         vis = challenge_picture(frame, scene.challenge, scene.scan, faces, size, texts or english(), settings, unit,

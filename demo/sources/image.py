@@ -68,15 +68,14 @@ def load_image(path: str | Path, max_pixels: int = MAX_PIXELS) -> tuple[np.ndarr
     path = checked_file(path)
     try:
         with path.open("rb") as file:
-            head = file.read(12)
+            brands = ftyp_brands(file.read(64))
             file.seek(0)
             size = image_size(file)
     except OSError as error:
         raise SourceError(f"{path}: cannot be read ({error.strerror}); check its permissions") from None
     if size is not None and size[0] * size[1] > max_pixels:
         raise SourceError(too_many_pixels(path, size, max_pixels))
-    brand = head[8:12] if head[4:8] == b"ftyp" else None  # an MP4, MOV, HEIC or AVIF file's kind
-    if path.suffix.lower() in HEIF_SUFFIXES or brand in HEIF_BRANDS:  # also a HEIC photo named .jpg
+    if path.suffix.lower() in HEIF_SUFFIXES or brands & HEIF_BRANDS:  # also a HEIC photo named .jpg
         raise SourceError(f"{path}: {HEIF_PROBLEM}")
     refused = ""
     with native_stderr_captured() as said:
@@ -88,12 +87,23 @@ def load_image(path: str | Path, max_pixels: int = MAX_PIXELS) -> tuple[np.ndarr
         raise SourceError(f"{path}: more pixels than OpenCV reads; to read it anyway set the environment "
                           "variable OPENCV_IO_MAX_IMAGE_PIXELS to its pixel count")
     if image is None or image.size == 0:
-        if brand is not None and brand not in PICTURE_BRANDS:
-            raise SourceError(f"{path}: a video (MP4 or MOV) with a picture's name; rename it to .mp4")
+        if brands and not brands & PICTURE_BRANDS:
+            suffix = ".mov" if b"qt  " in brands else ".mp4"
+            raise SourceError(f"{path}: a video (MP4 or MOV) with a picture's name; rename it to {suffix}")
         raise SourceError(f"{path}: damaged, or not an image OpenCV can read; use a PNG, JPEG, BMP, WebP "
                           "or TIFF file")
     damage = next((line.strip() for line in said if line.startswith(JPEG_DAMAGE)), None)
     return to_rgb(image), damage
+
+
+def ftyp_brands(head: bytes) -> set[bytes]:
+    """The brands an MP4, MOV, HEIC or AVIF file names in the "ftyp" box it starts with (its major
+    brand and the compatible ones, each 4 bytes, such as ``b"heic"``), from its first bytes
+    ``head``; empty for any other file."""
+    if len(head) < 12 or head[4:8] != b"ftyp":
+        return set()
+    end = min(len(head), int.from_bytes(head[:4], "big"))
+    return {head[8:12]} | {head[i:i + 4] for i in range(16, end - 3, 4)}
 
 
 def damaged_message(path: Path, damage: str, hint: str = "use an undamaged copy") -> str:
