@@ -66,9 +66,10 @@ SMALLEST_PX = 8  # font size (px) the footer and insets' titles shrink to at mos
 TITLE_KEYS = ("pattern.pattern", "pattern.you")  # the insets' titles: the face pattern's, the visitor's
 FOOTER_LINES = 3  # the footer wraps onto at most this many lines at SMALLEST_PX (3: an upright camera's picture)
 INSET_FRACTION = 0.36  # of the picture's height: side of each inset square
-# Weight of the detector's other matches in where the insets go: the best one with its label, and
-# MediaPipe's faces, are what they must not hide (the others are often a patch that looks like a face)
-LESSER_MATCH = 0.25
+# Weights of the faces' boxes in where the insets go: the best match with its label above all (the
+# visitor the "you" inset shows), then MediaPipe's faces, then the detector's other matches (often a
+# patch of clothing that looks like a face)
+BEST_MATCH, LESSER_MATCH = 100.0, 0.25
 INSET_GAP = 0.025  # of the picture's height: margin around and between the insets
 REFERENCE_HEIGHT = 480.0  # picture height (px) at which the sizes above apply
 
@@ -324,7 +325,8 @@ def draw_detections(vis: np.ndarray, detections: Sequence[Detection],
         x0, y0, _, _ = _scaled(detections[0].box, scale)
         text = f"HOG {100.0 * detections[0].score:.0f}%"
         label_w, label_h = typeset.text_size(text, px, bold=True)
-        top = int(y0 - width - px * 1.3)
+        top = max(0, int(y0 - width - px * 1.3))  # over a face at the top edge: on its box, not cut off
+        x0 = max(0, min(x0, vis.shape[1] - label_w))
         hog_label = text, (x0, top), Rect(x0, top, x0 + label_w, top + label_h)
     for box in mediapipe_boxes:
         _corner_box(vis, _scaled(box, scale), MEDIAPIPE_COLOUR, width, dashed=True)
@@ -352,37 +354,35 @@ def draw_detections(vis: np.ndarray, detections: Sequence[Detection],
 
 
 # ---- The whole stage ----------------------------------------------------------------------------
-def _inset_places(size: tuple[int, int], side: int, gap: int, title: int, footer_rise: int, stacked: bool
+def _inset_places(size: tuple[int, int], side: int, gap: int, title: int, footer_rise: int
                   ) -> list[tuple[tuple[int, int], tuple[int, int]]]:
-    """Candidate top-left corners of the two insets: stacked at the right or left edge, or side
-    by side in one of the four corners (the footer line left free at the bottom, and the
-    ``footer_rise`` pixels its further lines take above it). Only ``stacked``
-    (:func:`_stacked_only`): at the top or down to the bottom of either edge."""
+    """Candidate top-left corners of the two insets: stacked at the right or left edge (in a
+    narrow picture, :func:`_narrow`, also down at the bottom of it), or side by side in one of
+    the four corners (the footer line left free at the bottom, and the ``footer_rise`` pixels
+    its further lines take above it)."""
     width, height = size
     right, left = width - gap - side, gap
     top, below = gap + title, 2 * (gap + title) + side
     bottom = height - 2 * title - side - footer_rise
     pairs = [((right, top), (right, below)), ((left, top), (left, below))]
-    if stacked:
-        upper = bottom - side - gap - title  # the upper inset's top when the lower one is at the bottom
-        if upper > top:
-            pairs += [((right, upper), (right, bottom)), ((left, upper), (left, bottom))]
-        return pairs
+    upper = bottom - side - gap - title  # the upper inset's top when the lower one is at the bottom
+    if _narrow(size) and upper > top:
+        pairs += [((right, upper), (right, bottom)), ((left, upper), (left, bottom))]
     for y in (bottom, top):
         pairs.append(((width - 2 * (gap + side), y), (right, y)))
         pairs.append(((left, y), (2 * gap + side, y)))
     return pairs
 
 
-def _hidden(places: tuple[tuple[int, int], tuple[int, int]], side: int,
+def _hidden(places: tuple[tuple[int, int], tuple[int, int]], side: int, title: int,
             boxes: Sequence[Box], weights: Sequence[float], scale: float) -> float:
-    """Area (stage pixels) of the face boxes that the two insets at ``places`` would cover, each
-    box's times its weight."""
+    """Area (stage pixels) of the face boxes that the two insets at ``places`` and their titles
+    (``title`` pixels tall, above them) would cover, each box's times its weight."""
     area = 0.0
     for x, y in places:
         for b, weight in zip(boxes, weights):
             wide = min(x + side, b[2] * scale) - max(x, b[0] * scale)
-            tall = min(y + side, b[3] * scale) - max(y, b[1] * scale)
+            tall = min(y + side, b[3] * scale) - max(y - title, b[1] * scale)
             area += weight * max(0.0, wide) * max(0.0, tall)
     return area
 
@@ -395,17 +395,21 @@ def _inset_side(size: tuple[int, int]) -> tuple[int, int]:
     return max(1, min(int(round(INSET_FRACTION * height)), (width - 3 * gap) // 2)), gap
 
 
-def _stacked_only(size: tuple[int, int], titles: Sequence[str]) -> bool:
-    """Whether the insets go only one above the other at an edge, their ``titles`` reaching
-    across the picture: in a picture of ``size`` too narrow for the insets side by side at
-    their full size (an upright camera's), where a title does not fit over its inset."""
-    return (_inset_side(size)[0] < round(INSET_FRACTION * size[1])
-            and any(_title_lines(title, size, False)[2] for title in titles))
+def _narrow(size: tuple[int, int]) -> bool:
+    """Whether a picture of ``size`` is too narrow for the two insets side by side at their full
+    size (an upright camera's picture on a landscape screen)."""
+    return _inset_side(size)[0] < round(INSET_FRACTION * size[1])
+
+
+def _may_span(size: tuple[int, int], titles: Sequence[str]) -> bool:
+    """Whether the insets' ``titles``, when the insets are stacked, may reach across a picture of
+    ``size``: a narrow one (:func:`_narrow`) where one of them does not fit over its inset."""
+    return _narrow(size) and any(_title_lines(title, size, False)[2] for title in titles)
 
 
 def _title_lines(title: str, size: tuple[int, int], span: bool) -> tuple[tuple[str, ...], int, bool]:
     """An inset's title in a picture of ``size`` (see :func:`_fit`, one line): as wide as the
-    inset and half the gap on each side, else, if it may ``span`` (:func:`_stacked_only`),
+    inset and half the gap on each side, else, if it may ``span`` (:func:`_may_span`),
     at ``SMALLEST_PX`` as wide as the picture less a gap on each side."""
     side, gap = _inset_side(size)
     lines, px, cut = _fit(title, _label_px(size[1]), side + gap, 1, bold=True)
@@ -415,18 +419,17 @@ def _title_lines(title: str, size: tuple[int, int], span: bool) -> tuple[tuple[s
 
 
 def _choose_places(size: tuple[int, int], side: int, gap: int, boxes: Sequence[Box], weights: Sequence[float],
-                   scale: float, footer_rise: int, stacked: bool) -> tuple[tuple[int, int], tuple[int, int]]:
+                   scale: float, footer_rise: int) -> tuple[tuple[int, int], tuple[int, int]]:
     """Where the two insets of ``side`` and ``gap`` (:func:`_inset_side`) go: where they hide the
     least of the faces' boxes (``boxes`` in picture pixels, best first, each counted times its
     weight); on a tie, stacked on the side away from the best face, so the line from it to its
-    inset is long and clear.
-    ``footer_rise`` and ``stacked``: see :func:`_inset_places`."""
+    inset is long and clear. ``footer_rise``: see :func:`_inset_places`."""
     width, height = size
     title = int(round(LABEL_PX * 1.6 * height / REFERENCE_HEIGHT))
-    places = _inset_places(size, side, gap, title, footer_rise, stacked)
+    places = _inset_places(size, side, gap, title, footer_rise)
     if boxes and (boxes[0][0] + boxes[0][2]) / 2.0 * scale > width / 2.0:
         places[0], places[1] = places[1], places[0]  # stack on the left: the face is right
-    costs = [_hidden(p, side, boxes, weights, scale) for p in places]
+    costs = [_hidden(p, side, title, boxes, weights, scale) for p in places]
     return places[int(np.argmin(costs))]
 
 
@@ -480,9 +483,10 @@ def cut_texts(words: Texts, size: tuple[int, int], windows: int, sizes: int) -> 
     """The keys of the texts in a stage picture of ``size`` (width, height) that would end in
     "…" (too wide even at ``SMALLEST_PX``): the insets' titles, and the footer for no face, one
     face and ``MAX_DETECTIONS`` faces with these numbers (for ``machine-eyes check-layout``;
-    nothing is drawn)."""
+    nothing is drawn). The titles as drawn over stacked insets: in a narrow picture where those
+    would hide the best face, the insets go side by side and a long title may end in "…"."""
     titles = [words.get(key) for key in TITLE_KEYS]
-    span = _stacked_only(size, titles)
+    span = _may_span(size, titles)
     found = [key for key, title in zip(TITLE_KEYS, titles) if _title_lines(title, size, span)[2]]
     for faces in (0, 1, MAX_DETECTIONS):
         text = words.count("pattern.found", faces, windows=windows, sizes=sizes, faces=faces)
@@ -532,12 +536,12 @@ def stage_picture(rgb: np.ndarray, scan: ScanResult, pattern: Pattern,
     label = 1.5 * _label_px(size[1]) / scale  # the "HOG 97%" above the best box, picture pixels
     boxes = [(d.box[0], d.box[1] - label * (rank == 0), d.box[2], d.box[3]) for rank, d in enumerate(scan.detections)]
     boxes += [tuple(b) for b in mediapipe_boxes]
-    weights = [1.0] + [LESSER_MATCH] * (found - 1) + [1.0] * len(mediapipe_boxes) if found else [1.0] * len(boxes)
+    weights = [BEST_MATCH] + [LESSER_MATCH] * (found - 1) + [1.0] * len(mediapipe_boxes) if found else [1.0] * len(boxes)
     rise = (len(lines) - 1) * line_step(px)  # a footer that wrapped pushes the lower insets up
     side, gap = _inset_side(size)
     pattern_title, you_title = (words.get(key) for key in TITLE_KEYS)
-    span = _stacked_only(size, (pattern_title, you_title))
-    pattern_xy, visitor_xy = _choose_places(size, side, gap, boxes, weights, scale, rise, span)
+    pattern_xy, visitor_xy = _choose_places(size, side, gap, boxes, weights, scale, rise)
+    span = pattern_xy[0] == visitor_xy[0] and _may_span(size, (pattern_title, you_title))  # stacked
     if scan.detections:  # "you" goes in the square nearer the best face, so the line is short
         face = np.array(scan.detections[0].box).reshape(2, 2).mean(axis=0) * scale
         if np.hypot(*(np.array(pattern_xy) - face)) < np.hypot(*(np.array(visitor_xy) - face)):
