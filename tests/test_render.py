@@ -235,7 +235,9 @@ def test_a_phones_heic_photo_is_refused_with_what_to_do_and_an_mp4_named_png_is_
     data = heic.read_bytes()
     assert data[8:12] == b"heic" and b"heic" in data[16:28]
     generic.write_bytes(data[:8] + b"mif1" + data[12:])
-    for src in (heic, named_jpg, generic):
+    long_box = tmp_path / "long.jpg"  # the same box with its size in 8 more bytes (size field 1)
+    long_box.write_bytes(b"\0\0\0\x01ftyp" + (int.from_bytes(data[:4], "big") + 8).to_bytes(8, "big") + data[8:])
+    for src in (heic, named_jpg, generic, long_box):
         out = tmp_path / f"{src.stem}-out"
         assert main(["render", str(src), "-o", str(out)]) == 2
         one_error_line(capsys, f"{src.name}: a HEIC/HEIF photo, which OpenCV cannot read whole; convert it to JPEG")

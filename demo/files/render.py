@@ -644,8 +644,8 @@ def render(job: RenderJob, mesh: FaceMesh | None = None, progress: Progress | No
         if count == 0:
             raise RenderError(f"{job.input}: OpenCV opens it but reads no frame from it (damaged, or a codec "
                               "OpenCV cannot decode, such as AV1); convert it to MP4/H.264, e.g. "
-                              f"ffmpeg -i {shlex.quote(str(job.input))} -c:v libx264 "
-                              f"{shlex.quote(str(job.input.with_name(job.input.stem + '-h264.mp4')))}")
+                              f"ffmpeg -i {shlex.quote(str(job.input.absolute()))} -c:v libx264 "
+                              f"{shlex.quote(str(job.input.absolute().with_name(job.input.stem + '-h264.mp4')))}")
         if announced > 0 and needs_all and announced - count > max(1, announced * LOST_FRAMES):
             raise RenderError(f"{job.input}: the video ends after {count} of the {announced} frames it "
                               "announces (cut off or damaged); nothing written for it")

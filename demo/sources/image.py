@@ -102,8 +102,11 @@ def ftyp_brands(head: bytes) -> set[bytes]:
     ``head``; empty for any other file."""
     if len(head) < 12 or head[4:8] != b"ftyp":
         return set()
-    end = min(len(head), int.from_bytes(head[:4], "big"))
-    return {head[8:12]} | {head[i:i + 4] for i in range(16, end - 3, 4)}
+    size, start = int.from_bytes(head[:4], "big"), 8
+    if size == 1:  # the box's size in the 8 bytes after its name
+        size, start = int.from_bytes(head[8:16], "big"), 16
+    end = len(head) if size == 0 else min(len(head), size)  # 0: the box runs to the end of the file
+    return {head[start:start + 4]} | {head[i:i + 4] for i in range(start + 8, end - 3, 4)}
 
 
 def damaged_message(path: Path, damage: str, hint: str = "use an undamaged copy") -> str:
