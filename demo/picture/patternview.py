@@ -436,8 +436,7 @@ def _choose_places(size: tuple[int, int], side: int, gap: int, boxes: Sequence[B
 def _paste_inset(vis: np.ndarray, inset: np.ndarray, x: int, y: int, title: str,
                  colour: tuple[int, int, int], gap: int, span: bool) -> None:
     """Paste an inset with a thin frame and a title above it (:func:`_title_lines`), in place, so
-    it neither leaves the picture nor touches the other inset's. It is centred over the inset,
-    or, wider than that in a narrow picture, moved inwards as far as it needs."""
+    it neither leaves the picture nor touches the other inset's (see :func:`_title_place`)."""
     side = inset.shape[0]
     vis[y:y + side, x:x + side] = inset
     cv2.rectangle(vis, (x - 1, y - 1), (x + side, y + side), INSET_FRAME, 1, cv2.LINE_AA)
@@ -533,10 +532,13 @@ def stage_picture(rgb: np.ndarray, scan: ScanResult, pattern: Pattern,
     found = len(scan.detections)
     lines, px, _ = _footer_lines(words.count("pattern.found", found, windows=scan.windows, sizes=len(scan.scales),
                                              faces=found), size)
-    label = 1.5 * _label_px(size[1]) / scale  # the "HOG 97%" above the best box, picture pixels
-    boxes = [(d.box[0], d.box[1] - label * (rank == 0), d.box[2], d.box[3]) for rank, d in enumerate(scan.detections)]
-    boxes += [tuple(b) for b in mediapipe_boxes]
-    weights = [BEST_MATCH] + [LESSER_MATCH] * (found - 1) + [1.0] * len(mediapipe_boxes) if found else [1.0] * len(boxes)
+    boxes, weights = [tuple(b) for b in mediapipe_boxes], [1.0] * len(mediapipe_boxes)
+    if found:  # the best match with its "HOG 97%" above it first, the others after MediaPipe's faces
+        x0, y0, x1, y1 = scan.detections[0].box
+        boxes.insert(0, (x0, y0 - 1.5 * _label_px(size[1]) / scale, x1, y1))
+        weights.insert(0, BEST_MATCH)
+        boxes += [d.box for d in scan.detections[1:]]
+        weights += [LESSER_MATCH] * (found - 1)
     rise = (len(lines) - 1) * line_step(px)  # a footer that wrapped pushes the lower insets up
     side, gap = _inset_side(size)
     pattern_title, you_title = (words.get(key) for key in TITLE_KEYS)
