@@ -433,14 +433,14 @@ def _choose_places(size: tuple[int, int], side: int, gap: int, boxes: Sequence[B
     return places[int(np.argmin(costs))]
 
 
-def _paste_inset(vis: np.ndarray, inset: np.ndarray, x: int, y: int, title: str,
-                 colour: tuple[int, int, int], gap: int, span: bool) -> None:
-    """Paste an inset with a thin frame and a title above it (:func:`_title_lines`), in place, so
-    it neither leaves the picture nor touches the other inset's (see :func:`_title_place`)."""
+def _paste_inset(vis: np.ndarray, inset: np.ndarray, x: int, y: int, title: tuple[str, int, int, int],
+                 colour: tuple[int, int, int]) -> None:
+    """Paste an inset with a thin frame at (``x``, ``y``) and its ``title`` as
+    :func:`_title_place` placed it, in place."""
     side = inset.shape[0]
     vis[y:y + side, x:x + side] = inset
     cv2.rectangle(vis, (x - 1, y - 1), (x + side, y + side), INSET_FRAME, 1, cv2.LINE_AA)
-    line, px, left, top = _title_place(title, (vis.shape[1], vis.shape[0]), x, y, side, gap, span)
+    line, px, left, top = title
     typeset.draw_line(vis, line, px, (left, top), colour, bold=True)
 
 
@@ -448,7 +448,8 @@ def _title_place(title: str, size: tuple[int, int], x: int, y: int, side: int, g
                  ) -> tuple[str, int, int, int]:
     """The title of an inset at (``x``, ``y``) in a picture of ``size``: its line, font size and
     top left corner (pixels). Centred over the inset, or, wider than that where it may ``span``,
-    moved inwards to stay a ``gap`` from the picture's edge."""
+    moved inwards to stay a ``gap`` from the picture's edge; so it neither leaves the picture nor
+    touches the other inset's."""
     lines, px, _ = _title_lines(title, size, span)
     line = lines[0] if lines else ""
     half = width_of(line, px, bold=True) / 2.0
@@ -458,11 +459,11 @@ def _title_place(title: str, size: tuple[int, int], x: int, y: int, side: int, g
     return line, px, int(round(centre - half)), y - _label_px(size[1], 1.45)
 
 
-def _inset_area(title: str, size: tuple[int, int], x: int, y: int, side: int, gap: int, span: bool
-                ) -> tuple[int, int, int, int]:
-    """The box (x0, y0, x1, y1, pixels) an inset at (``x``, ``y``) and its title cover."""
-    line, px, left, top = _title_place(title, size, x, y, side, gap, span)
-    width, height = typeset.text_size(line, px, bold=True)
+def _inset_area(title: tuple[str, int, int, int], x: int, y: int, side: int) -> tuple[int, int, int, int]:
+    """The box (x0, y0, x1, y1, pixels) an inset at (``x``, ``y``) and its ``title``, as
+    :func:`_title_place` placed it, cover."""
+    line, px, left, top = title
+    width, _ = typeset.text_size(line, px, bold=True)
     return min(x, left), top, max(x + side, left + width), y + side
 
 
@@ -548,17 +549,18 @@ def stage_picture(rgb: np.ndarray, scan: ScanResult, pattern: Pattern,
         face = np.array(scan.detections[0].box).reshape(2, 2).mean(axis=0) * scale
         if np.hypot(*(np.array(pattern_xy) - face)) < np.hypot(*(np.array(visitor_xy) - face)):
             pattern_xy, visitor_xy = visitor_xy, pattern_xy
-    insets = [_inset_area(pattern_title, size, *pattern_xy, side, gap, span)]
+    pattern_at = _title_place(pattern_title, size, *pattern_xy, side, gap, span)  # placed once, drawn later
+    insets = [_inset_area(pattern_at, *pattern_xy, side)]
     if scan.detections:
-        insets.append(_inset_area(you_title, size, *visitor_xy, side, gap, span))
+        you_at = _title_place(you_title, size, *visitor_xy, side, gap, span)
+        insets.append(_inset_area(you_at, *visitor_xy, side))
     draw_detections(vis, scan.detections, mediapipe_boxes, scale, bottom=_footer_top(vis, px, lines),
                     keep_clear=insets)
-    _paste_inset(vis, pattern_picture(pattern, (side, side)), *pattern_xy, pattern_title, PATTERN_COLOUR, gap, span)
+    _paste_inset(vis, pattern_picture(pattern, (side, side)), *pattern_xy, pattern_at, PATTERN_COLOUR)
     if scan.detections:
         best = scan.detections[0]
         x, y = visitor_xy
-        _paste_inset(vis, visitor_picture(rgb, best.box, pattern, (side, side)), x, y, you_title,
-                     VISITOR_COLOUR, gap, span)
+        _paste_inset(vis, visitor_picture(rgb, best.box, pattern, (side, side)), x, y, you_at, VISITOR_COLOUR)
         _leader(vis, _scaled(best.box, scale), (x, y, x + side, y + side))
     _footer(vis, lines, px)
     return vis
