@@ -607,9 +607,9 @@ def render(job: RenderJob, mesh: FaceMesh | None = None, progress: Progress | No
             challenge = Challenge()  # follows the visitor through the video; forgotten afterwards
         needs_all = video is not None or records is not None or hog_frames is not None
         target = None if job.at_s is None or job.still else round(job.at_s * fps)
-        chosen: tuple[np.ndarray, list[Face]] | None = None  # the frame of a still picture or sheet
-        first: tuple[np.ndarray, list[Face]] | None = None
-        chosen_at = first_at = None  # (index, time_ms) of those two frames
+        # The frame of a still picture or sheet, and the first frame: (picture, faces, (index, time_ms))
+        chosen: tuple[np.ndarray, list[Face], tuple[int, float]] | None = None
+        first: tuple[np.ndarray, list[Face], tuple[int, float]] | None = None
         count, first_done, width, height = 0, started, 0, 0
         sheet_frame = None
         for frame in frames:
@@ -631,10 +631,9 @@ def render(job: RenderJob, mesh: FaceMesh | None = None, progress: Progress | No
             if video is not None:
                 video.write(picture(view, faces, look, texts, challenge, frame.time_ms))
             elif job.output is not None and chosen is None:
-                if first is None:
-                    first, first_at = (view, faces), (frame.index, frame.time_ms)
+                first = first or (view, faces, (frame.index, frame.time_ms))
                 if job.still or (frame.index == target if target is not None else bool(faces)):
-                    chosen, chosen_at = (view, faces), (frame.index, frame.time_ms)
+                    chosen = (view, faces, (frame.index, frame.time_ms))
             count += 1
             if count == 1:
                 first_done = time.perf_counter()
@@ -642,10 +641,11 @@ def render(job: RenderJob, mesh: FaceMesh | None = None, progress: Progress | No
             if chosen is not None and not needs_all:
                 break
         if count == 0:
+            source = job.input.absolute()
             raise RenderError(f"{job.input}: OpenCV opens it but reads no frame from it (damaged, or a codec "
                               "OpenCV cannot decode, such as AV1); convert it to MP4/H.264, e.g. "
-                              f"ffmpeg -i {shlex.quote(str(job.input.absolute()))} -c:v libx264 "
-                              f"{shlex.quote(str(job.input.absolute().with_name(job.input.stem + '-h264.mp4')))}")
+                              f"ffmpeg -i {shlex.quote(str(source))} -c:v libx264 "
+                              f"{shlex.quote(str(source.with_name(source.stem + '-h264.mp4')))}")
         if announced > 0 and needs_all and announced - count > max(1, announced * LOST_FRAMES):
             raise RenderError(f"{job.input}: the video ends after {count} of the {announced} frames it "
                               "announces (cut off or damaged); nothing written for it")
@@ -655,9 +655,8 @@ def render(job: RenderJob, mesh: FaceMesh | None = None, progress: Progress | No
             if chosen is None and target is not None:
                 raise RenderError(f"{job.input}: --at {job.at_s:g} s is past the end of the video "
                                   f"({count / fps:.1f} s)")
-            view, faces = chosen or first
-            if not job.still:
-                sheet_frame = chosen_at or first_at
+            view, faces, shown_at = chosen or first
+            sheet_frame = None if job.still else shown_at
             write_picture(outputs.add(job.output), picture(view, faces, look, texts), job.output)
         if records is not None:
             _write_numbers(job, records, (width, height), outputs)
