@@ -392,7 +392,7 @@ def panel_size(frame_size: tuple[int, int], scale: float = 1.0) -> tuple[int, in
     """One panel's (width, height): the frame's size times ``scale``, at most ``MAX_PANEL_SIDE``."""
     width, height = _scaled(frame_size, scale)
     shrink = min(1.0, MAX_PANEL_SIDE / max(width, height))
-    return max(1, round(width * shrink)), max(1, round(height * shrink))
+    return _scaled((width, height), shrink)
 
 
 def _rescaled(faces: list[Face], measured: np.ndarray, shown: np.ndarray) -> list[Face]:
