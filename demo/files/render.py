@@ -65,6 +65,8 @@ SCALE_RANGE = (0.1, 4.0)  # --scale factors allowed
 SIZE_RANGE = (160, 7680)  # pixels: --size sides allowed
 LOST_FRAMES = 0.01  # of the frames a video announces: missing more (and more than 1) means damaged
 MP4_FOURCC = "mp4v"  # MPEG-4 part 2: the encoder every OpenCV wheel has
+# The error for a job or a command that would write no file:
+NOTHING_TO_WRITE = "nothing to write; give -o OUTPUT, --landmarks FILE, or --data KINDS -o DIR"
 
 
 class RenderError(Exception):
@@ -183,7 +185,7 @@ def check_paths(job: RenderJob) -> None:
     if problem:
         raise RenderError(f"{job.input}: {problem}")
     if not job.outputs:
-        raise RenderError("nothing to write; give -o OUTPUT, --landmarks FILE, or --data KINDS -o DIR")
+        raise RenderError(NOTHING_TO_WRITE)
     if job.output is not None:
         picture = job.still or job.look.sheet
         allowed = IMAGE_OUTPUTS if picture else VIDEO_OUTPUTS
@@ -325,7 +327,7 @@ def plan_jobs(inputs: Sequence[Path], output: Path | None = None, *, picture: bo
     if unknown:
         raise RenderError(f"unknown --data kind {sorted(unknown)[0]!r}; choose from {', '.join(DATA_KINDS)} or all")
     if not ((picture and output) or landmarks or (data and output)):
-        raise RenderError("nothing to write; give -o OUTPUT, --landmarks FILE, or --data KINDS -o DIR")
+        raise RenderError(NOTHING_TO_WRITE)
     if data and output is None:
         raise RenderError("--data needs -o DIR to say where the files go")
     if landmarks is not None and landmarks.suffix.lower() not in (".json", ".csv"):
