@@ -512,13 +512,6 @@ class VideoOut:
 
 # ---- Rendering one input ------------------------------------------------------------------------
 
-def _check_size(path: Path, rgb: np.ndarray) -> None:
-    height, width = rgb.shape[:2]
-    if min(width, height) < MIN_SIDE:
-        raise RenderError(f"{path}: {width}x{height} pixels is too small to show "
-                          f"(at least {MIN_SIDE}x{MIN_SIDE}); use a larger picture")
-
-
 def _open(job: RenderJob, stack: ExitStack, warnings: list[str]) -> tuple[Iterator[Frame], float, int]:
     """The input's frames (source pixels, not mirrored), its frame rate and announced frame count."""
     if job.input.stat().st_size == 0:
@@ -583,8 +576,10 @@ def _video_out(job: RenderJob, fps: float, outputs: Outputs, stack: ExitStack) -
 def _check_first_frame(job: RenderJob, rgb: np.ndarray, video: bool) -> tuple[int, int]:
     """The input's (width, height), from its first frame; refuses an input too small to show or an
     output too large to write."""
-    _check_size(job.input, rgb)
     height, width = rgb.shape[:2]
+    if min(width, height) < MIN_SIDE:
+        raise RenderError(f"{job.input}: {width}x{height} pixels is too small to show "
+                          f"(at least {MIN_SIDE}x{MIN_SIDE}); use a larger picture")
     if job.output is not None:
         _check_output_size(job, (width, height), video)
     return width, height
