@@ -81,10 +81,6 @@ class Progress:
         self._width = 0  # characters of the line on screen now
         self.write_error: OSError | None = None  # the first line :meth:`note` could not print
 
-    @property
-    def elapsed_s(self) -> float:
-        return self._clock() - self._start
-
     def start(self, label: str) -> None:
         """A new file begins: show its name."""
         self.label = label

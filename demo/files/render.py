@@ -65,6 +65,8 @@ SCALE_RANGE = (0.1, 4.0)  # --scale factors allowed
 SIZE_RANGE = (160, 7680)  # pixels: --size sides allowed
 LOST_FRAMES = 0.01  # of the frames a video announces: missing more (and more than 1) means damaged
 MP4_FOURCC = "mp4v"  # MPEG-4 part 2: the encoder every OpenCV wheel has
+# The error for a job or a command that would write no file:
+NOTHING_TO_WRITE = "nothing to write; give -o OUTPUT, --landmarks FILE, or --data KINDS -o DIR"
 
 
 class RenderError(Exception):
@@ -183,7 +185,7 @@ def check_paths(job: RenderJob) -> None:
     if problem:
         raise RenderError(f"{job.input}: {problem}")
     if not job.outputs:
-        raise RenderError("nothing to write; give -o OUTPUT, --landmarks FILE, or --data KINDS -o DIR")
+        raise RenderError(NOTHING_TO_WRITE)
     if job.output is not None:
         picture = job.still or job.look.sheet
         allowed = IMAGE_OUTPUTS if picture else VIDEO_OUTPUTS
@@ -325,7 +327,7 @@ def plan_jobs(inputs: Sequence[Path], output: Path | None = None, *, picture: bo
     if unknown:
         raise RenderError(f"unknown --data kind {sorted(unknown)[0]!r}; choose from {', '.join(DATA_KINDS)} or all")
     if not ((picture and output) or landmarks or (data and output)):
-        raise RenderError("nothing to write; give -o OUTPUT, --landmarks FILE, or --data KINDS -o DIR")
+        raise RenderError(NOTHING_TO_WRITE)
     if data and output is None:
         raise RenderError("--data needs -o DIR to say where the files go")
     if landmarks is not None and landmarks.suffix.lower() not in (".json", ".csv"):
@@ -392,7 +394,7 @@ def panel_size(frame_size: tuple[int, int], scale: float = 1.0) -> tuple[int, in
     """One panel's (width, height): the frame's size times ``scale``, at most ``MAX_PANEL_SIDE``."""
     width, height = _scaled(frame_size, scale)
     shrink = min(1.0, MAX_PANEL_SIDE / max(width, height))
-    return max(1, round(width * shrink)), max(1, round(height * shrink))
+    return _scaled((width, height), shrink)
 
 
 def _rescaled(faces: list[Face], measured: np.ndarray, shown: np.ndarray) -> list[Face]:
@@ -510,13 +512,6 @@ class VideoOut:
 
 # ---- Rendering one input ------------------------------------------------------------------------
 
-def _check_size(path: Path, rgb: np.ndarray) -> None:
-    height, width = rgb.shape[:2]
-    if min(width, height) < MIN_SIDE:
-        raise RenderError(f"{path}: {width}x{height} pixels is too small to show "
-                          f"(at least {MIN_SIDE}x{MIN_SIDE}); use a larger picture")
-
-
 def _open(job: RenderJob, stack: ExitStack, warnings: list[str]) -> tuple[Iterator[Frame], float, int]:
     """The input's frames (source pixels, not mirrored), its frame rate and announced frame count."""
     if job.input.stat().st_size == 0:
@@ -553,15 +548,102 @@ def _write_file(outputs: Outputs, final: Path, save: Callable[[Path], None]) -> 
         raise write_failure(final, error) from None
 
 
-def _write_numbers(job: RenderJob, records: list[FrameData], size: tuple[int, int], outputs: Outputs) -> None:
-    """The landmark and blendshape files ``job`` asks for, from every frame's ``records``."""
-    if job.landmarks is not None:
-        _write_file(outputs, job.landmarks,
-                    lambda path: save_landmarks_json(path, str(job.input), size[0], size[1], records))
-    if job.landmarks_csv is not None:
-        _write_file(outputs, job.landmarks_csv, lambda path: save_landmarks_csv(path, records))
-    if job.blendshapes is not None:
-        _write_file(outputs, job.blendshapes, lambda path: save_blendshapes_csv(path, records))
+def _landmarkers(job: RenderJob, mesh: FaceMesh | None, measure_apart: bool,
+                 stack: ExitStack) -> tuple[FaceMesh, FaceMesh]:
+    """The landmarker that measures the numbers and the one that finds the faces drawn: the same
+    one, unless a mirrored video's numbers are measured apart; ``mesh`` is used if given."""
+    if mesh is None:
+        mesh = stack.enter_context(FaceMesh(max_faces=job.max_faces, model=job.model))
+    # A mirrored picture is drawn from the faces found in it, as the live window shows them,
+    # but the numbers are measured on the source (see export.frame_data). Following a video's
+    # mirrored frames as well takes a landmarker of its own.
+    view_mesh = mesh
+    if measure_apart and job.output is not None and not job.still:
+        view_mesh = stack.enter_context(FaceMesh(max_faces=job.max_faces, model=job.model))
+    return mesh, view_mesh
+
+
+def _video_out(job: RenderJob, fps: float, outputs: Outputs, stack: ExitStack) -> VideoOut | None:
+    """The video case: the MP4 writer for ``job.output`` (under its temporary name), or None for a
+    still picture, a sheet or numbers only."""
+    if job.output is None or job.still or job.look.sheet:
+        return None
+    video = VideoOut(outputs.add(job.output), fps, job.output)
+    stack.callback(video.close)
+    return video
+
+
+def _check_first_frame(job: RenderJob, rgb: np.ndarray, video: bool) -> tuple[int, int]:
+    """The input's (width, height), from its first frame; refuses an input too small to show or an
+    output too large to write."""
+    height, width = rgb.shape[:2]
+    if min(width, height) < MIN_SIDE:
+        raise RenderError(f"{job.input}: {width}x{height} pixels is too small to show "
+                          f"(at least {MIN_SIDE}x{MIN_SIDE}); use a larger picture")
+    if job.output is not None:
+        _check_output_size(job, (width, height), video)
+    return width, height
+
+
+def _measure(job: RenderJob, frame: Frame, mesh: FaceMesh, view_mesh: FaceMesh,
+             records: list[FrameData] | None, hog_frames: HogFrames | None) -> tuple[np.ndarray, list[Face]]:
+    """One frame's picture to draw (mirrored if asked) and the faces found in it; its numbers,
+    measured on the source, go to ``records`` and ``hog_frames`` (None: not wanted)."""
+    measure_apart = job.look.mirror and records is not None
+    stream_ms = None if job.still else frame.time_ms
+    view = cv2.flip(frame.rgb, 1) if job.look.mirror else frame.rgb
+    drawn = job.output is not None or not measure_apart
+    faces = find_faces(view_mesh, view, stream_ms) if drawn else []
+    if records is not None:
+        measured = find_faces(mesh, frame.rgb, stream_ms) if measure_apart else faces
+        records.append(frame_data(frame.index, frame.time_ms, measured))
+    if hog_frames is not None and frame.index % job.every == 0:
+        hog_frames.add(frame.index, frame.time_ms, cv2.cvtColor(frame.rgb, cv2.COLOR_RGB2GRAY))
+    return view, faces
+
+
+def _is_shown(job: RenderJob, frame: Frame, faces: list[Face], target: int | None) -> bool:
+    """Whether a still picture or sheet shows this frame: a picture's only frame, a video's frame
+    ``target`` (``--at``), or else its first frame with a face."""
+    return job.still or (frame.index == target if target is not None else bool(faces))
+
+
+def _check_all_read(job: RenderJob, count: int, announced: int, needs_all: bool) -> None:
+    """Refuse a video that gave no frame, or (when every frame is needed) fewer than it announces."""
+    if count == 0:
+        source = job.input.absolute()
+        raise RenderError(f"{job.input}: OpenCV opens it but reads no frame from it (damaged, or a codec "
+                          "OpenCV cannot decode, such as AV1); convert it to MP4/H.264, e.g. "
+                          f"ffmpeg -i {shlex.quote(str(source))} -c:v libx264 "
+                          f"{shlex.quote(str(source.with_name(source.stem + '-h264.mp4')))}")
+    if announced > 0 and needs_all and announced - count > max(1, announced * LOST_FRAMES):
+        raise RenderError(f"{job.input}: the video ends after {count} of the {announced} frames it "
+                          "announces (cut off or damaged); nothing written for it")
+
+
+def _write_still(job: RenderJob, shown: tuple[np.ndarray, list[Face], tuple[int, float]], texts: Texts | None,
+                 outputs: Outputs) -> tuple[int, float] | None:
+    """The still/sheet case: draw the ``shown`` frame (view, faces, (index, time_ms)) to a temporary
+    file for ``job.output``; returns a video's (index, time_ms) of that frame, None for a still."""
+    view, faces, shown_at = shown
+    write_picture(outputs.add(job.output), picture(view, faces, job.look, texts), job.output)
+    return None if job.still else shown_at
+
+
+def _write_numbers(job: RenderJob, records: list[FrameData] | None, hog_frames: HogFrames | None,
+                   size: tuple[int, int], outputs: Outputs) -> None:
+    """The landmark, blendshape and HOG files ``job`` asks for, from every frame's ``records`` and
+    ``hog_frames``, each to a temporary file."""
+    if records is not None:
+        if job.landmarks is not None:
+            _write_file(outputs, job.landmarks,
+                        lambda path: save_landmarks_json(path, str(job.input), size[0], size[1], records))
+        if job.landmarks_csv is not None:
+            _write_file(outputs, job.landmarks_csv, lambda path: save_landmarks_csv(path, records))
+        if job.blendshapes is not None:
+            _write_file(outputs, job.blendshapes, lambda path: save_blendshapes_csv(path, records))
+    if hog_frames is not None:
+        _write_file(outputs, job.hog, hog_frames.save)
 
 
 def render(job: RenderJob, mesh: FaceMesh | None = None, progress: Progress | None = None) -> RenderReport:
@@ -579,29 +661,17 @@ def render(job: RenderJob, mesh: FaceMesh | None = None, progress: Progress | No
     look = job.look
     texts = load_texts(look.lang) if look.uses_texts else None
     records: list[FrameData] | None = [] if (job.landmarks or job.landmarks_csv or job.blendshapes) else None
-    settings = look.settings
     warnings: list[str] = []
     with ExitStack() as stack:
         frames, fps, announced = _open(job, stack, warnings)
         for out in job.outputs:  # a subfolder of -o DIR, once the input could be opened
             _make_folder(out.parent)
-        if mesh is None:
-            mesh = stack.enter_context(FaceMesh(max_faces=job.max_faces, model=job.model))
-        # A mirrored picture is drawn from the faces found in it, as the live window shows them,
-        # but the numbers are measured on the source (see export.frame_data). Following a video's
-        # mirrored frames as well takes a landmarker of its own.
-        measure_apart = look.mirror and records is not None
-        view_mesh = mesh
-        if measure_apart and job.output is not None and not job.still:
-            view_mesh = stack.enter_context(FaceMesh(max_faces=job.max_faces, model=job.model))
-        hog_frames = stack.enter_context(HogFrames(settings.cell, settings.bins)) if job.hog else None
+        mesh, view_mesh = _landmarkers(job, mesh, look.mirror and records is not None, stack)
+        hog_frames = stack.enter_context(HogFrames(look.settings.cell, look.settings.bins)) if job.hog else None
         # Left in reverse order: the video's writer is released, then the temporary files go, and
         # only then is MediaPipe closed (which can hang until the watchdog ends the process).
         outputs = stack.enter_context(Outputs(replace=job.force))
-        video = None
-        if job.output is not None and not job.still and not look.sheet:
-            video = VideoOut(outputs.add(job.output), fps, job.output)
-            stack.callback(video.close)
+        video = _video_out(job, fps, outputs, stack)
         challenge = None
         if video is not None and look.stage == CHALLENGE_STAGE:
             challenge = Challenge()  # follows the visitor through the video; forgotten afterwards
@@ -611,57 +681,34 @@ def render(job: RenderJob, mesh: FaceMesh | None = None, progress: Progress | No
         chosen: tuple[np.ndarray, list[Face], tuple[int, float]] | None = None
         first: tuple[np.ndarray, list[Face], tuple[int, float]] | None = None
         count, first_done, width, height = 0, started, 0, 0
-        sheet_frame = None
         for frame in frames:
             shutdown.check()
             if count == 0:
-                _check_size(job.input, frame.rgb)
-                height, width = frame.rgb.shape[:2]
-                if job.output is not None:
-                    _check_output_size(job, (width, height), video is not None)
-            stream_ms = None if job.still else frame.time_ms
-            view = cv2.flip(frame.rgb, 1) if look.mirror else frame.rgb
-            drawn = job.output is not None or not measure_apart
-            faces = find_faces(view_mesh, view, stream_ms) if drawn else []
-            if records is not None:
-                measured = find_faces(mesh, frame.rgb, stream_ms) if measure_apart else faces
-                records.append(frame_data(frame.index, frame.time_ms, measured))
-            if hog_frames is not None and frame.index % job.every == 0:
-                hog_frames.add(frame.index, frame.time_ms, cv2.cvtColor(frame.rgb, cv2.COLOR_RGB2GRAY))
+                width, height = _check_first_frame(job, frame.rgb, video is not None)
+            view, faces = _measure(job, frame, mesh, view_mesh, records, hog_frames)
             if video is not None:
                 video.write(picture(view, faces, look, texts, challenge, frame.time_ms))
             elif job.output is not None and chosen is None:
-                first = first or (view, faces, (frame.index, frame.time_ms))
-                if job.still or (frame.index == target if target is not None else bool(faces)):
-                    chosen = (view, faces, (frame.index, frame.time_ms))
+                shown = (view, faces, (frame.index, frame.time_ms))
+                first = first or shown
+                if _is_shown(job, frame, faces, target):
+                    chosen = shown
             count += 1
             if count == 1:
                 first_done = time.perf_counter()
             progress.advance()
             if chosen is not None and not needs_all:
                 break
-        if count == 0:
-            source = job.input.absolute()
-            raise RenderError(f"{job.input}: OpenCV opens it but reads no frame from it (damaged, or a codec "
-                              "OpenCV cannot decode, such as AV1); convert it to MP4/H.264, e.g. "
-                              f"ffmpeg -i {shlex.quote(str(source))} -c:v libx264 "
-                              f"{shlex.quote(str(source.with_name(source.stem + '-h264.mp4')))}")
-        if announced > 0 and needs_all and announced - count > max(1, announced * LOST_FRAMES):
-            raise RenderError(f"{job.input}: the video ends after {count} of the {announced} frames it "
-                              "announces (cut off or damaged); nothing written for it")
+        _check_all_read(job, count, announced, needs_all)
+        sheet_frame = None
         if video is not None:
             video.finish()
-        if job.output is not None and video is None:
+        elif job.output is not None:
             if chosen is None and target is not None:
                 raise RenderError(f"{job.input}: --at {job.at_s:g} s is past the end of the video "
                                   f"({count / fps:.1f} s)")
-            view, faces, shown_at = chosen or first
-            sheet_frame = None if job.still else shown_at
-            write_picture(outputs.add(job.output), picture(view, faces, look, texts), job.output)
-        if records is not None:
-            _write_numbers(job, records, (width, height), outputs)
-        if hog_frames is not None:
-            _write_file(outputs, job.hog, hog_frames.save)
+            sheet_frame = _write_still(job, chosen or first, texts, outputs)
+        _write_numbers(job, records, hog_frames, (width, height), outputs)
         shutdown.check()
         outputs.commit()
     done = time.perf_counter()
