@@ -252,6 +252,7 @@ class HogFrames:
         del spooled
 
     def close(self) -> None:
+        """Drop the spooled arrays (the temporary file goes with them)."""
         self._spool.close()
 
     def __enter__(self) -> HogFrames:

@@ -87,6 +87,7 @@ class Progress:
         self._draw(force=True)
 
     def advance(self, frames: int = 1) -> None:
+        """Count ``frames`` more as done and redraw the line (at most once every REDRAW_S seconds)."""
         self.done += frames
         self._draw()
 

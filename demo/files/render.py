@@ -479,6 +479,7 @@ class VideoOut:
         self._writer: cv2.VideoWriter | None = None
 
     def write(self, rgb: np.ndarray) -> None:
+        """Add one RGB frame; the first sets the video's size, later smaller ones are padded to it."""
         height, width = rgb.shape[:2]
         if self._writer is None:
             self.size = (width + width % 2, height + height % 2)
@@ -492,6 +493,7 @@ class VideoOut:
         self.frames += 1
 
     def close(self) -> None:
+        """Release OpenCV's writer (again: harmless); the file stays where it is."""
         if self._writer is not None:
             self._writer.release()
             self._writer = None
