@@ -11,7 +11,7 @@ import cv2
 import numpy as np
 import pytest
 
-from conftest import write_undecodable_video, write_video
+from conftest import write_undecodable_video, write_variable_rate_video, write_video
 from demo.sources import (CameraSource, ImageSource, Mirrored, NoCamera, SampleSource, SourceError, is_camera,
                           VideoSource, open_source, to_rgb)
 from demo.sources.camera import is_device
@@ -367,3 +367,16 @@ def test_a_transparent_picture_turned_by_its_exif_orientation_keeps_its_transpar
     assert rgb.shape == (40, 20, 3)  # turned a quarter clockwise: the stored left half is now on top
     assert np.abs(rgb[:20].astype(float) - OWN).max() <= 1
     assert np.abs(rgb[20:, 10:].astype(float) - TRANSPARENT_GROUND).max() <= 1  # stored top right
+
+
+def test_a_variable_frame_rate_video_gives_each_frame_the_time_the_file_gives_it(tmp_path):
+    """A phone's video: 20 frames 20 ms apart, then 20 frames 60 ms apart. Frame number / frame rate
+    (25 fps on average) put frame 39 at 1560 ms; the file says 1540 ms, and frame 20 400 ms, not 800."""
+    path = tmp_path / "phone.mp4"
+    frames = [np.full((48, 64, 3), 6 * i, np.uint8) for i in range(40)]
+    write_variable_rate_video(path, frames, [(20, 20.0), (20, 60.0)])
+    video = VideoSource(path)
+    times = [frame.time_ms for frame in iter(video.read, None)]
+    video.close()
+    expected = [20.0 * i for i in range(21)] + [400.0 + 60.0 * i for i in range(1, 20)]
+    assert times == pytest.approx(expected, abs=0.5)
