@@ -92,6 +92,45 @@ def write_video(path, frames: list[np.ndarray], fps: float = 30.0) -> None:
     writer.release()
 
 
+def mp4_box(data: bytes, start: int, end: int, kind: bytes) -> int:
+    """Where the MP4 box ``kind`` starts among the boxes from ``start`` to ``end`` of ``data``."""
+    while start < end:
+        size, found = struct.unpack(">I4s", data[start:start + 8])
+        if found == kind:
+            return start
+        start += size
+    raise AssertionError(f"no {kind!r} box")
+
+
+def write_variable_rate_video(path, frames: list[np.ndarray], runs: list[tuple[int, float]]) -> None:
+    """An MP4 of RGB ``frames`` whose frames last as ``runs`` says, (frame count, milliseconds each)
+    pairs, as a phone's video whose rate varies. OpenCV writes only a constant rate, so its MP4 (25
+    fps) gets these runs in its time-to-sample table (the "stts" box, one run as written). The runs
+    must last as long as the frames at 25 fps: the durations in the headers stay."""
+    assert sum(count for count, _ in runs) == len(frames)
+    assert sum(count * ms for count, ms in runs) == pytest.approx(len(frames) * 40.0)
+    write_video(path, frames, fps=25.0)
+    data = Path(path).read_bytes()
+    moov = mp4_box(data, 0, len(data), b"moov")
+    assert mp4_box(data, 0, len(data), b"mdat") < moov  # the frames lie before it: growing it moves none
+    parents, start, end = [moov], moov + 8, moov + struct.unpack(">I", data[moov:moov + 4])[0]
+    for kind in (b"trak", b"mdia", b"minf", b"stbl"):
+        parents.append(mp4_box(data, start, end, kind))
+        start, end = parents[-1] + 8, parents[-1] + struct.unpack(">I", data[parents[-1]:parents[-1] + 4])[0]
+    mdhd = mp4_box(data, parents[2] + 8, end, b"mdhd")
+    timescale = struct.unpack(">I", data[mdhd + 20:mdhd + 24])[0]  # after version, flags and two dates
+    stts = mp4_box(data, start, end, b"stts")
+    assert data[stts:stts + 4] == struct.pack(">I", 24)  # one run of equal durations
+    table = struct.pack(">4sII", b"stts", 0, len(runs))
+    table += b"".join(struct.pack(">II", count, round(ms * timescale / 1000)) for count, ms in runs)
+    table = struct.pack(">I", len(table) + 4) + table
+    edited = bytearray(data[:stts] + table + data[stts + 24:])
+    for box in parents:  # each box holding the table grows with it
+        size = struct.unpack(">I", edited[box:box + 4])[0]
+        edited[box:box + 4] = struct.pack(">I", size + len(table) - 24)
+    Path(path).write_bytes(bytes(edited))
+
+
 @pytest.fixture(scope="session")
 def sample_video(tmp_path_factory):
     """A 12-frame 640x480 MP4 of the sample clip."""

@@ -16,7 +16,8 @@ import cv2
 import numpy as np
 import pytest
 
-from conftest import NOSE_TIP, PHOTO_NOSE_BOX, one_error_line, save, write_undecodable_video
+from conftest import (NOSE_TIP, PHOTO_NOSE_BOX, one_error_line, save, write_undecodable_video,
+                      write_variable_rate_video)
 from scenes import make_group
 from demo.cli import main
 from demo.files.export import BLENDSHAPE_NAMES, read_landmarks_csv, read_landmarks_json
@@ -124,6 +125,26 @@ def test_render_scale_draws_smaller_but_exports_source_pixels(tmp_path, photo, s
     [frame] = read_landmarks_json(tmp_path / "out" / "face.landmarks.json")
     assert nose(frame.points[0])
 
+
+
+def test_render_of_a_variable_frame_rate_video_uses_the_times_its_frames_have(tmp_path, capsys):
+    """20 frames 20 ms apart, then 20 frames 60 ms apart (a phone's video, 25 fps on average): the
+    exported times are the file's, and --at picks the frame nearest by them: --at 1 is frame 30 (at
+    1.0 s), not frame 25 (0.7 s)."""
+    video = tmp_path / "phone.mp4"
+    write_variable_rate_video(video, [np.full((48, 64, 3), 6 * i, np.uint8) for i in range(40)],
+                              [(20, 20.0), (20, 60.0)])
+    out = tmp_path / "out"
+    assert main(["render", str(video), "-o", str(out), "--sheet", "--at", "1", "--size", "320x180",
+                 "--data", "json"]) == 0
+    assert "(40 frames; the sheet of frame 30 at 1.0 s)" in capsys.readouterr().out
+    assert main(["render", str(video), "-o", str(tmp_path / "near.png"), "--sheet", "--at", "1.02"]) == 0
+    assert "(the sheet of frame 30 at 1.0 s)" in capsys.readouterr().out  # 20 ms away; frame 31 is 40 ms
+    frames = read_landmarks_json(out / "phone.landmarks.json")
+    assert [f.time_ms for f in frames[19:22]] == pytest.approx([380.0, 400.0, 460.0], abs=0.5)
+    assert frames[-1].time_ms == pytest.approx(1540.0, abs=0.5)
+    assert main(["render", str(video), "-o", str(tmp_path / "late.png"), "--sheet", "--at", "2"]) == 2
+    one_error_line(capsys, str(video), "--at 2 s is past the end of the video (1.6 s)")
 
 # ---- Stages and sheets --------------------------------------------------------------------------
 

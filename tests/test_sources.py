@@ -4,16 +4,18 @@ from __future__ import annotations
 
 import os
 import struct
+import zlib
 from pathlib import Path
 
 import cv2
 import numpy as np
 import pytest
 
-from conftest import write_undecodable_video, write_video
+from conftest import write_undecodable_video, write_variable_rate_video, write_video
 from demo.sources import (CameraSource, ImageSource, Mirrored, NoCamera, SampleSource, SourceError, is_camera,
                           VideoSource, open_source, to_rgb)
 from demo.sources.camera import is_device
+from demo.sources.image import TRANSPARENT_GROUND, load_image
 from demo.sources.readahead import ReadAhead
 
 
@@ -293,3 +295,88 @@ def test_a_plain_file_under_dev_shm_is_a_file_not_a_camera(tmp_path):
         assert not is_device(str(clip)) and is_device("/dev/video97")
     finally:
         clip.unlink()
+
+
+def png_chunk(kind: bytes, data: bytes) -> bytes:
+    """One PNG chunk: length, type, data, CRC."""
+    return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+
+
+def png_by_hand(path: Path, rows: np.ndarray, colour_type: int, extra: bytes = b"") -> Path:
+    """A PNG of 8-bit ``rows`` (height, width[, channels]) of ``colour_type`` (3 palette, 4 grey+alpha),
+    written chunk by chunk as OpenCV cannot write those types; ``extra`` chunks go before the data."""
+    height, width = rows.shape[:2]
+    header = struct.pack(">IIBBBBB", width, height, 8, colour_type, 0, 0, 0)
+    raw = b"".join(b"\x00" + row.tobytes() for row in rows)  # filter 0 (none) before each row
+    path.write_bytes(b"\x89PNG\r\n\x1a\n" + png_chunk(b"IHDR", header) + extra
+                     + png_chunk(b"IDAT", zlib.compress(raw)) + png_chunk(b"IEND", b""))
+    return path
+
+
+LOUD = (255, 0, 255)  # magenta: what a cut-out kept under its transparent pixels
+OWN = (30, 120, 210)  # the picture's own colour where it is opaque
+
+
+def transparent_picture(tmp_path: Path, kind: str) -> Path:
+    """A 40x20 picture: left half opaque OWN, right top quarter transparent LOUD, right bottom quarter
+    LOUD at half alpha (grey pictures use OWN's and LOUD's first channel)."""
+    alpha = np.zeros((20, 40), np.uint8)
+    alpha[:, :20], alpha[10:, 20:] = 255, 128
+    colour = np.zeros((20, 40, 3), np.uint8)
+    colour[:, :20], colour[:, 20:] = OWN, LOUD
+    if kind in ("rgba", "rgba16"):
+        bgra = cv2.cvtColor(np.dstack([colour, alpha]), cv2.COLOR_RGBA2BGRA)
+        if kind == "rgba16":
+            bgra = bgra.astype(np.uint16) * 257
+        assert cv2.imwrite(str(tmp_path / f"{kind}.png"), bgra)
+        return tmp_path / f"{kind}.png"
+    if kind == "grey+alpha":
+        return png_by_hand(tmp_path / "la.png", np.dstack([colour[..., 0], alpha]), 4)
+    # palette: 0 OWN opaque, 1 LOUD transparent, 2 LOUD at half alpha
+    indices = np.where(alpha == 255, 0, np.where(alpha == 0, 1, 2)).astype(np.uint8)
+    extra = png_chunk(b"PLTE", bytes(OWN + LOUD + LOUD)) + png_chunk(b"tRNS", bytes([255, 0, 128]))
+    return png_by_hand(tmp_path / "palette.png", indices, 3, extra)
+
+
+@pytest.mark.parametrize("kind", ["rgba", "rgba16", "grey+alpha", "palette"])
+def test_a_transparent_picture_is_laid_over_light_grey_where_it_is_read(tmp_path, kind):
+    """Transparent pixels show the plain grey, not the colour stored under them; half alpha blends."""
+    path = transparent_picture(tmp_path, kind)
+    own = np.array(OWN if kind != "grey+alpha" else (OWN[0],) * 3, float)
+    loud = np.array(LOUD if kind != "grey+alpha" else (LOUD[0],) * 3, float)
+    grey = np.array(TRANSPARENT_GROUND, float)
+    rendered, _ = load_image(path)  # how machine-eyes render reads it
+    live = open_source(str(path)).read().rgb  # how the live window's --source reads it
+    for rgb in (rendered, live):
+        assert rgb.shape == (20, 40, 3)
+        assert np.abs(rgb[:, :20] - own).max() <= 1
+        assert np.abs(rgb[:10, 20:] - grey).max() <= 1
+        assert np.abs(rgb[10:, 20:] - (loud * 128 / 255 + grey * 127 / 255)).max() <= 2
+
+
+def test_a_transparent_picture_turned_by_its_exif_orientation_keeps_its_transparency_in_place(tmp_path):
+    """OpenCV turns a PNG by its eXIf orientation but reads its alpha channel unturned."""
+    plain = transparent_picture(tmp_path, "rgba").read_bytes()
+    # TIFF header (big-endian, first IFD at 8), one IFD entry: tag 0x0112 Orientation, SHORT, value 6
+    tiff = b"MM\x00\x2a" + struct.pack(">I", 8) + struct.pack(">H", 1)
+    tiff += struct.pack(">HHIHH", 0x0112, 3, 1, 6, 0) + struct.pack(">I", 0)
+    start = plain.index(b"IDAT") - 4
+    path = tmp_path / "turned.png"
+    path.write_bytes(plain[:start] + png_chunk(b"eXIf", tiff) + plain[start:])
+    rgb, _ = load_image(path)
+    assert rgb.shape == (40, 20, 3)  # turned a quarter clockwise: the stored left half is now on top
+    assert np.abs(rgb[:20].astype(float) - OWN).max() <= 1
+    assert np.abs(rgb[20:, 10:].astype(float) - TRANSPARENT_GROUND).max() <= 1  # stored top right
+
+
+def test_a_variable_frame_rate_video_gives_each_frame_the_time_the_file_gives_it(tmp_path):
+    """A phone's video: 20 frames 20 ms apart, then 20 frames 60 ms apart. Frame number / frame rate
+    (25 fps on average) put frame 39 at 1560 ms; the file says 1540 ms, and frame 20 400 ms, not 800."""
+    path = tmp_path / "phone.mp4"
+    frames = [np.full((48, 64, 3), 6 * i, np.uint8) for i in range(40)]
+    write_variable_rate_video(path, frames, [(20, 20.0), (20, 60.0)])
+    video = VideoSource(path)
+    times = [frame.time_ms for frame in iter(video.read, None)]
+    video.close()
+    expected = [20.0 * i for i in range(21)] + [400.0 + 60.0 * i for i in range(1, 20)]
+    assert times == pytest.approx(expected, abs=0.5)

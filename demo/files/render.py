@@ -514,6 +514,16 @@ class VideoOut:
 
 # ---- Rendering one input ------------------------------------------------------------------------
 
+def _nearer(before: tuple[np.ndarray, list[Face], tuple[int, float]] | None,
+            after: tuple[np.ndarray, list[Face], tuple[int, float]],
+            at_ms: float) -> tuple[np.ndarray, list[Face], tuple[int, float]]:
+    """Of two frames (picture, faces, (index, time_ms)) either side of ``at_ms``, the one nearer it
+    (``after`` on a tie, or if there is no frame ``before``)."""
+    if before is not None and at_ms - before[2][1] < after[2][1] - at_ms:
+        return before
+    return after
+
+
 def _open(job: RenderJob, stack: ExitStack, warnings: list[str]) -> tuple[Iterator[Frame], float, int]:
     """The input's frames (source pixels, not mirrored), its frame rate and announced frame count."""
     if job.input.stat().st_size == 0:
@@ -604,12 +614,6 @@ def _measure(job: RenderJob, frame: Frame, mesh: FaceMesh, view_mesh: FaceMesh,
     return view, faces
 
 
-def _is_shown(job: RenderJob, frame: Frame, faces: list[Face], target: int | None) -> bool:
-    """Whether a still picture or sheet shows this frame: a picture's only frame, a video's frame
-    ``target`` (``--at``), or else its first frame with a face."""
-    return job.still or (frame.index == target if target is not None else bool(faces))
-
-
 def _check_all_read(job: RenderJob, count: int, announced: int, needs_all: bool) -> None:
     """Refuse a video that gave no frame, or (when every frame is needed) fewer than it announces."""
     if count == 0:
@@ -678,11 +682,13 @@ def render(job: RenderJob, mesh: FaceMesh | None = None, progress: Progress | No
         if video is not None and look.stage == CHALLENGE_STAGE:
             challenge = Challenge()  # follows the visitor through the video; forgotten afterwards
         needs_all = video is not None or records is not None or hog_frames is not None
-        target = None if job.at_s is None or job.still else round(job.at_s * fps)
-        # The frame of a still picture or sheet, and the first frame: (picture, faces, (index, time_ms))
+        at_ms = None if job.at_s is None or job.still else job.at_s * 1000.0
+        # The frame of a still picture or sheet, the first frame, and with --at the last frame before
+        # that time: (picture, faces, (index, time_ms))
         chosen: tuple[np.ndarray, list[Face], tuple[int, float]] | None = None
         first: tuple[np.ndarray, list[Face], tuple[int, float]] | None = None
-        count, first_done, width, height = 0, started, 0, 0
+        before: tuple[np.ndarray, list[Face], tuple[int, float]] | None = None
+        count, last_ms, first_done, width, height = 0, 0.0, started, 0, 0
         for frame in frames:
             shutdown.check()
             if count == 0:
@@ -693,9 +699,13 @@ def render(job: RenderJob, mesh: FaceMesh | None = None, progress: Progress | No
             elif job.output is not None and chosen is None:
                 shown = (view, faces, (frame.index, frame.time_ms))
                 first = first or shown
-                if _is_shown(job, frame, faces, target):
+                if at_ms is not None:  # the frame nearest that time, by the frames' own times
+                    if frame.time_ms >= at_ms:
+                        chosen = _nearer(before, shown, at_ms)
+                    before = shown
+                elif job.still or faces:
                     chosen = shown
-            count += 1
+            count, last_ms = count + 1, frame.time_ms
             if count == 1:
                 first_done = time.perf_counter()
             progress.advance()
@@ -706,9 +716,11 @@ def render(job: RenderJob, mesh: FaceMesh | None = None, progress: Progress | No
         if video is not None:
             video.finish()
         elif job.output is not None:
-            if chosen is None and target is not None:
-                raise RenderError(f"{job.input}: --at {job.at_s:g} s is past the end of the video "
-                                  f"({count / fps:.1f} s)")
+            if chosen is None and at_ms is not None:  # after the last frame's time
+                if at_ms - last_ms > 500.0 / fps:  # and more than half a frame (at the average rate)
+                    raise RenderError(f"{job.input}: --at {job.at_s:g} s is past the end of the video "
+                                      f"({(last_ms + 1000.0 / fps) / 1000:.1f} s)")
+                chosen = before
             sheet_frame = _write_still(job, chosen or first, texts, outputs)
         _write_numbers(job, records, hog_frames, (width, height), outputs)
         shutdown.check()

@@ -3,7 +3,8 @@
 A picture is refused from its header if it has more pixels than asked for (a 3 MB PNG can say
 32768 x 32768 and take 6 GB to decode), and libjpeg's warnings about damaged data, which OpenCV
 lets it print to stderr, are caught and said in one line. A phone's HEIC/HEIF photo is refused
-with a line asking for a JPEG: OpenCV cannot read it whole.
+with a line asking for a JPEG: OpenCV cannot read it whole. A picture with transparent parts (a
+portrait cut out of its background, a logo) is laid over a plain light grey as it is read.
 """
 
 from __future__ import annotations
@@ -40,9 +41,16 @@ MAX_PIXELS = 100_000_000
 DECODE_BYTES_PER_PIXEL = 6  # the decoded BGR picture and its RGB copy, 3 bytes each
 JPEG_DAMAGE = ("Corrupt JPEG data", "Premature end of JPEG file")  # libjpeg's warnings about lost data
 # Grey stays grey, 16 bit and float stay deep (to_rgb scales them), and EXIF orientation is applied
-# so a phone's photo is upright. IMREAD_UNCHANGED would keep an alpha channel, which to_rgb drops
-# anyway, but it ignores the orientation: a portrait photo came out lying on its side.
+# so a phone's photo is upright. These flags drop an alpha channel; IMREAD_UNCHANGED keeps it but
+# ignores the orientation (a portrait photo came out lying on its side), so laid_over_ground reads
+# the alpha channel on its own.
 READ_FLAGS = cv2.IMREAD_ANYDEPTH | cv2.IMREAD_ANYCOLOR
+# What shows through a picture's transparent pixels (RGB): a plain light grey. Without it the colours
+# stored under them showed (black, or whatever a cut-out kept) and the HOG view drew their edges.
+TRANSPARENT_GROUND = (200, 200, 200)
+# Files that may have an alpha channel: PNG, TIFF and WebP by their first bytes, AVIF by its brands.
+# BMP is left out: many 32-bit BMPs hold 0 in their fourth byte and mean it opaque.
+ALPHA_MAGIC = (b"\x89PNG\r\n\x1a\n", b"II*\x00", b"MM\x00*")
 
 
 def too_many_pixels(path: Path, size: tuple[int, int], max_pixels: int) -> str:
@@ -68,7 +76,8 @@ def load_image(path: str | Path, max_pixels: int = MAX_PIXELS) -> tuple[np.ndarr
     path = checked_file(path)
     try:
         with path.open("rb") as file:
-            brands = ftyp_brands(file.read(64))
+            head = file.read(64)
+            brands = ftyp_brands(head)
             file.seek(0)
             size = image_size(file)
     except OSError as error:
@@ -93,7 +102,50 @@ def load_image(path: str | Path, max_pixels: int = MAX_PIXELS) -> tuple[np.ndarr
         raise SourceError(f"{path}: damaged, or not an image OpenCV can read; use a PNG, JPEG, BMP, WebP "
                           "or TIFF file")
     damage = next((line.strip() for line in said if line.startswith(JPEG_DAMAGE)), None)
-    return to_rgb(image), damage
+    rgb = to_rgb(image)
+    del image  # a large picture's decoded copy, before the alpha channel is read
+    if head.startswith(ALPHA_MAGIC) or (head[:4] == b"RIFF" and head[8:12] == b"WEBP") or brands & PICTURE_BRANDS:
+        rgb = laid_over_ground(path, rgb)
+    return rgb, damage
+
+
+def laid_over_ground(path: Path, rgb: np.ndarray) -> np.ndarray:
+    """``rgb`` (the picture in ``path`` as read with READ_FLAGS) laid over ``TRANSPARENT_GROUND`` as
+    the file's alpha channel says: the ground where it is transparent, a blend where it is partly so.
+    ``rgb`` itself if the file has no alpha channel (grey+alpha and palette PNGs with a transparent
+    colour have one, as OpenCV reads them).
+    """
+    with native_stderr_captured():
+        try:
+            raw = cv2.imread(str(path), cv2.IMREAD_UNCHANGED)
+        except cv2.error:
+            raw = None
+    if raw is None or raw.ndim != 3 or raw.shape[2] != 4:
+        return rgb
+    if raw.dtype.kind == "f":
+        alpha = np.clip(raw[..., 3], 0.0, 1.0).astype(np.float32)
+    else:
+        alpha = raw[..., 3].astype(np.float32) / np.iinfo(raw.dtype).max  # 255, or 65535 for 16 bit
+    # IMREAD_UNCHANGED ignores the EXIF orientation READ_FLAGS applied: the alpha channel is turned the
+    # way that makes the colours of this read match ``rgb`` (first the picture as stored, the usual case).
+    colours = to_rgb(raw[..., :3])
+    for turn in range(8):
+        if np.array_equal(turned(colours, turn), rgb):
+            alpha = turned(alpha, turn)
+            break
+    else:
+        return rgb  # no turn matches: the two reads differ, the alpha channel cannot be placed
+    if alpha.min() >= 1.0:
+        return rgb
+    ground = np.array(TRANSPARENT_GROUND, np.float32)
+    alpha = alpha[..., None]
+    return np.rint(rgb * alpha + ground * (1.0 - alpha)).astype(np.uint8)
+
+
+def turned(picture: np.ndarray, turn: int) -> np.ndarray:
+    """``picture`` turned one of 8 ways (0-7): ``turn % 4`` quarter turns counter-clockwise, of the
+    picture mirrored left to right when ``turn >= 4``; 0 is the picture as it is."""
+    return np.rot90(picture[:, ::-1] if turn >= 4 else picture, turn % 4)
 
 
 def ftyp_brands(head: bytes) -> set[bytes]:

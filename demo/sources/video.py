@@ -1,7 +1,12 @@
-"""A video file as a source, frame by frame."""
+"""A video file as a source, frame by frame.
+
+A frame's time is the one the file gives it (its presentation time), so it is right for a phone's
+video, whose frame rate varies: frame number / average frame rate drifted from it.
+"""
 
 from __future__ import annotations
 
+import math
 from pathlib import Path
 
 import cv2
@@ -34,6 +39,7 @@ class VideoSource:
         fps = self._cap.get(cv2.CAP_PROP_FPS)
         # A slideshow may be 0.5 fps; 0, NaN or thousands are a file's garbage metadata.
         self.fps = fps if MIN_FPS <= fps <= MAX_FPS else DEFAULT_FPS
+        self._file_times = self.fps == fps  # a file whose rate is garbage has garbage times too
         self.frame_count = int(self._cap.get(cv2.CAP_PROP_FRAME_COUNT))
         self._index = 0
         self._in_file = 0  # frame number within the current pass through the file
@@ -66,11 +72,18 @@ class VideoSource:
                                   "convert it to MP4/H.264 (e.g. with ffmpeg) or use another file")
             return None
         self._last = to_rgb(bgr)
-        return self._give(self._last)
+        return self._give(self._last, self._cap.get(cv2.CAP_PROP_POS_MSEC))
 
-    def _give(self, rgb: np.ndarray) -> Frame:
-        # The file's own clock restarts when it loops; callers must not assume it increases.
-        frame = Frame(rgb, self._index, self._in_file * 1000.0 / self.fps)
+    def _give(self, rgb: np.ndarray, file_ms: float = 0.0) -> Frame:
+        # The file's own clock restarts when it loops; callers must not assume it increases. After a
+        # read, POS_MSEC is the frame's presentation time; it is 0 for the first frame and when the
+        # reader does not know it (and not given for a held frame, not read again), where frame
+        # number / frame rate stands in.
+        if self._file_times and file_ms > 0 and math.isfinite(file_ms):
+            time_ms = file_ms
+        else:
+            time_ms = self._in_file * 1000.0 / self.fps
+        frame = Frame(rgb, self._index, time_ms)
         self._index += 1
         self._in_file += 1
         return frame
