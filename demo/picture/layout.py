@@ -23,8 +23,8 @@ The window is cut into regions, each taken from what is left, so no two can over
 Every step's titles and captions are set at one size and take the same height, so the letters
 and the picture stay put from one step to the next; the picture gets the room that is left.
 A title takes one line where it can, but not at a size below the captions': there (a portrait
-window, whose picture is as wide as the screen) it takes two lines if the picture loses nothing,
-and else the captions are set no larger than the title.
+window) it takes two lines, as large as the picture leaves room for and at least at the
+captions' size; only where even that cannot be are the captions set no larger than the title.
 Step 8 is the exception: its two frames are the game, so they come first and its caption takes
 the room they leave, down to its floor size.
 Pixels, x right, y down.
@@ -213,7 +213,8 @@ def _stage_texts(room: _Room, frame: tuple[int, int]) -> tuple[tuple[Fit, list[s
     even at its floor takes room from the picture, down to ``PICTURE_LEAST``, before it is cut.
     Titles that one line would set smaller than the captions wrap onto two if that leaves the
     widest picture its room (below the progress row, which is cut from the room after this);
-    where they cannot, the captions are set no larger than the titles.
+    and else onto two at least at the captions' size (the picture gives up that room); only where
+    even that cannot be, the captions are set no larger than the titles.
     """
     area, texts = room.box, room.texts
     stages = sorted({int(key.split(".")[1]) for key in texts if key.startswith("stage.")})
@@ -227,10 +228,12 @@ def _stage_texts(room: _Room, frame: tuple[int, int]) -> tuple[tuple[Fit, list[s
     for squeeze in SQUEEZES:
         title = fit_texts(tuple(titles), area.width, title_room, _squeezed("title", squeeze), room.unit)
         caption = fit_texts(tuple(captions), area.width, caption_room, _squeezed("caption", squeeze), room.unit)
-        if title.size < caption.size:  # a heading smaller than its text reads as a footnote: wrap it
-            wrapped = fit_texts(tuple(titles), area.width, min(title_room, heading_room - caption.height),
+        if title.size < caption.size:  # a heading smaller than its text reads as a footnote: wrap it,
+            # as large as the widest picture leaves room for, and at least at the caption's size
+            room_for = max(min(title_room, heading_room - caption.height), 2 * line_step(caption.size, True))
+            wrapped = fit_texts(tuple(titles), area.width, room_for,
                                 dataclasses.replace(_squeezed("title", squeeze), one_line=False), room.unit)
-            if wrapped.size > title.size and not any(wrapped.cut):  # where the picture loses nothing by it
+            if wrapped.size > title.size and not any(wrapped.cut):
                 title = wrapped
         if caption.size > title.size:  # still: the captions come down to the title's size
             caption = fit_texts(tuple(captions), area.width, caption_room,
