@@ -21,7 +21,7 @@ from demo.picture.layout import EVERY_OVERLAY, Overlays, Screen, lay_out
 from demo.picture.layoutcheck import problems
 from demo.live.notices import Notice, Notices
 from demo.base.choices import VIEWS, WALK_STAGES
-from demo.picture.stages import STAGE_COUNT, Scene, hud_text, screen_texts, window_layout, window_picture
+from demo.picture.stages import STAGE_COUNT, Scene, hud_text, progress, screen_texts, window_layout, window_picture
 from demo.picture.text import available_languages, load_texts
 from demo.picture.typeset import SHADOW_OFFSET
 
@@ -183,6 +183,25 @@ def test_a_portrait_windows_titles_are_not_smaller_than_its_captions(frame, lang
         assert layout.get("picture").box.width == layout.get("caption").box.width  # as wide as the screen
     # a landscape window keeps its titles on one line
     assert all(len(layout.get("title").blocks[0].lines) == 1 for layout in layouts[(1280, 720)])
+
+
+@pytest.mark.parametrize("lang", available_languages())
+def test_no_title_is_smaller_than_its_caption_at_any_size_check_layout_checks(lang):
+    # An upright photo on a 1080x1920 screen set its titles on one line at 42 px over 58 px captions.
+    texts = load_texts(lang)
+    smaller = []
+    for window in check_layout.SIZES:
+        for camera in check_layout.CAMERAS:
+            frame = np.zeros((camera[1], camera[0], 3), np.uint8)
+            for name, overlays in check_layout.OVERLAYS.items():
+                for stage in range(1, STAGE_COUNT):
+                    scene = Scene(frame, [], ViewSettings(), stage)
+                    layout = lay_out(Screen(window, stage, camera, screen_texts(scene, texts, overlays), overlays,
+                                            progress(scene)))
+                    title, caption = layout.get("title").blocks[0], layout.get("caption").blocks[0]
+                    if title.size < caption.size:
+                        smaller.append((window, camera, name, stage, title.size, caption.size))
+    assert smaller == []
 
 
 @pytest.mark.parametrize("lang", ["en", "de"])

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import cv2
 import numpy as np
 import pytest
 
@@ -85,8 +86,8 @@ def _isoluminant_twins(frame: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """The frame with a block at its bottom left painted two colours of the same grey level.
 
     Everything the machine measures (grey gradients, landmarks far away) is the same for both;
-    only the camera's own colour pixels differ. Not at the top right: steps 1 and 7 draw their
-    insets over it (how far depends on the caption room every step shares).
+    only the camera's own colour pixels differ. Not at the top right nor beside the face: steps 7
+    and 1 draw their insets there (how far depends on the caption room every step shares).
     """
     a, b = frame.copy(), frame.copy()
     a[360:460, 20:120] = (200, 100, 60)
@@ -119,3 +120,27 @@ def test_no_pixels_hog_views_do_not_show_the_grey_picture(sample_scene, view):
     assert np.array_equal(*plain)
     shown = [hog_panel(rgb, view, focus_xy=(300, 200)) for rgb in (frame, brighter)]
     assert not np.array_equal(*shown)
+
+
+@pytest.mark.parametrize("window", WINDOWS)
+def test_step_1_s_numbers_stay_off_the_face_and_the_marked_pixel(sample_scene, photo, mesh, window):
+    from demo.picture.compose import focus_point
+    from demo.picture.draw import resized
+
+    upright = photo[:, 112:400]  # 288 x 512, 9:16
+    for frame in (sample_scene.frame, photo, upright):
+        faces = mesh.detect(frame)
+        assert len(faces) == 1
+        scene = Scene(frame, faces, ViewSettings(), 1)
+        box = window_layout(scene, load_texts("en"), window).get("picture").box
+        shown = window_picture(scene, load_texts("en"), window)[box.y0:box.y1, box.x0:box.x1]
+        drawn = (shown != resized(frame, (box.width, box.height))).any(axis=2)
+        assert drawn.mean() > 0.05  # the inset is there
+        scale = box.width / frame.shape[1]
+        x0, y0, x1, y1 = (round(v * scale) for v in faces[0].box)
+        # Over the face only thin marks (the marked pixels' outline, the leader line): no 5 x 5
+        # square of it is all drawn on, as the inset's would be.
+        solid = cv2.erode(drawn[y0:y1, x0:x1].astype(np.uint8), np.ones((5, 5), np.uint8))
+        assert not solid.any()
+        fx, fy = focus_point(frame, faces)
+        assert not drawn[int(fy * scale), int(fx * scale)]  # the marked pixel itself shows

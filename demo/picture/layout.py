@@ -23,7 +23,8 @@ The window is cut into regions, each taken from what is left, so no two can over
 Every step's titles and captions are set at one size and take the same height, so the letters
 and the picture stay put from one step to the next; the picture gets the room that is left.
 A title takes one line where it can, but not at a size below the captions': there (a portrait
-window, whose picture is as wide as the screen) it takes two lines if the picture loses nothing.
+window) it takes two lines, as large as the picture leaves room for and at least at the
+captions' size; only where even that cannot be are the captions set no larger than the title.
 Step 8 is the exception: its two frames are the game, so they come first and its caption takes
 the room they leave, down to its floor size.
 Pixels, x right, y down.
@@ -211,7 +212,9 @@ def _stage_texts(room: _Room, frame: tuple[int, int]) -> tuple[tuple[Fit, list[s
     or what a picture as wide as the stage leaves (a portrait window). One that does not fit
     even at its floor takes room from the picture, down to ``PICTURE_LEAST``, before it is cut.
     Titles that one line would set smaller than the captions wrap onto two if that leaves the
-    widest picture its room (below the progress row, which is cut from the room after this).
+    widest picture its room (below the progress row, which is cut from the room after this);
+    and else onto two at least at the captions' size (the picture gives up that room); only where
+    even that cannot be, the captions are set no larger than the titles.
     """
     area, texts = room.box, room.texts
     stages = sorted({int(key.split(".")[1]) for key in texts if key.startswith("stage.")})
@@ -225,17 +228,27 @@ def _stage_texts(room: _Room, frame: tuple[int, int]) -> tuple[tuple[Fit, list[s
     for squeeze in SQUEEZES:
         title = fit_texts(tuple(titles), area.width, title_room, _squeezed("title", squeeze), room.unit)
         caption = fit_texts(tuple(captions), area.width, caption_room, _squeezed("caption", squeeze), room.unit)
-        if title.size < caption.size:  # a heading smaller than its text reads as a footnote: wrap it
-            wrapped = fit_texts(tuple(titles), area.width, min(title_room, heading_room - caption.height),
+        if title.size < caption.size:  # a heading smaller than its text reads as a footnote: wrap it,
+            # as large as the widest picture leaves room for, and at least at the caption's size
+            room_for = max(min(title_room, heading_room - caption.height), 2 * line_step(caption.size, True))
+            wrapped = fit_texts(tuple(titles), area.width, room_for,
                                 dataclasses.replace(_squeezed("title", squeeze), one_line=False), room.unit)
-            if wrapped.size > title.size and not any(wrapped.cut):  # where the picture loses nothing by it
+            if wrapped.size > title.size and not any(wrapped.cut):
                 title = wrapped
+        if caption.size > title.size:  # still: the captions come down to the title's size
+            caption = fit_texts(tuple(captions), area.width, caption_room,
+                                _at_most(_squeezed("caption", squeeze), title.size, room.unit), room.unit)
         if not any(caption.cut) and area.height - title.height - caption.height >= PICTURE_SHARE * area.height:
             break
     if any(caption.cut):
         most = area.height - title.height - 2 * room.pad - int(area.height * PICTURE_LEAST)
         caption = fit_texts(tuple(captions), area.width, most, _squeezed("caption", 0.0), room.unit)
     return (title, titles), (caption, captions)
+
+
+def _at_most(style: Style, pixels: int, unit: float) -> Style:
+    """``style`` with its largest size no more than ``pixels`` at ``unit`` (its floor as it was)."""
+    return dataclasses.replace(style, size=min(style.size, int(pixels / unit)))
 
 
 def _squeezed(name: str, squeeze: float) -> Style:

@@ -19,7 +19,7 @@ import contextlib
 import dataclasses
 import functools
 import time
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
 import cv2
@@ -49,6 +49,7 @@ SAMPLE_SCREENSHOT = "machine-eyes-20260101-120000.png"  # a screenshot's name, f
 NUMBER_PIXELS = (3, 2)  # columns, rows of pixels whose numbers stage 1 shows
 NUMBER_CELL = 0.2  # of the picture's height: one magnified pixel with its three numbers
 NUMBER_CELL_MIN = 24  # pixels: the smallest square whose three numbers can be read
+NUMBER_SHRINK = 0.7  # the smallest the inset gets to fit beside the face, of its usual size
 
 
 @dataclass(frozen=True)
@@ -175,12 +176,52 @@ def _paste(vis: np.ndarray, picture: np.ndarray, box: Box) -> None:
     vis[box.y0:box.y0 + picture.shape[0], box.x0:box.x0 + picture.shape[1]] = picture
 
 
+def _number_places(picture: Box, width: int, height: int, face: Box | None, spot: Box, gap: int) -> Iterator[Box]:
+    """Where a ``width`` x ``height`` inset may go, best first: beside ``face`` (right, left,
+    above, below), level with the marked ``spot``; then the picture's corners, top right first."""
+    def clamp(value: int, low: int, high: int) -> int:
+        return max(low, min(value, high))
+
+    if face is not None:
+        y = clamp((spot.y0 + spot.y1 - height) // 2, gap, picture.y1 - gap - height)
+        x = clamp((spot.x0 + spot.x1 - width) // 2, gap, picture.x1 - gap - width)
+        yield Box(face.x1 + gap, y, face.x1 + gap + width, y + height)
+        yield Box(face.x0 - gap - width, y, face.x0 - gap, y + height)
+        yield Box(x, face.y0 - gap - height, x + width, face.y0 - gap)
+        yield Box(x, face.y1 + gap, x + width, face.y1 + gap + height)
+    right, bottom = picture.x1 - gap - width, picture.y1 - gap - height
+    for x, y in ((right, gap), (gap, gap), (right, bottom), (gap, bottom)):
+        yield Box(x, y, x + width, y + height)
+
+
+def _number_box(picture: Box, cell: int, faces: list[Box], spot: Box) -> tuple[Box, int] | None:
+    """The inset's box and square size: beside the first face, shrunk a little if need be; with
+    no room there, anywhere in the picture (over a face if it must), smaller still if needed. It
+    never covers ``spot``. None if no place holds squares of at least ``NUMBER_CELL_MIN``."""
+    cols, rows = NUMBER_PIXELS
+    for off_faces in (True, False):
+        smallest = max(NUMBER_CELL_MIN, int(cell * NUMBER_SHRINK) if off_faces else 0)
+        size = cell
+        while size >= smallest:
+            for box in _number_places(picture, cols * size, rows * size, faces[0] if faces else None, spot,
+                                      size // 3):
+                outline = box.inset(-2)  # its white outline is drawn partly outside it
+                if picture.contains(box) and not outline.overlaps(spot) and not (
+                        off_faces and any(outline.overlaps(face) for face in faces)):
+                    return box, size
+            size -= max(1, size // 10)
+    return None
+
+
 def draw_pixel_numbers(vis: np.ndarray, frame: np.ndarray, focus_xy: tuple[float, float], scale: float,
-                       plain: bool = False) -> None:
+                       plain: bool = False, faces: Sequence[Face] = ()) -> Box | None:
     """Stage 1's inset: a few pixels near ``focus_xy`` magnified, each with its red, green, blue numbers.
 
     ``vis`` is the frame resized by ``scale`` (display pixels per frame pixel); drawn in place.
     ``plain`` leaves the squares dark instead of filling them with the pixels' colours.
+    The inset goes beside the first of ``faces`` (landmarks in frame pixels) and off all of them
+    where there is room, and never over the marked pixels. Returns its box in ``vis``, or None
+    if ``vis`` is too small for squares whose numbers can be read (then nothing is drawn).
     """
     cols, rows = NUMBER_PIXELS
     fx = int(np.clip(focus_xy[0] - cols // 2, 0, frame.shape[1] - cols))
@@ -190,10 +231,16 @@ def draw_pixel_numbers(vis: np.ndarray, frame: np.ndarray, focus_xy: tuple[float
     # so the inset stays inside it; one too narrow for squares the numbers fit in gets none.
     cell = min(max(NUMBER_CELL_MIN, int(vis.shape[0] * NUMBER_CELL)), 3 * vis.shape[1] // (3 * cols + 1),
                3 * vis.shape[0] // (3 * rows + 1))
-    if cell < NUMBER_CELL_MIN:
-        return
-    x0 = vis.shape[1] - cols * cell - cell // 3
-    y0 = cell // 3
+    sx, sy = int(fx * scale), int(fy * scale)
+    spot = max(4, int(cols * scale))
+    mark = Box(sx - 2, sy - 2, sx + spot + 2, sy + max(3, int(rows * scale)) + 2)  # the marked pixels' outline
+    face_boxes = [Box(int(f.box[0] * scale), int(f.box[1] * scale), int(np.ceil(f.box[2] * scale)),
+                      int(np.ceil(f.box[3] * scale))) for f in faces]
+    placed = _number_box(Box(0, 0, vis.shape[1], vis.shape[0]), cell, face_boxes, mark.inset(-2))
+    if placed is None:
+        return None
+    inset, cell = placed
+    x0, y0 = inset.x0, inset.y0
     if plain:
         vis[y0:y0 + rows * cell, x0:x0 + cols * cell] = GRID_DARK
         vis[y0:y0 + rows * cell:cell, x0:x0 + cols * cell] = GRID_LIGHT
@@ -208,11 +255,15 @@ def draw_pixel_numbers(vis: np.ndarray, frame: np.ndarray, focus_xy: tuple[float
             for line, (value, colour) in enumerate(zip((r, g, b), CHANNEL_DIGITS)):
                 typeset.draw_line(vis, str(value), size, (x0 + col * cell + cell // 2, y0 + row * cell + cell // 8
                                                           + line * int(size * 1.05)), colour, anchor="centre")
-    cv2.rectangle(vis, (x0, y0), (x0 + cols * cell, y0 + rows * cell), WHITE, 2)
-    sx, sy = int(fx * scale), int(fy * scale)
-    spot = max(4, int(cols * scale))
-    cv2.rectangle(vis, (sx - 2, sy - 2), (sx + spot + 2, sy + max(3, int(rows * scale)) + 2), WHITE, 2)
-    cv2.line(vis, (sx + spot + 2, sy), (x0, y0 + rows * cell), WHITE, 1, cv2.LINE_AA)
+    cv2.rectangle(vis, (x0, y0), (inset.x1, inset.y1), WHITE, 2)
+    cv2.rectangle(vis, (mark.x0, mark.y0), (mark.x1, mark.y1), WHITE, 2)
+    # The leader joins the inset's corner nearest the marked pixels to the nearest point of their outline.
+    cx, cy = (mark.x0 + mark.x1) / 2, (mark.y0 + mark.y1) / 2
+    corner = min(((x, y) for x in (inset.x0, inset.x1) for y in (inset.y0, inset.y1)),
+                 key=lambda p: (p[0] - cx) ** 2 + (p[1] - cy) ** 2)
+    start = (int(np.clip(corner[0], mark.x0, mark.x1)), int(np.clip(corner[1], mark.y0, mark.y1)))
+    cv2.line(vis, start, corner, WHITE, 1, cv2.LINE_AA)
+    return inset
 
 
 @functools.lru_cache(maxsize=1)
@@ -277,7 +328,7 @@ def _stage_picture(scene: Scene, size: tuple[int, int], texts: Texts | None, uni
     focus = focus_point(frame, faces)
     if stage == 1:
         vis = _picture_or_plain(frame, size, plain)
-        draw_pixel_numbers(vis, frame, focus, scale, plain)
+        draw_pixel_numbers(vis, frame, focus, scale, plain, faces)
     elif stage == 2:
         if plain:
             vis = _picture_or_plain(frame, size, plain)
