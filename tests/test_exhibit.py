@@ -334,6 +334,32 @@ def test_the_picture_reaches_the_screen_exactly(depth):
         pygame.display.quit()
 
 
+@pytest.mark.parametrize("desktop, size", [((1920, 1080), (1280, 720)), ((1280, 720), (1280, 720)),
+                                           ((800, 480), (800, 450)), ((1080, 1920), (1080, 607))])
+def test_the_window_is_never_larger_than_the_desktop(desktop, size):
+    """A bare X kiosk has no window manager to fit a window to a small screen: on 800x480 the
+    1280x720 window stood at -240,-120, its panels and captions cut off left and right."""
+    from demo.live.window import window_size
+
+    assert window_size(desktop) == size
+
+
+def test_the_window_fits_the_desktop_and_f_returns_to_that_size():
+    """On the dummy driver's 1024x768 desktop the window opens at 1024x576 (it was 1280x720),
+    fullscreen fills the desktop, and the window comes back at the size it had."""
+    from demo.live.window import Window
+
+    window = Window(fullscreen=False, pointer=True)
+    try:
+        desktop = pygame.display.get_desktop_sizes()[0]
+        assert desktop == (1024, 768) and window.size == (1024, 576)
+        window.follow(True)
+        assert window.size == desktop
+        window.follow(False)
+        assert window.size == (1024, 576) and not window.fullscreen
+    finally:
+        window.close()
+
 def test_the_distant_face_search_has_a_thread_of_its_own_during_the_loop_only():
     """During the loop the distant-face search runs on its own thread; afterwards a notebook or a
     render gets the mesh back as it was."""
