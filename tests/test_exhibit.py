@@ -344,22 +344,6 @@ def test_the_window_is_never_larger_than_the_desktop(desktop, size):
     assert window_size(desktop) == size
 
 
-def test_the_window_fits_the_desktop_and_f_returns_to_that_size():
-    """On the dummy driver's 1024x768 desktop the window opens at 1024x576 (it was 1280x720),
-    fullscreen fills the desktop, and the window comes back at the size it had."""
-    from demo.live.window import Window
-
-    window = Window(fullscreen=False, pointer=True)
-    try:
-        desktop = pygame.display.get_desktop_sizes()[0]
-        assert desktop == (1024, 768) and window.size == (1024, 576)
-        window.follow(True)
-        assert window.size == desktop
-        window.follow(False)
-        assert window.size == (1024, 576) and not window.fullscreen
-    finally:
-        window.close()
-
 def test_the_distant_face_search_has_a_thread_of_its_own_during_the_loop_only():
     """During the loop the distant-face search runs on its own thread; afterwards a notebook or a
     render gets the mesh back as it was."""
