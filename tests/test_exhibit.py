@@ -334,6 +334,16 @@ def test_the_picture_reaches_the_screen_exactly(depth):
         pygame.display.quit()
 
 
+@pytest.mark.parametrize("desktop, size", [((1920, 1080), (1280, 720)), ((1280, 720), (1280, 720)),
+                                           ((800, 480), (800, 450)), ((1080, 1920), (1080, 607))])
+def test_the_window_is_never_larger_than_the_desktop(desktop, size):
+    """A bare X kiosk has no window manager to fit a window to a small screen: on 800x480 the
+    1280x720 window stood at -240,-120, its panels and captions cut off left and right."""
+    from demo.live.window import window_size
+
+    assert window_size(desktop) == size
+
+
 def test_the_distant_face_search_has_a_thread_of_its_own_during_the_loop_only():
     """During the loop the distant-face search runs on its own thread; afterwards a notebook or a
     render gets the mesh back as it was."""

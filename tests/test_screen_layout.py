@@ -300,6 +300,22 @@ def test_a_message_the_layout_has_not_seen_stays_in_the_band(frame):
     _nothing_outside_the_elements(picture, layout)
 
 
+@pytest.mark.parametrize("window", [(1280, 720), (800, 480), (1920, 1080)])
+def test_a_notice_beside_a_badge_is_centred_on_the_screen(frame, window):
+    """The kiosk's "Step closer" beside the "Camera lost" badge stands in the middle of the
+    screen (it was centred in the room left of the badge, 73 px left of the middle at 1280x720),
+    and keeps its distance from the badge."""
+    texts = load_texts("en")
+    scene = Scene(frame, [], ViewSettings(), 0)
+    overlays = Overlays(messages=True, badges=("badge.camera_lost",), not_recorded=True)
+    layout = window_layout(scene, texts, window, overlays)
+    pill = layout.get("messages").part("notice.attract")
+    badge = layout.get("badge badge.camera_lost").box
+    assert pill.y0 < badge.y1 and badge.y0 < pill.y1  # on one row
+    assert abs((pill.x0 + pill.x1) / 2 - window[0] / 2) <= 1
+    assert pill.x1 < badge.x0 and problems(layout) == []
+
+
 # ---- Notices over time --------------------------------------------------------------------------
 
 def test_a_notice_shows_a_few_seconds_then_stays_as_a_badge():

@@ -21,7 +21,7 @@ from demo.base.safefile import OutputError, atomic_path, folder_problem, write_p
 from demo.live.notices import Notice
 from demo.picture.text import Texts
 
-WINDOW_SIZE = (1280, 720)  # initial window, pixels
+WINDOW_SIZE = (1280, 720)  # initial window, pixels, on a desktop that holds it (else see window_size)
 GL_DISK_CACHES_OFF = {"MESA_SHADER_CACHE_DISABLE": "true", "__GL_SHADER_DISK_CACHE": "0"}
 NO_DISPLAY = ("machine-eyes: no display found (SDL would draw to an invisible screen); "
               "run it on a desktop, or make files without a screen: machine-eyes render INPUT -o OUTPUT")
@@ -31,8 +31,28 @@ class NoDisplayError(Exception):
     """There is no screen to open a window on."""
 
 
-def open_display(size: tuple[int, int], fullscreen: bool) -> pygame.Surface:
-    """Initialise only pygame's display and fonts, and open the window.
+def window_size(desktop: tuple[int, int]) -> tuple[int, int]:
+    """The window's first size on a desktop of ``desktop`` pixels: ``WINDOW_SIZE``, or on a
+    smaller desktop (800x480, an upright 1080x1920) that shape as large as the desktop holds."""
+    scale = min(1.0, desktop[0] / WINDOW_SIZE[0], desktop[1] / WINDOW_SIZE[1])
+    if scale <= 0:  # no size known
+        return WINDOW_SIZE
+    return int(WINDOW_SIZE[0] * scale), int(WINDOW_SIZE[1] * scale)
+
+
+def desktop_window_size() -> tuple[int, int]:
+    """:func:`window_size` on the first desktop, the one the window opens on (display open).
+    ``WINDOW_SIZE`` on SDL's dummy driver (tests, benchmarks): it has no screen, only a
+    placeholder 1024x768 desktop, and the benchmarks measure the window a 720p screen shows."""
+    if pygame.display.get_driver() == "dummy":
+        return WINDOW_SIZE
+    desktops = pygame.display.get_desktop_sizes()
+    return window_size(desktops[0]) if desktops else WINDOW_SIZE
+
+
+def open_display(fullscreen: bool) -> pygame.Surface:
+    """Initialise only pygame's display and fonts, and open the window (as large as the desktop
+    holds, see :func:`window_size`).
 
     Raises :class:`NoDisplayError` when SDL found no real screen and the user did not ask for a
     particular driver through ``SDL_VIDEODRIVER`` (tests set ``dummy`` on purpose).
@@ -53,7 +73,7 @@ def open_display(size: tuple[int, int], fullscreen: bool) -> pygame.Surface:
         raise NoDisplayError(NO_DISPLAY)
     pygame.font.init()
     pygame.display.set_caption("Machine Eyes")
-    return set_window(size, fullscreen)
+    return set_window(desktop_window_size(), fullscreen)
 
 
 def set_window(size: tuple[int, int], fullscreen: bool) -> pygame.Surface:
@@ -68,10 +88,11 @@ class Window:
     flip to the screen took."""
 
     def __init__(self, fullscreen: bool, pointer: bool) -> None:
-        self.screen = open_display(WINDOW_SIZE, fullscreen)
+        self.screen = open_display(fullscreen)
         pygame.mouse.set_visible(pointer)
         self.fullscreen = fullscreen
-        self.windowed_size = WINDOW_SIZE
+        self.windowed_size = desktop_window_size()
+        self.windowed_at: tuple[int, int] | None = None  # where the window stood before fullscreen
         self.flip_ms = 0.0  # the last flip, milliseconds
 
     @property
@@ -84,7 +105,13 @@ class Window:
             return
         if fullscreen:
             self.windowed_size = self.screen.get_size()
+            self.windowed_at = pygame.display.get_window_position()
+            # Without a window manager (a bare X kiosk) SDL leaves a window going fullscreen
+            # where it stood, partly off the screen: put it in the screen's corner first.
+            pygame.display.set_window_position((0, 0))
         self.screen = set_window(self.windowed_size, fullscreen)
+        if not fullscreen and self.windowed_at is not None:
+            pygame.display.set_window_position(self.windowed_at)
         self.fullscreen = fullscreen
 
     def flip(self) -> None:

@@ -276,6 +276,7 @@ def _band(room: _Room, overlays: Overlays) -> None:
     """The live window's messages: notices and prompts in the middle, one at a time, and the
     badges in the top right corner, each text on a rounded "pill".
 
+    A message stands in the middle of the band, or as near it as the badges beside it let it.
     The badges sit beside the messages when both fit so on one line; else in a row of their own
     above them. Each message has its own size (only one shows at a time); the band is as tall as
     the tallest.
@@ -314,7 +315,9 @@ def _band(room: _Room, overlays: Overlays) -> None:
     if messages:
         blocks, pills = [], []
         for key, fit in zip(pool, messages):
-            x0 = (area.x0 + x - fit.width) // 2 - message_pad[0]
+            # In the middle of the band, moved left only as far as the badges beside it need.
+            width = _line_width(fit, 0) + 2 * message_pad[0]
+            x0 = min((area.x0 + area.x1 - width) // 2, x - width)
             pill, text = _pill(key, texts[key], fit, 0, x0, top, row_h, message_pad, "message", room.unit)
             blocks.append(text)
             pills.append((key, pill))
