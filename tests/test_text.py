@@ -86,6 +86,20 @@ def test_no_caption_says_left_or_right(lang):
     assert sided == []
 
 
+VISITOR = {"en": r"\b(you|your|yours)\b", "de": r"\b(du|dich|dir|dein|deine|deinem|deinen|deiner)\b",
+           "fr": r"\b(vous|votre|vos)\b", "es": r"\b(tú|tu|tus|te|ti)\b"}
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_the_first_two_steps_are_true_during_the_attract_loop(lang):
+    """The attract loop plays the sample clip at steps 0 and 1 when nobody is there: a title or
+    caption that spoke of "your face" or "your picture" (or "the camera's picture") was untrue."""
+    table = read_texts(lang)
+    untrue = [key for n in (0, 1) for key in (f"stage.{n}.title", f"stage.{n}.caption")
+              if re.search(VISITOR[lang], table[key], re.I) or re.search(r"camera|kamera|caméra|cámara", table[key], re.I)]
+    assert untrue == []
+
+
 @pytest.mark.parametrize("lang", LANGS)
 def test_help_lists_every_key(lang):
     lines = load_texts(lang).help_lines()
