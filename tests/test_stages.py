@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import time
+
 import numpy as np
 import pytest
 
+from demo.base.choices import CHALLENGE_STAGE
 from demo.picture.compose import ViewSettings
 from demo.sources import SampleSource
 from demo.picture.layoutcheck import problems
@@ -71,6 +74,19 @@ def test_the_sheet_holds_all_stages(sample_scene):
     first = window_picture(Scene(sample_scene.frame, sample_scene.faces, sample_scene.settings, 0),
                            load_texts("en"), (480, 270))
     assert np.array_equal(grid[1:270, 1:480], first[1:, 1:])
+
+
+def test_step_8_books_its_hog_arrows_and_pattern_search_in_their_rows(sample_scene):
+    """The timing strip (key t) at step 8 showed "HOG arrows –": its arrows were booked as drawing.
+    Each millisecond is booked once: the rows add up to no more than the whole picture took."""
+    timings = {}
+    start = time.perf_counter()
+    window_picture(Scene(sample_scene.frame, sample_scene.faces, sample_scene.settings, CHALLENGE_STAGE),
+                   load_texts("en"), (1280, 720), timings)
+    elapsed = (time.perf_counter() - start) * 1000.0
+    assert set(timings) == {"hog", "detection", "drawing"}
+    assert all(ms > 0 for ms in timings.values())
+    assert sum(timings.values()) <= elapsed
 
 
 def test_stage_pictures_never_draw_on_the_frame(sample_scene):
