@@ -326,9 +326,10 @@ def compose(window: Window, seen: Seen, state: LoopState, words: Texts, message:
     shown = tuple(stage for stage in state.stages.enabled if stage)  # the steps after 0 this exhibit shows
     scene = Scene(seen.frame.rgb, seen.faces, state.settings, state.stages.stage, scan, challenge, shown)
     overlays = Overlays(messages=True, badges=state.notices.badges, help=state.help, timing=state.timing,
-                        hud=not state.kiosk, not_recorded=not_recorded, frozen=state.frozen)
+                        hud=not state.kiosk, not_recorded=not_recorded, frozen=state.frozen,
+                        smoothing_off=not state.smoothing)
     picture = window_picture(scene, words, window.size, timings, overlays)
-    hud = hud_text(words, fps, len(seen.faces), state.frozen) if overlays.hud else None
+    hud = hud_text(words, fps, len(seen.faces), state.frozen, not state.smoothing) if overlays.hud else None
     draw_moving(picture, window_layout(scene, words, window.size, overlays), hud, message,
                 timings if state.timing else None, lambda ms: words.number(ms, 1))
     show_picture(window.screen, picture)

@@ -134,7 +134,7 @@ def screen_texts(scene: Scene, texts: Texts, overlays: Overlays = Overlays()) ->
                   if key.startswith(prefixes) and key not in STATUS_KEYS]
     pairs += [(key, texts.get(key)) for key in overlays.badges]
     if overlays.hud:
-        pairs.append(("hud", hud_text(texts, SAMPLE_FPS, len(scene.faces), overlays.frozen)))
+        pairs.append(("hud", hud_text(texts, SAMPLE_FPS, len(scene.faces), overlays.frozen, overlays.smoothing_off)))
     if overlays.not_recorded:
         pairs.append(("notice.not_recorded", texts.get("notice.not_recorded")))
     if overlays.help:
@@ -147,11 +147,14 @@ def screen_texts(scene: Scene, texts: Texts, overlays: Overlays = Overlays()) ->
     return tuple(pairs)
 
 
-def hud_text(texts: Texts, fps: float, faces: int, frozen: bool) -> str:
-    """The teacher's line at the bottom left: frames per second, faces, frozen, the help key."""
+def hud_text(texts: Texts, fps: float, faces: int, frozen: bool, smoothing_off: bool = False) -> str:
+    """The teacher's line at the bottom left: frames per second, faces, frozen (key p), smoothing
+    off (key j), the help key."""
     parts = [texts.get("hud.fps", fps=float(fps)), texts.count("hud.faces", faces, faces=faces)]
     if frozen:
         parts.append(texts.get("hud.frozen"))
+    if smoothing_off:
+        parts.append(texts.get("hud.smoothing_off"))
     return HUD_SEPARATOR.join(parts + [texts.get("hud.help_hint")])
 
 
