@@ -27,7 +27,7 @@ def test_live_window_runs_frames_on_the_sample_and_exits_0():
 
 def test_live_window_cycles_views_on_an_image(tmp_path, photo):
     path = save_photo(tmp_path, photo)
-    for view in ("arrows", "glyphs", "pixels"):
+    for view in ("arrows", "stars", "pixels", "glyphs"):  # glyphs: the stars' old name
         assert main(["--source", str(path), "--frames", "2", "--unpaced", "--view", view]) == 0
 
 

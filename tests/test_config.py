@@ -92,6 +92,13 @@ def test_default_text_comments_every_key_with_its_kind(tmp_path):
     assert "# Number, 5-3600 seconds." in lines
 
 
+def test_the_hog_view_is_named_as_on_screen_and_the_old_glyphs_still_loads(tmp_path):
+    """The screen, help and README call the HOG view "stars": a file saying so was refused."""
+    stars = load_config(write(tmp_path, '[hog]\nview = "stars"\n'))
+    glyphs = load_config(write(tmp_path, '[hog]\nview = "glyphs"\n'))
+    assert stars.hog.view == glyphs.hog.view == "glyphs"
+
+
 def test_full_file_sets_every_value(tmp_path):
     loaded = load_config(write(tmp_path, FULL_FILE))
     assert loaded.camera == cfg.CameraConfig(source="sample", width=1280, height=720, mirror=False)
@@ -193,7 +200,7 @@ def test_what_the_app_reads_from_a_config():
     ("[camera]\nsource = true\n", "[camera] source must be a camera index (0, 1, ...) or text in quotes, not true"),
     ("[camera]\nsource = -1\n", "[camera] source = -1 is not a camera index (0, 1, ...)"),
     ("[[hog]]\ncell = 8\n", "hog must be the table [hog], not an array of tables"),
-    ("[hog]\nview = [{a = 1}]\n", '[hog] view must be one of "arrows", "glyphs", "pixels", not an array of tables'),
+    ("[hog]\nview = [{a = 1}]\n", '[hog] view must be one of "arrows", "stars", "pixels", not an array of tables'),
     ("[camera]\nmirror = \"yes\"\n", '[camera] mirror must be true, false or "auto", not "yes"'),
     ("[stages]\nenabled = 3\n",
      "[stages] enabled must be a list of stage numbers 0-8 such as [0, 1, 2], not 3"),
@@ -201,7 +208,7 @@ def test_what_the_app_reads_from_a_config():
      "[stages] enabled must be a list of stage numbers 0-8 such as [0, 1, 2], not [true]"),
     ("[kiosk]\nquit_keys = 5\n",
      '[kiosk] quit_keys must be a key combination in quotes such as "ctrl+shift+q", not 5'),
-    ("[hog]\nview = {a = 1}\n", '[hog] view must be one of "arrows", "glyphs", "pixels", not a table'),
+    ("[hog]\nview = {a = 1}\n", '[hog] view must be one of "arrows", "stars", "pixels", not a table'),
     ("[faces]\nmax_faces = 2024-01-01\n", "[faces] max_faces must be a whole number, not 2024-01-01"),
     # out of range
     ("[faces]\nmax_faces = 20\n", "[faces] max_faces = 20 is out of range (1-10)"),
@@ -216,7 +223,7 @@ def test_what_the_app_reads_from_a_config():
     ("[stages]\nenabled = []\n", "[stages] enabled = [] must list at least one stage"),
     ("[camera]\nsource = \" \"\n", '[camera] source = " " must not be empty'),
     # not one of the choices
-    ("[hog]\nview = \"arrow\"\n", '[hog] view = "arrow" is not one of "arrows", "glyphs", "pixels" '
+    ("[hog]\nview = \"arrow\"\n", '[hog] view = "arrow" is not one of "arrows", "stars", "pixels" '
                                   '(did you mean "arrows"?)'),
     ("[display]\nlanguage = \"dee\"\n",
      '[display] language = "dee" is not one of "de", "en", "es", "fr" or a language file FILE.toml '

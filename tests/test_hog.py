@@ -448,7 +448,10 @@ def test_a_picture_that_is_not_grey_levels_is_refused_saying_what_is_expected(
         name: str, photo: np.ndarray) -> None:
     expected = r"gray must be a numpy array \(height, width\) of numbers"
     refused = [(None, TypeError, f"{expected} .* got None"),
-               (photo, ValueError, r"got shape \(512, 512, 3\): an RGB picture\? make it grey first"),
+               (photo, ValueError, r"got shape \(512, 512, 3\): an RGB picture\? make it grey first, "
+                                   r"gray = cv2.cvtColor\(rgb, cv2.COLOR_RGB2GRAY\)$"),
+               (np.dstack([photo, photo[..., :1]]), ValueError,
+                r"an RGBA picture\? make it grey first, gray = cv2.cvtColor\(rgba, cv2.COLOR_RGBA2GRAY\)$"),
                (photo[..., 0] > 128, TypeError, r"bool array: use gray.astype\(np.uint8\) \* 255"),
                (photo[:0, :10, 0], ValueError, r"gray is an empty picture: 10x0 pixels \(width x height\)"),
                (photo.astype(complex)[..., 0], TypeError, f"{expected} .* complex128")]

@@ -460,6 +460,21 @@ def test_bad_options_are_one_line(tmp_path, capsys, argv, words):
     assert not (tmp_path / "out").exists()
 
 
+def test_the_view_the_screen_calls_stars_is_taken_by_that_name_and_its_old_one(tmp_path, photo):
+    """The screen, help and README call the HOG view "stars"; --view took only "glyphs"."""
+    src = save(tmp_path / "face.png", photo)
+    for name in ("stars", "glyphs"):
+        assert main(["render", str(src), "-o", str(tmp_path / f"{name}.png"), "--view", name]) == 0
+    assert (tmp_path / "stars.png").read_bytes() == (tmp_path / "glyphs.png").read_bytes()
+
+
+def test_an_unknown_view_is_one_line_offering_the_names_the_screen_uses(tmp_path, capsys):
+    with pytest.raises(SystemExit) as stopped:  # argparse's exit
+        main(["render", str(tmp_path / "face.png"), "-o", str(tmp_path / "out"), "--view", "star"])
+    assert stopped.value.code == 2
+    one_error_line(capsys, "--view must be one of arrows, stars, pixels, not 'star'")
+
+
 def test_landmarks_file_takes_one_input(tmp_path, photo, capsys):
     a = save(tmp_path / "a.png", cv2.resize(photo, (64, 64)))
     b = save(tmp_path / "b.png", cv2.resize(photo, (64, 64)))

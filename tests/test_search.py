@@ -103,3 +103,14 @@ def test_a_frame_of_another_size_is_searched_whole():
         shown, scan = search.shift(frames[4])
         assert shown is frames[3] and same(scan, whole(frames[3]))
         assert scan.heat.shape == (360, 640)
+
+
+def test_the_search_says_how_long_the_frame_shown_was_searched():
+    """The timing strip's "face pattern search" row at steps 5 and 8 showed 0.0: the search runs
+    on its own thread, and the window never learnt how long it took."""
+    frames = [seen_at(i * 20) for i in range(3)]
+    with PatternSearch() as search:
+        search.shift(frames[0], spread=False)
+        whole_ms = search.search_ms
+        search.shift(frames[1], spread=False)
+        assert whole_ms > 0 and search.search_ms > 0

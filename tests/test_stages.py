@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+import time
+
 import cv2
 import numpy as np
 import pytest
 
+from demo.base.choices import CHALLENGE_STAGE
 from demo.picture.compose import ViewSettings
 from demo.sources import SampleSource
 from demo.picture.layoutcheck import problems
-from demo.picture.stages import STAGE_COUNT, Scene, captions, sheet, window_layout, window_picture
+from demo.picture.stages import STAGE_COUNT, Scene, captions, hud_text, sheet, window_layout, window_picture
 from demo.picture.text import available_languages, load_texts, read_texts
 
 WINDOWS = [(1280, 720), (1920, 1080), (1080, 1920)]
@@ -72,6 +75,28 @@ def test_the_sheet_holds_all_stages(sample_scene):
     first = window_picture(Scene(sample_scene.frame, sample_scene.faces, sample_scene.settings, 0),
                            load_texts("en"), (480, 270))
     assert np.array_equal(grid[1:270, 1:480], first[1:, 1:])
+
+
+def test_step_8_books_its_hog_arrows_and_pattern_search_in_their_rows(sample_scene):
+    """The timing strip (key t) at step 8 showed "HOG arrows –": its arrows were booked as drawing.
+    Each millisecond is booked once: the rows add up to no more than the whole picture took."""
+    timings = {}
+    start = time.perf_counter()
+    window_picture(Scene(sample_scene.frame, sample_scene.faces, sample_scene.settings, CHALLENGE_STAGE),
+                   load_texts("en"), (1280, 720), timings)
+    elapsed = (time.perf_counter() - start) * 1000.0
+    assert set(timings) == {"hog", "detection", "drawing"}
+    assert all(ms > 0 for ms in timings.values())
+    assert sum(timings.values()) <= elapsed
+
+
+@pytest.mark.parametrize("lang", available_languages())
+def test_the_teacher_s_line_says_when_smoothing_is_off(lang):
+    """Key j switched smoothing off with nothing on screen to say so, while key p shows FROZEN."""
+    texts = load_texts(lang)
+    off = texts.get("hud.smoothing_off")
+    assert off.strip() and off in hud_text(texts, 30.0, 1, frozen=False, smoothing_off=True)
+    assert off not in hud_text(texts, 30.0, 1, frozen=False)
 
 
 def test_stage_pictures_never_draw_on_the_frame(sample_scene):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 import re
 import shutil
@@ -84,6 +85,20 @@ def test_no_caption_says_left_or_right(lang):
     table = read_texts(lang)
     sided = [n for n in range(STAGE_COUNT) if re.search(SIDES[lang], table[f"stage.{n}.caption"], re.I)]
     assert sided == []
+
+
+VISITOR = {"en": r"\b(you|your|yours)\b", "de": r"\b(du|dich|dir|dein|deine|deinem|deinen|deiner)\b",
+           "fr": r"\b(vous|votre|vos)\b", "es": r"\b(tú|tu|tus|te|ti)\b"}
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_the_first_two_steps_are_true_during_the_attract_loop(lang):
+    """The attract loop plays the sample clip at steps 0 and 1 when nobody is there: a title or
+    caption that spoke of "your face" or "your picture" (or "the camera's picture") was untrue."""
+    table = read_texts(lang)
+    untrue = [key for n in (0, 1) for key in (f"stage.{n}.title", f"stage.{n}.caption")
+              if re.search(VISITOR[lang] + r"|camera|kamera|caméra|cámara", table[key], re.I)]
+    assert untrue == []
 
 
 @pytest.mark.parametrize("lang", LANGS)
@@ -256,6 +271,20 @@ def test_a_missing_language_file_named_in_the_exhibit_file_names_that_setting(tm
                    "language file not found; check the path")
 
 
+@pytest.mark.parametrize("command", [["--source", "sample", "--frames", "1"], ["check-layout"]])
+def test_an_exhibit_file_given_as_the_language_says_to_use_config(tmp_path, command, capsys):
+    """It said "'camera.width' must be text in quotes, not int", as if a language file had a typo."""
+    from demo.cli import main
+
+    exhibit = tmp_path / "exhibit.toml"
+    assert main(["--print-config"]) == 0
+    exhibit.write_text(capsys.readouterr().out, "utf-8")
+    assert main([*command, "--lang", str(exhibit)]) == 2
+    err = capsys.readouterr().err.strip()
+    assert err.endswith(f"{exhibit}: not a language file; it looks like an exhibit settings file ([camera]), "
+                        "which goes with --config")
+
+
 def test_a_language_file_saved_with_a_byte_order_mark_loads(swedish):
     swedish.write_bytes(b"\xef\xbb\xbf" + swedish.read_bytes())  # as Windows Notepad saves UTF-8
     assert load_texts(str(swedish)).get("stage.2.title") == "Grått räcker"
@@ -311,6 +340,13 @@ def test_the_commands_stop_on_a_bad_language_file_with_exit_2(swedish, command, 
     assert main([*command, "--lang", str(swedish)]) == 2
     err = capsys.readouterr().err.strip()
     assert "\n" not in err and str(swedish) in err and "'stage.2.titel'" in err
+
+
+def test_the_exhibit_tables_a_language_file_is_told_from_are_the_exhibit_file_s():
+    from demo.live.config import Config
+    from demo.picture.text import EXHIBIT_TABLES
+
+    assert set(EXHIBIT_TABLES) == {field.name for field in dataclasses.fields(Config)}
 
 
 def test_module_imports_without_pygame():

@@ -9,6 +9,10 @@ the face mesh (:mod:`demo.perception.landmarks`), the pictures, the settings fil
 """
 
 VIEWS = ("arrows", "glyphs", "pixels")  # HOG pictures (demo.picture.hogview), the first by default
+# What --view and [hog] view take, each -> its view in VIEWS: the names the screen, help and README
+# give the HOG views (the glyphs are "stars" there), and "glyphs", which older exhibit files say.
+VIEW_NAMES = {"arrows": "arrows", "stars": "glyphs", "pixels": "pixels", "glyphs": "glyphs"}
+SHOWN_VIEW_NAMES = ("arrows", "stars", "pixels")  # the names offered in --help and error messages
 CELL_RANGE = (4, 32)  # HOG cell sizes, pixels
 BINS_RANGE = (6, 18)  # HOG orientation bins over 0-180 degrees
 DEFAULT_CELL = 8  # pixels: Dalal & Triggs' cell, also the algorithm's default

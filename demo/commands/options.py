@@ -8,7 +8,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from demo.base.choices import (BINS_RANGE, CELL_RANGE, DEFAULT_BINS, DEFAULT_CELL, DEFAULT_MAX_FACES, MAX_FACES_RANGE,
-                               VIEWS)
+                               SHOWN_VIEW_NAMES, VIEW_NAMES, VIEWS)
 
 
 class OneLineParser(argparse.ArgumentParser):
@@ -26,8 +26,8 @@ def add_view_options(parser: argparse.ArgumentParser, defaults: bool = True) -> 
     def default(value):
         return value if defaults else None
 
-    parser.add_argument("--view", choices=VIEWS, default=default(VIEWS[0]),
-                        help="HOG picture: per-cell arrows, glyphs of all bins, or magnified pixels")
+    parser.add_argument("--view", type=view_option, default=default(VIEWS[0]), metavar="|".join(SHOWN_VIEW_NAMES),
+                        help="HOG picture: per-cell arrows, stars of all bins, or magnified pixels")
     parser.add_argument("--cell", type=int, default=default(DEFAULT_CELL),
                         help=f"HOG cell size in pixels ({CELL_RANGE[0]}-{CELL_RANGE[1]}, default {DEFAULT_CELL})")
     parser.add_argument("--bins", type=int, default=default(DEFAULT_BINS),
@@ -38,6 +38,14 @@ def add_view_options(parser: argparse.ArgumentParser, defaults: bool = True) -> 
     parser.add_argument("--model", type=Path, help="a Face Landmarker .task file instead of the bundled one")
     parser.add_argument("--lang", default=default("en"), metavar="CODE|FILE.toml",
                         help="language of all texts: en (default), de, fr, es, or a language file of your own")
+
+
+def view_option(text: str) -> str:
+    """An argparse ``type`` for ``--view``: the view a name stands for (``stars``, as the screen
+    calls it, or the old ``glyphs`` -> ``"glyphs"``), else a one-line message."""
+    if text not in VIEW_NAMES:
+        raise argparse.ArgumentTypeError(f"--view must be one of {', '.join(SHOWN_VIEW_NAMES)}, not {text!r}")
+    return VIEW_NAMES[text]
 
 
 def whole_number(option: str, least: int, unit: str = "", least_note: str = "") -> Callable[[str], int]:

@@ -314,19 +314,22 @@ def follow_challenge(state: LoopState, seen: Seen, scan: object | None, now: flo
 
 
 def compose(window: Window, seen: Seen, state: LoopState, words: Texts, message: tuple[str, str] | None,
-            fps: float, not_recorded: bool, scan: object | None = None) -> None:
+            fps: float, not_recorded: bool, scan: object | None = None, search_ms: float = 0.0) -> None:
     """Draw the stage's picture of ``seen`` into the window with the overlays that are on: the
     message band and badges, help, timing strip, the bottom line. Each goes where the layout
     puts it (:mod:`demo.picture.layout`), so none covers another. Nothing is on screen until
-    :func:`present`."""
+    :func:`present`. ``search_ms`` is how long ``scan`` took on its own thread."""
     timings = {"capture": seen.read_ms, "landmarks": seen.landmarks_ms, "display": window.flip_ms}
+    if scan is not None:  # searched on its own thread (steps 5 and 8): the window adds its drawing
+        timings["detection"] = search_ms
     challenge = state.challenge if state.stages.stage == CHALLENGE_STAGE else None
     shown = tuple(stage for stage in state.stages.enabled if stage)  # the steps after 0 this exhibit shows
     scene = Scene(seen.frame.rgb, seen.faces, state.settings, state.stages.stage, scan, challenge, shown)
     overlays = Overlays(messages=True, badges=state.notices.badges, help=state.help, timing=state.timing,
-                        hud=not state.kiosk, not_recorded=not_recorded, frozen=state.frozen)
+                        hud=not state.kiosk, not_recorded=not_recorded, frozen=state.frozen,
+                        smoothing_off=not state.smoothing)
     picture = window_picture(scene, words, window.size, timings, overlays)
-    hud = hud_text(words, fps, len(seen.faces), state.frozen) if overlays.hud else None
+    hud = hud_text(words, fps, len(seen.faces), state.frozen, not state.smoothing) if overlays.hud else None
     draw_moving(picture, window_layout(scene, words, window.size, overlays), hud, message,
                 timings if state.timing else None, lambda ms: words.number(ms, 1))
     show_picture(window.screen, picture)
@@ -408,7 +411,7 @@ def run(source: Source, mesh: FaceMesh, config: Config, frames: int = 0, unpaced
                 follow_challenge(state, seen, scan, now, feeds.attracting)
                 message = message_for(state, seen, feeds, words, now)
                 compose(window, seen, state, words, message, pacer.fps, not_recorded=source.live or state.kiosk,
-                        scan=scan)
+                        scan=scan, search_ms=search.search_ms)
                 present(window, state, config, words)
                 pacer.tick()
                 shown += 1

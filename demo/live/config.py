@@ -46,7 +46,7 @@ except ModuleNotFoundError:  # Python 3.10
     import tomli as tomllib
 
 from demo.base.choices import (BINS_RANGE, CELL_RANGE, DEFAULT_BINS, DEFAULT_CELL, DEFAULT_MAX_FACES, MAX_FACES_RANGE,
-                               CHALLENGE_STAGE, STAGE_COUNT, VIEWS)
+                               CHALLENGE_STAGE, SHOWN_VIEW_NAMES, STAGE_COUNT, VIEW_NAMES, VIEWS)
 from demo.live.hints import QUOTED, quoted, suggest
 from demo.live.keys import NAMED_KEYS, KeyCombo, parse_keys
 from demo.picture.text import FILE_SUFFIX, available_languages, is_language_file
@@ -258,13 +258,17 @@ class Text:
 
 @dataclass(frozen=True)
 class Choice:
-    """One of a few words."""
+    """One of a few words; with ``means``, a word stands for the value it maps to there (also
+    words not offered in ``options``, such as an old name)."""
 
     options: tuple[str, ...]
+    means: dict[str, str] = field(default_factory=dict)
 
     def check(self, value: object) -> str:
         if not isinstance(value, str):
             raise _wrong_type(f"one of {_listed(self.options)}", value)
+        if value in self.means:
+            return self.means[value]
         if value not in self.options:
             raise _Invalid(f"is not one of {_listed(self.options)}{suggest(value, self.options, QUOTED)}")
         return value
@@ -407,8 +411,8 @@ class HogConfig:
 
     cell: int = setting(DEFAULT_CELL, Whole(*CELL_RANGE, "pixels"), "HOG cell size: one arrow per square.")
     bins: int = setting(DEFAULT_BINS, Whole(*BINS_RANGE), "HOG orientation bins: directions an arrow can point.")
-    view: str = setting(VIEWS[0], Choice(VIEWS),
-                        "HOG picture: one arrow per cell, glyphs of all directions, or every pixel "
+    view: str = setting(VIEWS[0], Choice(SHOWN_VIEW_NAMES, VIEW_NAMES),
+                        "HOG picture: one arrow per cell, stars of all directions, or every pixel "
                         "an arrow.")
 
 

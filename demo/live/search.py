@@ -21,6 +21,7 @@ video.
 
 from __future__ import annotations
 
+import time
 from concurrent.futures import Future
 
 import numpy as np
@@ -40,6 +41,13 @@ def search_parts(rgb: np.ndarray, parts: list[int]) -> dict[int, Candidates]:
     return {index: pattern_part(rgb, (index, PARTS)) for index in parts}
 
 
+def timed_search(rgb: np.ndarray, parts: list[int]) -> tuple[float, dict[int, Candidates]]:
+    """:func:`search_parts` and the milliseconds it took."""
+    start = time.perf_counter()
+    found = search_parts(rgb, parts)
+    return (time.perf_counter() - start) * 1000.0, found
+
+
 class PatternSearch:
     """Searches frames one ahead of the window, a part at a time: :meth:`shift` takes the newest
     frame and gives the one to draw with its search. Use it as a context manager (its thread ends
@@ -51,6 +59,7 @@ class PatternSearch:
         self._ready: tuple[Seen, ScanResult] | None = None  # searched: the frame to draw
         self._parts: dict[int, tuple[Seen, Candidates]] = {}  # part -> latest frame, its search
         self._turn = 0  # the part the next frame is searched for
+        self.search_ms = 0.0  # how long the frame :meth:`shift` last gave was searched (its parts), ms
 
     def shift(self, seen: Seen, spread: bool = True) -> tuple[Seen, ScanResult]:
         """``seen`` goes to the search; returns the frame to draw and a
@@ -64,7 +73,9 @@ class PatternSearch:
             self._ready, self._pending = self._finished(self._pending), None
             missing = [index for index, (frame, _) in self._parts.items() if frame is not seen]
             if missing:
+                searched_ms = self.search_ms
                 self._ready = self._finished(self._search(seen, missing))
+                self.search_ms += searched_ms
             return self._ready
         # Parts are combined only with those of the frame just before, of the same size.
         whole = (not spread or self._pending is None
@@ -81,12 +92,14 @@ class PatternSearch:
         return self._ready
 
     def _search(self, seen: Seen, parts: list[int]) -> tuple[Seen, Future]:
-        return seen, self._worker.submit(search_parts, seen.frame.rgb, parts)
+        return seen, self._worker.submit(timed_search, seen.frame.rgb, parts)
 
     def _finished(self, job: tuple[Seen, Future]) -> tuple[Seen, ScanResult]:
-        """Waits for ``job``, keeps its parts as the latest, and combines all the latest parts."""
+        """Waits for ``job``, keeps its parts as the latest (and its time as :attr:`search_ms`),
+        and combines all the latest parts."""
         seen, future = job
-        for index, found in future.result(timeout=WAIT_S).items():
+        self.search_ms, parts = future.result(timeout=WAIT_S)
+        for index, found in parts.items():
             self._parts[index] = (seen, found)
         return seen, combine([found for _, found in self._parts.values()])
 

@@ -38,7 +38,9 @@ def check_picture(image: np.ndarray, name: str = "image", channels: tuple[int, .
         raise TypeError(f"{name} must be a numpy array {shapes} {kind}, got {type(image).__name__}")
     depth = 0 if image.ndim == 2 else image.shape[2] if image.ndim == 3 else -1
     if depth not in channels:
-        hint = (f": an RGB picture? make it grey first, cv2.cvtColor({name}, cv2.COLOR_RGB2GRAY)"
+        # The conversion reads the caller's colour picture and makes the grey one this argument wants.
+        colour, code = ("rgb", "RGB2GRAY") if depth == 3 else ("rgba", "RGBA2GRAY")
+        hint = (f": an {colour.upper()} picture? make it grey first, {name} = cv2.cvtColor({colour}, cv2.COLOR_{code})"
                 if channels == (0,) and depth in (3, 4) else "")
         raise ValueError(f"{name} must be a picture {shapes} {kind}, got shape {image.shape}{hint}")
     if not numeric and image.dtype != np.uint8:

@@ -23,7 +23,7 @@ from demo.perception.challenge import CHALLENGES, HISTORY_MS, TRICKS, Challenge,
 from demo.picture import typeset
 from demo.picture.boxes import Box
 from demo.picture.colours import AMBER, BACKGROUND, BOX_BACKGROUND, DIM, HUD_GREY, TEXT
-from demo.picture.compose import ViewSettings, fit_size, focus_point, mesh_panel
+from demo.picture.compose import ViewSettings, fit_size, focus_point, mesh_panel, timed
 from demo.picture.draw import face_colour, plain_picture
 from demo.picture.fitting import Style, fit_texts, line_step, width_of
 from demo.picture.hogview import hog_panel
@@ -137,12 +137,13 @@ def panel_boxes(size: tuple[int, int], frame_size: tuple[int, int]) -> list[tupl
 
 def challenge_picture(frame: np.ndarray, challenge: Challenge, scan, faces: list, size: tuple[int, int],
                       texts: Texts, settings: ViewSettings = ViewSettings(), unit: float | None = None,
-                      *, threshold: float) -> np.ndarray:
+                      *, threshold: float, timings: dict[str, float] | None = None) -> np.ndarray:
     """Step 8's picture of ``size`` (width, height): the two detectors with their lights and plots,
     or the summary card once the challenges are over. ``scan`` is HOG's search of ``frame``;
     ``unit`` the window's short side / 720, which sets the size of the words (guessed from
     ``size`` if not given); ``threshold`` the face probability (0-1) at which HOG's pattern calls
-    a window a face, drawn as the dashed line of its strip."""
+    a window a face, drawn as the dashed line of its strip. ``timings``, if given, gets the
+    milliseconds spent on HOG's arrows added to ``"hog"``."""
     unit = picture_unit(size) if unit is None else unit
     if challenge.summary:
         vis = plain_picture(size, BOX_BACKGROUND)
@@ -159,8 +160,9 @@ def challenge_picture(frame: np.ndarray, challenge: Challenge, scan, faces: list
         if index == 0:
             picture = mesh_panel(frame, faces, panel, ViewSettings(show_points=False, no_pixels=settings.no_pixels))
         else:
-            picture = hog_panel(frame, settings.view, settings.cell, settings.bins, focus_point(frame, faces), panel,
-                                settings.no_pixels)
+            with timed(timings, "hog"):
+                picture = hog_panel(frame, settings.view, settings.cell, settings.bins, focus_point(frame, faces),
+                                    panel, settings.no_pixels)
             for d in scan.detections:
                 a = tuple(int(round(v * scale)) for v in d.box)
                 cv2.rectangle(picture, a[:2], a[2:], AMBER, max(1, panel[1] // 240))

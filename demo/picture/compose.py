@@ -6,6 +6,9 @@ both show exactly the same thing. Pictures are RGB uint8 arrays, x right, y down
 
 from __future__ import annotations
 
+import contextlib
+import time
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 import cv2
@@ -84,3 +87,21 @@ def side_by_side(frame: np.ndarray, faces: list[Face], settings: ViewSettings,
                  size: tuple[int, int] | None = None) -> np.ndarray:
     """Both panels in one picture, twice as wide as one panel (the render output)."""
     return np.hstack(panels(frame, faces, settings, size))
+
+
+@contextlib.contextmanager
+def timed(timings: dict[str, float] | None, step: str) -> Iterator[None]:
+    """Add the block's duration in milliseconds to ``timings[step]`` (nothing if ``timings`` is None).
+
+    Time booked by ``timed`` blocks inside this one (e.g. step 8's HOG panel inside its drawing)
+    is left out of ``step``, so every millisecond is booked once, in the innermost block.
+    """
+    if timings is None:
+        yield
+        return
+    start, inner = time.perf_counter(), sum(timings.values())
+    try:
+        yield
+    finally:
+        inner = sum(timings.values()) - inner
+        timings[step] = timings.get(step, 0.0) + (time.perf_counter() - start) * 1000.0 - inner

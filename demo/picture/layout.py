@@ -90,11 +90,12 @@ class Overlays:
     hud: bool = False  # fps, faces, "h: help" (not in kiosk mode)
     not_recorded: bool = False  # "Nothing is recorded." (a live picture)
     frozen: bool = False  # the HUD says the picture is frozen (key p)
+    smoothing_off: bool = False  # the HUD says smoothing is off (key j)
 
 
 BADGES = ("badge.no_camera", "badge.camera_lost")  # one at a time: lost needs a camera, the other has none
 EVERY_OVERLAY = Overlays(messages=True, badges=BADGES[:1], help=True, timing=True, hud=True, not_recorded=True,
-                         frozen=True)
+                         frozen=True, smoothing_off=True)
 
 
 @dataclass(frozen=True)

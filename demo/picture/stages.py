@@ -15,10 +15,8 @@ x right, y down.
 
 from __future__ import annotations
 
-import contextlib
 import dataclasses
 import functools
-import time
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
@@ -34,7 +32,7 @@ from demo.picture.boxes import Box, Element, Layout
 from demo.picture.challengeview import challenge_line, challenge_picture, sample_lines, still_challenge
 from demo.picture.chrome import draw_choice, draw_static
 from demo.picture.colours import BACKGROUND, CHANNEL_DIGITS, DIM, GRID_DARK, GRID_LIGHT, WHITE
-from demo.picture.compose import ViewSettings, focus_point, mesh_panel
+from demo.picture.compose import ViewSettings, focus_point, mesh_panel, timed
 from demo.picture.docked import TIMING_STEPS
 from demo.picture.draw import draw_mesh, plain_picture, resized
 from demo.picture.fitting import REFERENCE_SIDE
@@ -84,19 +82,6 @@ class Scene:
     scan: object | None = None  # demo.perception.detector.ScanResult, imported only when needed
     challenge: object | None = None  # demo.perception.challenge.Challenge
     steps: tuple[int, ...] = tuple(range(1, STAGE_COUNT))
-
-
-@contextlib.contextmanager
-def timed(timings: dict[str, float] | None, step: str) -> Iterator[None]:
-    """Add the block's duration in milliseconds to ``timings[step]`` (nothing if ``timings`` is None)."""
-    if timings is None:
-        yield
-        return
-    start = time.perf_counter()
-    try:
-        yield
-    finally:
-        timings[step] = timings.get(step, 0.0) + (time.perf_counter() - start) * 1000.0
 
 
 def caption_values(scene: Scene) -> dict[int, dict[str, int]]:
@@ -151,7 +136,7 @@ def screen_texts(scene: Scene, texts: Texts, overlays: Overlays = Overlays()) ->
                   if key.startswith(prefixes) and key not in STATUS_KEYS]
     pairs += [(key, texts.get(key)) for key in overlays.badges]
     if overlays.hud:
-        pairs.append(("hud", hud_text(texts, SAMPLE_FPS, len(scene.faces), overlays.frozen)))
+        pairs.append(("hud", hud_text(texts, SAMPLE_FPS, len(scene.faces), overlays.frozen, overlays.smoothing_off)))
     if overlays.not_recorded:
         pairs.append(("notice.not_recorded", texts.get("notice.not_recorded")))
     if overlays.help:
@@ -164,11 +149,14 @@ def screen_texts(scene: Scene, texts: Texts, overlays: Overlays = Overlays()) ->
     return tuple(pairs)
 
 
-def hud_text(texts: Texts, fps: float, faces: int, frozen: bool) -> str:
-    """The teacher's line at the bottom left: frames per second, faces, frozen, the help key."""
+def hud_text(texts: Texts, fps: float, faces: int, frozen: bool, smoothing_off: bool = False) -> str:
+    """The teacher's line at the bottom left: frames per second, faces, frozen (key p), smoothing
+    off (key j), the help key."""
     parts = [texts.get("hud.fps", fps=float(fps)), texts.count("hud.faces", faces, faces=faces)]
     if frozen:
         parts.append(texts.get("hud.frozen"))
+    if smoothing_off:
+        parts.append(texts.get("hud.smoothing_off"))
     return HUD_SEPARATOR.join(parts + [texts.get("hud.help_hint")])
 
 
@@ -306,10 +294,11 @@ def stage_picture(scene: Scene, size: tuple[int, int], timings: dict[str, float]
     ``"drawing"``) added to it.
     ``unit`` is the window's short side / 720 (step 8 sets its words by it).
     """
-    # Step 8 times its search where it is made (window_picture): its picture here is drawing.
+    # Step 8 times its search where it is made (window_picture) and its HOG arrows where they are
+    # drawn (challenge_picture); the rest of its picture is drawing.
     step = {3: "hog", 4: "hog", 5: "detection"}.get(scene.stage, "drawing")
     with timed(timings, step):
-        return _stage_picture(scene, size, texts, unit)
+        return _stage_picture(scene, size, texts, unit, timings)
 
 
 def _picture_or_plain(frame: np.ndarray, size: tuple[int, int], plain: bool) -> np.ndarray:
@@ -321,7 +310,8 @@ def _picture_or_plain(frame: np.ndarray, size: tuple[int, int], plain: bool) -> 
     return vis
 
 
-def _stage_picture(scene: Scene, size: tuple[int, int], texts: Texts | None, unit: float | None = None) -> np.ndarray:
+def _stage_picture(scene: Scene, size: tuple[int, int], texts: Texts | None, unit: float | None = None,
+                   timings: dict[str, float] | None = None) -> np.ndarray:
     frame, faces, stage, settings = scene.frame, scene.faces, scene.stage, scene.settings
     plain = settings.no_pixels
     scale = size[0] / frame.shape[1]
@@ -346,7 +336,7 @@ def _stage_picture(scene: Scene, size: tuple[int, int], texts: Texts | None, uni
     elif stage == CHALLENGE_STAGE:
         scene = _with_challenge(scene)
         vis = challenge_picture(frame, scene.challenge, scene.scan, faces, size, texts or english(), settings, unit,
-                                threshold=_pattern().threshold)
+                                threshold=_pattern().threshold, timings=timings)
     elif stage == 6:
         vis = mesh_panel(frame, faces, size, ViewSettings(show_points=True, show_axes=settings.show_axes,
                                                           no_pixels=plain))

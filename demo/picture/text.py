@@ -46,6 +46,9 @@ from demo.base.assets import assets_dir, unreadable
 
 DEFAULT_LANG = "en"  # the reference language: complete, and the fallback for any missing text
 LANG_FOLDER = "lang"  # inside assets/: one <code>.toml per language
+# The tables of an exhibit settings file (demo.live.config), which no language file has: a file
+# with one of them was given as a language by mistake.
+EXHIBIT_TABLES = ("camera", "display", "stages", "attract", "faces", "hog", "kiosk")
 FONT_FILES = {False: "fonts/DejaVuSans.ttf", True: "fonts/DejaVuSans-Bold.ttf"}  # by bold, in assets/
 HELP_KEYS = ("quit", "fullscreen", "freeze", "help", "hog_view", "cell", "bins", "points", "axes",
              "smoothing", "timing", "screenshot", "next", "back", "jump")  # help overlay, in order
@@ -119,6 +122,10 @@ def _read_file(path: Path, not_found: str) -> dict[str, str]:
         raise TextError(f"{path}: not UTF-8 text; save the file as UTF-8") from None
     except tomllib.TOMLDecodeError as error:
         raise TextError(f"{path}: not valid TOML: {error}") from None
+    exhibit = [name for name in EXHIBIT_TABLES if isinstance(data.get(name), dict)]
+    if exhibit:
+        raise TextError(f"{path}: not a language file; it looks like an exhibit settings file ([{exhibit[0]}]), "
+                        "which goes with --config")
     table: dict[str, str] = {}
     _flatten(data, "", table, path)
     return table
