@@ -11,6 +11,8 @@ walls are rebuilt with the kernel's own tools, one for each setting:
 - ``PrivateTmp=yes``: empty tmpfs on /tmp and /var/tmp in a new mount namespace;
 - ``BindReadOnlyPaths=``: those paths bound read-only into it;
 - ``ProtectHome=read-only``: /home, /root and /run/user bound read-only;
+- ``InaccessiblePaths=``: an empty tmpfs, mode 000, over each of those folders that exists (the local
+  resolver daemons' sockets: systemd-resolved's, nscd's);
 - ``NoNewPrivileges=yes``: ``setpriv --no-new-privs``;
 - ``PrivateUsers=yes``: a new user namespace (``unshare --user``);
 - ``Environment=``: the environment.
@@ -45,12 +47,13 @@ UNITS = {"user": "~/.config/systemd/user/machine-eyes.service",
          "system": "/etc/systemd/system/machine-eyes.service"}
 # Every unit's walls, as the README must keep them.
 WALLS = {"RestrictAddressFamilies": "AF_UNIX AF_NETLINK", "PrivateTmp": "yes", "ProtectHome": "read-only",
-         "NoNewPrivileges": "yes"}
+         "NoNewPrivileges": "yes", "InaccessiblePaths": "-/run/systemd/resolve -/run/nscd"}
 ONLY = {"user": {"PrivateUsers": "yes"}, "system": {"IPAddressDeny": "any"}}
 # Settings that are not walls: how the exhibit starts and restarts, and where it draws.
 NOT_WALLS = {"ExecStart", "Restart", "RestartSec", "User"}
 PRIVATE = ("/tmp", "/var/tmp")
 HOMES = ("/home", "/root", "/run/user")
+HIDDEN = tuple(path.lstrip("-") for path in WALLS["InaccessiblePaths"].split())
 KERNEL_FILTER = sys.platform.startswith("linux") and os.uname().machine in ARCHITECTURES
 
 
@@ -139,6 +142,12 @@ SANDBOX = textwrap.dedent("""\
             mount -o remount,bind,ro "$target"
         done
     }
+    hide() {  # hide DIR...: an empty tmpfs over each DIR that exists, as InaccessiblePaths=-DIR
+        for dir; do
+            [ -d "$dir" ] || continue
+            mount -t tmpfs -o ro,mode=000,nosuid,nodev,noexec tmpfs "$dir"
+        done
+    }
 """)
 
 
@@ -164,6 +173,8 @@ def sandbox(settings: dict[str, list[str]], stage: Path, argv: list[str]) -> lis
                 script.append(f"mount --move {stage / dir_.strip('/')} {dir_}")
         elif key == "ProtectHome" and value == "read-only":
             script += [f"read_only {home}" for home in HOMES]
+        elif key == "InaccessiblePaths":
+            script.append("hide " + " ".join(shlex.quote(path.lstrip("-")) for path in value.split()))
         elif key in ("NoNewPrivileges", "RestrictAddressFamilies", "BindReadOnlyPaths"):
             pass  # in the command below; BindReadOnlyPaths with PrivateTmp above
         else:
@@ -217,11 +228,18 @@ PROBE = textwrap.dedent("""
     def write(folder):
         os.unlink(tempfile.mkstemp(dir=folder)[1])
 
+    def listing(folder):
+        try:
+            return sorted(os.listdir(folder))
+        except OSError as error:
+            return errno.errorcode[error.errno]
+
     status = dict(line.split(":", 1) for line in open("/proc/self/status").read().splitlines())
     print(json.dumps({
         "no_new_privs": status["NoNewPrivs"].strip(),
         "internet": attempt(lambda: socket.socket(socket.AF_INET, socket.SOCK_DGRAM).close()),
-        "homes": {home: attempt(lambda: write(home)) for home in sys.argv[1:] if os.path.isdir(home)},
+        "homes": {home: attempt(lambda: write(home)) for home in sys.argv[2:] if os.path.isdir(home)},
+        "hidden": {folder: listing(folder) for folder in sys.argv[1].split(":")},
         "tmp": sorted(os.listdir("/tmp")),
         "tmp_write": attempt(lambda: write("/tmp")),
         "interfaces": [name for _, name in socket.if_nameindex()],
@@ -230,18 +248,26 @@ PROBE = textwrap.dedent("""
 """)
 
 
+def assert_hidden(hidden: dict[str, object]) -> None:
+    """The resolver daemons' folders show nothing: empty (seen as root), unreadable, or not on this machine."""
+    assert set(hidden) == set(HIDDEN)
+    for folder, seen in hidden.items():
+        assert seen in ([], "EACCES", "ENOENT"), f"{folder} is reachable inside the unit: {seen}"
+
+
 @needs_walls
 @pytest.mark.parametrize("unit", ["user", "system"])
 def test_the_rebuilt_walls_are_really_up(tmp_path, outside, unit):
     # The walls this file rebuilds hold, or the exhibit's run inside them would prove nothing.
     settings = readme_units()[unit]
-    done = outside.run(sandbox(settings, tmp_path, [sys.executable, "-c", PROBE, *HOMES]), cwd=ROOT,
+    done = outside.run(sandbox(settings, tmp_path, [sys.executable, "-c", PROBE, ":".join(HIDDEN), *HOMES]), cwd=ROOT,
                        env=walled_env(settings), timeout=60)
     assert done.returncode == 0, done.stderr[-2000:]
     seen = json.loads(done.stdout)
     assert seen["no_new_privs"] == "1"
     assert seen["internet"] == "EAFNOSUPPORT"
     assert seen["homes"] and set(seen["homes"].values()) == {"EROFS"}, seen["homes"]
+    assert_hidden(seen["hidden"])
     # Only what is bound into the private /tmp on purpose: the checkout or venv, the X sockets.
     bound = [p.lstrip("-") for p in settings.get("BindReadOnlyPaths", [])] + kept_paths()
     assert set(seen["tmp"]) == {p.split("/")[2] for p in bound if p.startswith("/tmp/") and os.path.exists(p)}
@@ -306,12 +332,13 @@ def test_systemd_starts_the_window_with_the_units_settings(outside, unit):
     # systemd put the walls up (an older systemd skips some in user units without a word) ... Run as
     # root, "user" is root's own user manager, which may namespace without PrivateUsers=yes; the
     # unprivileged case was run by hand (docs/systemd-check.md) and the README keeps the setting.
-    probe = outside.run(systemd_run(unit, settings, [sys.executable, "-c", PROBE, *HOMES]), cwd=ROOT,
+    probe = outside.run(systemd_run(unit, settings, [sys.executable, "-c", PROBE, ":".join(HIDDEN), *HOMES]), cwd=ROOT,
                         env=dict(os.environ), timeout=60)
     assert probe.returncode == 0, probe.stderr[-2000:]
     seen = json.loads(probe.stdout)
     assert seen["no_new_privs"] == "1" and seen["internet"] == "EAFNOSUPPORT" and seen["bytecode"] == "1", seen
     assert seen["homes"] and set(seen["homes"].values()) == {"EROFS"}, seen["homes"]
+    assert_hidden(seen["hidden"])
     bound = [p.lstrip("-") for p in settings.get("BindReadOnlyPaths", [])] + kept_paths()
     assert set(seen["tmp"]) == {p.split("/")[2] for p in bound if p.startswith("/tmp/") and os.path.exists(p)}
     # ... and the window runs inside them.
