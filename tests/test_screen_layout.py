@@ -154,6 +154,23 @@ def test_each_hog_view_has_its_own_panel_title(frame, lang):
         assert "star" in titles["glyphs"] and "pixel" in titles["pixels"]
 
 
+@pytest.mark.parametrize("lang", ["en", "de", "fr", "es"])
+def test_step_0s_panels_stay_put_when_the_hog_view_changes_or_a_face_comes(lang):
+    """At 1280x720 "pixels" wrapped its HOG panel title onto two lines where "arrows" took one: key g
+    moved both panels up by a line; a face coming ("1 face, 478 points") moved a stacked HOG panel."""
+    texts = load_texts(lang)
+    for window in check_layout.SIZES:
+        for camera in check_layout.CAMERAS:
+            frame = np.zeros((camera[1], camera[0], 3), np.uint8)
+            places = set()
+            for view in VIEWS:
+                for faces in (0, 1, 10):
+                    layout = window_layout(Scene(frame, [None] * faces, ViewSettings(view=view), 0), texts, window)
+                    places.add(tuple(layout.get(name).box for name in ("picture.mesh", "picture.hog", "caption")))
+                    assert layout.get("label.hog").blocks[0].lines and problems(layout) == []
+            assert len(places) == 1, (window, camera)
+
+
 def test_titles_and_captions_keep_their_size_and_the_picture_its_place_from_step_to_step(frame):
     texts = load_texts("de")
     layouts = [window_layout(Scene(frame, [], ViewSettings(), stage), texts, (1080, 1920))

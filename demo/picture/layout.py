@@ -103,7 +103,8 @@ class Screen:
 
     ``texts`` are (key, text) pairs in the visitor's language with numbers filled in: every
     ``stage.N.title`` and ``stage.N.caption``, ``nav.progress``, ``panel.mesh``,
-    ``panel.hog.label``, ``panel.hog.detail``, and for the overlays that are on ``hud``,
+    ``panel.hog.label``, ``panel.hog.detail`` (each with what it may say instead, as
+    ``panel.mesh.*`` etc.: the panels take room for the longest), and for the overlays that are on ``hud``,
     ``notice.not_recorded``, every notice and prompt that may show, the badges, ``help.*`` and
     ``timing.*`` (see :func:`demo.picture.stages.screen_texts`).
     """
@@ -448,6 +449,16 @@ def _two_panels(room: _Room, frame: tuple[int, int], captions) -> None:
     room.elements += other if _cuts(preferred) and not _cuts(other) else preferred
 
 
+def _instead(texts: dict[str, str], key: str) -> list[str]:
+    """The text ``key`` shows now, then every text it may show instead (keys ``key.*``)."""
+    return [texts[key]] + [text for other, text in texts.items() if other.startswith(key + ".")]
+
+
+def _pick(fit: Fit, indices: tuple[int, ...]) -> Fit:
+    """``fit`` narrowed to its texts ``indices``, in that order: the same size."""
+    return dataclasses.replace(fit, lines=tuple(fit.lines[i] for i in indices), cut=tuple(fit.cut[i] for i in indices))
+
+
 def _cuts(elements: list[Element]) -> bool:
     return any(text.cut for element in elements for text in element.blocks)
 
@@ -458,12 +469,16 @@ def _panels(room: _Room, frame: tuple[int, int], captions, stacked: bool) -> lis
     caption = _alone(caption, 0)
     small = max(2, gap // 2)
     column = area.width if stacked else (area.width - gap) // 2
-    names = ("panel.mesh", "panel.hog.label")
-    labels = room.fit([texts[k] for k in names], column, LABEL_LINES * line_step(room.px("label")[0]), "label")
-    detail = room.fit([texts["panel.hog.detail"]], column, 2 * line_step(room.px("detail")[0]), "detail")
+    # Each label is set with what it may say instead (_instead), at one size and as tall as the
+    # tallest, so the panels stay put when a face comes or the HOG view changes.
+    meshes, hogs = _instead(texts, "panel.mesh"), _instead(texts, "panel.hog.label")
+    labels = room.fit(meshes + hogs, column, LABEL_LINES * line_step(room.px("label")[0]), "label")
+    detail = room.fit(_instead(texts, "panel.hog.detail"), column, 2 * line_step(room.px("detail")[0]), "detail")
     step = line_step(labels.size)
-    mesh_h = len(labels.lines[0]) * step
-    hog_h = len(labels.lines[1]) * step + small + detail.height
+    mesh_h = max(len(lines) for lines in labels.lines[:len(meshes)]) * step
+    hog_h = max(len(lines) for lines in labels.lines[len(meshes):]) * step + small + detail.height
+    labels = _pick(labels, (0, len(meshes)))  # the two shown now
+    detail = _pick(detail, (0,))
     if stacked:
         free = area.height - mesh_h - hog_h - caption.height - 2 * small - 2 * gap
         w, h = fit_size(frame, (column, max(1, free // 2)))
