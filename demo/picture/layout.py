@@ -22,6 +22,8 @@ The window is cut into regions, each taken from what is left, so no two can over
 
 Every step's titles and captions are set at one size and take the same height, so the letters
 and the picture stay put from one step to the next; the picture gets the room that is left.
+Height to spare (a portrait window) goes above the picture and below the texts, evenly for a step
+whose title and caption are of average length (the tallest keep less below them, shorter ones more).
 A title takes one line where it can, but not at a size below the captions': there (a portrait
 window) it takes two lines, as large as the picture leaves room for and at least at the
 captions' size; only where even that cannot be are the captions set no larger than the title.
@@ -384,7 +386,9 @@ def _line_width(fit: Fit, index: int) -> int:
 
 def _one_picture(room: _Room, stage: int, frame: tuple[int, int], titles, captions, two_frames: bool = False
                  ) -> None:
-    """Steps 1-8: the picture, its title below and the caption under that, centred together.
+    """Steps 1-8: the picture, its title below and the caption under that, centred together: where
+    there is height to spare (a portrait window), centred as a step with a title and caption of the
+    steps' average length fills it, so the empty room under the shorter ones is not all at the bottom.
 
     With ``two_frames`` (step 8) the picture holds two of ``frame``, side by side or stacked as
     :func:`demo.picture.challengeview.frames_shape` says, and takes the stage's whole width (its
@@ -401,7 +405,11 @@ def _one_picture(room: _Room, stage: int, frame: tuple[int, int], titles, captio
     if two_frames:
         frame = frames_shape((area.width, max(1, free)), frame)
     w, h = fit_size(frame, (area.width, max(1, free)))
-    top = area.y0 + max(0, (free - h) // 2)
+    spare = max(0, free - h)
+    if two_frames:  # its own title and caption: centred
+        top = area.y0 + spare // 2
+    else:  # most steps' texts are shorter than the tallest, whose room they keep: centred as an average step is
+        top = area.y0 + min(spare, (spare + _room_under(title, caption)) // 2)
     left = area.x0 + (area.width - w) // 2
     picture = Box(area.x0, top, area.x1, top + h) if two_frames else Box(left, top, left + w, top + h)
     title_top = picture.y1 + gap
@@ -412,6 +420,15 @@ def _one_picture(room: _Room, stage: int, frame: tuple[int, int], titles, captio
     words = block(key, caption_texts[stage], caption, index, area.x0, caption_top, area.x1, "caption", unit)
     room.elements += [Element("picture", picture), Element("title", heading.box, (heading,)),
                       Element("caption", Box(area.x0, caption_top, area.x1, caption_top + caption.height), (words,))]
+
+
+def _room_under(title: Fit, caption: Fit) -> int:
+    """Pixels the walk-through's steps (1-7) leave empty under their title and caption, on average,
+    in the room the tallest title and caption of all steps take."""
+    steps = range(1, min(CHALLENGE_STAGE, len(title.lines), len(caption.lines)))
+    left = [title.height - len(title.lines[n]) * line_step(title.size, title.bold)
+            + caption.height - len(caption.lines[n]) * line_step(caption.size, caption.bold) for n in steps]
+    return sum(left) // len(left) if left else 0
 
 
 def _frames_first(room: _Room, frame: tuple[int, int], title: Fit, caption: Fit, text: str, stage: int) -> Fit:
