@@ -154,6 +154,41 @@ def test_each_hog_view_has_its_own_panel_title(frame, lang):
         assert "star" in titles["glyphs"] and "pixel" in titles["pixels"]
 
 
+@pytest.mark.parametrize("lang", ["en", "de", "fr", "es"])
+def test_step_0s_panels_stay_put_when_the_hog_view_changes_or_a_face_comes(lang):
+    """At 1280x720 "pixels" wrapped its HOG panel title onto two lines where "arrows" took one: key g
+    moved both panels up by a line; a face coming ("1 face, 478 points") moved a stacked HOG panel."""
+    texts = load_texts(lang)
+    for window in check_layout.SIZES:
+        for camera in check_layout.CAMERAS:
+            frame = np.zeros((camera[1], camera[0], 3), np.uint8)
+            places = set()
+            for view in VIEWS:
+                for faces in (0, 1, 10):
+                    layout = window_layout(Scene(frame, [None] * faces, ViewSettings(view=view), 0), texts, window)
+                    places.add(tuple(layout.get(name).box for name in ("picture.mesh", "picture.hog", "caption")))
+                    assert layout.get("label.hog").blocks[0].lines and problems(layout) == []
+            assert len(places) == 1, (window, camera)
+
+
+@pytest.mark.parametrize("lang", ["en", "de", "fr", "es"])
+def test_a_portrait_windows_spare_height_is_shared_above_and_below_the_steps(frame, lang):
+    """1080x1920 with a 4:3 camera: the block of picture, title and caption stood centred as the
+    longest caption (step 7's) fills it, so the shorter ones left 250-460 px empty at the bottom
+    and 100-210 px above the picture. Now the empty height is shared about evenly."""
+    texts = load_texts(lang)
+    above = below = 0
+    pictures = set()
+    for stage in range(1, WALK_STAGES):
+        layout = window_layout(Scene(frame, [], ViewSettings(), stage), texts, (1080, 1920))
+        pictures.add(layout.get("picture").box)
+        above += layout.get("picture").box.y0 - layout.get("progress").box.y1
+        below += 1920 - layout.get("caption").blocks[0].box.y1  # under this step's own lines
+        assert problems(layout) == []
+    assert len(pictures) == 1  # the picture still stays put from step to step
+    assert below <= 0.58 * (above + below), (above, below)
+
+
 def test_titles_and_captions_keep_their_size_and_the_picture_its_place_from_step_to_step(frame):
     texts = load_texts("de")
     layouts = [window_layout(Scene(frame, [], ViewSettings(), stage), texts, (1080, 1920))

@@ -22,6 +22,8 @@ The window is cut into regions, each taken from what is left, so no two can over
 
 Every step's titles and captions are set at one size and take the same height, so the letters
 and the picture stay put from one step to the next; the picture gets the room that is left.
+Height to spare (a portrait window) goes above the picture and below the texts, evenly for a step
+whose title and caption are of average length (the tallest keep less below them, shorter ones more).
 A title takes one line where it can, but not at a size below the captions': there (a portrait
 window) it takes two lines, as large as the picture leaves room for and at least at the
 captions' size; only where even that cannot be are the captions set no larger than the title.
@@ -104,7 +106,8 @@ class Screen:
 
     ``texts`` are (key, text) pairs in the visitor's language with numbers filled in: every
     ``stage.N.title`` and ``stage.N.caption``, ``nav.progress``, ``panel.mesh``,
-    ``panel.hog.label``, ``panel.hog.detail``, and for the overlays that are on ``hud``,
+    ``panel.hog.label``, ``panel.hog.detail`` (each with what it may say instead, as
+    ``panel.mesh.*`` etc.: the panels take room for the longest), and for the overlays that are on ``hud``,
     ``notice.not_recorded``, every notice and prompt that may show, the badges, ``help.*`` and
     ``timing.*`` (see :func:`demo.picture.stages.screen_texts`).
     """
@@ -384,7 +387,9 @@ def _line_width(fit: Fit, index: int) -> int:
 
 def _one_picture(room: _Room, stage: int, frame: tuple[int, int], titles, captions, two_frames: bool = False
                  ) -> None:
-    """Steps 1-8: the picture, its title below and the caption under that, centred together.
+    """Steps 1-8: the picture, its title below and the caption under that, centred together: where
+    there is height to spare (a portrait window), centred as a step with a title and caption of the
+    steps' average length fills it, so the empty room under the shorter ones is not all at the bottom.
 
     With ``two_frames`` (step 8) the picture holds two of ``frame``, side by side or stacked as
     :func:`demo.picture.challengeview.frames_shape` says, and takes the stage's whole width (its
@@ -401,7 +406,11 @@ def _one_picture(room: _Room, stage: int, frame: tuple[int, int], titles, captio
     if two_frames:
         frame = frames_shape((area.width, max(1, free)), frame)
     w, h = fit_size(frame, (area.width, max(1, free)))
-    top = area.y0 + max(0, (free - h) // 2)
+    spare = max(0, free - h)
+    if two_frames:  # its own title and caption: centred
+        top = area.y0 + spare // 2
+    else:  # most steps' texts are shorter than the tallest, whose room they keep: centred as an average step is
+        top = area.y0 + min(spare, (spare + _room_under(title, caption)) // 2)
     left = area.x0 + (area.width - w) // 2
     picture = Box(area.x0, top, area.x1, top + h) if two_frames else Box(left, top, left + w, top + h)
     title_top = picture.y1 + gap
@@ -412,6 +421,15 @@ def _one_picture(room: _Room, stage: int, frame: tuple[int, int], titles, captio
     words = block(key, caption_texts[stage], caption, index, area.x0, caption_top, area.x1, "caption", unit)
     room.elements += [Element("picture", picture), Element("title", heading.box, (heading,)),
                       Element("caption", Box(area.x0, caption_top, area.x1, caption_top + caption.height), (words,))]
+
+
+def _room_under(title: Fit, caption: Fit) -> int:
+    """Pixels the walk-through's steps (1-7) leave empty under their title and caption, on average,
+    in the room the tallest title and caption of all steps take."""
+    steps = range(1, min(CHALLENGE_STAGE, len(title.lines), len(caption.lines)))
+    left = [title.height - len(title.lines[n]) * line_step(title.size, title.bold)
+            + caption.height - len(caption.lines[n]) * line_step(caption.size, caption.bold) for n in steps]
+    return sum(left) // len(left) if left else 0
 
 
 def _frames_first(room: _Room, frame: tuple[int, int], title: Fit, caption: Fit, text: str, stage: int) -> Fit:
@@ -449,6 +467,16 @@ def _two_panels(room: _Room, frame: tuple[int, int], captions) -> None:
     room.elements += other if _cuts(preferred) and not _cuts(other) else preferred
 
 
+def _instead(texts: dict[str, str], key: str) -> list[str]:
+    """The text ``key`` shows now, then every text it may show instead (keys ``key.*``)."""
+    return [texts[key]] + [text for other, text in texts.items() if other.startswith(key + ".")]
+
+
+def _pick(fit: Fit, indices: tuple[int, ...]) -> Fit:
+    """``fit`` narrowed to its texts ``indices``, in that order: the same size."""
+    return dataclasses.replace(fit, lines=tuple(fit.lines[i] for i in indices), cut=tuple(fit.cut[i] for i in indices))
+
+
 def _cuts(elements: list[Element]) -> bool:
     return any(text.cut for element in elements for text in element.blocks)
 
@@ -459,12 +487,16 @@ def _panels(room: _Room, frame: tuple[int, int], captions, stacked: bool) -> lis
     caption = _alone(caption, 0)
     small = max(2, gap // 2)
     column = area.width if stacked else (area.width - gap) // 2
-    names = ("panel.mesh", "panel.hog.label")
-    labels = room.fit([texts[k] for k in names], column, LABEL_LINES * line_step(room.px("label")[0]), "label")
-    detail = room.fit([texts["panel.hog.detail"]], column, 2 * line_step(room.px("detail")[0]), "detail")
+    # Each label is set with what it may say instead (_instead), at one size and as tall as the
+    # tallest, so the panels stay put when a face comes or the HOG view changes.
+    meshes, hogs = _instead(texts, "panel.mesh"), _instead(texts, "panel.hog.label")
+    labels = room.fit(meshes + hogs, column, LABEL_LINES * line_step(room.px("label")[0]), "label")
+    detail = room.fit(_instead(texts, "panel.hog.detail"), column, 2 * line_step(room.px("detail")[0]), "detail")
     step = line_step(labels.size)
-    mesh_h = len(labels.lines[0]) * step
-    hog_h = len(labels.lines[1]) * step + small + detail.height
+    mesh_h = max(len(lines) for lines in labels.lines[:len(meshes)]) * step
+    hog_h = max(len(lines) for lines in labels.lines[len(meshes):]) * step + small + detail.height
+    labels = _pick(labels, (0, len(meshes)))  # the two shown now
+    detail = _pick(detail, (0,))
     if stacked:
         free = area.height - mesh_h - hog_h - caption.height - 2 * small - 2 * gap
         w, h = fit_size(frame, (column, max(1, free // 2)))

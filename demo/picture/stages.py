@@ -23,7 +23,7 @@ from dataclasses import dataclass
 import cv2
 import numpy as np
 
-from demo.base.choices import CHALLENGE_STAGE, PATTERN_STAGE, STAGE_COUNT, WALK_STAGES
+from demo.base.choices import CHALLENGE_STAGE, MAX_FACES_RANGE, PATTERN_STAGE, STAGE_COUNT, VIEWS, WALK_STAGES
 from demo.perception.align import aligned_face
 from demo.perception.landmarks import POINT_COUNT, Face
 from demo.picture import typeset
@@ -113,7 +113,9 @@ def screen_texts(scene: Scene, texts: Texts, overlays: Overlays = Overlays()) ->
     """Every (key, text) the layout of ``scene`` needs, in ``texts``' language.
 
     All steps' titles and captions (so they share a size), this step's progress or panel
-    labels, and the texts of the ``overlays`` that are on. Notices with a value get a sample
+    labels (with what they may say instead: ``panel.mesh.N`` for other face counts,
+    ``panel.hog.label.VIEW`` and ``panel.hog.detail.VIEW`` for every view), and the texts of the
+    ``overlays`` that are on. Notices with a value get a sample
     one (a screenshot's name) of the usual length.
     """
     pairs = []
@@ -124,10 +126,19 @@ def screen_texts(scene: Scene, texts: Texts, overlays: Overlays = Overlays()) ->
         pairs.append(("nav.progress", texts.get("nav.progress", step=step, count=count)))
     else:
         faces, settings = len(scene.faces), scene.settings
+
+        def detail(view: str) -> str:
+            return texts.get("panel.hog.detail", view=texts.get(f"panel.hog.view.{view}"), cell=settings.cell,
+                             bins=settings.bins)
+
         pairs += [("panel.mesh", texts.count("panel.mesh", faces, faces=faces)),
                   ("panel.hog.label", texts.get(f"panel.hog.label.{settings.view}")),
-                  ("panel.hog.detail", texts.get("panel.hog.detail", view=texts.get(f"panel.hog.view.{settings.view}"),
-                                                 cell=settings.cell, bins=settings.bins))]
+                  ("panel.hog.detail", detail(settings.view))]
+        # What the labels may say instead (other face counts, other views): the panels keep their room for the
+        # longest, so they stay put when a face comes or the view changes (key g).
+        pairs += [(f"panel.mesh.{n}", texts.count("panel.mesh", n, faces=n)) for n in (0, 1, MAX_FACES_RANGE[1])]
+        pairs += [(f"panel.hog.label.{view}", texts.get(f"panel.hog.label.{view}")) for view in VIEWS]
+        pairs += [(f"panel.hog.detail.{view}", detail(view)) for view in VIEWS]
     if scene.stage == CHALLENGE_STAGE:
         pairs += sample_lines(texts)
     if overlays.messages:  # step 8 shows no prompts: turning away and stepping back are its game
