@@ -166,45 +166,25 @@ def _wrong_type(wanted: str, value: object) -> _Invalid:
     return _Invalid(f"must be {wanted}, not {_shown(value)}", show_value=False)
 
 
-def _in_range(value: float, low: float, high: float, unit: str) -> None:
-    if not low <= value <= high:
-        raise _Invalid(f"is out of range ({_span(low, high, unit)})")
-
-
-@dataclass(frozen=True)
-class Whole:
-    """A whole number from ``low`` to ``high`` (``true``/``false`` are not numbers)."""
-
-    low: int
-    high: int
-    unit: str = ""
-
-    def check(self, value: object) -> int:
-        if isinstance(value, bool) or not isinstance(value, int):
-            raise _wrong_type("a whole number", value)
-        _in_range(value, self.low, self.high, self.unit)
-        return value
-
-    def describe(self) -> str:
-        return f"Whole number, {_span(self.low, self.high, self.unit)}."
-
-
 @dataclass(frozen=True)
 class Number:
-    """A number from ``low`` to ``high``; whole numbers are accepted and kept as floats."""
+    """A number from ``low`` to ``high`` (``true``/``false`` are not numbers). With ``whole`` only
+    whole numbers are taken; without, whole numbers are accepted too and kept as floats."""
 
     low: float
     high: float
     unit: str = ""
+    whole: bool = False
 
-    def check(self, value: object) -> float:
-        if isinstance(value, bool) or not isinstance(value, (int, float)):
-            raise _wrong_type("a number", value)
-        _in_range(value, self.low, self.high, self.unit)
-        return float(value)
+    def check(self, value: object) -> int | float:
+        if isinstance(value, bool) or not isinstance(value, int if self.whole else (int, float)):
+            raise _wrong_type("a whole number" if self.whole else "a number", value)
+        if not self.low <= value <= self.high:
+            raise _Invalid(f"is out of range ({_span(self.low, self.high, self.unit)})")
+        return value if self.whole else float(value)
 
     def describe(self) -> str:
-        return f"Number, {_span(self.low, self.high, self.unit)}."
+        return f"{'Whole number' if self.whole else 'Number'}, {_span(self.low, self.high, self.unit)}."
 
 
 @dataclass(frozen=True)
@@ -337,9 +317,9 @@ class CameraConfig:
                           'Where the picture comes from: a camera index ("0", "1", ...), a camera\'s device path '
                           '("/dev/video0", "/dev/v4l/by-id/..."), "sample" for the bundled clip, or the path '
                           "of an image or video file (relative to this file).")
-    width: int = setting(0, Whole(0, MAX_WIDTH, "pixels"),
+    width: int = setting(0, Number(0, MAX_WIDTH, "pixels", whole=True),
                          "Picture width to ask the camera for; 0 = the camera's own.")
-    height: int = setting(0, Whole(0, MAX_HEIGHT, "pixels"),
+    height: int = setting(0, Number(0, MAX_HEIGHT, "pixels", whole=True),
                           "Picture height to ask the camera for; 0 = the camera's own.")
     mirror: bool | str = setting(AUTO, FlagOrAuto(),
                                  f'Flip the picture left-right like a mirror; "{AUTO}" = on for '
@@ -377,7 +357,7 @@ class StagesConfig:
                                  "false = only by [kiosk] next_key and back_key.")
     seconds: float = setting(12.0, Number(*STAGE_SECONDS, "seconds"),
                              "How long each stage stays when stages advance by themselves.")
-    start: int = setting(0, Whole(0, STAGE_COUNT - 1),
+    start: int = setting(0, Number(0, STAGE_COUNT - 1, whole=True),
                          "Stage shown at start and after the attract loop; must be enabled.")
     challenge_seconds: float = setting(120.0, Number(*CHALLENGE_SECONDS, "seconds"),
                                        f"How long step {CHALLENGE_STAGE}, the challenge \"Try to fool it\", stays "
@@ -399,7 +379,7 @@ class AttractConfig:
 class FacesConfig:
     """``[faces]``: how many faces to look for, and how sure to be."""
 
-    max_faces: int = setting(DEFAULT_MAX_FACES, Whole(*MAX_FACES_RANGE), "Faces to look for at once.")
+    max_faces: int = setting(DEFAULT_MAX_FACES, Number(*MAX_FACES_RANGE, whole=True), "Faces to look for at once.")
     min_confidence: float = setting(0.5, Number(*MIN_CONFIDENCE),
                                     "How sure the face finder must be before it shows a face; "
                                     "higher = fewer false faces, but faces further away are missed.")
@@ -409,8 +389,9 @@ class FacesConfig:
 class HogConfig:
     """``[hog]``: the HOG picture on the right."""
 
-    cell: int = setting(DEFAULT_CELL, Whole(*CELL_RANGE, "pixels"), "HOG cell size: one arrow per square.")
-    bins: int = setting(DEFAULT_BINS, Whole(*BINS_RANGE), "HOG orientation bins: directions an arrow can point.")
+    cell: int = setting(DEFAULT_CELL, Number(*CELL_RANGE, "pixels", whole=True), "HOG cell size: one arrow per square.")
+    bins: int = setting(DEFAULT_BINS, Number(*BINS_RANGE, whole=True),
+                        "HOG orientation bins: directions an arrow can point.")
     view: str = setting(VIEWS[0], Choice(SHOWN_VIEW_NAMES, VIEW_NAMES),
                         "HOG picture: one arrow per cell, stars of all directions, or every pixel "
                         "an arrow.")
