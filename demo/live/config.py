@@ -189,28 +189,20 @@ class Number:
 
 @dataclass(frozen=True)
 class Flag:
-    """``true`` or ``false``."""
+    """``true`` or ``false``; with ``auto_ok`` also ``"auto"``."""
 
-    def check(self, value: object) -> bool:
-        if not isinstance(value, bool):
-            raise _wrong_type("true or false", value)
-        return value
-
-    def describe(self) -> str:
-        return "Switch: true or false."
-
-
-@dataclass(frozen=True)
-class FlagOrAuto:
-    """``true``, ``false`` or ``"auto"``."""
+    auto_ok: bool = False
 
     def check(self, value: object) -> bool | str:
-        if not isinstance(value, bool) and value != AUTO:
-            raise _wrong_type(f'true, false or "{AUTO}"', value)
+        if not isinstance(value, bool) and not (self.auto_ok and value == AUTO):
+            raise _wrong_type(self._words(), value)
         return value  # type: ignore[return-value]
 
     def describe(self) -> str:
-        return f'Switch: true, false or "{AUTO}".'
+        return f"Switch: {self._words()}."
+
+    def _words(self) -> str:
+        return f'true, false or "{AUTO}"' if self.auto_ok else "true or false"
 
 
 @dataclass(frozen=True)
@@ -321,7 +313,7 @@ class CameraConfig:
                          "Picture width to ask the camera for; 0 = the camera's own.")
     height: int = setting(0, Number(0, MAX_HEIGHT, "pixels", whole=True),
                           "Picture height to ask the camera for; 0 = the camera's own.")
-    mirror: bool | str = setting(AUTO, FlagOrAuto(),
+    mirror: bool | str = setting(AUTO, Flag(auto_ok=True),
                                  f'Flip the picture left-right like a mirror; "{AUTO}" = on for '
                                  "cameras, off for files and the sample.")
 
