@@ -85,13 +85,6 @@ class ConfigError(ValueError):
 
 # ---- Small helpers for messages ------------------------------------------------------------
 
-def _about(label: str, joint: str, value: object, problem: _Invalid) -> str:
-    """``[faces] max_faces = 20 is out of range (1-10)`` or ``[x] y must be ..., not ...``."""
-    if problem.show_value:
-        return f"{label}{joint}{_shown(value)} {problem.text}"
-    return f"{label} {problem.text}"
-
-
 def _shown(value: object, limit: int | None = SHOWN_MAX) -> str:
     """A value as TOML writes it, on one line, cut to ``limit`` characters."""
     if isinstance(value, bool):
@@ -111,6 +104,11 @@ def _shown(value: object, limit: int | None = SHOWN_MAX) -> str:
     else:
         text = str(value)
     return text if limit is None or len(text) <= limit else text[:limit - 3] + "..."
+
+
+def _option(name: str) -> str:
+    """How a :func:`merge_cli` keyword is spelled on the command line: ``--max-faces``."""
+    return f"--{name.replace('_', '-')}"
 
 
 def _key(name: str) -> str:
@@ -528,11 +526,19 @@ def _build_table(cls: type, name: str, data: dict[str, Any], where: str) -> Any:
     for key, value in data.items():
         if key not in keys:
             raise ConfigError(f"{where}: unknown key [{name}] {_key(key)}{suggest(key, keys)}")
-        try:
-            values[key] = keys[key].metadata["rule"].check(value)
-        except _Invalid as problem:
-            raise ConfigError(f"{where}: {_about(f'[{name}] {key}', ' = ', value, problem)}") from None
+        values[key] = _checked(keys[key].metadata["rule"], value, where, f"[{name}] {key}", " = ")
     return cls(**values)
+
+
+def _checked(rule: Rule, value: object, where: str, label: str, joint: str) -> Any:
+    """``value`` as ``rule`` keeps it; if refused, a ConfigError naming ``where`` and ``label``:
+    ``exhibit.toml: [faces] max_faces = 20 is out of range (1-10)`` (``joint`` is ``" = "`` there)
+    or ``command line: --fps must be a number, not "x"``."""
+    try:
+        return rule.check(value)
+    except _Invalid as problem:
+        shown = f"{joint}{_shown(value)}" if problem.show_value else ""
+        raise ConfigError(f"{where}: {label}{shown} {problem.text}") from None
 
 
 def _unknown_top(name: str, value: object) -> str:
@@ -577,7 +583,7 @@ def _raise_first(problems: Iterator[_Problem], where: str,
                  cli_names: dict[tuple[str, str], str] | None = None) -> None:
     for problem in problems:
         option = (cli_names or {}).get((problem.table, problem.key))
-        label = f"--{option.replace('_', '-')} " if option else f"[{problem.table}] {problem.key} = "
+        label = f"{_option(option)} " if option else f"[{problem.table}] {problem.key} = "
         raise ConfigError(f"{where}: {label}{_shown(problem.value)} {problem.text}")
 
 
@@ -638,22 +644,13 @@ def merge_cli(config: Config, *, languages: Sequence[str] | None = None, **overr
     changes: dict[str, dict[str, Any]] = {}
     for name, value in given.items():
         table_name, key = CLI_OPTIONS[name]
-        changes.setdefault(table_name, {})[key] = _check_option(name, value)
+        rule = _keys(_tables()[table_name])[key].metadata["rule"]
+        value = os.fspath(value) if isinstance(value, os.PathLike) else value
+        changes.setdefault(table_name, {})[key] = _checked(rule, value, CLI_WHERE, _option(name), " ")
     merged = dataclasses.replace(config, **{
         name: dataclasses.replace(getattr(config, name), **values) for name, values in changes.items()})
     _raise_first(_relations(merged, languages), CLI_WHERE, {CLI_OPTIONS[name]: name for name in given})
     return merged
-
-
-def _check_option(name: str, value: Any) -> Any:
-    table_name, key = CLI_OPTIONS[name]
-    spec = _keys(_tables()[table_name])[key]
-    value = os.fspath(value) if isinstance(value, os.PathLike) else value
-    try:
-        return spec.metadata["rule"].check(value)
-    except _Invalid as problem:
-        label = f"--{name.replace('_', '-')}"
-        raise ConfigError(f"{CLI_WHERE}: {_about(label, ' ', value, problem)}") from None
 
 
 # ---- The starting file ---------------------------------------------------------------------
