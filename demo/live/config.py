@@ -123,6 +123,8 @@ def _listed(options: Sequence[str]) -> str:
     return ", ".join(quoted(option) for option in options)
 
 
+# ---- The tables and keys of Config, by name ------------------------------------------------
+
 def _tables() -> dict[str, type]:
     """Config's tables by name: {"camera": CameraConfig, ...}."""
     return {spec.name: spec.default_factory for spec in dataclasses.fields(Config)}  # type: ignore[misc]
@@ -571,8 +573,8 @@ def _relations(config: Config, languages: Sequence[str] | None) -> Iterator[_Pro
     if stages.start not in stages.enabled:
         yield _Problem("stages", "start", stages.start,
                        f"is not one of the enabled stages ({', '.join(map(str, stages.enabled))})")
-    named = {"quit_keys": kiosk.quit_keys, "next_key": kiosk.next_key, "back_key": kiosk.back_key}
-    for (other, other_combo), (key, combo) in itertools.combinations(named.items(), 2):
+    combos = {"quit_keys": kiosk.quit_keys, "next_key": kiosk.next_key, "back_key": kiosk.back_key}
+    for (other, other_combo), (key, combo) in itertools.combinations(combos.items(), 2):
         if combo == other_combo:
             yield _Problem("kiosk", key, str(combo), f"is the same as {other}")
     if kiosk.screenshots and not kiosk.screenshot_dir:
@@ -671,13 +673,13 @@ def default_config_text() -> str:
     """
     lines = _comment(HEADER)
     defaults = Config()
-    for spec in dataclasses.fields(Config):
-        lines += ["", *_comment(spec.metadata["doc"]), f"[{spec.name}]"]
-        section = getattr(defaults, spec.name)
-        for key_spec in dataclasses.fields(section):
-            lines += _comment(key_spec.metadata["doc"])
-            lines += _comment(key_spec.metadata["rule"].describe())
-            lines.append(f"{key_spec.name} = {_toml(getattr(section, key_spec.name))}")
+    for table_field in dataclasses.fields(Config):
+        lines += ["", *_comment(table_field.metadata["doc"]), f"[{table_field.name}]"]
+        table_defaults = getattr(defaults, table_field.name)
+        for key_field in dataclasses.fields(table_defaults):
+            lines += _comment(key_field.metadata["doc"])
+            lines += _comment(key_field.metadata["rule"].describe())
+            lines.append(f"{key_field.name} = {_toml(getattr(table_defaults, key_field.name))}")
     return "\n".join(lines) + "\n"
 
 
