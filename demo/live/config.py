@@ -85,13 +85,6 @@ class ConfigError(ValueError):
 
 # ---- Small helpers for messages ------------------------------------------------------------
 
-def _about(label: str, joint: str, value: object, problem: _Invalid) -> str:
-    """``[faces] max_faces = 20 is out of range (1-10)`` or ``[x] y must be ..., not ...``."""
-    if problem.show_value:
-        return f"{label}{joint}{_shown(value)} {problem.text}"
-    return f"{label} {problem.text}"
-
-
 def _shown(value: object, limit: int | None = SHOWN_MAX) -> str:
     """A value as TOML writes it, on one line, cut to ``limit`` characters."""
     if isinstance(value, bool):
@@ -113,6 +106,11 @@ def _shown(value: object, limit: int | None = SHOWN_MAX) -> str:
     return text if limit is None or len(text) <= limit else text[:limit - 3] + "..."
 
 
+def _option(name: str) -> str:
+    """How a :func:`merge_cli` keyword is spelled on the command line: ``--max-faces``."""
+    return f"--{name.replace('_', '-')}"
+
+
 def _key(name: str) -> str:
     return name if BARE_KEY.fullmatch(name) else quoted(name)
 
@@ -124,6 +122,8 @@ def _span(low: float, high: float, unit: str) -> str:
 def _listed(options: Sequence[str]) -> str:
     return ", ".join(quoted(option) for option in options)
 
+
+# ---- The tables and keys of Config, by name ------------------------------------------------
 
 def _tables() -> dict[str, type]:
     """Config's tables by name: {"camera": CameraConfig, ...}."""
@@ -166,71 +166,43 @@ def _wrong_type(wanted: str, value: object) -> _Invalid:
     return _Invalid(f"must be {wanted}, not {_shown(value)}", show_value=False)
 
 
-def _in_range(value: float, low: float, high: float, unit: str) -> None:
-    if not low <= value <= high:
-        raise _Invalid(f"is out of range ({_span(low, high, unit)})")
-
-
-@dataclass(frozen=True)
-class Whole:
-    """A whole number from ``low`` to ``high`` (``true``/``false`` are not numbers)."""
-
-    low: int
-    high: int
-    unit: str = ""
-
-    def check(self, value: object) -> int:
-        if isinstance(value, bool) or not isinstance(value, int):
-            raise _wrong_type("a whole number", value)
-        _in_range(value, self.low, self.high, self.unit)
-        return value
-
-    def describe(self) -> str:
-        return f"Whole number, {_span(self.low, self.high, self.unit)}."
-
-
 @dataclass(frozen=True)
 class Number:
-    """A number from ``low`` to ``high``; whole numbers are accepted and kept as floats."""
+    """A number from ``low`` to ``high`` (``true``/``false`` are not numbers). With ``whole`` only
+    whole numbers are taken; without, whole numbers are accepted too and kept as floats."""
 
     low: float
     high: float
     unit: str = ""
+    whole: bool = False
 
-    def check(self, value: object) -> float:
-        if isinstance(value, bool) or not isinstance(value, (int, float)):
-            raise _wrong_type("a number", value)
-        _in_range(value, self.low, self.high, self.unit)
-        return float(value)
+    def check(self, value: object) -> int | float:
+        if isinstance(value, bool) or not isinstance(value, int if self.whole else (int, float)):
+            raise _wrong_type("a whole number" if self.whole else "a number", value)
+        if not self.low <= value <= self.high:
+            raise _Invalid(f"is out of range ({_span(self.low, self.high, self.unit)})")
+        return value if self.whole else float(value)
 
     def describe(self) -> str:
-        return f"Number, {_span(self.low, self.high, self.unit)}."
+        return f"{'Whole number' if self.whole else 'Number'}, {_span(self.low, self.high, self.unit)}."
 
 
 @dataclass(frozen=True)
 class Flag:
-    """``true`` or ``false``."""
+    """``true`` or ``false``; with ``auto_ok`` also ``"auto"``."""
 
-    def check(self, value: object) -> bool:
-        if not isinstance(value, bool):
-            raise _wrong_type("true or false", value)
-        return value
-
-    def describe(self) -> str:
-        return "Switch: true or false."
-
-
-@dataclass(frozen=True)
-class FlagOrAuto:
-    """``true``, ``false`` or ``"auto"``."""
+    auto_ok: bool = False
 
     def check(self, value: object) -> bool | str:
-        if not isinstance(value, bool) and value != AUTO:
-            raise _wrong_type(f'true, false or "{AUTO}"', value)
+        if not isinstance(value, bool) and not (self.auto_ok and value == AUTO):
+            raise _wrong_type(self._words(), value)
         return value  # type: ignore[return-value]
 
     def describe(self) -> str:
-        return f'Switch: true, false or "{AUTO}".'
+        return f"Switch: {self._words()}."
+
+    def _words(self) -> str:
+        return f'true, false or "{AUTO}"' if self.auto_ok else "true or false"
 
 
 @dataclass(frozen=True)
@@ -337,11 +309,11 @@ class CameraConfig:
                           'Where the picture comes from: a camera index ("0", "1", ...), a camera\'s device path '
                           '("/dev/video0", "/dev/v4l/by-id/..."), "sample" for the bundled clip, or the path '
                           "of an image or video file (relative to this file).")
-    width: int = setting(0, Whole(0, MAX_WIDTH, "pixels"),
+    width: int = setting(0, Number(0, MAX_WIDTH, "pixels", whole=True),
                          "Picture width to ask the camera for; 0 = the camera's own.")
-    height: int = setting(0, Whole(0, MAX_HEIGHT, "pixels"),
+    height: int = setting(0, Number(0, MAX_HEIGHT, "pixels", whole=True),
                           "Picture height to ask the camera for; 0 = the camera's own.")
-    mirror: bool | str = setting(AUTO, FlagOrAuto(),
+    mirror: bool | str = setting(AUTO, Flag(auto_ok=True),
                                  f'Flip the picture left-right like a mirror; "{AUTO}" = on for '
                                  "cameras, off for files and the sample.")
 
@@ -377,7 +349,7 @@ class StagesConfig:
                                  "false = only by [kiosk] next_key and back_key.")
     seconds: float = setting(12.0, Number(*STAGE_SECONDS, "seconds"),
                              "How long each stage stays when stages advance by themselves.")
-    start: int = setting(0, Whole(0, STAGE_COUNT - 1),
+    start: int = setting(0, Number(0, STAGE_COUNT - 1, whole=True),
                          "Stage shown at start and after the attract loop; must be enabled.")
     challenge_seconds: float = setting(120.0, Number(*CHALLENGE_SECONDS, "seconds"),
                                        f"How long step {CHALLENGE_STAGE}, the challenge \"Try to fool it\", stays "
@@ -399,7 +371,7 @@ class AttractConfig:
 class FacesConfig:
     """``[faces]``: how many faces to look for, and how sure to be."""
 
-    max_faces: int = setting(DEFAULT_MAX_FACES, Whole(*MAX_FACES_RANGE), "Faces to look for at once.")
+    max_faces: int = setting(DEFAULT_MAX_FACES, Number(*MAX_FACES_RANGE, whole=True), "Faces to look for at once.")
     min_confidence: float = setting(0.5, Number(*MIN_CONFIDENCE),
                                     "How sure the face finder must be before it shows a face; "
                                     "higher = fewer false faces, but faces further away are missed.")
@@ -409,8 +381,9 @@ class FacesConfig:
 class HogConfig:
     """``[hog]``: the HOG picture on the right."""
 
-    cell: int = setting(DEFAULT_CELL, Whole(*CELL_RANGE, "pixels"), "HOG cell size: one arrow per square.")
-    bins: int = setting(DEFAULT_BINS, Whole(*BINS_RANGE), "HOG orientation bins: directions an arrow can point.")
+    cell: int = setting(DEFAULT_CELL, Number(*CELL_RANGE, "pixels", whole=True), "HOG cell size: one arrow per square.")
+    bins: int = setting(DEFAULT_BINS, Number(*BINS_RANGE, whole=True),
+                        "HOG orientation bins: directions an arrow can point.")
     view: str = setting(VIEWS[0], Choice(SHOWN_VIEW_NAMES, VIEW_NAMES),
                         "HOG picture: one arrow per cell, stars of all directions, or every pixel "
                         "an arrow.")
@@ -555,11 +528,19 @@ def _build_table(cls: type, name: str, data: dict[str, Any], where: str) -> Any:
     for key, value in data.items():
         if key not in keys:
             raise ConfigError(f"{where}: unknown key [{name}] {_key(key)}{suggest(key, keys)}")
-        try:
-            values[key] = keys[key].metadata["rule"].check(value)
-        except _Invalid as problem:
-            raise ConfigError(f"{where}: {_about(f'[{name}] {key}', ' = ', value, problem)}") from None
+        values[key] = _checked(keys[key].metadata["rule"], value, where, f"[{name}] {key}", " = ")
     return cls(**values)
+
+
+def _checked(rule: Rule, value: object, where: str, label: str, joint: str) -> Any:
+    """``value`` as ``rule`` keeps it; if refused, a ConfigError naming ``where`` and ``label``:
+    ``exhibit.toml: [faces] max_faces = 20 is out of range (1-10)`` (``joint`` is ``" = "`` there)
+    or ``command line: --fps must be a number, not "x"``."""
+    try:
+        return rule.check(value)
+    except _Invalid as problem:
+        shown = f"{joint}{_shown(value)}" if problem.show_value else ""
+        raise ConfigError(f"{where}: {label}{shown} {problem.text}") from None
 
 
 def _unknown_top(name: str, value: object) -> str:
@@ -592,8 +573,8 @@ def _relations(config: Config, languages: Sequence[str] | None) -> Iterator[_Pro
     if stages.start not in stages.enabled:
         yield _Problem("stages", "start", stages.start,
                        f"is not one of the enabled stages ({', '.join(map(str, stages.enabled))})")
-    named = {"quit_keys": kiosk.quit_keys, "next_key": kiosk.next_key, "back_key": kiosk.back_key}
-    for (other, other_combo), (key, combo) in itertools.combinations(named.items(), 2):
+    combos = {"quit_keys": kiosk.quit_keys, "next_key": kiosk.next_key, "back_key": kiosk.back_key}
+    for (other, other_combo), (key, combo) in itertools.combinations(combos.items(), 2):
         if combo == other_combo:
             yield _Problem("kiosk", key, str(combo), f"is the same as {other}")
     if kiosk.screenshots and not kiosk.screenshot_dir:
@@ -604,7 +585,7 @@ def _raise_first(problems: Iterator[_Problem], where: str,
                  cli_names: dict[tuple[str, str], str] | None = None) -> None:
     for problem in problems:
         option = (cli_names or {}).get((problem.table, problem.key))
-        label = f"--{option.replace('_', '-')} " if option else f"[{problem.table}] {problem.key} = "
+        label = f"{_option(option)} " if option else f"[{problem.table}] {problem.key} = "
         raise ConfigError(f"{where}: {label}{_shown(problem.value)} {problem.text}")
 
 
@@ -665,22 +646,13 @@ def merge_cli(config: Config, *, languages: Sequence[str] | None = None, **overr
     changes: dict[str, dict[str, Any]] = {}
     for name, value in given.items():
         table_name, key = CLI_OPTIONS[name]
-        changes.setdefault(table_name, {})[key] = _check_option(name, value)
+        rule = _keys(_tables()[table_name])[key].metadata["rule"]
+        value = os.fspath(value) if isinstance(value, os.PathLike) else value
+        changes.setdefault(table_name, {})[key] = _checked(rule, value, CLI_WHERE, _option(name), " ")
     merged = dataclasses.replace(config, **{
         name: dataclasses.replace(getattr(config, name), **values) for name, values in changes.items()})
     _raise_first(_relations(merged, languages), CLI_WHERE, {CLI_OPTIONS[name]: name for name in given})
     return merged
-
-
-def _check_option(name: str, value: Any) -> Any:
-    table_name, key = CLI_OPTIONS[name]
-    spec = _keys(_tables()[table_name])[key]
-    value = os.fspath(value) if isinstance(value, os.PathLike) else value
-    try:
-        return spec.metadata["rule"].check(value)
-    except _Invalid as problem:
-        label = f"--{name.replace('_', '-')}"
-        raise ConfigError(f"{CLI_WHERE}: {_about(label, ' ', value, problem)}") from None
 
 
 # ---- The starting file ---------------------------------------------------------------------
@@ -701,13 +673,13 @@ def default_config_text() -> str:
     """
     lines = _comment(HEADER)
     defaults = Config()
-    for spec in dataclasses.fields(Config):
-        lines += ["", *_comment(spec.metadata["doc"]), f"[{spec.name}]"]
-        section = getattr(defaults, spec.name)
-        for key_spec in dataclasses.fields(section):
-            lines += _comment(key_spec.metadata["doc"])
-            lines += _comment(key_spec.metadata["rule"].describe())
-            lines.append(f"{key_spec.name} = {_toml(getattr(section, key_spec.name))}")
+    for table_field in dataclasses.fields(Config):
+        lines += ["", *_comment(table_field.metadata["doc"]), f"[{table_field.name}]"]
+        table_defaults = getattr(defaults, table_field.name)
+        for key_field in dataclasses.fields(table_defaults):
+            lines += _comment(key_field.metadata["doc"])
+            lines += _comment(key_field.metadata["rule"].describe())
+            lines.append(f"{key_field.name} = {_toml(getattr(table_defaults, key_field.name))}")
     return "\n".join(lines) + "\n"
 
 
