@@ -453,6 +453,40 @@ def test_step_5s_words_in_an_upright_cameras_picture_keep_clear_of_each_other(ph
                 assert not box.inset(-space).overlaps(other_box), (size, text, other)
 
 
+def test_step_5s_line_at_the_bottom_keeps_clear_of_a_groups_front_row(pattern, monkeypatch):
+    """A group photo whose faces stand at the bottom of the frame: the line saying how many windows
+    were compared was drawn over their boxes. It goes where it covers no face box, label, title or
+    inset (here at the top); in a picture whose faces stand higher it stays at the bottom."""
+    group, heads = make_group(4, 60.0)  # one row of four, faces 316-388 px from the top
+    drawn = []
+    real_draw_line = typeset.draw_line
+
+    def recording(vis, text, size, *args, **kwargs):
+        box = real_draw_line(vis, text, size, *args, **kwargs)
+        drawn.append((text, Box(*box)))
+        return box
+
+    monkeypatch.setattr(typeset, "draw_line", recording)
+    mediapipe = [(x0 + 29.0, y0 + 22.0, x0 + 92.0, y0 + 94.0) for x0, y0, _, _ in heads]  # the faces in the heads
+    for rows, at_bottom in ((396, False), (720, True)):  # the faces' boxes end 8 px above the picture's bottom
+        picture = np.ascontiguousarray(group[:rows])
+        scan = detect_faces(picture, pattern)
+        assert scan.detections, "no face found in the group"
+        for size in ((1280, rows), (640, rows // 2)):
+            drawn.clear()
+            vis = stage_picture(picture, scan, pattern, mediapipe, size)
+            scale = size[0] / picture.shape[1]
+            (footer,) = [box for text, box in drawn if text[:1].isdigit()]
+            labels = [box for text, box in drawn if not text[:1].isdigit()]  # "HOG 71%", "MediaPipe", titles
+            assert len(labels) == 4, drawn
+            faces = [Box(*(int(round(v * scale)) for v in box)) for box in [d.box for d in scan.detections] + mediapipe]
+            for other in labels + faces:
+                assert not footer.overlaps(other), (rows, size, footer, other)
+            under = vis[footer.y0:footer.y1, footer.x0:footer.x1]
+            assert not np.all(under == PATTERN_BACKGROUND, axis=2).any(), "the line runs over an inset"
+            assert (footer.y0 > size[1] // 2) == at_bottom, (rows, size, footer)
+
+
 def test_a_window_on_part_of_a_better_one_is_dropped():
     """A small window on a cheek lies wholly inside the face's box, yet their IoU is small (0.25):
     it is dropped all the same; a neighbour's face overlapping the edge is kept."""

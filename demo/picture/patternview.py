@@ -320,14 +320,7 @@ def draw_detections(vis: np.ndarray, detections: Sequence[Detection],
     width = line_width(vis, BOX_WIDTH)
     px = line_width(vis, LABEL_PX)
     bottom = _footer_top(vis) if bottom is None else bottom
-    hog_label = None  # (text, top left, box) of the best box's label
-    if labels and detections:
-        x0, y0, _, _ = _scaled(detections[0].box, scale)
-        text = f"HOG {100.0 * detections[0].score:.0f}%"
-        label_w, label_h = typeset.text_size(text, px, bold=True)
-        top = max(0, int(y0 - width - px * 1.3))  # over a face at the top edge: on its box, not cut off
-        x0 = max(0, min(x0, vis.shape[1] - label_w))
-        hog_label = text, (x0, top), Rect(x0, top, x0 + label_w, top + label_h)
+    hog_label = _hog_label(vis, detections, scale) if labels else None
     for box in mediapipe_boxes:
         _corner_box(vis, _scaled(box, scale), MEDIAPIPE_COLOUR, width, dashed=True)
     written = []
@@ -351,6 +344,21 @@ def draw_detections(vis: np.ndarray, detections: Sequence[Detection],
     if hog_label:
         written.append(_label(vis, hog_label[0], hog_label[1], VISITOR_COLOUR, bold=True))
     return written
+
+
+def _hog_label(vis: np.ndarray, detections: Sequence[Detection], scale: float
+               ) -> tuple[str, tuple[int, int], Rect] | None:
+    """The best box's label as :func:`draw_detections` writes it on ``vis``: its text, top left
+    corner and box (pixels); None without a detection."""
+    if not detections:
+        return None
+    width, px = line_width(vis, BOX_WIDTH), line_width(vis, LABEL_PX)
+    x0, y0, _, _ = _scaled(detections[0].box, scale)
+    text = f"HOG {100.0 * detections[0].score:.0f}%"
+    label_w, label_h = typeset.text_size(text, px, bold=True)
+    top = max(0, int(y0 - width - px * 1.3))  # over a face at the top edge: on its box, not cut off
+    x0 = max(0, min(x0, vis.shape[1] - label_w))
+    return text, (x0, top), Rect(x0, top, x0 + label_w, top + label_h)
 
 
 # ---- The whole stage ----------------------------------------------------------------------------
@@ -554,15 +562,26 @@ def stage_picture(rgb: np.ndarray, scan: ScanResult, pattern: Pattern,
     if scan.detections:
         you_at = _title_place(you_title, size, *visitor_xy, side, gap, span)
         insets.append(_inset_area(you_at, *visitor_xy, side))
-    draw_detections(vis, scan.detections, mediapipe_boxes, scale, bottom=_footer_top(vis, px, lines),
-                    keep_clear=insets)
+    # The line at the bottom, unless that would cover a face, its label or an inset (a group's
+    # front row at the bottom of the picture): then at the top, else where it covers the least
+    line_w = line_width(vis, BOX_WIDTH)
+    hog_label = _hog_label(vis, scan.detections, scale)
+    faces = [d.box for d in scan.detections] + list(mediapipe_boxes)
+    taken = ([Rect(*_scaled(b, scale)).inset(-line_w) for b in faces] + [Rect(*area) for area in insets]
+             + ([hog_label[2]] if hog_label else []))
+    footer_at = _footer_place(vis, lines, px, taken)
+    if footer_at[1] == _footer_top(vis, px, lines):  # at the bottom: labels stay above it, as ever
+        draw_detections(vis, scan.detections, mediapipe_boxes, scale, bottom=footer_at[1], keep_clear=insets)
+    else:  # at the top: "MediaPipe" may go down to the picture's edge, clear of the line
+        draw_detections(vis, scan.detections, mediapipe_boxes, scale, bottom=vis.shape[0],
+                        keep_clear=insets + [_footer_area(vis, lines, px, footer_at)])
     _paste_inset(vis, pattern_picture(pattern, (side, side)), *pattern_xy, pattern_at, PATTERN_COLOUR)
     if scan.detections:
         best = scan.detections[0]
         x, y = visitor_xy
         _paste_inset(vis, visitor_picture(rgb, best.box, pattern, (side, side)), x, y, you_at, VISITOR_COLOUR)
         _leader(vis, _scaled(best.box, scale), (x, y, x + side, y + side))
-    _footer(vis, lines, px)
+    _footer(vis, lines, px, footer_at)
     return vis
 
 
@@ -584,13 +603,43 @@ def _edge_point(rect: Sequence[float], towards: np.ndarray) -> np.ndarray:
     return centre + direction / max(float(reach.max()), 1.0)
 
 
-def _footer(vis: np.ndarray, lines: tuple[str, ...], px: int) -> None:
-    """The line (or up to ``FOOTER_LINES``) at the bottom, in place: how much searching was done,
-    and what was found."""
-    y = _footer_top(vis, px, lines)
+def _footer(vis: np.ndarray, lines: tuple[str, ...], px: int, at: tuple[int, int, str]) -> None:
+    """The line (or up to ``FOOTER_LINES``) where :func:`_footer_place` put it, in place: how much
+    searching was done, and what was found."""
+    x, y, anchor = at
     for line in lines:
-        typeset.draw_line(vis, line, px, (vis.shape[1] // 2, y), TEXT, anchor="centre")
+        typeset.draw_line(vis, line, px, (x, y), TEXT, anchor=anchor)
         y += line_step(px)
+
+
+def _footer_area(vis: np.ndarray, lines: Sequence[str], px: int, at: tuple[int, int, str]
+                 ) -> tuple[int, int, int, int]:
+    """The box (x0, y0, x1, y1, pixels) the footer's ``lines`` drawn at ``at`` (x, top, anchor
+    of :func:`typeset.draw_line`) cover."""
+    x, y, anchor = at
+    wide = max((typeset.text_size(line, px)[0] for line in lines), default=0)
+    tall = (len(lines) - 1) * line_step(px) + typeset.text_size("".join(lines[:1]), px)[1]
+    x0 = {"left": x, "centre": x - wide // 2, "right": x - wide}[anchor]
+    return x0, y, x0 + wide, y + tall
+
+
+def _footer_place(vis: np.ndarray, lines: Sequence[str], px: int, taken: Sequence[Rect]) -> tuple[int, int, str]:
+    """Where the footer goes (x, top, anchor): centred at the bottom of the picture, else flush
+    left or right there, else the same at its top (as far from the edge), the first of these
+    that covers none of ``taken`` (the faces' boxes, their labels, the insets); if none is free,
+    the one that covers the least of them."""
+    height, width = vis.shape[:2]
+    bottom = _footer_top(vis, px, lines)
+    top = max(0, height - _footer_area(vis, lines, px, (0, bottom, "left"))[3])  # the margin below it
+    gap = _inset_side((width, height))[1]
+    places = [(x, y, anchor) for y in (bottom, top)
+              for x, anchor in ((width // 2, "centre"), (gap, "left"), (width - gap, "right"))]
+    covered = []
+    for place in places:
+        x0, y0, x1, y1 = _footer_area(vis, lines, px, place)
+        covered.append(sum(max(0, min(x1, t.x1) - max(x0, t.x0)) * max(0, min(y1, t.y1) - max(y0, t.y0))
+                           for t in taken))
+    return places[int(np.argmin(covered))]  # the first of the least covered: the bottom when free
 
 
 def _footer_lines(text: str, size: tuple[int, int]) -> tuple[tuple[str, ...], int, bool]:
