@@ -126,7 +126,6 @@ def test_render_scale_draws_smaller_but_exports_source_pixels(tmp_path, photo, s
     assert nose(frame.points[0])
 
 
-
 def test_render_of_a_variable_frame_rate_video_uses_the_times_its_frames_have(tmp_path, capsys):
     """20 frames 20 ms apart, then 20 frames 60 ms apart (a phone's video, 25 fps on average): the
     exported times are the file's, and --at picks the frame nearest by them: --at 1 is frame 30 (at
@@ -143,6 +142,9 @@ def test_render_of_a_variable_frame_rate_video_uses_the_times_its_frames_have(tm
     frames = read_landmarks_json(out / "phone.landmarks.json")
     assert [f.time_ms for f in frames[19:22]] == pytest.approx([380.0, 400.0, 460.0], abs=0.5)
     assert frames[-1].time_ms == pytest.approx(1540.0, abs=0.5)
+    # The last frame (at 1.54 s) shows until the video ends, a frame at the average rate later
+    assert main(["render", str(video), "-o", str(tmp_path / "last.png"), "--sheet", "--at", "1.57"]) == 0
+    assert "(the sheet of frame 39 at 1.5 s)" in capsys.readouterr().out
     assert main(["render", str(video), "-o", str(tmp_path / "late.png"), "--sheet", "--at", "2"]) == 2
     one_error_line(capsys, str(video), "--at 2 s is past the end of the video (1.6 s)")
 

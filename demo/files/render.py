@@ -717,7 +717,7 @@ def render(job: RenderJob, mesh: FaceMesh | None = None, progress: Progress | No
             video.finish()
         elif job.output is not None:
             if chosen is None and at_ms is not None:  # after the last frame's time
-                if at_ms - last_ms > 500.0 / fps:  # and more than half a frame (at the average rate)
+                if at_ms >= last_ms + 1000.0 / fps:  # and after its end (a frame at the average rate)
                     raise RenderError(f"{job.input}: --at {job.at_s:g} s is past the end of the video "
                                       f"({(last_ms + 1000.0 / fps) / 1000:.1f} s)")
                 chosen = before
