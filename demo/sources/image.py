@@ -9,7 +9,9 @@ portrait cut out of its background, a logo) is laid over a plain light grey as i
 
 from __future__ import annotations
 
+import io
 from pathlib import Path
+from typing import BinaryIO
 
 import cv2
 import numpy as np
@@ -36,7 +38,10 @@ HEIF_BRANDS = {b"heic", b"heix", b"heim", b"heis", b"hevc", b"hevx"}  # HEVC-cod
 PICTURE_BRANDS = {b"avif", b"avis", b"mif1", b"msf1"}  # AVIF and plain HEIF pictures, not videos
 # Pixels of the largest picture read; larger ones are refused from their header before decoding
 # (--max-pixels raises it). Decoding 100 megapixels takes about 0.6 GB (DECODE_BYTES_PER_PIXEL;
-# 0.59 GB measured); the live window then keeps only its LIVE_MAX_SIDE copy.
+# 0.59 GB measured); the live window then keeps only its LIVE_MAX_SIDE copy. A picture whose header
+# allows an alpha channel (see transparency) is decoded a second time with it, while its RGB copy is
+# kept: about 11 bytes a pixel, 1.1 GB at 100 megapixels (a 48 MP RGBA PNG: 0.52 GB measured, 5.9
+# bytes a pixel for an RGB one); the refusal's estimate stays the common case's.
 MAX_PIXELS = 100_000_000
 DECODE_BYTES_PER_PIXEL = 6  # the decoded BGR picture and its RGB copy, 3 bytes each
 JPEG_DAMAGE = ("Corrupt JPEG data", "Premature end of JPEG file")  # libjpeg's warnings about lost data
@@ -48,9 +53,18 @@ READ_FLAGS = cv2.IMREAD_ANYDEPTH | cv2.IMREAD_ANYCOLOR
 # What shows through a picture's transparent pixels (RGB): a plain light grey. Without it the colours
 # stored under them showed (black, or whatever a cut-out kept) and the HOG view drew their edges.
 TRANSPARENT_GROUND = (200, 200, 200)
-# Files that may have an alpha channel: PNG, TIFF and WebP by their first bytes, AVIF by its brands.
-# BMP is left out: many 32-bit BMPs hold 0 in their fourth byte and mean it opaque.
-ALPHA_MAGIC = (b"\x89PNG\r\n\x1a\n", b"II*\x00", b"MM\x00*")
+# Files that may have an alpha channel, as their headers say (see transparency): PNG, TIFF, WebP and
+# AVIF. BMP is left out: many 32-bit BMPs hold 0 in their fourth byte and mean it opaque.
+PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
+TIFF_MAGIC = (b"II*\x00", b"MM\x00*")
+EXTRA_SAMPLES_TAG = 338  # a TIFF's ExtraSamples: 0 padding (RGBX), 1 associated alpha, 2 unassociated
+SAMPLES_TAG, PHOTOMETRIC_TAG = 277, 262  # a TIFF's samples per pixel, and its colours (0, 1 grey, 2 RGB)
+ORIENTATION_TAG = 274  # EXIF orientation: 1 as stored; to the turn OpenCV gives (see turned)
+ORIENTATION_TURNS = {1: 0, 2: 4, 3: 2, 4: 6, 5: 5, 6: 3, 7: 7, 8: 1}
+AVIF_ALPHA = b"urn:mpeg:mpegB:cicp:systems:auxiliary:alpha"  # an AVIF's alpha item (auxC box)
+HEADER_BYTES = 65536  # read at most this much of a header chunk or an AVIF's start
+HEADER_CHUNKS = 1000  # and look at most at this many chunks or IFD entries
+BLEND_ROWS = 256  # rows blended at a time (see laid_over_ground)
 
 
 def too_many_pixels(path: Path, size: tuple[int, int], max_pixels: int) -> str:
@@ -104,16 +118,18 @@ def load_image(path: str | Path, max_pixels: int = MAX_PIXELS) -> tuple[np.ndarr
     damage = next((line.strip() for line in said if line.startswith(JPEG_DAMAGE)), None)
     rgb = to_rgb(image)
     del image  # a large picture's decoded copy, before the alpha channel is read
-    if head.startswith(ALPHA_MAGIC) or (head[:4] == b"RIFF" and head[8:12] == b"WEBP") or brands & PICTURE_BRANDS:
-        rgb = laid_over_ground(path, rgb)
+    can_be_transparent, turn = transparency(path)
+    if can_be_transparent:  # only then is the picture decoded a second time, with its alpha channel
+        rgb = laid_over_ground(path, rgb, turn)
     return rgb, damage
 
 
-def laid_over_ground(path: Path, rgb: np.ndarray) -> np.ndarray:
+def laid_over_ground(path: Path, rgb: np.ndarray, turn: int = 0) -> np.ndarray:
     """``rgb`` (the picture in ``path`` as read with READ_FLAGS) laid over ``TRANSPARENT_GROUND`` as
     the file's alpha channel says: the ground where it is transparent, a blend where it is partly so.
-    ``rgb`` itself if the file has no alpha channel (grey+alpha and palette PNGs with a transparent
-    colour have one, as OpenCV reads them).
+    ``turn`` (see :func:`turned`, from :func:`transparency`) turns the alpha channel as OpenCV turned
+    ``rgb``. ``rgb`` itself if the file has no alpha channel, or one that is 0 everywhere (padding);
+    else ``rgb`` is changed in place and returned.
     """
     with native_stderr_captured():
         try:
@@ -122,24 +138,135 @@ def laid_over_ground(path: Path, rgb: np.ndarray) -> np.ndarray:
             raw = None
     if raw is None or raw.ndim != 3 or raw.shape[2] != 4:
         return rgb
+    alpha = cv2.extractChannel(raw, 3)
     if raw.dtype.kind == "f":
-        alpha = np.clip(raw[..., 3], 0.0, 1.0).astype(np.float32)
-    else:
-        alpha = raw[..., 3].astype(np.float32) / np.iinfo(raw.dtype).max  # 255, or 65535 for 16 bit
-    # IMREAD_UNCHANGED ignores the EXIF orientation READ_FLAGS applied: the alpha channel is turned the
-    # way that makes the colours of this read match ``rgb`` (first the picture as stored, the usual case).
-    colours = to_rgb(raw[..., :3])
-    for turn in range(8):
-        if np.array_equal(turned(colours, turn), rgb):
-            alpha = turned(alpha, turn)
-            break
-    else:
-        return rgb  # no turn matches: the two reads differ, the alpha channel cannot be placed
-    if alpha.min() >= 1.0:
+        np.clip(alpha, 0.0, 1.0, out=alpha)
+    scale = 255.0 if raw.dtype.kind == "f" else 255.0 / np.iinfo(raw.dtype).max  # 255, or 65535 for 16 bit
+    del raw
+    if scale != 1.0:
+        alpha = cv2.convertScaleAbs(alpha, alpha=scale)  # 0-255, rounded
+    alpha = turned(alpha, turn)
+    if alpha.shape != rgb.shape[:2] or not alpha.any() or alpha.min() == 255:
         return rgb
-    ground = np.array(TRANSPARENT_GROUND, np.float32)
-    alpha = alpha[..., None]
-    return np.rint(rgb * alpha + ground * (1.0 - alpha)).astype(np.uint8)
+    # In bands of rows, so the 16-bit sums take a band's memory, not a picture's (float32 copies of a
+    # 48 MP picture took 2 GB); a band opaque all through is left as it is.
+    ground = np.array(TRANSPARENT_GROUND, np.uint16)
+    for top in range(0, rgb.shape[0], BLEND_ROWS):
+        band_alpha = alpha[top:top + BLEND_ROWS]
+        if band_alpha.min() == 255:
+            continue
+        band_alpha = band_alpha[..., None].astype(np.uint16)
+        band = rgb[top:top + BLEND_ROWS]
+        band[...] = (band * band_alpha + ground * (255 - band_alpha) + 127) // 255  # at most 65152
+    return rgb
+
+
+def transparency(path: Path) -> tuple[bool, int]:
+    """What the header of the picture file ``path`` says of transparency: whether it can have
+    transparent pixels (a PNG of colour type 4 or 6 or with a tRNS chunk, a WebP with its alpha flag
+    or lossless, a TIFF whose ExtraSamples say alpha, an AVIF with an alpha item), and the turn (see
+    :func:`turned`) that lays its alpha channel read with IMREAD_UNCHANGED on the picture read with
+    READ_FLAGS. OpenCV turns a PNG's or WebP's colours by their EXIF orientation but not that read; it
+    turns a TIFF the same way in both reads, and an AVIF in neither. (False, 0) for any other file.
+    """
+    try:
+        with path.open("rb") as file:
+            head = file.read(64)
+            file.seek(0)
+            if head.startswith(PNG_MAGIC):
+                return png_transparency(file)
+            if head[:4] == b"RIFF" and head[8:12] == b"WEBP":
+                return webp_transparency(file)
+            if head[:4] in TIFF_MAGIC:
+                return tiff_alpha(file), 0
+            if ftyp_brands(head) & PICTURE_BRANDS:  # the alpha item's URN, in the metadata before the data
+                return AVIF_ALPHA in file.read(HEADER_BYTES), 0
+    except OSError:
+        pass
+    return False, 0
+
+
+def png_transparency(file: BinaryIO) -> tuple[bool, int]:
+    """:func:`transparency` of the PNG ``file``, from its chunks before the picture data (IDAT)."""
+    alpha, turn, place = False, 0, len(PNG_MAGIC)
+    for _ in range(HEADER_CHUNKS):
+        file.seek(place)
+        head = file.read(8)
+        if len(head) < 8 or head[4:] == b"IDAT":
+            break
+        size = int.from_bytes(head[:4], "big")
+        if head[4:] == b"IHDR":
+            alpha = file.read(13)[9:10] in (b"\x04", b"\x06")  # colour type: grey+alpha, RGBA
+        elif head[4:] == b"tRNS":
+            alpha = True
+        elif head[4:] == b"eXIf" and size <= HEADER_BYTES:
+            turn = exif_turn(file.read(size))
+        place += 12 + size  # length, name, data, CRC
+    return alpha, turn if alpha else 0
+
+
+def tiff_alpha(file: BinaryIO) -> bool:
+    """Whether the TIFF ``file``'s first IFD gives it an alpha channel: ExtraSamples 1 or 2 (0 is
+    padding, RGBX); without that tag, grey or RGB with one more sample, as OpenCV writes RGBA and
+    reads it back."""
+    extra = ifd_short(file, EXTRA_SAMPLES_TAG)
+    if extra is not None:
+        return extra in (1, 2)
+    file.seek(0)
+    samples = ifd_short(file, SAMPLES_TAG)
+    file.seek(0)
+    return samples in (2, 4) and ifd_short(file, PHOTOMETRIC_TAG) in (0, 1, 2)  # not CMYK
+
+
+def webp_transparency(file: BinaryIO) -> tuple[bool, int]:
+    """:func:`transparency` of the WebP ``file``: a lossless one (VP8L) may have alpha, an extended one
+    (VP8X) says so in its flags, and where its EXIF chunk is."""
+    head = file.read(21)
+    if head[12:16] == b"VP8L":
+        return True, 0
+    if head[12:16] != b"VP8X" or not head[20:21] or not head[20] & 0x10:  # 0x10: alpha, 0x08: EXIF
+        return False, 0
+    turn, place = 0, 12
+    for _ in range(HEADER_CHUNKS if head[20] & 0x08 else 0):
+        file.seek(place)
+        chunk = file.read(8)
+        if len(chunk) < 8:
+            break
+        size = int.from_bytes(chunk[4:], "little")
+        if chunk[:4] == b"EXIF":
+            turn = exif_turn(file.read(size)) if size <= HEADER_BYTES else 0
+            break
+        place += 8 + size + size % 2  # chunks are padded to an even size
+    return True, turn
+
+
+def exif_turn(exif: bytes) -> int:
+    """The turn (see :func:`turned`) that EXIF orientation in the block ``exif`` (TIFF-structured, as a
+    PNG's eXIf or a WebP's EXIF chunk holds it) asks for; 0 if it says none or cannot be read."""
+    block = io.BytesIO(exif[6:] if exif.startswith(b"Exif\x00\x00") else exif)
+    return ORIENTATION_TURNS.get(ifd_short(block, ORIENTATION_TAG), 0)
+
+
+def ifd_short(file: BinaryIO, tag: int) -> int | None:
+    """The first value of the SHORT (16 bit) ``tag`` in the first IFD of the TIFF-structured ``file``
+    (from where it is now), or None if it is not there or the data is malformed."""
+    start = file.tell()
+    head = file.read(8)
+    order = {b"II*\x00": "little", b"MM\x00*": "big"}.get(head[:4])
+    if order is None or len(head) < 8:
+        return None
+    file.seek(start + int.from_bytes(head[4:], order))
+    count = int.from_bytes(file.read(2), order)
+    entries = file.read(12 * min(count, HEADER_CHUNKS))
+    for entry in (entries[i:i + 12] for i in range(0, len(entries) - 11, 12)):
+        if int.from_bytes(entry[:2], order) != tag or int.from_bytes(entry[2:4], order) != 3:  # 3: SHORT
+            continue
+        values, value = int.from_bytes(entry[4:8], order), entry[8:10]
+        if values > 2:  # more than the entry holds: they are where it points
+            file.seek(start + int.from_bytes(entry[8:], order))
+            value = file.read(2)
+        return int.from_bytes(value, order) if values and len(value) == 2 else None
+    return None
 
 
 def turned(picture: np.ndarray, turn: int) -> np.ndarray:
