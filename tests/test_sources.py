@@ -15,7 +15,8 @@ from conftest import write_undecodable_video, write_variable_rate_video, write_v
 from demo.sources import (CameraSource, ImageSource, Mirrored, NoCamera, SampleSource, SourceError, is_camera,
                           VideoSource, open_source, to_rgb)
 from demo.sources.camera import is_device
-from demo.sources.image import TRANSPARENT_GROUND, load_image, transparency
+from demo.sources.header import transparency
+from demo.sources.image import TRANSPARENT_GROUND, load_image
 from demo.sources.readahead import ReadAhead
 
 

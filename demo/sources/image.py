@@ -9,16 +9,14 @@ portrait cut out of its background, a logo) is laid over a plain light grey as i
 
 from __future__ import annotations
 
-import io
 from pathlib import Path
-from typing import BinaryIO
 
 import cv2
 import numpy as np
 
 from demo.base.quiet import native_stderr_captured
 from demo.sources.frames import Frame, SourceError, checked_file, to_rgb
-from demo.sources.imagesize import image_size
+from demo.sources.header import PICTURE_BRANDS, ftyp_brands, image_size, transparency
 
 IMAGE_FPS = 30.0  # how often a still image is offered again in the live window
 # Longest side of a still image in the live window, as a Full HD (1920x1080) camera's frame: the
@@ -35,7 +33,6 @@ HEIF_SUFFIXES = {".heic", ".heif"}
 HEIF_PROBLEM = ("a HEIC/HEIF photo, which OpenCV cannot read whole; convert it to JPEG (photo apps can "
                 "export it; an iPhone takes JPEGs with Settings > Camera > Formats > Most Compatible)")
 HEIF_BRANDS = {b"heic", b"heix", b"heim", b"heis", b"hevc", b"hevx"}  # HEVC-coded HEIF in an "ftyp" box
-PICTURE_BRANDS = {b"avif", b"avis", b"mif1", b"msf1"}  # AVIF and plain HEIF pictures, not videos
 # Pixels of the largest picture read; larger ones are refused from their header before decoding
 # (--max-pixels raises it). Decoding 100 megapixels takes about 0.6 GB (DECODE_BYTES_PER_PIXEL;
 # 0.59 GB measured); the live window then keeps only its LIVE_MAX_SIDE copy. A picture whose header
@@ -53,17 +50,6 @@ READ_FLAGS = cv2.IMREAD_ANYDEPTH | cv2.IMREAD_ANYCOLOR
 # What shows through a picture's transparent pixels (RGB): a plain light grey. Without it the colours
 # stored under them showed (black, or whatever a cut-out kept) and the HOG view drew their edges.
 TRANSPARENT_GROUND = (200, 200, 200)
-# Files that may have an alpha channel, as their headers say (see transparency): PNG, TIFF, WebP and
-# AVIF. BMP is left out: many 32-bit BMPs hold 0 in their fourth byte and mean it opaque.
-PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
-TIFF_MAGIC = (b"II*\x00", b"MM\x00*")
-EXTRA_SAMPLES_TAG = 338  # a TIFF's ExtraSamples: 0 padding (RGBX), 1 associated alpha, 2 unassociated
-SAMPLES_TAG, PHOTOMETRIC_TAG = 277, 262  # a TIFF's samples per pixel, and its colours (0, 1 grey, 2 RGB)
-ORIENTATION_TAG = 274  # EXIF orientation: 1 as stored; to the turn OpenCV gives (see turned)
-ORIENTATION_TURNS = {1: 0, 2: 4, 3: 2, 4: 6, 5: 5, 6: 3, 7: 7, 8: 1}
-AVIF_ALPHA = b"urn:mpeg:mpegB:cicp:systems:auxiliary:alpha"  # an AVIF's alpha item (auxC box)
-HEADER_BYTES = 65536  # read at most this much of a header chunk or an AVIF's start
-HEADER_CHUNKS = 1000  # and look at most at this many chunks or IFD entries
 BLEND_ROWS = 256  # rows blended at a time (see laid_over_ground)
 
 
@@ -161,131 +147,10 @@ def laid_over_ground(path: Path, rgb: np.ndarray, turn: int = 0) -> np.ndarray:
     return rgb
 
 
-def transparency(path: Path) -> tuple[bool, int]:
-    """What the header of the picture file ``path`` says of transparency: whether it can have
-    transparent pixels (a PNG of colour type 4 or 6 or with a tRNS chunk, a WebP with its alpha flag
-    or lossless, a TIFF whose ExtraSamples say alpha, an AVIF with an alpha item), and the turn (see
-    :func:`turned`) that lays its alpha channel read with IMREAD_UNCHANGED on the picture read with
-    READ_FLAGS. OpenCV turns a PNG's or WebP's colours by their EXIF orientation but not that read; it
-    turns a TIFF the same way in both reads, and an AVIF in neither. (False, 0) for any other file.
-    """
-    try:
-        with path.open("rb") as file:
-            head = file.read(64)
-            file.seek(0)
-            if head.startswith(PNG_MAGIC):
-                return png_transparency(file)
-            if head[:4] == b"RIFF" and head[8:12] == b"WEBP":
-                return webp_transparency(file)
-            if head[:4] in TIFF_MAGIC:
-                return tiff_alpha(file), 0
-            if ftyp_brands(head) & PICTURE_BRANDS:  # the alpha item's URN, in the metadata before the data
-                return AVIF_ALPHA in file.read(HEADER_BYTES), 0
-    except OSError:
-        pass
-    return False, 0
-
-
-def png_transparency(file: BinaryIO) -> tuple[bool, int]:
-    """:func:`transparency` of the PNG ``file``, from its chunks before the picture data (IDAT)."""
-    alpha, turn, place = False, 0, len(PNG_MAGIC)
-    for _ in range(HEADER_CHUNKS):
-        file.seek(place)
-        head = file.read(8)
-        if len(head) < 8 or head[4:] == b"IDAT":
-            break
-        size = int.from_bytes(head[:4], "big")
-        if head[4:] == b"IHDR":
-            alpha = file.read(13)[9:10] in (b"\x04", b"\x06")  # colour type: grey+alpha, RGBA
-        elif head[4:] == b"tRNS":
-            alpha = True
-        elif head[4:] == b"eXIf" and size <= HEADER_BYTES:
-            turn = exif_turn(file.read(size))
-        place += 12 + size  # length, name, data, CRC
-    return alpha, turn if alpha else 0
-
-
-def tiff_alpha(file: BinaryIO) -> bool:
-    """Whether the TIFF ``file``'s first IFD gives it an alpha channel: ExtraSamples 1 or 2 (0 is
-    padding, RGBX); without that tag, grey or RGB with one more sample, as OpenCV writes RGBA and
-    reads it back."""
-    extra = ifd_short(file, EXTRA_SAMPLES_TAG)
-    if extra is not None:
-        return extra in (1, 2)
-    file.seek(0)
-    samples = ifd_short(file, SAMPLES_TAG)
-    file.seek(0)
-    return samples in (2, 4) and ifd_short(file, PHOTOMETRIC_TAG) in (0, 1, 2)  # not CMYK
-
-
-def webp_transparency(file: BinaryIO) -> tuple[bool, int]:
-    """:func:`transparency` of the WebP ``file``: a lossless one (VP8L) may have alpha, an extended one
-    (VP8X) says so in its flags, and where its EXIF chunk is."""
-    head = file.read(21)
-    if head[12:16] == b"VP8L":
-        return True, 0
-    if head[12:16] != b"VP8X" or not head[20:21] or not head[20] & 0x10:  # 0x10: alpha, 0x08: EXIF
-        return False, 0
-    turn, place = 0, 12
-    for _ in range(HEADER_CHUNKS if head[20] & 0x08 else 0):
-        file.seek(place)
-        chunk = file.read(8)
-        if len(chunk) < 8:
-            break
-        size = int.from_bytes(chunk[4:], "little")
-        if chunk[:4] == b"EXIF":
-            turn = exif_turn(file.read(size)) if size <= HEADER_BYTES else 0
-            break
-        place += 8 + size + size % 2  # chunks are padded to an even size
-    return True, turn
-
-
-def exif_turn(exif: bytes) -> int:
-    """The turn (see :func:`turned`) that EXIF orientation in the block ``exif`` (TIFF-structured, as a
-    PNG's eXIf or a WebP's EXIF chunk holds it) asks for; 0 if it says none or cannot be read."""
-    block = io.BytesIO(exif[6:] if exif.startswith(b"Exif\x00\x00") else exif)
-    return ORIENTATION_TURNS.get(ifd_short(block, ORIENTATION_TAG), 0)
-
-
-def ifd_short(file: BinaryIO, tag: int) -> int | None:
-    """The first value of the SHORT (16 bit) ``tag`` in the first IFD of the TIFF-structured ``file``
-    (from where it is now), or None if it is not there or the data is malformed."""
-    start = file.tell()
-    head = file.read(8)
-    order = {b"II*\x00": "little", b"MM\x00*": "big"}.get(head[:4])
-    if order is None or len(head) < 8:
-        return None
-    file.seek(start + int.from_bytes(head[4:], order))
-    count = int.from_bytes(file.read(2), order)
-    entries = file.read(12 * min(count, HEADER_CHUNKS))
-    for entry in (entries[i:i + 12] for i in range(0, len(entries) - 11, 12)):
-        if int.from_bytes(entry[:2], order) != tag or int.from_bytes(entry[2:4], order) != 3:  # 3: SHORT
-            continue
-        values, value = int.from_bytes(entry[4:8], order), entry[8:10]
-        if values > 2:  # more than the entry holds: they are where it points
-            file.seek(start + int.from_bytes(entry[8:], order))
-            value = file.read(2)
-        return int.from_bytes(value, order) if values and len(value) == 2 else None
-    return None
-
-
 def turned(picture: np.ndarray, turn: int) -> np.ndarray:
     """``picture`` turned one of 8 ways (0-7): ``turn % 4`` quarter turns counter-clockwise, of the
     picture mirrored left to right when ``turn >= 4``; 0 is the picture as it is."""
     return np.rot90(picture[:, ::-1] if turn >= 4 else picture, turn % 4)
-
-
-def ftyp_brands(head: bytes) -> set[bytes]:
-    """The brands an MP4, MOV, HEIC or AVIF file names in the "ftyp" box it starts with (its major
-    brand and the compatible ones, each 4 bytes, such as ``b"heic"``), from its first bytes
-    ``head``; empty for any other file."""
-    if len(head) < 12 or head[4:8] != b"ftyp":
-        return set()
-    size, start = int.from_bytes(head[:4], "big"), 8
-    if size == 1:  # the box's size in the 8 bytes after its name
-        size, start = int.from_bytes(head[8:16], "big"), 16
-    end = len(head) if size == 0 else min(len(head), size)  # 0: the box runs to the end of the file
-    return {head[start:start + 4]} | {head[i:i + 4] for i in range(start + 8, end - 3, 4)}
 
 
 def damaged_message(path: Path, damage: str, hint: str = "use an undamaged copy") -> str:
