@@ -31,7 +31,7 @@ import pytest
 from conftest import one_error_line, save
 from demo.base.assets import assets_dir
 from demo.cli import main
-from demo.sources.imagesize import image_size
+from demo.sources.header import image_size
 from demo.perception.model import load_model
 from demo.picture.text import load_texts
 

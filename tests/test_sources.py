@@ -15,6 +15,7 @@ from conftest import write_undecodable_video, write_variable_rate_video, write_v
 from demo.sources import (CameraSource, ImageSource, Mirrored, NoCamera, SampleSource, SourceError, is_camera,
                           VideoSource, open_source, to_rgb)
 from demo.sources.camera import is_device
+from demo.sources.header import transparency
 from demo.sources.image import TRANSPARENT_GROUND, load_image
 from demo.sources.readahead import ReadAhead
 
@@ -358,8 +359,7 @@ def test_a_transparent_picture_turned_by_its_exif_orientation_keeps_its_transpar
     """OpenCV turns a PNG by its eXIf orientation but reads its alpha channel unturned."""
     plain = transparent_picture(tmp_path, "rgba").read_bytes()
     # TIFF header (big-endian, first IFD at 8), one IFD entry: tag 0x0112 Orientation, SHORT, value 6
-    tiff = b"MM\x00\x2a" + struct.pack(">I", 8) + struct.pack(">H", 1)
-    tiff += struct.pack(">HHIHH", 0x0112, 3, 1, 6, 0) + struct.pack(">I", 0)
+    tiff = exif_block(6)
     start = plain.index(b"IDAT") - 4
     path = tmp_path / "turned.png"
     path.write_bytes(plain[:start] + png_chunk(b"eXIf", tiff) + plain[start:])
@@ -367,6 +367,64 @@ def test_a_transparent_picture_turned_by_its_exif_orientation_keeps_its_transpar
     assert rgb.shape == (40, 20, 3)  # turned a quarter clockwise: the stored left half is now on top
     assert np.abs(rgb[:20].astype(float) - OWN).max() <= 1
     assert np.abs(rgb[20:, 10:].astype(float) - TRANSPARENT_GROUND).max() <= 1  # stored top right
+
+
+def exif_block(orientation: int) -> bytes:
+    """A TIFF-structured EXIF block (big-endian, first IFD at 8) holding only ``orientation``."""
+    return (b"MM\x00\x2a" + struct.pack(">I", 8) + struct.pack(">H", 1)
+            + struct.pack(">HHIHH", 0x0112, 3, 1, orientation, 0) + struct.pack(">I", 0))
+
+
+def test_a_tiff_whose_fourth_channel_is_padding_keeps_its_picture(tmp_path):
+    """An RGBX TIFF (ExtraSamples 0, the fourth channel 0 everywhere) is no transparent picture."""
+    rgb = np.zeros((20, 40, 3), np.uint8)
+    rgb[:, :20], rgb[:, 20:] = OWN, LOUD
+    height, width = rgb.shape[:2]
+    data = np.dstack([rgb, np.zeros((height, width), np.uint8)]).tobytes()
+    # Little-endian TIFF, IFD at 8: RGB plus one extra sample that ExtraSamples (338) calls 0, padding
+    entries = [(256, 3, 1, width), (257, 3, 1, height), (258, 3, 4, 0), (259, 3, 1, 1), (262, 3, 1, 2),
+               (273, 4, 1, 0), (277, 3, 1, 4), (278, 3, 1, height), (279, 4, 1, len(data)), (338, 3, 1, 0)]
+    bits_at = 8 + 2 + 12 * len(entries) + 4
+    strip_at = bits_at + 8
+    ifd = struct.pack("<H", len(entries))
+    for tag, kind, count, value in entries:
+        value = {258: bits_at, 273: strip_at}.get(tag, value)
+        ifd += struct.pack("<HHII" if kind == 4 or tag == 258 else "<HHIHH", tag, kind, count, value,
+                           *(() if kind == 4 or tag == 258 else (0,)))
+    path = tmp_path / "rgbx.tiff"
+    path.write_bytes(b"II*\x00" + struct.pack("<I", 8) + ifd + struct.pack("<I", 0)
+                     + struct.pack("<4H", 8, 8, 8, 8) + data)
+    assert transparency(path) == (False, 0)
+    read, _ = load_image(path)
+    assert np.abs(read.astype(float) - rgb).max() <= 1
+
+
+def test_a_one_colour_logo_turned_by_its_exif_orientation_gets_its_transparency_on_the_right_side(tmp_path):
+    """Turned half round (orientation 3), the stored opaque left half is on the right, though the
+    colours read the same either way (the transparency was put unturned before)."""
+    bgra = np.zeros((20, 40, 4), np.uint8)
+    bgra[..., :3] = OWN[::-1]
+    bgra[:, :20, 3] = 255
+    assert cv2.imwrite(str(tmp_path / "logo.png"), bgra)
+    plain = (tmp_path / "logo.png").read_bytes()
+    start = plain.index(b"IDAT") - 4
+    path = tmp_path / "turned-logo.png"
+    path.write_bytes(plain[:start] + png_chunk(b"eXIf", exif_block(3)) + plain[start:])
+    rgb, _ = load_image(path)
+    assert np.abs(rgb[:, 20:].astype(float) - OWN).max() <= 1
+    assert np.abs(rgb[:, :20].astype(float) - TRANSPARENT_GROUND).max() <= 1
+
+
+def test_a_picture_is_read_again_for_its_alpha_channel_only_if_its_header_allows_one(tmp_path):
+    """An RGB PNG is read once; an RGBA or palette PNG with tRNS, a grey+alpha PNG and a TIFF with alpha
+    are read again for their alpha channel."""
+    rgb = np.full((20, 40, 3), 90, np.uint8)
+    assert cv2.imwrite(str(tmp_path / "plain.png"), rgb)
+    assert transparency(tmp_path / "plain.png") == (False, 0)
+    assert cv2.imwrite(str(tmp_path / "rgba.tiff"), np.dstack([rgb, rgb[..., 0]]))
+    assert transparency(tmp_path / "rgba.tiff") == (True, 0)
+    for kind in ("rgba", "grey+alpha", "palette"):
+        assert transparency(transparent_picture(tmp_path, kind)) == (True, 0)
 
 
 def test_a_variable_frame_rate_video_gives_each_frame_the_time_the_file_gives_it(tmp_path):

@@ -16,7 +16,7 @@ import numpy as np
 
 from demo.base.quiet import native_stderr_captured
 from demo.sources.frames import Frame, SourceError, checked_file, to_rgb
-from demo.sources.imagesize import image_size
+from demo.sources.header import PICTURE_BRANDS, ftyp_brands, image_size, transparency
 
 IMAGE_FPS = 30.0  # how often a still image is offered again in the live window
 # Longest side of a still image in the live window, as a Full HD (1920x1080) camera's frame: the
@@ -33,10 +33,12 @@ HEIF_SUFFIXES = {".heic", ".heif"}
 HEIF_PROBLEM = ("a HEIC/HEIF photo, which OpenCV cannot read whole; convert it to JPEG (photo apps can "
                 "export it; an iPhone takes JPEGs with Settings > Camera > Formats > Most Compatible)")
 HEIF_BRANDS = {b"heic", b"heix", b"heim", b"heis", b"hevc", b"hevx"}  # HEVC-coded HEIF in an "ftyp" box
-PICTURE_BRANDS = {b"avif", b"avis", b"mif1", b"msf1"}  # AVIF and plain HEIF pictures, not videos
 # Pixels of the largest picture read; larger ones are refused from their header before decoding
 # (--max-pixels raises it). Decoding 100 megapixels takes about 0.6 GB (DECODE_BYTES_PER_PIXEL;
-# 0.59 GB measured); the live window then keeps only its LIVE_MAX_SIDE copy.
+# 0.59 GB measured); the live window then keeps only its LIVE_MAX_SIDE copy. A picture whose header
+# allows an alpha channel (see transparency) is decoded a second time with it, while its RGB copy is
+# kept: about 11 bytes a pixel, 1.1 GB at 100 megapixels (a 48 MP RGBA PNG: 0.52 GB measured, 5.9
+# bytes a pixel for an RGB one); the refusal's estimate stays the common case's.
 MAX_PIXELS = 100_000_000
 DECODE_BYTES_PER_PIXEL = 6  # the decoded BGR picture and its RGB copy, 3 bytes each
 JPEG_DAMAGE = ("Corrupt JPEG data", "Premature end of JPEG file")  # libjpeg's warnings about lost data
@@ -48,9 +50,7 @@ READ_FLAGS = cv2.IMREAD_ANYDEPTH | cv2.IMREAD_ANYCOLOR
 # What shows through a picture's transparent pixels (RGB): a plain light grey. Without it the colours
 # stored under them showed (black, or whatever a cut-out kept) and the HOG view drew their edges.
 TRANSPARENT_GROUND = (200, 200, 200)
-# Files that may have an alpha channel: PNG, TIFF and WebP by their first bytes, AVIF by its brands.
-# BMP is left out: many 32-bit BMPs hold 0 in their fourth byte and mean it opaque.
-ALPHA_MAGIC = (b"\x89PNG\r\n\x1a\n", b"II*\x00", b"MM\x00*")
+BLEND_ROWS = 256  # rows blended at a time (see laid_over_ground)
 
 
 def too_many_pixels(path: Path, size: tuple[int, int], max_pixels: int) -> str:
@@ -104,16 +104,18 @@ def load_image(path: str | Path, max_pixels: int = MAX_PIXELS) -> tuple[np.ndarr
     damage = next((line.strip() for line in said if line.startswith(JPEG_DAMAGE)), None)
     rgb = to_rgb(image)
     del image  # a large picture's decoded copy, before the alpha channel is read
-    if head.startswith(ALPHA_MAGIC) or (head[:4] == b"RIFF" and head[8:12] == b"WEBP") or brands & PICTURE_BRANDS:
-        rgb = laid_over_ground(path, rgb)
+    can_be_transparent, turn = transparency(path)
+    if can_be_transparent:  # only then is the picture decoded a second time, with its alpha channel
+        rgb = laid_over_ground(path, rgb, turn)
     return rgb, damage
 
 
-def laid_over_ground(path: Path, rgb: np.ndarray) -> np.ndarray:
+def laid_over_ground(path: Path, rgb: np.ndarray, turn: int = 0) -> np.ndarray:
     """``rgb`` (the picture in ``path`` as read with READ_FLAGS) laid over ``TRANSPARENT_GROUND`` as
     the file's alpha channel says: the ground where it is transparent, a blend where it is partly so.
-    ``rgb`` itself if the file has no alpha channel (grey+alpha and palette PNGs with a transparent
-    colour have one, as OpenCV reads them).
+    ``turn`` (see :func:`turned`, from :func:`transparency`) turns the alpha channel as OpenCV turned
+    ``rgb``. ``rgb`` itself if the file has no alpha channel, or one that is 0 everywhere (padding);
+    else ``rgb`` is changed in place and returned.
     """
     with native_stderr_captured():
         try:
@@ -122,43 +124,33 @@ def laid_over_ground(path: Path, rgb: np.ndarray) -> np.ndarray:
             raw = None
     if raw is None or raw.ndim != 3 or raw.shape[2] != 4:
         return rgb
+    alpha = cv2.extractChannel(raw, 3)
     if raw.dtype.kind == "f":
-        alpha = np.clip(raw[..., 3], 0.0, 1.0).astype(np.float32)
-    else:
-        alpha = raw[..., 3].astype(np.float32) / np.iinfo(raw.dtype).max  # 255, or 65535 for 16 bit
-    # IMREAD_UNCHANGED ignores the EXIF orientation READ_FLAGS applied: the alpha channel is turned the
-    # way that makes the colours of this read match ``rgb`` (first the picture as stored, the usual case).
-    colours = to_rgb(raw[..., :3])
-    for turn in range(8):
-        if np.array_equal(turned(colours, turn), rgb):
-            alpha = turned(alpha, turn)
-            break
-    else:
-        return rgb  # no turn matches: the two reads differ, the alpha channel cannot be placed
-    if alpha.min() >= 1.0:
+        np.clip(alpha, 0.0, 1.0, out=alpha)
+    scale = 255.0 if raw.dtype.kind == "f" else 255.0 / np.iinfo(raw.dtype).max  # 255, or 65535 for 16 bit
+    del raw
+    if scale != 1.0:
+        alpha = cv2.convertScaleAbs(alpha, alpha=scale)  # 0-255, rounded
+    alpha = turned(alpha, turn)
+    if alpha.shape != rgb.shape[:2] or not alpha.any() or alpha.min() == 255:
         return rgb
-    ground = np.array(TRANSPARENT_GROUND, np.float32)
-    alpha = alpha[..., None]
-    return np.rint(rgb * alpha + ground * (1.0 - alpha)).astype(np.uint8)
+    # In bands of rows, so the 16-bit sums take a band's memory, not a picture's (float32 copies of a
+    # 48 MP picture took 2 GB); a band opaque all through is left as it is.
+    ground = np.array(TRANSPARENT_GROUND, np.uint16)
+    for top in range(0, rgb.shape[0], BLEND_ROWS):
+        band_alpha = alpha[top:top + BLEND_ROWS]
+        if band_alpha.min() == 255:
+            continue
+        band_alpha = band_alpha[..., None].astype(np.uint16)
+        band = rgb[top:top + BLEND_ROWS]
+        band[...] = (band * band_alpha + ground * (255 - band_alpha) + 127) // 255  # at most 65152
+    return rgb
 
 
 def turned(picture: np.ndarray, turn: int) -> np.ndarray:
     """``picture`` turned one of 8 ways (0-7): ``turn % 4`` quarter turns counter-clockwise, of the
     picture mirrored left to right when ``turn >= 4``; 0 is the picture as it is."""
     return np.rot90(picture[:, ::-1] if turn >= 4 else picture, turn % 4)
-
-
-def ftyp_brands(head: bytes) -> set[bytes]:
-    """The brands an MP4, MOV, HEIC or AVIF file names in the "ftyp" box it starts with (its major
-    brand and the compatible ones, each 4 bytes, such as ``b"heic"``), from its first bytes
-    ``head``; empty for any other file."""
-    if len(head) < 12 or head[4:8] != b"ftyp":
-        return set()
-    size, start = int.from_bytes(head[:4], "big"), 8
-    if size == 1:  # the box's size in the 8 bytes after its name
-        size, start = int.from_bytes(head[8:16], "big"), 16
-    end = len(head) if size == 0 else min(len(head), size)  # 0: the box runs to the end of the file
-    return {head[start:start + 4]} | {head[i:i + 4] for i in range(start + 8, end - 3, 4)}
 
 
 def damaged_message(path: Path, damage: str, hint: str = "use an undamaged copy") -> str:
