@@ -408,11 +408,17 @@ def test_a_one_colour_logo_turned_by_its_exif_orientation_gets_its_transparency_
     assert cv2.imwrite(str(tmp_path / "logo.png"), bgra)
     plain = (tmp_path / "logo.png").read_bytes()
     start = plain.index(b"IDAT") - 4
-    path = tmp_path / "turned-logo.png"
-    path.write_bytes(plain[:start] + png_chunk(b"eXIf", exif_block(3)) + plain[start:])
-    rgb, _ = load_image(path)
-    assert np.abs(rgb[:, 20:].astype(float) - OWN).max() <= 1
-    assert np.abs(rgb[:, :20].astype(float) - TRANSPARENT_GROUND).max() <= 1
+    end = plain.index(b"IEND") - 4
+    # Before the picture data, after it (libpng may write it there), and with a large block (a
+    # phone's EXIF with its thumbnail goes past 64 KB): the orientation is read from each
+    for name, data in (("before", plain[:start] + png_chunk(b"eXIf", exif_block(3)) + plain[start:]),
+                       ("after", plain[:end] + png_chunk(b"eXIf", exif_block(3)) + plain[end:]),
+                       ("large", plain[:start] + png_chunk(b"eXIf", exif_block(3) + bytes(70000)) + plain[start:])):
+        path = tmp_path / f"turned-logo-{name}.png"
+        path.write_bytes(data)
+        rgb, _ = load_image(path)
+        assert np.abs(rgb[:, 20:].astype(float) - OWN).max() <= 1, name
+        assert np.abs(rgb[:, :20].astype(float) - TRANSPARENT_GROUND).max() <= 1, name
 
 
 def test_a_picture_is_read_again_for_its_alpha_channel_only_if_its_header_allows_one(tmp_path):

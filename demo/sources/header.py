@@ -32,6 +32,7 @@ ORIENTATION_TURNS = {1: 0, 2: 4, 3: 2, 4: 6, 5: 5, 6: 3, 7: 7, 8: 1}
 AVIF_ALPHA = b"urn:mpeg:mpegB:cicp:systems:auxiliary:alpha"  # an AVIF's alpha item (auxC box)
 HEADER_BYTES = 65536  # read at most this much of a header chunk or an AVIF's start
 HEADER_CHUNKS = 1000  # and look at most at this many chunks or IFD entries
+PNG_CHUNKS = 100_000  # a PNG's chunks looked at, up to its end (libpng writes 8 KB IDAT chunks: 800 MB)
 
 
 def image_size(file: BinaryIO) -> tuple[int, int] | None:
@@ -151,20 +152,21 @@ def transparency(path: Path) -> tuple[bool, int]:
 
 
 def png_transparency(file: BinaryIO) -> tuple[bool, int]:
-    """:func:`transparency` of the PNG ``file``, from its chunks before the picture data (IDAT)."""
+    """:func:`transparency` of the PNG ``file``, from its chunks: IHDR and tRNS come before the
+    picture data (IDAT), eXIf may come before or after it (OpenCV reads it either way)."""
     alpha, turn, place = False, 0, len(PNG_MAGIC)
-    for _ in range(HEADER_CHUNKS):
+    for _ in range(PNG_CHUNKS):
         file.seek(place)
         head = file.read(8)
-        if len(head) < 8 or head[4:] == b"IDAT":
+        if len(head) < 8 or head[4:] == b"IEND" or (head[4:] == b"IDAT" and not alpha):
             break
         size = int.from_bytes(head[:4], "big")
         if head[4:] == b"IHDR":
             alpha = file.read(13)[9:10] in (b"\x04", b"\x06")  # colour type: grey+alpha, RGBA
         elif head[4:] == b"tRNS":
             alpha = True
-        elif head[4:] == b"eXIf" and size <= HEADER_BYTES:
-            turn = exif_turn(file.read(size))
+        elif head[4:] == b"eXIf":
+            turn = exif_turn(file.read(min(size, HEADER_BYTES)))  # the orientation is near its start
         place += 12 + size  # length, name, data, CRC
     return alpha, turn if alpha else 0
 
@@ -198,7 +200,7 @@ def webp_transparency(file: BinaryIO) -> tuple[bool, int]:
             break
         size = int.from_bytes(chunk[4:], "little")
         if chunk[:4] == b"EXIF":
-            turn = exif_turn(file.read(size)) if size <= HEADER_BYTES else 0
+            turn = exif_turn(file.read(min(size, HEADER_BYTES)))  # the orientation is near its start
             break
         place += 8 + size + size % 2  # chunks are padded to an even size
     return True, turn
