@@ -142,11 +142,11 @@ def test_render_of_a_variable_frame_rate_video_uses_the_times_its_frames_have(tm
     frames = read_landmarks_json(out / "phone.landmarks.json")
     assert [f.time_ms for f in frames[19:22]] == pytest.approx([380.0, 400.0, 460.0], abs=0.5)
     assert frames[-1].time_ms == pytest.approx(1540.0, abs=0.5)
-    # The last frame (at 1.54 s) shows until the video ends, a frame at the average rate later
-    assert main(["render", str(video), "-o", str(tmp_path / "last.png"), "--sheet", "--at", "1.57"]) == 0
+    # The last frame (at 1.54 s) shows until the video ends, as long as the frame before it (60 ms)
+    assert main(["render", str(video), "-o", str(tmp_path / "last.png"), "--sheet", "--at", "1.59"]) == 0
     assert "(the sheet of frame 39 at 1.5 s)" in capsys.readouterr().out
-    assert main(["render", str(video), "-o", str(tmp_path / "late.png"), "--sheet", "--at", "2"]) == 2
-    one_error_line(capsys, str(video), "--at 2 s is past the end of the video (1.6 s)")
+    assert main(["render", str(video), "-o", str(tmp_path / "late.png"), "--sheet", "--at", "1.6"]) == 2
+    one_error_line(capsys, str(video), "--at 1.6 s is past the end of the video (1.6 s)")
 
 # ---- Stages and sheets --------------------------------------------------------------------------
 

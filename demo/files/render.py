@@ -688,7 +688,7 @@ def render(job: RenderJob, mesh: FaceMesh | None = None, progress: Progress | No
         chosen: tuple[np.ndarray, list[Face], tuple[int, float]] | None = None
         first: tuple[np.ndarray, list[Face], tuple[int, float]] | None = None
         before: tuple[np.ndarray, list[Face], tuple[int, float]] | None = None
-        count, last_ms, first_done, width, height = 0, 0.0, started, 0, 0
+        count, last_ms, gap_ms, first_done, width, height = 0, 0.0, 0.0, started, 0, 0
         for frame in frames:
             shutdown.check()
             if count == 0:
@@ -705,7 +705,7 @@ def render(job: RenderJob, mesh: FaceMesh | None = None, progress: Progress | No
                     before = shown
                 elif job.still or faces:
                     chosen = shown
-            count, last_ms = count + 1, frame.time_ms
+            count, last_ms, gap_ms = count + 1, frame.time_ms, frame.time_ms - last_ms
             if count == 1:
                 first_done = time.perf_counter()
             progress.advance()
@@ -717,9 +717,11 @@ def render(job: RenderJob, mesh: FaceMesh | None = None, progress: Progress | No
             video.finish()
         elif job.output is not None:
             if chosen is None and at_ms is not None:  # after the last frame's time
-                if at_ms >= last_ms + 1000.0 / fps:  # and after its end (a frame at the average rate)
+                # The last frame lasts as long as the one before it, or a frame at the average rate
+                end_ms = last_ms + max(gap_ms, 1000.0 / fps)
+                if at_ms >= end_ms:
                     raise RenderError(f"{job.input}: --at {job.at_s:g} s is past the end of the video "
-                                      f"({(last_ms + 1000.0 / fps) / 1000:.1f} s)")
+                                      f"({round(end_ms / 1000, 2):g} s)")
                 chosen = before
             sheet_frame = _write_still(job, chosen or first, texts, outputs)
         _write_numbers(job, records, hog_frames, (width, height), outputs)
