@@ -358,3 +358,22 @@ def test_module_imports_neither_pygame_nor_mediapipe():
             "sys.exit(sorted(heavy) or 0)")
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
     assert done.returncode == 0, done.stderr
+
+
+def test_the_default_dwell_of_a_stage_lets_a_visitor_read_its_title_and_caption_in_every_language():
+    """With [stages] auto_advance, a stage stays ``seconds``: at a slow reading pace (3 words a
+    second) every step's title and caption of the walk-through can be read in that time in every
+    shipped language (French and Spanish step 7 take about 16 s; the default was 12)."""
+    import numpy as np
+
+    from demo.picture.compose import ViewSettings
+    from demo.picture.stages import Scene, captions
+    from demo.picture.text import available_languages, load_texts
+
+    seconds = Config().stages.seconds
+    scene = Scene(np.zeros((480, 640, 3), np.uint8), [], ViewSettings())
+    for lang in available_languages():
+        texts = load_texts(lang)
+        for step, caption in list(enumerate(captions(scene, texts)))[1:8]:
+            words = f"{texts.get(f'stage.{step}.title')} {caption}".split()
+            assert len(words) / 3.0 <= seconds, (lang, step, len(words))

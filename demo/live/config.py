@@ -347,8 +347,9 @@ class StagesConfig:
     auto_advance: bool = setting(False, Flag(),
                                  "In kiosk mode, move to the next stage by itself every `seconds`; "
                                  "false = only by [kiosk] next_key and back_key.")
-    seconds: float = setting(12.0, Number(*STAGE_SECONDS, "seconds"),
-                             "How long each stage stays when stages advance by themselves.")
+    seconds: float = setting(20.0, Number(*STAGE_SECONDS, "seconds"),
+                             "How long each stage stays when stages advance by themselves "
+                             "(the longest captions take about 16 s to read in French and Spanish).")
     start: int = setting(0, Number(0, STAGE_COUNT - 1, whole=True),
                          "Stage shown at start and after the attract loop; must be enabled.")
     challenge_seconds: float = setting(120.0, Number(*CHALLENGE_SECONDS, "seconds"),
