@@ -15,7 +15,7 @@ Keys:
     s        save a screenshot (only with --screenshots DIR; in kiosk mode only if the config
              file sets [kiosk] screenshots = true)
     -> Space next step of the walk-through, <- previous step, 0-9 jump to a step (8: the
-             challenge "Try to fool it")
+             challenge "Try to fool them")
 
 In kiosk mode only the next and back keys (Space and Left by default) and the quit combination
 work; the stages may also move by themselves, and the attract loop plays when nobody is there.

@@ -1,4 +1,4 @@
-"""Step 8, "Try to fool it": both detectors side by side, a light per face and detector, a live plot.
+"""Step 8, "Try to fool them": both detectors side by side, a light per face and detector, a live plot.
 
 :func:`challenge_picture` draws the picture box of step 8 from a frame, its faces, HOG's search
 of it and the :class:`~demo.perception.challenge.Challenge` state: the neural network's mesh beside
