@@ -572,3 +572,24 @@ def test_a_win_on_a_waiting_mesh_says_when_its_number_was_measured():
     measured = int(round(win.hog_ms / STEP_MS))
     assert (measured - lost + 1) % 3 == 0, (win, lost)  # a frame whose mesh was made on it
     assert _close("tilt", win.hog_value, clip.at(win.hog_ms)), win
+
+
+@pytest.mark.parametrize("lang", ["en", "de", "fr", "es"])
+def test_the_summary_cards_won_lines_say_which_challenge_they_won(lang):
+    """A won line started with its trick ("✓ Less light: HOG lost you at ..."), so a visitor could
+    not tell which challenge it won; it now names the challenge first, as a line not found does."""
+    from demo.perception.challenge import Win
+    from demo.picture.challengeview import WON_MARK, summary_lines
+    from demo.picture.text import load_texts
+
+    texts = load_texts(lang)
+    challenge = Challenge()
+    challenge.wins["hog"] = Win("hog", "light", 3.0, 1.0)
+    challenge.wins["net"] = Win("net", "tilt", None, 40.0)
+    lines = summary_lines(texts, challenge)
+    for line, name, trick in zip(lines, ("hog", "net"), ("light", "tilt")):
+        short, trick = texts.get(f"challenge.short.{name}"), texts.get(f"challenge.trick.{trick}")
+        assert line.startswith(f"{WON_MARK}{short}\u00A0– {trick}"), line
+    assert lines[2] == f"– {texts.get('challenge.short.both')}: {texts.get('challenge.not_found')}"
+    for sample in summary_lines(texts, None, sample=True):
+        assert sample.count(WON_MARK) == 1, sample  # every won text starts with the mark: it is not doubled

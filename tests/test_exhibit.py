@@ -34,6 +34,30 @@ def test_attract_plays_at_once_while_the_camera_is_lost():
     assert attract.update(2.0, face_seen=True, camera_ok=True) is False
 
 
+def test_the_attract_loop_asks_nobody_to_step_closer_while_the_camera_is_lost():
+    """With the camera lost the attract loop plays at once, beside the "Camera lost" badge; stepping
+    closer does nothing then, so its line asks the visitor to watch instead."""
+    from demo.live.app import message_for, new_state
+    from demo.live.feeds import Feeds
+    from demo.live.pipeline import Seen
+    from demo.picture.text import load_texts
+    from demo.sources import Frame, SampleSource
+
+    words = load_texts("en")
+    state = new_state(Config(), no_pixels=True)
+    seen = Seen(Frame(SampleSource().frame_at(0), 0, 0.0), [])
+    attract = Attract(delay_s=20.0)
+    with FaceMesh(max_faces=1) as mesh, Feeds(SampleSource(), mesh, attract, None) as feeds:
+        feeds.camera_ok = False  # as a frame that found the camera gone leaves it
+        attract.update(0.0, face_seen=False, camera_ok=False)
+        assert message_for(state, seen, feeds, words, 0.0)[0] == "notice.camera_lost"  # first the notice
+        lost = message_for(state, seen, feeds, words, 10.0)  # then the invitation beside the badge
+        assert lost == ("notice.attract_camera_lost", words.get("notice.attract_camera_lost"))
+        assert state.notices.badges == ("badge.camera_lost",)
+        feeds.camera_ok = True  # the camera is back, the room still empty: step closer
+        assert message_for(state, seen, feeds, words, 11.0)[0] == "notice.attract"
+
+
 def test_attract_can_be_switched_off():
     attract = Attract(delay_s=5.0, enabled=False)
     assert attract.update(0.0, False) is False and attract.update(100.0, False) is False

@@ -337,14 +337,14 @@ def test_a_message_the_layout_has_not_seen_stays_in_the_band(frame):
 
 @pytest.mark.parametrize("window", [(1280, 720), (800, 480), (1920, 1080)])
 def test_a_notice_beside_a_badge_is_centred_on_the_screen(frame, window):
-    """The kiosk's "Step closer" beside the "Camera lost" badge stands in the middle of the
+    """The attract loop's line beside the "Camera lost" badge stands in the middle of the
     screen (it was centred in the room left of the badge, 73 px left of the middle at 1280x720),
     and keeps its distance from the badge."""
     texts = load_texts("en")
     scene = Scene(frame, [], ViewSettings(), 0)
     overlays = Overlays(messages=True, badges=("badge.camera_lost",), not_recorded=True)
     layout = window_layout(scene, texts, window, overlays)
-    pill = layout.get("messages").part("notice.attract")
+    pill = layout.get("messages").part("notice.attract_camera_lost")  # what shows while the camera is lost
     badge = layout.get("badge badge.camera_lost").box
     assert pill.y0 < badge.y1 and badge.y0 < pill.y1  # on one row
     assert abs((pill.x0 + pill.x1) / 2 - window[0] / 2) <= 1

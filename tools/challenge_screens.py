@@ -1,4 +1,4 @@
-"""Screenshots of step 8, "Try to fool it", for docs/screens: each challenge and the summary card.
+"""Screenshots of step 8, "Try to fool them", for docs/screens: each challenge and the summary card.
 
 The states come from the tests' recorded clips (tests/challenge_clips.py: the bundled photo
 tilted, moved away), played through the real landmarker and HOG face pattern, and are drawn by

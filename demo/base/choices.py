@@ -22,5 +22,5 @@ DEFAULT_MAX_FACES = 6
 STAGE_COUNT = 9  # stage 0 (the two panels), the seven steps of the walk-through and the challenge
 WALK_STAGES = 8  # stages 0-7: the walk-through proper (a sheet of every step shows these)
 PATTERN_STAGE = 5  # the step at which the HOG face pattern searches the picture
-CHALLENGE_STAGE = 8  # "Try to fool it": both detectors side by side, the visitor hides from them
+CHALLENGE_STAGE = 8  # "Try to fool them": both detectors side by side, the visitor hides from them
 SEARCH_STAGES = (PATTERN_STAGE, CHALLENGE_STAGE)  # steps that search the frames with the face pattern

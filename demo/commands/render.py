@@ -61,7 +61,7 @@ def render_parser() -> argparse.ArgumentParser:
     look = parser.add_argument_group("what the pictures show")
     look.add_argument("--stage", type=int, metavar="N",
                       help=f"step N (0-{STAGE_COUNT - 1}) of the walk-through, as in the live window "
-                           f"({STAGE_COUNT - 1}: the challenge \"Try to fool it\")")
+                           f"({STAGE_COUNT - 1}: the challenge \"Try to fool them\")")
     look.add_argument("--sheet", action="store_true",
                       help="all steps of one frame in a 4x2 grid, for slides (a picture, also from a video)")
     look.add_argument("--at", type=float, metavar="SECONDS",

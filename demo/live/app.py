@@ -15,7 +15,7 @@ Keys:
     s        save a screenshot (only with --screenshots DIR; in kiosk mode only if the config
              file sets [kiosk] screenshots = true)
     -> Space next step of the walk-through, <- previous step, 0-9 jump to a step (8: the
-             challenge "Try to fool it")
+             challenge "Try to fool them")
 
 In kiosk mode only the next and back keys (Space and Left by default) and the quit combination
 work; the stages may also move by themselves, and the attract loop plays when nobody is there.
@@ -185,8 +185,9 @@ def message_for(state: LoopState, seen: Seen, feeds: Feeds, words: Texts, now: f
     """The one line the message band shows now, as (key, text), or None.
 
     The exhibit's own notices (no camera, camera lost, screenshot saved) come first, one at a
-    time, and leave a badge while their cause lasts; then the attract loop's invitation, else
-    the most useful prompt for the visitor (why their face is seen badly).
+    time, and leave a badge while their cause lasts; then the attract loop's invitation (to step
+    closer, or while the camera is lost, to watch), else the most useful prompt for the visitor
+    (why their face is seen badly).
     """
     if feeds.camera_ok != state.camera_ok:
         state.camera_ok = feeds.camera_ok
@@ -198,8 +199,9 @@ def message_for(state: LoopState, seen: Seen, feeds: Feeds, words: Texts, now: f
     notice = state.notices.current(now)
     if notice is not None:
         return notice.key, notice.text
-    if feeds.attracting:
-        return "notice.attract", words.get("notice.attract")
+    if feeds.attracting:  # stepping closer brings nobody's face back while the camera is lost
+        key = "notice.attract" if feeds.camera_ok else "notice.attract_camera_lost"
+        return key, words.get(key)
     if state.stages.stage == CHALLENGE_STAGE:
         return None  # turning away and stepping back are the game here, not something to correct
     prompts = prompts_for(seen.frame.rgb, seen.faces, state.stages.stage)

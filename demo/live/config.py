@@ -353,7 +353,7 @@ class StagesConfig:
     start: int = setting(0, Number(0, STAGE_COUNT - 1, whole=True),
                          "Stage shown at start and after the attract loop; must be enabled.")
     challenge_seconds: float = setting(120.0, Number(*CHALLENGE_SECONDS, "seconds"),
-                                       f"How long step {CHALLENGE_STAGE}, the challenge \"Try to fool it\", stays "
+                                       f"How long step {CHALLENGE_STAGE}, the challenge \"Try to fool them\", stays "
                                        "when stages advance by themselves (leave it out of `enabled` "
                                        "not to offer it).")
 

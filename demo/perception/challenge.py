@@ -1,4 +1,4 @@
-"""Try to fool it: the challenge step, where a visitor hides from one detector and not the other.
+"""Try to fool them: the challenge step, where a visitor hides from one detector and not the other.
 
 The old detector (HOG, :mod:`demo.perception.detector`) and the neural network (MediaPipe,
 :mod:`demo.perception.landmarks`) fail in different ways. The visitor is challenged in turn to

@@ -1,4 +1,4 @@
-"""Step 8, "Try to fool it": both detectors side by side, a light per face and detector, a live plot.
+"""Step 8, "Try to fool them": both detectors side by side, a light per face and detector, a live plot.
 
 :func:`challenge_picture` draws the picture box of step 8 from a frame, its faces, HOG's search
 of it and the :class:`~demo.perception.challenge.Challenge` state: the neural network's mesh beside
@@ -38,6 +38,7 @@ LABEL = Style(22, 16, bold=True, one_line=True)  # the detector's name on its pa
 CARD_REFERENCE = (810, 303)  # pixels: step 8's picture's long and short side in a 1280x720 window
 SUMMARY_TITLE = Style(34, 22, bold=True)  # at a 720 px short side, as the layout's styles
 SUMMARY_TEXT = Style(24, 18)
+WON_MARK = "✓ "  # how every challenge.won text starts
 
 
 # ---- The sentences --------------------------------------------------------------------------
@@ -82,19 +83,23 @@ def sample_lines(texts: Texts) -> list[tuple[str, str]]:
 
 
 def summary_lines(texts: Texts, challenge: Challenge | None, sample: bool = False) -> list[str]:
-    """The summary card's lines, one per challenge: what won it ("✓ Tilting your head: ..."), or
-    that it was not found ("– Hidden from both: not found this time").
-    ``sample`` fills each with its longest possible win (for checking that the card fits)."""
+    """The summary card's lines, one per challenge, each naming it: what won it ("✓ Hidden from
+    HOG only – Tilting your head: ..."), or that it was not found ("– Hidden from both: not found
+    this time"). ``sample`` fills each with its longest possible win (for checking that the card fits)."""
     lines = []
     longest = dict(sample_lines(texts)) if sample else {}
     for name in CHALLENGES:
         win = challenge.wins.get(name) if challenge is not None else None
+        short = texts.get(f"challenge.short.{name}")
         if sample:
-            lines.append(longest[f"challenge.won.{'both_net_first' if name == 'both' else name}"])
-        elif win is not None:  # the win's sentence says which detector lost you
-            lines.append(win_text(texts, win))
+            won = longest[f"challenge.won.{'both_net_first' if name == 'both' else name}"]
+        elif win is not None:
+            won = win_text(texts, win)
         else:
-            lines.append(f"– {texts.get(f'challenge.short.{name}')}: {texts.get('challenge.not_found')}")
+            lines.append(f"– {short}: {texts.get('challenge.not_found')}")
+            continue
+        # A won sentence starts with its trick; on the card, the challenge goes between its mark and the trick.
+        lines.append(f"{WON_MARK}{short}\u00A0– {won.removeprefix(WON_MARK)}")
     return lines
 
 

@@ -21,7 +21,8 @@ from demo.picture.colours import (AMBER, AMBER_PASSED, BADGE_BACKGROUND, BOX_BAC
                                   NOTICE_BACKGROUND, PROMPT_BACKGROUND, SUBTITLE, TEXT)
 from demo.picture.fitting import cut_lines, line_step, width_of, wrapped
 
-BLUE_NOTICES = ("notice.attract",)  # notices that invite rather than warn: on the prompts' blue
+# Notices that invite rather than warn: on the prompts' blue.
+BLUE_NOTICES = ("notice.attract", "notice.attract_camera_lost")
 TIMING_FULL_MS = 40.0  # a full timing bar: 40 ms, more than a frame at 25 fps
 
 

@@ -6,7 +6,7 @@ step of the pipeline, a progress strip, a title and a caption of one or two plai
 1. the camera's picture is only numbers, 2. grey is enough, 3. every pixel becomes an arrow,
 4. squares keep their strongest direction, 5. the face pattern is found, 6. 478 points,
 7. what a face-swap tool would take from you (and this exhibit never does), and after the
-walk-through 8. "Try to fool it", the challenge (:mod:`demo.picture.challengeview`).
+walk-through 8. "Try to fool them", the challenge (:mod:`demo.picture.challengeview`).
 
 :func:`window_picture` makes the whole picture for a window size as a numpy RGB array, so the live
 window and ``machine-eyes render --stage/--sheet`` show exactly the same thing. Sizes are pixels,
