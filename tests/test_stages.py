@@ -26,6 +26,16 @@ def sample_scene(mesh):
     return Scene(frame, faces, ViewSettings())
 
 
+@pytest.mark.parametrize("window", [(40, 30), (64, 48), (100, 60), (160, 90), (90, 400)])
+def test_a_window_dragged_very_small_still_draws_every_step(sample_scene, window):
+    """The window is resizable: dragged down to a few dozen pixels, every step still draws (step 7's
+    aligned-face inset raised an error below about 110x70: its 8 px floor did not fit)."""
+    texts = load_texts("en")
+    for stage in range(STAGE_COUNT):
+        scene = Scene(sample_scene.frame, sample_scene.faces, sample_scene.settings, stage)
+        assert window_picture(scene, texts, window).shape == (window[1], window[0], 3)
+
+
 @pytest.mark.parametrize("lang", available_languages())
 @pytest.mark.parametrize("window", WINDOWS)
 def test_every_stage_draws_with_its_caption_from_the_language_file(sample_scene, lang, window):

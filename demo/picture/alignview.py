@@ -55,7 +55,8 @@ def draw_aligned_inset(vis: np.ndarray, aligned: AlignedFace, corner: str = "top
     Returns
     -------
     (x0, y0, x1, y1)
-        Where the inset went, in pixels of ``vis`` (x1, y1 exclusive).
+        Where the inset went, in pixels of ``vis`` (x1, y1 exclusive); an empty box, and nothing
+        drawn, in a picture too small for an inset 8 pixels square.
     """
     if corner not in CORNERS:
         raise ValueError(f"corner must be one of {', '.join(CORNERS)}, not {corner!r}")
@@ -64,6 +65,8 @@ def draw_aligned_inset(vis: np.ndarray, aligned: AlignedFace, corner: str = "top
     margin = max(1, round(style.margin * short))
     side = int(size if size is not None else round(style.side * short))
     side = max(8, min(side, short - 2 * margin))
+    if side > short - 2 * margin:  # a picture too small for the smallest inset (a tiny window)
+        return margin, margin, margin, margin
     x0 = margin if corner.endswith("left") else width - margin - side
     y0 = margin if corner.startswith("top") else height - margin - side
 
