@@ -216,8 +216,42 @@ def test_a_portrait_windows_titles_are_not_smaller_than_its_captions(frame, lang
         assert title.size >= caption.size or any(len(lay.get("title").blocks[0].lines) == 2
                                                  for lay in layouts[(1080, 1920)]), (layout.stage, title.size)
         assert layout.get("picture").box.width == layout.get("caption").box.width  # as wide as the screen
-    # a landscape window keeps its titles on one line
-    assert all(len(layout.get("title").blocks[0].lines) == 1 for layout in layouts[(1280, 720)])
+    # a landscape window keeps its titles at one size, not below the captions' (beside the picture they wrap)
+    assert len({layout.get("title").blocks[0].size for layout in layouts[(1280, 720)]}) == 1
+    assert all(layout.get("title").blocks[0].size >= layout.get("caption").blocks[0].size
+               for layout in layouts[(1280, 720)])
+
+
+# The walk-through's picture at 16:9 before the title and caption moved beside it (a 4:3 camera): as a
+# kiosk shows it (a message band, "Nothing is recorded.") and as files are drawn.
+STACKED_WIDTHS = {"kiosk": {(1280, 720): {"en": 466, "de": 501, "fr": 466, "es": 516},
+                            (1920, 1080): {"en": 702, "de": 757, "fr": 700, "es": 770}},
+                  "files": {(1280, 720): {"en": 602, "de": 570, "fr": 570, "es": 573},
+                            (1920, 1080): {"en": 904, "de": 852, "fr": 853, "es": 857}}}
+
+
+@pytest.mark.parametrize("lang", ["en", "de", "fr", "es"])
+@pytest.mark.parametrize("window", [(1280, 720), (1920, 1080)])
+def test_a_wide_windows_steps_put_their_texts_beside_a_larger_picture(frame, lang, window):
+    """Steps 1-7 at 16:9 set the title and caption under a picture only about 37 % of the screen's
+    width, with large empty sides. Now they stand in a column right of the picture, which takes
+    (nearly) the stage's whole height: at least 1.4 times as wide in a kiosk, 1.2 times in files.
+    The letters keep their size and the picture its place from step to step; every text fits."""
+    texts = load_texts(lang)
+    for name, least in (("kiosk", 1.4), ("files", 1.2)):
+        overlays = check_layout.OVERLAYS[name]
+        layouts = [window_layout(Scene(frame, [], ViewSettings(), stage), texts, window, overlays)
+                   for stage in range(1, WALK_STAGES)]
+        for layout in layouts:
+            picture, title, caption = (layout.get(part).box for part in ("picture", "title", "caption"))
+            assert picture.width >= least * STACKED_WIDTHS[name][window][lang], (name, layout.stage, picture)
+            assert title.x0 > picture.x1 and caption.x0 > picture.x1 and caption.y0 >= title.y1  # beside it
+            assert problems(layout) == [], (name, layout.stage)
+            lines = layout.get("caption").blocks[0].lines
+            assert max(map(len, lines)) <= 40  # letters a line: still easy to read
+        assert len({layout.get("picture").box for layout in layouts}) == 1
+        assert len({(layout.get("title").blocks[0].size, layout.get("caption").blocks[0].size)
+                    for layout in layouts}) == 1
 
 
 @pytest.mark.parametrize("lang", available_languages())

@@ -14,8 +14,10 @@ The window is cut into regions, each taken from what is left, so no two can over
 3. the live window: the message band at the top, notices and prompts in its middle, one at a
    time, badges in its right corner;
 4. steps 1-8: the progress strip below it;
-5. the stage: picture, title and caption, or in step 0 the two panels with their labels (side
-   by side, or stacked where that makes them larger, as in a portrait window) and the caption;
+5. the stage: picture, title and caption (in steps 1-7 of a landscape window the two stand in a
+   column right of the picture where that shows the picture larger than with them under it), or
+   in step 0 the two panels with their labels (side by side, or stacked where that makes them
+   larger, as in a portrait window) and the caption;
    step 8 (the challenge) puts its sentence of the moment above its picture, both one element
    "picture" with the parts "band" and "frames" (its summary card fills the whole), its two
    frames side by side or stacked as they show larger.
@@ -43,7 +45,7 @@ from demo.picture.boxes import Block, Box, Element, Layout
 from demo.picture.challengeview import frames_shape
 from demo.picture.docked import dock_panels
 from demo.picture.compose import fit_size
-from demo.picture.fitting import REFERENCE_SIDE, Fit, Style, fit_texts, line_step, width_of
+from demo.picture.fitting import REFERENCE_SIDE, Fit, Style, fit_texts, line_step, width_of, wrapped
 
 PAD = 12  # pixels at a 720 px short side: the window's margin and the gap between elements
 CAPTION_SHARE = 0.24  # of the stage's height: room for the caption
@@ -53,6 +55,7 @@ SQUEEZES = (1.0, 0.75, 0.5, 0.25, 0.0)  # how far titles and captions shrink tow
 TITLE_LINES = 2  # a title takes one line, two if it must (at its largest size's line height)
 LABEL_LINES = 3  # step 0's panel labels wrap onto this many lines at most (at their largest size)
 BAND_LINES = 2  # a notice or prompt may wrap onto this many lines
+COLUMN_CHARS = (26, 40)  # steps 1-7 beside the picture: the text column's width, in the captions' average letters
 BADGE_SHARE = 0.45  # of the band's width, at most, for the badges
 
 # Font sizes at a 720 px short side. Visitors read from two metres: their texts never get
@@ -167,7 +170,7 @@ def lay_out(screen: Screen) -> Layout:
     if screen.stage == 0:
         _two_panels(room, screen.frame, captions)
     else:
-        _one_picture(room, screen.stage, screen.frame, titles, captions, two_frames=challenge)
+        _one_picture(room, screen.stage, screen.frame, titles, captions, two_frames=challenge, landscape=width > height)
     if challenge:
         _join_challenge(room)
     return Layout(screen.window, screen.stage, tuple(room.elements), screen.progress)
@@ -385,8 +388,8 @@ def _line_width(fit: Fit, index: int) -> int:
     return max((width_of(line, fit.size, fit.bold) for line in fit.lines[index]), default=0)
 
 
-def _one_picture(room: _Room, stage: int, frame: tuple[int, int], titles, captions, two_frames: bool = False
-                 ) -> None:
+def _one_picture(room: _Room, stage: int, frame: tuple[int, int], titles, captions, two_frames: bool = False,
+                 landscape: bool = False) -> None:
     """Steps 1-8: the picture, its title below and the caption under that, centred together: where
     there is height to spare (a portrait window), centred as a step with a title and caption of the
     steps' average length fills it, so the empty room under the shorter ones is not all at the bottom.
@@ -406,6 +409,11 @@ def _one_picture(room: _Room, stage: int, frame: tuple[int, int], titles, captio
     if two_frames:
         frame = frames_shape((area.width, max(1, free)), frame)
     w, h = fit_size(frame, (area.width, max(1, free)))
+    if landscape and not two_frames:  # or the title and caption beside the picture, if that shows it larger
+        beside = _beside(room, stage, frame, titles, captions)
+        if beside is not None and beside[0].box.width > w:
+            room.elements += beside
+            return
     spare = max(0, free - h)
     if two_frames:  # its own title and caption: centred
         top = area.y0 + spare // 2
@@ -421,6 +429,61 @@ def _one_picture(room: _Room, stage: int, frame: tuple[int, int], titles, captio
     words = block(key, caption_texts[stage], caption, index, area.x0, caption_top, area.x1, "caption", unit)
     room.elements += [Element("picture", picture), Element("title", heading.box, (heading,)),
                       Element("caption", Box(area.x0, caption_top, area.x1, caption_top + caption.height), (words,))]
+
+
+def _beside(room: _Room, stage: int, frame: tuple[int, int], titles, captions) -> list[Element] | None:
+    """Steps 1-7 with the title and caption in a column right of the picture, at the steps' sizes
+    (``titles``, ``captions``), so the picture can take the stage's whole height (a landscape window).
+
+    The picture takes that height and the column the width it leaves, at least ``COLUMN_CHARS[0]``
+    and at most ``COLUMN_CHARS[1]`` of the captions' average letters wide: the picture narrows for
+    the first, the two are centred together for the second. Every step's title and caption are
+    wrapped to the column and it is as tall as the tallest, centred by the picture's middle as an
+    average step's texts are, so the letters stay put from step to step. None where they do not
+    fit the stage's height or a word is wider than the column."""
+    area, unit, gap = room.box, room.unit, room.pad
+    small = max(2, gap // 2)
+    (title, title_texts), (caption, caption_texts) = titles, captions
+    steps = range(1, min(CHALLENGE_STAGE, len(title_texts)))
+    if not steps:
+        return None
+    letters = sum(width_of(text, caption.size) for text in caption_texts) / max(1, sum(map(len, caption_texts)))
+    most = round(COLUMN_CHARS[1] * letters)
+
+    def set_in(column: int) -> tuple[Fit, Fit, list[int]] | None:
+        heads = Fit(title.size, tuple(wrapped(text, title.size, True, column) for text in title_texts),
+                    (False,) * len(title_texts), True)
+        words = Fit(caption.size, tuple(wrapped(text, caption.size, False, column) for text in caption_texts),
+                    (False,) * len(caption_texts))
+        heights = [len(heads.lines[n]) * line_step(heads.size, True) + small
+                   + len(words.lines[n]) * line_step(words.size) for n in steps]
+        wide = max(_line_width(fit, n) for fit in (heads, words) for n in steps)
+        return (heads, words, heights) if max(heights) <= area.height and wide <= column else None
+
+    for chars in range(COLUMN_CHARS[0], COLUMN_CHARS[1] + 1):  # the narrowest column the texts fit
+        column = round(chars * letters)
+        if column > area.width - gap - 1:
+            return None
+        w, h = fit_size(frame, (area.width - gap - column, area.height))
+        column = min(most, area.width - gap - w)  # and what the picture at its full height leaves
+        fitted = set_in(column)
+        if fitted is not None:
+            break
+    else:
+        return None
+    heads, words, heights = fitted
+    left = area.x0 + (area.width - w - gap - column) // 2
+    picture = Box(left, area.y0 + (area.height - h) // 2, left + w, area.y0 + (area.height - h) // 2 + h)
+    x0 = picture.x1 + gap
+    average = sum(heights) // len(heights)
+    top = max(area.y0, min(area.y1 - max(heights), (picture.y0 + picture.y1 - average) // 2))
+    heading = block(f"stage.{stage}.title", title_texts[stage], heads, stage, x0, top, x0 + column, "title", unit,
+                    "left")
+    caption_top = heading.box.y1 + small
+    text = block(f"stage.{stage}.caption", caption_texts[stage], words, stage, x0, caption_top, x0 + column,
+                 "caption", unit, "left")
+    return [Element("picture", picture), Element("title", heading.box, (heading,)),
+            Element("caption", Box(x0, caption_top, x0 + column, max(top + max(heights), text.box.y1)), (text,))]
 
 
 def _room_under(title: Fit, caption: Fit) -> int:
