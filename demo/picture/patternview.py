@@ -231,16 +231,20 @@ def heat_picture(rgb: np.ndarray, scan: ScanResult, size: tuple[int, int] | None
         the pattern (probability above :data:`HEAT_FLOOR`), more opaque the higher it is.
     """
     size = (int(size[0]), int(size[1])) if size else (rgb.shape[1], rgb.shape[0])
+    # Shown larger than the picture (a large screen), it is drawn at its own size and enlarged
+    # once: the same look, for a fraction of the work on every pixel of the screen.
+    work = (rgb.shape[1], rgb.shape[0]) if size[0] > rgb.shape[1] and not plain else size
     if plain:
         dim = plain_picture(size)
     else:
-        gray = cv2.resize(cv2.cvtColor(rgb, cv2.COLOR_RGB2GRAY), size,
-                          interpolation=live_interpolation(rgb.shape[1], size[0]))
+        gray = cv2.resize(cv2.cvtColor(rgb, cv2.COLOR_RGB2GRAY), work,
+                          interpolation=live_interpolation(rgb.shape[1], work[0]))
         dim = cv2.cvtColor(cv2.convertScaleAbs(gray, alpha=DIM_GAIN), cv2.COLOR_GRAY2RGB)
-    glow = cv2.resize(_glow(scan.heat, size[0]), size, interpolation=cv2.INTER_LINEAR)
+    glow = cv2.resize(_glow(scan.heat, work[0]), work, interpolation=cv2.INTER_LINEAR)
     # "Screen" blending: the glow adds light without hiding the face underneath,
     # 255 - (255 - dim) * (255 - glow) / 255 = dim + glow * (255 - dim) / 255.
-    return cv2.add(dim, cv2.multiply(glow, cv2.subtract(255, dim), scale=1.0 / 255.0))
+    glowing = cv2.add(dim, cv2.multiply(glow, cv2.subtract(255, dim), scale=1.0 / 255.0))
+    return glowing if work == size else cv2.resize(glowing, size, interpolation=cv2.INTER_LINEAR)
 
 
 def _glow(heat: np.ndarray, width: int) -> np.ndarray:
