@@ -52,7 +52,7 @@ def image_size(file: BinaryIO) -> tuple[int, int] | None:
         if head.startswith(b"RIFF") and head[8:12] == b"WEBP":
             return _webp_size(head + file.read(8))
         if head[:4] in (b"II*\x00", b"MM\x00*"):
-            return _tiff_size(file, "<" if head[:2] == b"II" else ">")
+            return _tiff_size(file)
         if head[:1] == b"P" and head[1:2] in b"123456":
             return _pnm_size(head + file.read(480))
     except (struct.error, ValueError, IndexError, OSError):
@@ -93,15 +93,10 @@ def _webp_size(head: bytes) -> tuple[int, int] | None:
     return None
 
 
-def _tiff_size(file: BinaryIO, order: str) -> tuple[int, int] | None:
-    file.seek(4)
-    file.seek(struct.unpack(order + "I", file.read(4))[0])
-    sides = {}
-    for _ in range(struct.unpack(order + "H", file.read(2))[0]):
-        tag, kind, _count, value = struct.unpack(order + "HHI4s", file.read(12))
-        if tag in (256, 257):  # ImageWidth, ImageLength: a SHORT or a LONG
-            sides[tag] = struct.unpack(order + ("H" if kind == 3 else "I"), value[:2] if kind == 3 else value)[0]
-    return (sides[256], sides[257]) if len(sides) == 2 else None
+def _tiff_size(file: BinaryIO) -> tuple[int, int] | None:
+    file.seek(0)
+    sides = ifd_values(file)  # ImageWidth, ImageLength: a SHORT or a LONG
+    return (sides[256], sides[257]) if 256 in sides and 257 in sides else None
 
 
 def _pnm_size(head: bytes) -> tuple[int, int] | None:
@@ -175,13 +170,10 @@ def tiff_alpha(file: BinaryIO) -> bool:
     """Whether the TIFF ``file``'s first IFD gives it an alpha channel: ExtraSamples 1 or 2 (0 is
     padding, RGBX); without that tag, grey or RGB with one more sample, as OpenCV writes RGBA and
     reads it back."""
-    extra = ifd_short(file, EXTRA_SAMPLES_TAG)
-    if extra is not None:
-        return extra in (1, 2)
-    file.seek(0)
-    samples = ifd_short(file, SAMPLES_TAG)
-    file.seek(0)
-    return samples in (2, 4) and ifd_short(file, PHOTOMETRIC_TAG) in (0, 1, 2)  # not CMYK
+    values = ifd_values(file)
+    if EXTRA_SAMPLES_TAG in values:
+        return values[EXTRA_SAMPLES_TAG] in (1, 2)
+    return values.get(SAMPLES_TAG) in (2, 4) and values.get(PHOTOMETRIC_TAG) in (0, 1, 2)  # not CMYK
 
 
 def webp_transparency(file: BinaryIO) -> tuple[bool, int]:
@@ -210,26 +202,31 @@ def exif_turn(exif: bytes) -> int:
     """The turn (see :func:`turned`) that EXIF orientation in the block ``exif`` (TIFF-structured, as a
     PNG's eXIf or a WebP's EXIF chunk holds it) asks for; 0 if it says none or cannot be read."""
     block = io.BytesIO(exif[6:] if exif.startswith(b"Exif\x00\x00") else exif)
-    return ORIENTATION_TURNS.get(ifd_short(block, ORIENTATION_TAG), 0)
+    return ORIENTATION_TURNS.get(ifd_values(block).get(ORIENTATION_TAG), 0)
 
 
-def ifd_short(file: BinaryIO, tag: int) -> int | None:
-    """The first value of the SHORT (16 bit) ``tag`` in the first IFD of the TIFF-structured ``file``
-    (from where it is now), or None if it is not there or the data is malformed."""
+def ifd_values(file: BinaryIO) -> dict[int, int]:
+    """The first value of each SHORT or LONG tag in the first IFD of the TIFF-structured ``file``
+    (from where it is now), by tag; empty if the data is malformed. Enough for the few tags read
+    here: sides, samples, colours, ExtraSamples, orientation."""
     start = file.tell()
     head = file.read(8)
     order = {b"II*\x00": "little", b"MM\x00*": "big"}.get(head[:4])
     if order is None or len(head) < 8:
-        return None
+        return {}
     file.seek(start + int.from_bytes(head[4:], order))
     count = int.from_bytes(file.read(2), order)
     entries = file.read(12 * min(count, HEADER_CHUNKS))
+    values: dict[int, int] = {}
     for entry in (entries[i:i + 12] for i in range(0, len(entries) - 11, 12)):
-        if int.from_bytes(entry[:2], order) != tag or int.from_bytes(entry[2:4], order) != 3:  # 3: SHORT
+        tag, kind, many = (int.from_bytes(entry[a:b], order) for a, b in ((0, 2), (2, 4), (4, 8)))
+        width = {3: 2, 4: 4}.get(kind)  # SHORT, LONG: bytes a value
+        if width is None or not many or tag in values:
             continue
-        values, value = int.from_bytes(entry[4:8], order), entry[8:10]
-        if values > 2:  # more than the entry holds: they are where it points
+        value = entry[8:8 + width]
+        if many * width > 4:  # more than the entry holds: they are where it points
             file.seek(start + int.from_bytes(entry[8:], order))
-            value = file.read(2)
-        return int.from_bytes(value, order) if values and len(value) == 2 else None
-    return None
+            value = file.read(width)
+        if len(value) == width:
+            values[tag] = int.from_bytes(value, order)
+    return values
